@@ -1,0 +1,106 @@
+# moviebot: two commands set everything up.
+#   make demo   the bot on the embedded default (SQLite, in-process training, terminal chat), offline
+#   make test   every test: unit, integration (DynamoDB Local), end-to-end, template checks
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAM_VENV := .venv-sam
+DATA_DIR ?= data
+VAR := var
+MODEL_DIR := $(VAR)/model
+DEMO_DATA := $(VAR)/demo-data
+CLUSTERS ?= 40
+export MOVIEBOT_STORE ?= sqlite:///$(VAR)/moviebot.sqlite
+
+# Real IMDb dumps in $(DATA_DIR) (from `make data`, or copied there) win over the demo catalogue.
+IMDB_FILES := $(wildcard $(DATA_DIR)/title.basics.tsv.gz $(DATA_DIR)/title.ratings.tsv.gz $(DATA_DIR)/title.akas.tsv.gz)
+ifeq ($(words $(IMDB_FILES)),3)
+TRAIN_DATA := $(DATA_DIR)
+TRAIN_INPUTS := $(IMDB_FILES)
+else
+TRAIN_DATA := $(DEMO_DATA)
+TRAIN_INPUTS := $(DEMO_DATA)/title.basics.tsv.gz
+endif
+
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+NODE_STAMP := node_modules/.installed
+SAM_STAMP := $(SAM_VENV)/.installed
+LOADED_STAMP := $(VAR)/.loaded
+
+.PHONY: help venv dev demo chat model load data test test-fast lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+venv: $(RUNTIME_STAMP) ## the virtualenv with what the bot and local training need
+
+$(RUNTIME_STAMP): requirements.txt requirements-train.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-train.txt
+	@touch $@
+
+dev: $(DEV_STAMP) $(NODE_STAMP) $(SAM_STAMP) ## + test tools, DynamoDB Local, the SAM CLI
+
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The SAM CLI pins its own boto3, so it lives in a virtualenv of its own.
+$(SAM_STAMP): requirements-sam.txt
+	@test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	@$(SAM_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-sam.txt
+	@touch $@
+
+$(DEMO_DATA)/title.basics.tsv.gz: training/demo_data.py $(RUNTIME_STAMP)
+	@$(BIN)/python -m training.demo_data --out $(DEMO_DATA)
+
+$(MODEL_DIR)/manifest.json: $(TRAIN_INPUTS) $(wildcard training/*.py) $(RUNTIME_STAMP)
+	@echo "Training $(CLUSTERS) clusters on $(TRAIN_DATA) ..."
+	@$(BIN)/python -m training.train --data-dir $(TRAIN_DATA) --model-dir $(MODEL_DIR) --clusters $(CLUSTERS)
+
+model: $(MODEL_DIR)/manifest.json ## train the clusters in-process (only when the data or code changed)
+
+$(LOADED_STAMP): $(MODEL_DIR)/manifest.json
+	@$(BIN)/python -m bot load $(MODEL_DIR)
+	@echo "$(MOVIEBOT_STORE)" > $@
+
+load: $(LOADED_STAMP) ## load the trained model into the store and make it active
+
+demo: $(LOADED_STAMP) ## set everything up offline and open the terminal chat
+	@$(BIN)/python -m bot chat
+
+chat: $(RUNTIME_STAMP) ## the terminal chat on whatever the store holds
+	@$(BIN)/python -m bot chat
+
+data: $(RUNTIME_STAMP) ## download the real IMDb dumps into $(DATA_DIR) (resumable)
+	@$(BIN)/python -m training.download --out $(DATA_DIR)
+
+# pytest exits 5 when it collected no test: that is a failure here, never a pass.
+test: dev ## run every test, then the template checks
+	@$(BIN)/python -m pytest; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+	@$(BIN)/cfn-lint template.yaml
+	@$(SAM_VENV)/bin/sam validate --lint --template template.yaml --region us-east-1
+
+test-fast: dev ## unit tests only
+	@$(BIN)/python -m pytest tests/unit -q
+
+lint: dev ## ruff and mypy
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+	@$(BIN)/mypy bot training infra
+
+bench: dev ## the benchmarks at full scale (slow; prints figures)
+	@$(BIN)/python -m benchmarks.run_all
+
+clean: ## remove what make built (keeps $(DATA_DIR))
+	rm -rf $(VAR) $(VENV) $(SAM_VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""moviebot: a Slack bot that answers "movies like X"."""

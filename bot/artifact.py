@@ -1,0 +1,120 @@
+"""The model artifact contract, and a reader that needs only the standard library.
+
+A model directory holds:
+  movies.csv.gz   tconst,title,original_title,year,runtime,genres,rating,votes,cluster,pc1..pcN
+                  (genres comma-joined as IMDb writes them; year/runtime empty when unknown;
+                  pc1..pcN are the reduced coordinates, named in manifest["coordinates"])
+  akas.csv.gz     tconst,title: distinct alternate titles worth matching on
+  manifest.json   version, created_at, counts, k, features, coordinates, library versions, metrics
+  report/         metrics.json, PNG plots, report.md
+  pipeline.joblib the fitted pipeline (only training reads it)
+The loader Lambda has no pandas, so nothing here may need it.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bot.models import Movie
+
+MOVIES_FILE = "movies.csv.gz"
+AKAS_FILE = "akas.csv.gz"
+MANIFEST_FILE = "manifest.json"
+REPORT_DIR = "report"
+PIPELINE_FILE = "pipeline.joblib"
+MOVIE_COLUMNS = (
+    "tconst",
+    "title",
+    "original_title",
+    "year",
+    "runtime",
+    "genres",
+    "rating",
+    "votes",
+    "cluster",
+)
+AKA_COLUMNS = ("tconst", "title")
+COORD_PREFIX = "pc"
+MANIFEST_REQUIRED = ("version", "created_at", "counts", "k")
+
+# CSV fields of long titles can exceed the csv module's default limit.
+csv.field_size_limit(1 << 20)
+
+
+class ArtifactError(Exception):
+    """The model directory is missing something or holds something malformed."""
+
+
+def read_manifest(model_dir: Path) -> dict[str, Any]:
+    path = Path(model_dir) / MANIFEST_FILE
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ArtifactError(f"{path}: missing (is this a model directory?)") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ArtifactError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise ArtifactError(f"{path}: expected a JSON object")
+    missing = [key for key in MANIFEST_REQUIRED if key not in manifest]
+    if missing:
+        raise ArtifactError(f"{path}: missing {', '.join(missing)}")
+    return manifest
+
+
+def coordinate_columns(header: list[str]) -> list[str]:
+    return [name for name in header if name.startswith(COORD_PREFIX) and name[2:].isdigit()]
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str], list[str]]]:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = list(reader.fieldnames or [])
+            missing = [name for name in required if name not in header]
+            if missing:
+                raise ArtifactError(f"{path}: missing columns {', '.join(missing)}")
+            for row in reader:
+                yield reader.line_num, row, header
+    except FileNotFoundError:
+        raise ArtifactError(f"{path}: missing") from None
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise ArtifactError(f"{path}: unreadable gzip ({exc})") from None
+
+
+def _opt_int(text: str | None) -> int | None:
+    return int(float(text)) if text not in (None, "") else None
+
+
+def iter_movies(model_dir: Path) -> Iterator[Movie]:
+    path = Path(model_dir) / MOVIES_FILE
+    coords: list[str] | None = None
+    for line, row, header in _rows(path, MOVIE_COLUMNS):
+        if coords is None:
+            coords = coordinate_columns(header)
+        try:
+            yield Movie(
+                tconst=row["tconst"],
+                title=row["title"],
+                original_title=row["original_title"] or row["title"],
+                year=_opt_int(row["year"]),
+                runtime=_opt_int(row["runtime"]),
+                genres=tuple(g for g in (row["genres"] or "").split(",") if g),
+                rating=float(row["rating"]),
+                votes=int(float(row["votes"])),
+                cluster=int(row["cluster"]),
+                coords=tuple(float(row[name]) for name in coords),
+            )
+        except (TypeError, ValueError) as exc:
+            raise ArtifactError(f"{path}: line {line}: malformed row ({exc})") from None
+
+
+def iter_akas(model_dir: Path) -> Iterator[tuple[str, str]]:
+    path = Path(model_dir) / AKAS_FILE
+    for _line, row, _header in _rows(path, AKA_COLUMNS):
+        if row["tconst"] and row["title"]:
+            yield row["tconst"], row["title"]

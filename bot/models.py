@@ -1,0 +1,91 @@
+"""Values shared by the store, the loader, the matcher and the bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+from urllib.parse import quote_plus
+
+
+@dataclass(frozen=True)
+class Movie:
+    tconst: str
+    title: str
+    original_title: str
+    year: int | None
+    runtime: int | None
+    genres: tuple[str, ...]
+    rating: float
+    votes: int
+    cluster: int
+    # The reduced (PCA) coordinates the recommender measures closeness in.
+    coords: tuple[float, ...] = ()
+
+    @property
+    def imdb_url(self) -> str:
+        if self.tconst.startswith("tt"):
+            return f"https://www.imdb.com/title/{self.tconst}/"
+        # Demo-catalogue ids are not IMDb's: link to a search for the title instead.
+        query = quote_plus(f"{self.title} {self.year or ''}".strip())
+        return f"https://www.imdb.com/find/?q={query}"
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    version: str
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def created_at(self) -> str | None:
+        value = self.manifest.get("created_at")
+        return str(value) if value is not None else None
+
+
+class VersionStatus(str, Enum):
+    LOADING = "loading"
+    COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class VersionState:
+    version: str
+    status: VersionStatus
+    movies: int = 0
+
+
+@dataclass(frozen=True)
+class Page:
+    movies: list[Movie]
+    # Opaque; pass back to read the next page. None when there is no more.
+    next_cursor: str | None = None
+
+
+class MarkKind(str, Enum):
+    SEEN = "seen"
+    NOT_INTERESTED = "not_interested"
+
+
+@dataclass(frozen=True)
+class Mark:
+    tconst: str
+    kind: MarkKind
+    title: str = ""
+    marked_at: str = ""
+
+
+class RunState(str, Enum):
+    IN_PROGRESS = "InProgress"
+    COMPLETED = "Completed"
+    FAILED = "Failed"
+    STOPPED = "Stopped"
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    run_id: str
+    state: RunState
+    started_at: str
+    ended_at: str | None = None
+    detail: str = ""
+    version: str | None = None

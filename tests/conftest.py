@@ -1,0 +1,3 @@
+"""Fixtures shared by every test folder live in tests/fixtures/, one module per concern."""
+
+pytest_plugins = ["tests.fixtures.artifacts"]
