@@ -1,3 +1,3 @@
 """Fixtures shared by every test folder live in tests/fixtures/, one module per concern."""
 
-pytest_plugins = ["tests.fixtures.artifacts"]
+pytest_plugins = ["tests.fixtures.artifacts", "tests.fixtures.slack_api"]

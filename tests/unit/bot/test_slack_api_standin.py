@@ -1,0 +1,32 @@
+"""The Web API stand-in answers like Slack and records what the SDK sends."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+from slack_sdk import WebClient
+
+
+def test_records_post_message_and_upload(slack_api) -> None:
+    client = WebClient(token="xoxb-test", base_url=slack_api.url)
+    assert client.auth_test()["user_id"]
+    reply = client.chat_postMessage(channel="C1", text="hi", blocks=[{"type": "divider"}])
+    assert reply["ts"]
+    client.files_upload_v2(channel="C1", content=b"PNGDATA", filename="plot.png", title="Plot")
+    posts = slack_api.calls("chat.postMessage")
+    assert posts[0]["channel"] == "C1"
+    assert posts[0]["blocks"] == [{"type": "divider"}]
+    assert slack_api.calls("files.upload")[0]["_raw"] == b"PNGDATA"
+    assert slack_api.calls("files.completeUploadExternal")[0]["channel_id"] == "C1"
+    slack_api.clear()
+    assert slack_api.calls("chat.postMessage") == []
+
+
+def test_records_response_url_posts(slack_api) -> None:
+    url = slack_api.response_url()
+    data = json.dumps({"text": "done"}).encode()
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=5) as resp:
+        assert resp.status == 200
+    assert slack_api.wait_for("response_url")[0]["text"] == "done"
