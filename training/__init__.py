@@ -1,0 +1,1 @@
+"""Training: IMDb dumps -> features -> PCA -> KMeans -> the model artifact."""
