@@ -1,0 +1,1 @@
+"""The Lambda handlers that are not the bot: loader, retrain, notify."""
