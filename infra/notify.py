@@ -1,0 +1,313 @@
+"""The admin channel's news: a training job of this stack ended (EventBridge "SageMaker Training
+Job State Change" -> `handler`), or the loader switched the bot to a new model version
+(`announce_activation`, called by infra/loader.py).
+
+Completed: the job's report summary (read from manifest.json inside model.tar.gz, streamed, so
+nothing is written to disk) with links to the job and the artifact. Failed / Stopped: the reason.
+Either way the run's end is recorded in the store, so `/movie-admin status` shows it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tarfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlparse
+
+from bot.artifact import MANIFEST_FILE
+from bot.config import Settings
+from bot.models import RunState, TrainingRun
+
+log = logging.getLogger(__name__)
+
+DETAIL_TYPE = "SageMaker Training Job State Change"
+ENDED = {"Completed", "Failed", "Stopped"}
+SECRET_TOKEN_KEY = "SLACK_BOT_TOKEN"
+SECRET_MAX_AGE_SECONDS = 300
+MAX_METRICS_SHOWN = 6
+MAX_REASON_CHARS = 1500
+Block = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    name: str
+    status: str
+    region: str
+    failure_reason: str = ""
+    secondary_status: str = ""
+    artifact_uri: str | None = None
+    started_at: str | None = None
+    ended_at: str | None = None
+    billable_seconds: int | None = None
+
+    @classmethod
+    def from_event(cls, event: Mapping[str, Any]) -> JobEvent:
+        if event.get("detail-type") != DETAIL_TYPE:
+            raise ValueError(f"not a {DETAIL_TYPE!r} event: {event.get('detail-type')!r}")
+        detail = event.get("detail") or {}
+        return cls(
+            name=str(detail["TrainingJobName"]),
+            status=str(detail["TrainingJobStatus"]),
+            region=str(event.get("region") or ""),
+            failure_reason=str(detail.get("FailureReason") or ""),
+            secondary_status=str(detail.get("SecondaryStatus") or ""),
+            artifact_uri=(detail.get("ModelArtifacts") or {}).get("S3ModelArtifacts"),
+            started_at=_iso(detail.get("TrainingStartTime") or detail.get("CreationTime")),
+            ended_at=_iso(detail.get("TrainingEndTime") or event.get("time")),
+            billable_seconds=detail.get("BillableTimeInSeconds"),
+        )
+
+    @property
+    def console_url(self) -> str:
+        return (
+            f"https://{self.region}.console.aws.amazon.com/sagemaker/home"
+            f"?region={self.region}#/jobs/{quote(self.name)}"
+        )
+
+
+def _iso(value: Any) -> str | None:
+    """EventBridge carries SageMaker times as epoch milliseconds; accept ISO strings too."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value / 1000, UTC).isoformat(timespec="seconds")
+    return str(value)
+
+
+def _duration(job: JobEvent) -> str:
+    if job.started_at and job.ended_at:
+        try:
+            start = datetime.fromisoformat(job.started_at.replace("Z", "+00:00"))
+            end = datetime.fromisoformat(job.ended_at.replace("Z", "+00:00"))
+            minutes = max(0, round((end - start).total_seconds() / 60))
+            return f"{minutes} min"
+        except ValueError:
+            pass
+    if job.billable_seconds is not None:
+        return f"{round(job.billable_seconds / 60)} billable min"
+    return "unknown time"
+
+
+def s3_console_url(uri: str) -> str:
+    parsed = urlparse(uri)
+    return (
+        f"https://s3.console.aws.amazon.com/s3/object/{parsed.netloc}"
+        f"?prefix={quote(parsed.path.lstrip('/'))}"
+    )
+
+
+def read_manifest(s3: Any, uri: str) -> dict[str, Any] | None:
+    """manifest.json out of model.tar.gz, streamed; None (logged) when it cannot be read."""
+    parsed = urlparse(uri)
+    try:
+        body = s3.get_object(Bucket=parsed.netloc, Key=parsed.path.lstrip("/"))["Body"]
+        with tarfile.open(fileobj=body, mode="r|gz") as tar:
+            for member in tar:
+                if member.isfile() and member.name.removeprefix("./") == MANIFEST_FILE:
+                    handle = tar.extractfile(member)
+                    manifest = json.loads(handle.read()) if handle else None
+                    return manifest if isinstance(manifest, dict) else None
+    except Exception as exc:  # the message goes out without the summary rather than not at all
+        log.warning("could not read %s from %s: %s", MANIFEST_FILE, uri, exc)
+        return None
+    log.warning("%s has no %s", uri, MANIFEST_FILE)
+    return None
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def manifest_summary(manifest: Mapping[str, Any]) -> list[str]:
+    """A few lines an admin can read at a glance: counts, k, the scalar metrics."""
+    lines: list[str] = []
+    counts = manifest.get("counts")
+    if isinstance(counts, Mapping) and counts:
+        lines.append(", ".join(f"{_fmt(v)} {k}" for k, v in counts.items()))
+    if manifest.get("k") is not None:
+        lines.append(f"{_fmt(manifest['k'])} clusters")
+    metrics = manifest.get("metrics")
+    if isinstance(metrics, Mapping):
+        scalars = [
+            f"{key} {_fmt(value)}"
+            for key, value in metrics.items()
+            if isinstance(value, int | float) and not isinstance(value, bool)
+        ]
+        if scalars:
+            lines.append(", ".join(scalars[:MAX_METRICS_SHOWN]))
+    return lines
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def completed_message(job: JobEvent, manifest: Mapping[str, Any] | None) -> tuple[str, list[Block]]:
+    version = manifest.get("version") if manifest else None
+    text = f"Training job {job.name} completed in {_duration(job)}"
+    if version:
+        text += f": model {version}"
+    body = [f":white_check_mark: *{text}*"]
+    if manifest:
+        body += [f"• {line}" for line in manifest_summary(manifest)]
+    else:
+        body.append("(the report summary could not be read from the artifact)")
+    body.append("The loader is switching the bot to it now; `/movie-admin report` shows the plots.")
+    links = f"<{job.console_url}|Training job>"
+    if job.artifact_uri:
+        links += f" · <{s3_console_url(job.artifact_uri)}|model.tar.gz>"
+    return text, [_section("\n".join(body)), _context(links)]
+
+
+def ended_badly_message(job: JobEvent) -> tuple[str, list[Block]]:
+    reason = job.failure_reason or job.secondary_status or "no reason given"
+    reason = reason[:MAX_REASON_CHARS]
+    verb = "failed" if job.status == "Failed" else job.status.lower()
+    text = f"Training job {job.name} {verb} after {_duration(job)}: {reason}"
+    body = (
+        f":x: *Training job {job.name} {verb}* after {_duration(job)}\n```{reason}```\n"
+        "The bot keeps serving the current model."
+    )
+    return text, [_section(body), _context(f"<{job.console_url}|Training job and logs>")]
+
+
+def activation_message(
+    version: str, movies: int, seconds: float, manifest: Mapping[str, Any] | None = None
+) -> tuple[str, list[Block]]:
+    text = f"Now serving model {version}: {movies:,} movies (loaded in {seconds:.0f} s)"
+    body = [f":rocket: *{text}*"]
+    if manifest:
+        body += [f"• {line}" for line in manifest_summary(manifest)]
+    return text, [_section("\n".join(body))]
+
+
+# ------------------------------------------------------------------ posting
+
+
+def bot_token(settings: Settings) -> str | None:
+    """The bot token: from the environment locally, from Secrets Manager (cached) in AWS."""
+    if settings.slack_bot_token:
+        return settings.slack_bot_token
+    if not settings.slack_secret_name:
+        return None
+    from aws_lambda_powertools.utilities import parameters
+
+    secret = parameters.get_secret(
+        settings.slack_secret_name, transform="json", max_age=SECRET_MAX_AGE_SECONDS
+    )
+    token = secret.get(SECRET_TOKEN_KEY) if isinstance(secret, dict) else None
+    return str(token) if token else None
+
+
+def post_to_admins(
+    text: str, blocks: list[Block], *, settings: Settings, client: Any | None = None
+) -> bool:
+    """Post to the admin channel; False (logged) when none is configured or Slack refuses."""
+    if not settings.admin_channel:
+        log.info("no admin channel configured: not posting %r", text)
+        return False
+    if client is None:
+        from slack_sdk import WebClient
+
+        token = bot_token(settings)
+        if not token:
+            log.warning("no Slack bot token configured: not posting %r", text)
+            return False
+        client = WebClient(token=token, base_url=settings.slack_api_url)
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        client.chat_postMessage(
+            channel=settings.admin_channel, text=text, blocks=blocks, unfurl_links=False
+        )
+    except SlackApiError as exc:
+        log.error("Slack refused the admin message: %s", exc.response.get("error"))
+        return False
+    return True
+
+
+def announce_activation(
+    version: str,
+    movies: int,
+    seconds: float,
+    manifest: Mapping[str, Any] | None = None,
+    *,
+    settings: Settings | None = None,
+    client: Any | None = None,
+) -> bool:
+    """Tell the admin channel that `version` now serves (the loader calls this after the flip).
+    Never raises for Slack trouble: the model is live either way."""
+    text, blocks = activation_message(version, movies, seconds, manifest)
+    try:
+        return post_to_admins(text, blocks, settings=settings or Settings.from_env(), client=client)
+    except Exception as exc:  # a missing secret must not fail a load that already succeeded
+        log.error("could not announce %s: %s", version, exc)
+        return False
+
+
+def record_end(store: Any, job: JobEvent, manifest: Mapping[str, Any] | None) -> None:
+    version = manifest.get("version") if manifest else None
+    detail = job.failure_reason[:MAX_REASON_CHARS] if job.status != "Completed" else ""
+    store.record_run(
+        TrainingRun(
+            run_id=job.name,
+            state=RunState(job.status),
+            started_at=job.started_at or "",
+            ended_at=job.ended_at,
+            detail=detail or (job.secondary_status if job.status != "Completed" else ""),
+            version=str(version) if version else None,
+        )
+    )
+
+
+def notify(
+    event: Mapping[str, Any],
+    *,
+    settings: Settings,
+    s3: Any,
+    store: Any | None = None,
+    client: Any | None = None,
+) -> dict[str, Any]:
+    job = JobEvent.from_event(event)
+    if job.status not in ENDED:
+        return {"job": job.name, "status": job.status, "posted": False}
+    manifest = None
+    if job.status == "Completed" and job.artifact_uri:
+        manifest = read_manifest(s3, job.artifact_uri)
+    if store is not None:
+        record_end(store, job, manifest)
+    if job.status == "Completed":
+        text, blocks = completed_message(job, manifest)
+    else:
+        text, blocks = ended_badly_message(job)
+    posted = post_to_admins(text, blocks, settings=settings, client=client)
+    return {"job": job.name, "status": job.status, "posted": posted}
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    import boto3
+
+    from bot.store import open_store
+    from infra.settings import configured_store_url
+
+    settings = Settings.from_env()
+    store_url = configured_store_url()
+    store = open_store(store_url, endpoint_url=settings.aws_endpoint_url) if store_url else None
+    try:
+        return notify(event, settings=settings, s3=boto3.client("s3"), store=store)
+    finally:
+        if store is not None:
+            store.close()

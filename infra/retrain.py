@@ -1,0 +1,185 @@
+"""The retrain Lambda: refresh the IMDb dumps, then start one SageMaker training job.
+
+Invoked by EventBridge Scheduler (`{"source": "schedule"}`) and by the bot's `/movie-admin
+retrain` (`{"requested_by": "U123"}`, asynchronously: the refresh can take minutes).
+Single flight: when a job of this stack (name PREFIX-...) is InProgress it starts nothing and
+says which one runs. It records the started run in the store so the admin's status shows it;
+the notify Lambda records how it ended.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from bot.models import RunState, TrainingRun
+from infra.imdb_refresh import DATA_PREFIX, Refreshed, refresh_imdb
+from infra.settings import RetrainSettings
+from infra.source_bundle import ENTRY_SCRIPT, build_bundle, ensure_uploaded
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "imdb"
+CHANNEL_DIR = f"/opt/ml/input/data/{CHANNEL}"
+MODELS_PREFIX = "models/"
+CHECKPOINTS_PREFIX = "checkpoints/"
+CHECKPOINT_DIR = "/opt/ml/checkpoints"
+VOLUME_GB = 30
+# Where training/ is shipped: the repository root locally, the task root in the Lambda package.
+SOURCE_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class RetrainResult:
+    status: Literal["started", "already_running"]
+    job_name: str
+    detail: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def job_name_for(prefix: str, now: datetime) -> str:
+    # SageMaker job names: at most 63 of [a-zA-Z0-9-]; the template caps the prefix at 23.
+    return f"{prefix}-{now:%Y%m%d-%H%M%S}"
+
+
+def running_jobs(sagemaker: Any, prefix: str) -> list[str]:
+    """This stack's training jobs that are InProgress (NameContains is a substring match, so
+    the names are checked for the prefix too)."""
+    names: list[str] = []
+    paginator = sagemaker.get_paginator("list_training_jobs")
+    for page in paginator.paginate(NameContains=f"{prefix}-", StatusEquals="InProgress"):
+        for job in page.get("TrainingJobSummaries", []):
+            if job["TrainingJobName"].startswith(f"{prefix}-"):
+                names.append(job["TrainingJobName"])
+    return names
+
+
+def training_job_request(
+    settings: RetrainSettings, job_name: str, source_uri: str, region: str, requested_by: str
+) -> dict[str, Any]:
+    """The CreateTrainingJob request: scikit-learn script mode, the way the SageMaker SDK
+    writes it (hyperparameters JSON-encoded; sagemaker_* ones tell the container what to run)."""
+    hyperparameters = {
+        "clusters": settings.clusters,
+        "data-dir": CHANNEL_DIR,
+        "sagemaker_program": ENTRY_SCRIPT,
+        "sagemaker_submit_directory": source_uri,
+        "sagemaker_region": region,
+        "sagemaker_container_log_level": logging.INFO,
+        "sagemaker_job_name": job_name,
+    }
+    stopping: dict[str, int] = {"MaxRuntimeInSeconds": settings.max_runtime_seconds}
+    request: dict[str, Any] = {
+        "TrainingJobName": job_name,
+        "AlgorithmSpecification": {
+            "TrainingImage": settings.image_uri,
+            "TrainingInputMode": "File",
+        },
+        "RoleArn": settings.role_arn,
+        "HyperParameters": {key: json.dumps(value) for key, value in hyperparameters.items()},
+        "InputDataConfig": [
+            {
+                "ChannelName": CHANNEL,
+                "DataSource": {
+                    "S3DataSource": {
+                        "S3DataType": "S3Prefix",
+                        "S3Uri": f"s3://{settings.bucket}/{DATA_PREFIX}",
+                        "S3DataDistributionType": "FullyReplicated",
+                    }
+                },
+                "InputMode": "File",
+            }
+        ],
+        "OutputDataConfig": {"S3OutputPath": f"s3://{settings.bucket}/{MODELS_PREFIX}"},
+        "ResourceConfig": {
+            "InstanceType": settings.instance_type,
+            "InstanceCount": 1,
+            "VolumeSizeInGB": VOLUME_GB,
+        },
+        "StoppingCondition": stopping,
+        "Tags": [
+            {"Key": "moviebot:requested-by", "Value": requested_by[:256] or "unknown"},
+        ],
+    }
+    if settings.use_spot:
+        # Spot may wait for capacity; a reclaimed instance resumes from the checkpoint dir.
+        request["EnableManagedSpotTraining"] = True
+        stopping["MaxWaitTimeInSeconds"] = settings.max_runtime_seconds * 2
+        request["CheckpointConfig"] = {
+            "S3Uri": f"s3://{settings.bucket}/{CHECKPOINTS_PREFIX}{job_name}/",
+            "LocalPath": CHECKPOINT_DIR,
+        }
+    return request
+
+
+def start_retrain(
+    settings: RetrainSettings,
+    *,
+    sagemaker: Any,
+    s3: Any,
+    store: Any | None = None,
+    requested_by: str = "unknown",
+    source_root: Path = SOURCE_ROOT,
+    now: datetime | None = None,
+    refresh: Any = refresh_imdb,
+) -> RetrainResult:
+    running = running_jobs(sagemaker, settings.job_prefix)
+    if running:
+        return RetrainResult("already_running", running[0], f"{running[0]} is still in progress")
+    refreshed: list[Refreshed] = []
+    if settings.refresh_imdb:
+        refreshed = refresh(s3, settings.bucket, settings.imdb_base_url, settings.imdb_files)
+    source_uri = ensure_uploaded(s3, settings.bucket, build_bundle(source_root))
+    started = now or datetime.now(UTC)
+    name = job_name_for(settings.job_prefix, started)
+    region = str(sagemaker.meta.region_name)
+    sagemaker.create_training_job(
+        **training_job_request(settings, name, source_uri, region, requested_by)
+    )
+    copied = [item.name for item in refreshed if item.copied]
+    data_note = f"refreshed {', '.join(copied)}" if copied else "IMDb data unchanged"
+    detail = f"requested by {requested_by}; {data_note}"
+    if store is not None:
+        store.record_run(
+            TrainingRun(
+                run_id=name,
+                state=RunState.IN_PROGRESS,
+                started_at=started.isoformat(timespec="seconds"),
+                detail=detail,
+            )
+        )
+    log.info("started training job %s (%s)", name, detail)
+    return RetrainResult("started", name, detail)
+
+
+def handler(event: dict[str, Any] | None, context: Any) -> dict[str, str]:
+    import boto3
+
+    from bot.store import open_store
+
+    settings = RetrainSettings.from_env()
+    event = event or {}
+    requested_by = str(event.get("requested_by") or event.get("source") or "unknown")
+    store = (
+        open_store(settings.store_url, endpoint_url=settings.aws_endpoint_url)
+        if settings.store_url
+        else None
+    )
+    try:
+        result = start_retrain(
+            settings,
+            sagemaker=boto3.client("sagemaker"),
+            s3=boto3.client("s3"),
+            store=store,
+            requested_by=requested_by,
+        )
+    finally:
+        if store is not None:
+            store.close()
+    return result.to_dict()
