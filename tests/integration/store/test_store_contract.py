@@ -1,0 +1,235 @@
+"""The store contract: SqliteStore and DynamoStore (on DynamoDB Local) must behave the same."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import pytest
+
+from bot.models import Mark, MarkKind, Movie, RunState, TrainingRun, VersionStatus
+from bot.store import dynamodb, sqlite
+from bot.store.base import ActivationConflict, Store, StoreError
+from tests.fixtures.artifacts import SAMPLE_MOVIES
+from tests.fixtures.stores import StoreOpener, fill_version
+
+
+def by_popularity(movies: list[Movie], cluster: int) -> list[Movie]:
+    members = [m for m in movies if m.cluster == cluster]
+    return sorted(members, key=lambda m: (-m.votes, m.tconst))
+
+
+def all_pages(store: Store, version: str, cluster: int, limit: int) -> list[list[Movie]]:
+    pages, cursor = [], None
+    while True:
+        page = store.cluster_page(version, cluster, limit, cursor)
+        pages.append(page.movies)
+        cursor = page.next_cursor
+        if cursor is None:
+            return pages
+        assert len(pages) < 100, "paging never ends"
+
+
+def test_an_empty_store_has_nothing_active(store: Store) -> None:
+    assert store.active() is None
+    assert store.versions() == []
+    assert store.latest_run() is None
+    assert store.marks("U1") == []
+    assert store.movie("v1", "tt0133093") is None
+    assert store.movies("v1", ["tt0133093"]) == {}
+    assert store.title_index("v1") is None
+    assert store.cluster_page("v1", 0, 5).movies == []
+
+
+def test_a_loaded_version_serves_its_movies_exactly(store: Store) -> None:
+    fill_version(store, "v1", SAMPLE_MOVIES, b"the index")
+    active = store.active()
+    assert active is not None and active.version == "v1"
+    assert active.manifest["version"] == "v1"
+    assert active.created_at == "2026-11-21T00:00:00Z"
+    for movie in SAMPLE_MOVIES[:5]:
+        assert store.movie("v1", movie.tconst) == movie  # coords and all, bit for bit
+    assert store.movie("v2", SAMPLE_MOVIES[0].tconst) is None
+    assert store.count_movies("v1") == len(SAMPLE_MOVIES)
+    assert store.title_index("v1") == b"the index"
+    [state] = store.versions()
+    assert (state.version, state.status, state.movies) == (
+        "v1",
+        VersionStatus.COMPLETE,
+        len(SAMPLE_MOVIES),
+    )
+
+
+def test_movies_reads_a_batch_ignoring_duplicates_and_unknown_ids(store: Store) -> None:
+    fill_version(store, "v1", SAMPLE_MOVIES)
+    wanted = [m.tconst for m in SAMPLE_MOVIES[:3]]
+    found = store.movies("v1", [*wanted, wanted[0], "tt9999999"])
+    assert found == {m.tconst: m for m in SAMPLE_MOVIES[:3]}
+
+
+def test_movies_reads_more_than_one_request_holds(store: Store) -> None:
+    many = [dataclasses.replace(SAMPLE_MOVIES[0], tconst=f"tt{i:07d}", votes=i) for i in range(250)]
+    fill_version(store, "v1", many)
+    found = store.movies("v1", [m.tconst for m in many])
+    assert sorted(found) == sorted(m.tconst for m in many)
+    assert found["tt0000123"].votes == 123
+
+
+def test_movies_without_year_or_runtime_or_coords_round_trip(store: Store) -> None:
+    bare = dataclasses.replace(SAMPLE_MOVIES[0], year=None, runtime=None, coords=(), genres=())
+    fill_version(store, "v1", [bare])
+    assert store.movie("v1", bare.tconst) == bare
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5, 50])
+def test_cluster_pages_are_most_popular_first_without_repeats(store: Store, limit: int) -> None:
+    # Ties in votes must still page without repeats or gaps.
+    tied = [
+        dataclasses.replace(SAMPLE_MOVIES[0], tconst=f"tt90000{i:02d}", votes=500000)
+        for i in range(4)
+    ]
+    movies = [*SAMPLE_MOVIES, *tied]
+    fill_version(store, "v1", movies)
+    pages = all_pages(store, "v1", 0, limit)
+    expected = by_popularity(movies, 0)
+    assert [m for page in pages for m in page] == expected
+    assert all(len(page) == limit for page in pages[:-1])
+    assert 0 < len(pages[-1]) <= limit
+    assert len(pages) == -(-len(expected) // limit)
+
+
+def test_cluster_pages_never_mix_clusters_or_versions(store: Store) -> None:
+    fill_version(store, "v1", SAMPLE_MOVIES)
+    renamed = [dataclasses.replace(m, title=m.title + " (v2)") for m in SAMPLE_MOVIES]
+    fill_version(store, "v2", renamed, activate=False)
+    v1_page = store.cluster_page("v1", 3, 50).movies
+    assert v1_page == by_popularity(SAMPLE_MOVIES, 3)
+    v2_page = store.cluster_page("v2", 3, 50).movies
+    assert v2_page == by_popularity(renamed, 3)
+    assert store.cluster_page("v1", 99, 5).movies == []
+
+
+def test_a_cursor_that_is_not_ours_is_refused(store: Store) -> None:
+    fill_version(store, "v1", SAMPLE_MOVIES)
+    with pytest.raises(StoreError, match="cursor"):
+        store.cluster_page("v1", 0, 5, "not-a-cursor!")
+    with pytest.raises(StoreError):
+        store.cluster_page("v1", 0, 0)
+
+
+def test_the_title_index_is_stored_in_chunks_and_comes_back_whole(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite, "INDEX_CHUNK_BYTES", 1000)
+    monkeypatch.setattr(dynamodb, "INDEX_CHUNK_BYTES", 1000)
+    blob = os.urandom(25_500)  # 26 chunks: more than one batch write
+    fill_version(store, "v1", SAMPLE_MOVIES[:3], blob)
+    assert store.title_index("v1") == blob
+
+
+def test_rewriting_a_loading_version_replaces_its_index(store: Store) -> None:
+    store.begin_version("v1", {"version": "v1"})
+    store.put_title_index("v1", b"first attempt, longer")
+    store.put_title_index("v1", b"second")
+    store.put_movies("v1", SAMPLE_MOVIES[:2])
+    store.put_movies("v1", SAMPLE_MOVIES[:2])  # a rerun writes the same movies again
+    store.complete_version("v1")
+    assert store.title_index("v1") == b"second"
+    assert store.count_movies("v1") == 2
+
+
+def test_activation_is_conditional_on_the_previous_version(store: Store) -> None:
+    fill_version(store, "v1", SAMPLE_MOVIES)
+    fill_version(store, "v2", SAMPLE_MOVIES, activate=False)
+    with pytest.raises(ActivationConflict):
+        store.activate("v2", None)
+    with pytest.raises(ActivationConflict):
+        store.activate("v2", "v0")
+    assert store.active().version == "v1"  # type: ignore[union-attr]
+    store.activate("v2", "v1")
+    assert store.active().version == "v2"  # type: ignore[union-attr]
+
+
+def test_only_a_complete_version_can_be_activated(store: Store) -> None:
+    store.begin_version("v1", {"version": "v1"})
+    store.put_movies("v1", SAMPLE_MOVIES)
+    with pytest.raises(StoreError):
+        store.activate("v1", None)
+    with pytest.raises(StoreError):
+        store.activate("never-begun", None)
+    assert store.active() is None
+    assert [(s.version, s.status) for s in store.versions()] == [("v1", VersionStatus.LOADING)]
+
+
+def test_a_complete_or_active_version_is_not_written_again(store: Store) -> None:
+    fill_version(store, "v1", SAMPLE_MOVIES)
+    with pytest.raises(StoreError):
+        store.put_movies("v1", SAMPLE_MOVIES[:1])
+    with pytest.raises(StoreError):
+        store.begin_version("v1", {"version": "v1"})
+    with pytest.raises(StoreError):
+        store.put_movies("never-begun", SAMPLE_MOVIES[:1])
+
+
+def test_deleting_a_version_removes_all_of_it_but_never_the_active_one(store: Store) -> None:
+    fill_version(store, "v1", SAMPLE_MOVIES, b"one")
+    fill_version(store, "v2", SAMPLE_MOVIES, b"two")
+    with pytest.raises(StoreError):
+        store.delete_version("v2")
+    store.delete_version("v1")
+    assert store.count_movies("v1") == 0
+    assert store.movie("v1", SAMPLE_MOVIES[0].tconst) is None
+    assert store.cluster_page("v1", 0, 5).movies == []
+    assert store.title_index("v1") is None
+    assert [s.version for s in store.versions()] == ["v2"]
+    assert store.movie("v2", SAMPLE_MOVIES[0].tconst) == SAMPLE_MOVIES[0]
+    assert store.title_index("v2") == b"two"
+
+
+def test_marks_are_kept_across_versions(store: Store) -> None:
+    fill_version(store, "v1", SAMPLE_MOVIES)
+    store.add_mark("U1", Mark("tt0133093", MarkKind.SEEN, "The Matrix", "2026-11-21T10:00:00Z"))
+    alien = Mark("tt0078748", MarkKind.NOT_INTERESTED, "Alien", "2026-11-21T11:00:00Z")
+    store.add_mark("U1", alien)
+    store.add_mark("U2", Mark("tt0068646", MarkKind.SEEN, "The Godfather"))
+    fill_version(store, "v2", SAMPLE_MOVIES)
+    fill_version(store, "v3", SAMPLE_MOVIES)
+    store.delete_version("v1")
+    assert store.marks("U1") == [
+        alien,
+        Mark("tt0133093", MarkKind.SEEN, "The Matrix", "2026-11-21T10:00:00Z"),
+    ]
+    [u2] = store.marks("U2")
+    assert u2.tconst == "tt0068646" and u2.marked_at  # stamped when not given
+
+
+def test_marks_are_replaced_and_removed(store: Store) -> None:
+    store.add_mark("U1", Mark("tt0133093", MarkKind.SEEN, "The Matrix", "2026-11-21T10:00:00Z"))
+    store.add_mark(
+        "U1", Mark("tt0133093", MarkKind.NOT_INTERESTED, "The Matrix", "2026-11-21T12:00:00Z")
+    )
+    assert [m.kind for m in store.marks("U1")] == [MarkKind.NOT_INTERESTED]
+    store.remove_mark("U1", "tt0133093")
+    store.remove_mark("U1", "tt0000000")  # removing what is not there is harmless
+    assert store.marks("U1") == []
+
+
+def test_latest_run_is_the_most_recently_started(store: Store) -> None:
+    first = TrainingRun("run-1", RunState.COMPLETED, "2026-11-20T10:00:00Z", "2026-11-20T10:05:00Z")
+    second = TrainingRun("run-2", RunState.IN_PROGRESS, "2026-11-21T10:00:00Z")
+    store.record_run(second)
+    store.record_run(first)
+    assert store.latest_run() == second
+    done = dataclasses.replace(
+        second, state=RunState.FAILED, ended_at="2026-11-21T10:01:00Z", detail="out of memory"
+    )
+    store.record_run(done)
+    assert store.latest_run() == done
+
+
+def test_a_second_handle_sees_what_the_first_wrote(store_opener: StoreOpener) -> None:
+    writer, reader = store_opener(), store_opener()
+    fill_version(writer, "v1", SAMPLE_MOVIES)
+    writer.add_mark("U1", Mark("tt0133093", MarkKind.SEEN, "The Matrix"))
+    assert reader.active().version == "v1"  # type: ignore[union-attr]
+    assert [m.tconst for m in reader.marks("U1")] == ["tt0133093"]
