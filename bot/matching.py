@@ -1,0 +1,378 @@
+"""The title index: typo-tolerant resolution of what a user typed to one catalogue movie.
+
+Every movie has one or more entries (its title, original title and alternate titles, normalised
+by `bot.normalize`). Candidates come from a character-trigram inverted index held in numpy arrays
+(CSR postings), plus an exact-key table; the best few hundred are re-ranked with rapidfuzz, a
+popularity prior (votes), the year when the query has one, and a penalty for a number the query
+names that the title lacks. All of it is plain arrays, so it saves to one `.npz` and loads fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.models import Movie
+from bot.normalize import normalize, numbers
+from bot.query import parse_query
+
+FORMAT = 1
+N_BUCKETS = 1 << 20  # trigram hash buckets; collisions only add a little noise
+MAX_POSTINGS = 80_000  # per search: the rarest trigrams are read first, common ones skipped
+PRESELECT = 250  # entries re-ranked with rapidfuzz per search
+POPULARITY_WEIGHT = 1.5  # points per tenfold votes
+NO_MATCH_BELOW = 72.0  # adjusted similarity under which nothing is claimed
+AMBIGUOUS_WITHIN = 1.0  # best two movies this close (ranking points): ask "did you mean"
+SUGGEST_FLOOR = 55.0  # alternatives offered after a miss must be at least this similar
+
+Status = Literal["matched", "ambiguous", "no_match", "empty"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    tconst: str
+    title: str
+    year: int | None
+    score: float  # 0..100
+
+
+@dataclass(frozen=True)
+class Resolution:
+    query: str
+    status: Status
+    match: Candidate | None
+    alternatives: list[Candidate]
+
+
+# --- trigram hashing, shared by build (vectorised over all entries) and search ---------------
+_K1, _K2, _K3 = (
+    np.uint64(0x9E3779B97F4A7C15),
+    np.uint64(0xC2B2AE3D27D4EB4F),
+    np.uint64(0x165667B19E3779F9),
+)
+
+
+def _hash_trigrams(codes: np.ndarray) -> np.ndarray:
+    """Bucket of each trigram starting at codes[i] (the caller drops those crossing an end)."""
+    c = codes.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        h = (c[:-2] * _K1) ^ (c[1:-1] * _K2) ^ (c[2:] * _K3)
+        h ^= h >> np.uint64(31)
+    return (h & np.uint64(N_BUCKETS - 1)).astype(np.int64)
+
+
+def _query_buckets(key: str) -> np.ndarray:
+    codes = np.frombuffer(f" {key} ".encode("utf-32-le"), dtype=np.uint32)
+    return np.unique(_hash_trigrams(codes))
+
+
+def _key_hash(keys: list[str]) -> np.ndarray:
+    """A 64-bit hash per whole key (stable across processes, unlike hash())."""
+    out = np.empty(len(keys), dtype=np.uint64)
+    for i, key in enumerate(keys):
+        out[i] = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+    return out
+
+
+def _pack(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    encoded = [s.encode("utf-8") for s in strings]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), offsets
+
+
+def _similarity(key: str, keys: list[str]) -> np.ndarray:
+    """0..100 per key: whole-title likeness, word order aside; a typed prefix of a longer title
+    ("terminator 2" of "Terminator 2: Judgment Day") or its main words score a little lower."""
+    sims = np.maximum(
+        process.cdist([key], keys, scorer=fuzz.ratio)[0],
+        0.95 * process.cdist([key], keys, scorer=fuzz.token_sort_ratio)[0],
+    )
+    if len(key) >= 4:
+        heads = [k[: len(key)] if len(k) > len(key) else "" for k in keys]
+        sims = np.maximum(sims, 0.9 * process.cdist([key], heads, scorer=fuzz.ratio)[0])
+        sims = np.maximum(sims, 0.88 * process.cdist([key], keys, scorer=fuzz.token_set_ratio)[0])
+    return sims
+
+
+class TitleIndex:
+    """Arrays (movies sorted by tconst; entries; postings); see the module docstring."""
+
+    _ARRAYS = (
+        "tconst", "title_blob", "title_off", "year", "votes",
+        "entry_movie", "key_blob", "key_off", "entry_grams",
+        "gram_off", "gram_post", "exact_hash", "exact_entry", "format",
+    )  # fmt: skip
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        missing = [name for name in self._ARRAYS if name not in arrays]
+        if missing:
+            raise ValueError(f"title index is missing {', '.join(missing)}")
+        if int(arrays["format"][0]) != FORMAT:
+            raise ValueError(f"title index format {int(arrays['format'][0])}, expected {FORMAT}")
+        self._a = arrays
+        self.tconst: np.ndarray = arrays["tconst"]
+        self.year: np.ndarray = arrays["year"]
+        self.votes: np.ndarray = arrays["votes"]
+        self.entry_movie: np.ndarray = arrays["entry_movie"]
+        self.entry_grams: np.ndarray = arrays["entry_grams"]
+        self.gram_off: np.ndarray = arrays["gram_off"]
+        self.gram_post: np.ndarray = arrays["gram_post"]
+        self.exact_hash: np.ndarray = arrays["exact_hash"]
+        self.exact_entry: np.ndarray = arrays["exact_entry"]
+        self._title_blob = arrays["title_blob"]
+        self._title_off = arrays["title_off"]
+        self._key_blob = arrays["key_blob"]
+        self._key_off = arrays["key_off"]
+        self._prior = POPULARITY_WEIGHT * np.log10(1.0 + self.votes.astype(np.float64))
+
+    # --- building and storing --------------------------------------------------------------
+    @classmethod
+    def build(cls, movies: Iterable[Movie], akas: Iterable[tuple[str, str]]) -> TitleIndex:
+        rows = sorted({m.tconst: m for m in movies}.values(), key=lambda m: m.tconst)
+        position = {m.tconst: i for i, m in enumerate(rows)}
+        seen: set[tuple[int, str]] = set()
+        entry_movie: list[int] = []
+        keys: list[str] = []
+
+        def add(movie_index: int, title: str) -> None:
+            key = normalize(title)
+            if key and (movie_index, key) not in seen:
+                seen.add((movie_index, key))
+                entry_movie.append(movie_index)
+                keys.append(key)
+
+        for i, m in enumerate(rows):
+            add(i, m.title)
+            add(i, m.original_title)
+        for tconst, title in akas:
+            i = position.get(tconst)
+            if i is not None:
+                add(i, title)
+        seen.clear()
+
+        gram_post, gram_off, entry_grams = cls._postings(keys)
+        key_hash = _key_hash(keys)
+        order = np.argsort(key_hash, kind="stable")
+        title_blob, title_off = _pack([m.title for m in rows])
+        key_blob, key_off = _pack(keys)
+        arrays = {
+            "tconst": np.array([m.tconst.encode("ascii") for m in rows], dtype="S12")
+            if rows
+            else np.zeros(0, dtype="S12"),
+            "title_blob": title_blob,
+            "title_off": title_off,
+            "year": np.array([m.year or 0 for m in rows], dtype=np.int16),
+            "votes": np.array([max(0, m.votes) for m in rows], dtype=np.int32),
+            "entry_movie": np.array(entry_movie, dtype=np.int32),
+            "key_blob": key_blob,
+            "key_off": key_off,
+            "entry_grams": entry_grams,
+            "gram_off": gram_off,
+            "gram_post": gram_post,
+            "exact_hash": key_hash[order],
+            "exact_entry": order.astype(np.int32),
+            "format": np.array([FORMAT], dtype=np.int32),
+        }
+        return cls(arrays)
+
+    @staticmethod
+    def _postings(keys: list[str], chunk: int = 200_000) -> tuple[np.ndarray, ...]:
+        """CSR postings: entries holding each trigram bucket, each list sorted and unique."""
+        pairs: list[np.ndarray] = []
+        entry_grams = np.zeros(len(keys), dtype=np.int16)
+        for start in range(0, len(keys), chunk):
+            part = [f" {k} " for k in keys[start : start + chunk]]
+            lengths = np.array([len(p) for p in part], dtype=np.int64)
+            codes = np.frombuffer("".join(part).encode("utf-32-le"), dtype=np.uint32)
+            buckets = _hash_trigrams(codes)
+            starts = np.zeros(len(part), dtype=np.int64)
+            np.cumsum(lengths[:-1], out=starts[1:])
+            owner = np.repeat(np.arange(len(part), dtype=np.int64), lengths)[:-2]
+            local = np.arange(len(buckets), dtype=np.int64) - starts[owner]
+            valid = local <= lengths[owner] - 3
+            combined = np.unique((buckets[valid] << 32) | (owner[valid] + start))
+            entry_grams[start : start + len(part)] = np.minimum(
+                np.bincount((combined & 0xFFFFFFFF) - start, minlength=len(part)), 32767
+            )
+            pairs.append(combined)
+        merged = np.sort(np.concatenate(pairs)) if pairs else np.zeros(0, dtype=np.int64)
+        gram_post = (merged & 0xFFFFFFFF).astype(np.int32)
+        gram_off = np.zeros(N_BUCKETS + 1, dtype=np.int64)
+        np.cumsum(np.bincount(merged >> 32, minlength=N_BUCKETS), out=gram_off[1:])
+        return gram_post, gram_off, entry_grams
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **self._a)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> TitleIndex:
+        try:
+            with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+                return cls({name: data[name] for name in data.files})
+        except (OSError, ValueError, KeyError) as exc:
+            raise ValueError(f"not a title index ({exc})") from None
+
+    def save(self, path: Path) -> None:
+        """Uncompressed .npz: loading it is a straight read."""
+        with open(path, "wb") as handle:
+            np.savez(handle, **self._a)
+
+    @classmethod
+    def load(cls, path: Path) -> TitleIndex:
+        with np.load(path, allow_pickle=False) as data:
+            return cls({name: data[name] for name in data.files})
+
+    def __len__(self) -> int:
+        return len(self.tconst)
+
+    @property
+    def entries(self) -> int:
+        return len(self.entry_movie)
+
+    # --- reading ---------------------------------------------------------------------------
+    def _title(self, movie: int) -> str:
+        a, b = self._title_off[movie], self._title_off[movie + 1]
+        return bytes(self._title_blob[a:b]).decode("utf-8")
+
+    def _key(self, entry: int) -> str:
+        a, b = self._key_off[entry], self._key_off[entry + 1]
+        return bytes(self._key_blob[a:b]).decode("utf-8")
+
+    def _candidate(self, movie: int, score: float) -> Candidate:
+        year = int(self.year[movie])
+        return Candidate(
+            tconst=self.tconst[movie].decode("ascii"),
+            title=self._title(movie),
+            year=year or None,
+            score=round(max(0.0, min(100.0, score)), 1),
+        )
+
+    def find_tconst(self, tconst: str) -> int | None:
+        needle = np.array([tconst.encode("ascii", "ignore")], dtype="S12")[0]
+        i = int(np.searchsorted(self.tconst, needle))
+        return i if i < len(self.tconst) and self.tconst[i] == needle else None
+
+    def _exact(self, key: str) -> np.ndarray:
+        h = _key_hash([key])[0]
+        lo = int(np.searchsorted(self.exact_hash, h, side="left"))
+        hi = int(np.searchsorted(self.exact_hash, h, side="right"))
+        return self.exact_entry[lo:hi]
+
+    def _preselect(self, key: str) -> np.ndarray:
+        """Entry ids sharing the most trigrams with `key` (Jaccard-like), popular first on ties."""
+        buckets = _query_buckets(key)
+        sizes = self.gram_off[buckets + 1] - self.gram_off[buckets]
+        order = np.argsort(sizes, kind="stable")
+        budget, chosen = 0, []
+        for i in order:
+            if sizes[i] == 0:
+                continue
+            if chosen and budget + sizes[i] > MAX_POSTINGS:
+                break
+            b = buckets[i]
+            chosen.append(self.gram_post[self.gram_off[b] : self.gram_off[b + 1]])
+            budget += int(sizes[i])
+        exact = self._exact(key)
+        if not chosen:
+            return exact
+        entries, shared = np.unique(np.concatenate(chosen), return_counts=True)
+        n_query = len(buckets)
+        jaccard = shared / (n_query + self.entry_grams[entries] - shared)
+        rank = jaccard + 0.002 * self._prior[self.entry_movie[entries]]
+        if len(entries) > PRESELECT:
+            top = np.argpartition(-rank, PRESELECT)[:PRESELECT]
+            entries = entries[top]
+        return np.union1d(entries, exact)
+
+    def _rank(self, key: str, year: int | None) -> list[tuple[float, float, int]]:
+        """(ranking score, shown score, movie) per movie, best first."""
+        if not key:
+            return []
+        entries = self._preselect(key)
+        if len(entries) == 0:
+            return []
+        keys = [self._key(int(e)) for e in entries]
+        sims = _similarity(key, keys)
+        wanted = numbers(key)
+        best: dict[int, tuple[float, float]] = {}
+        for e, entry_key, sim in zip(entries, keys, sims, strict=True):
+            movie = int(self.entry_movie[e])
+            adjust = 0.0
+            movie_year = int(self.year[movie])
+            if year is not None and movie_year:
+                gap = abs(movie_year - year)
+                adjust += 6.0 if gap == 0 else 2.0 if gap == 1 else -min(15.0, 5.0 + gap)
+            if wanted:
+                have = numbers(entry_key)
+                missing = [n for n in wanted if n not in have and n != str(movie_year)]
+                adjust -= 12.0 * len(missing)
+            shown = float(sim) + adjust
+            ranking = shown + float(self._prior[movie])
+            if movie not in best or ranking > best[movie][0]:
+                best[movie] = (ranking, shown)
+        return sorted(((r, s, m) for m, (r, s) in best.items()), key=lambda t: (-t[0], t[2]))
+
+    def resolve(self, text: str) -> Resolution:
+        query = parse_query(text)
+        if query.tconst:
+            movie = self.find_tconst(query.tconst)
+            if movie is not None:
+                return Resolution(query.tconst, "matched", self._candidate(movie, 100.0), [])
+            if not query.text:
+                return Resolution(query.tconst, "no_match", None, [])
+        if not normalize(query.text):
+            return Resolution(query.text, "empty", None, [])
+        merged: dict[int, tuple[float, float]] = {}
+        for variant, year in query.variants():
+            for ranking, shown, movie in self._rank(normalize(variant), year)[:20]:
+                if movie not in merged or ranking > merged[movie][0]:
+                    merged[movie] = (ranking, shown)
+        ranked = sorted(merged.items(), key=lambda item: (-item[1][0], item[0]))
+        if not ranked or ranked[0][1][1] < NO_MATCH_BELOW:
+            alternatives = [
+                self._candidate(m, s) for m, (_r, s) in ranked[:5] if s >= SUGGEST_FLOOR
+            ]
+            return Resolution(query.text, "no_match", None, alternatives)
+        (best, (best_rank, best_shown)), rest = ranked[0], ranked[1:6]
+        top = self._candidate(best, best_shown)
+        others = [self._candidate(m, s) for m, (_r, s) in rest if s >= SUGGEST_FLOOR]
+        if (
+            rest
+            and rest[0][1][1] >= NO_MATCH_BELOW
+            and best_rank - rest[0][1][0] < AMBIGUOUS_WITHIN
+        ):
+            return Resolution(query.text, "ambiguous", None, [top, *others])
+        return Resolution(query.text, "matched", top, others)
+
+    def suggest(self, text: str, limit: int = 10) -> list[Candidate]:
+        """Typeahead: the best few titles for a partial text (prefixes count in full)."""
+        query = parse_query(text)
+        if query.tconst and (movie := self.find_tconst(query.tconst)) is not None:
+            return [self._candidate(movie, 100.0)]
+        key = normalize(query.text)
+        if not key:
+            return []
+        entries = self._preselect(key)
+        keys = [self._key(int(e)) for e in entries]
+        if not keys:
+            return []
+        sims = process.cdist([key], keys, scorer=fuzz.WRatio)[0]
+        best: dict[int, tuple[float, float]] = {}
+        for e, entry_key, sim in zip(entries, keys, sims, strict=True):
+            movie = int(self.entry_movie[e])
+            score = 100.0 if entry_key.startswith(key) else float(sim)
+            ranking = score + float(self._prior[movie])
+            if movie not in best or ranking > best[movie][0]:
+                best[movie] = (ranking, score)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+        return [self._candidate(m, s) for m, (_r, s) in ranked[:limit] if s >= SUGGEST_FLOOR]

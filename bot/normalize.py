@@ -1,0 +1,87 @@
+"""One normalisation for catalogue titles and typed queries, so both meet in the same form.
+
+Accents and case fold away, `&` becomes "and", punctuation becomes space, a leading or trailing
+article ("Matrix, The", "Les Misérables") is dropped, and sequel numbers are written one way
+("Rocky II" = "rocky 2", "Godfather Part Two" = "godfather 2").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that NFKD does not split into a base letter plus a mark.
+_SPECIAL = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+# Articles dropped at the start ("The Matrix") or after a final comma ("Matrix, The").
+# Leading: only those that are rarely a real first word of an English title.
+_LEADING = ("the", "a", "an", "les", "le", "la", "l", "el", "los", "las", "il", "gli", "der", "das")
+_TRAILING = (
+    *_LEADING,
+    "die",
+    "den",
+    "det",
+    "de",
+    "het",
+    "een",
+    "ein",
+    "eine",
+    "lo",
+    "o",
+    "os",
+    "um",
+)
+_TRAILING_RE = re.compile(r"^(.+?),\s*(" + "|".join(_TRAILING) + r")'?\s*$", re.IGNORECASE)
+_APOSTROPHES = re.compile(r"[\u2019\u2018`´']")
+_NON_WORD = re.compile(r"[^\w]+|_")
+
+_ROMAN = {
+    "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+    "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17,
+    "xviii": 18, "xix": 19, "xx": 20,
+}  # fmt: skip
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+}  # fmt: skip
+_NUMBERS = {**_ROMAN, **_WORDS}
+# "part 2", "vol. 1", "chapter 3": the marker word adds nothing once the number is there.
+_PART_WORDS = frozenset({"part", "pt", "chapter", "vol", "volume", "episode", "ep"})
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Amélie" -> "amelie"."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_SPECIAL))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def normalize(title: str) -> str:
+    """The matching key of a title or a query."""
+    text = title.strip()
+    trailing = _TRAILING_RE.match(text)
+    if trailing:
+        text = trailing.group(1)
+    text = fold(text).replace("&", " and ").replace("+", " and ")
+    text = _APOSTROPHES.sub("", text)
+    tokens = _NON_WORD.sub(" ", text).split()
+    if len(tokens) > 1 and tokens[0] in _LEADING:
+        tokens = tokens[1:]
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        number = _NUMBERS.get(token)
+        # "one" / "x" / "v" stay words when they open a title ("One Day", "V for Vendetta"
+        # folds to "5 for vendetta" on both sides anyway, so only the first word is spared).
+        if number is not None and (i > 0 or token in _ROMAN):
+            token = str(number)
+        if out and out[-1] in _PART_WORDS and token.isdigit():
+            out.pop()
+        out.append(token)
+    return " ".join(out)
+
+
+def numbers(key: str) -> frozenset[str]:
+    """The numbers (as digit strings) in a normalised key."""
+    return frozenset(token for token in key.split() if token.isdigit())

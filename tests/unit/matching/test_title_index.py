@@ -1,0 +1,106 @@
+from pathlib import Path
+
+import pytest
+
+from bot.matching import TitleIndex
+from bot.models import Movie
+from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES
+
+
+@pytest.fixture(scope="module")
+def index() -> TitleIndex:
+    return TitleIndex.build(SAMPLE_MOVIES, SAMPLE_AKAS)
+
+
+def matched(index: TitleIndex, text: str) -> tuple[str, int | None]:
+    resolution = index.resolve(text)
+    assert resolution.status == "matched", (text, resolution)
+    assert resolution.match is not None
+    return resolution.match.title, resolution.match.year
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "year"),
+    [
+        ("matrix", "The Matrix", 1999),
+        ("Matrix, The (1999)", "The Matrix", 1999),
+        ("the matirx", "The Matrix", 1999),
+        ("movies like alien", "Alien", 1979),
+        ("something similar to <https://example.com|Heat>?", "Heat", 1995),
+        ("dune 1984", "Dune", 1984),
+        ("Dune (2021)", "Dune", 2021),
+        ("It (1990)", "It", 1990),
+        ("godfather part two", "The Godfather Part II", 1974),
+        ("godfather 3", "The Godfather Part III", 1990),
+        ("terminator 2", "Terminator 2: Judgment Day", 1991),
+        ("back to the future 2", "Back to the Future Part II", 1989),
+        ("le parrain", "The Godfather", 1972),
+        ("Les sept samouraïs", "Seven Samurai", 1954),
+        ("Shichinin no samurai", "Seven Samurai", 1954),
+        ("groundhgo day", "Groundhog Day", 1993),
+        ("the pricess bride", "The Princess Bride", 1987),
+        ("DUMB & DUMBER", "Dumb and Dumber", 1994),
+    ],
+)
+def test_resolves_what_people_type(index: TitleIndex, text: str, title: str, year: int) -> None:
+    assert matched(index, text) == (title, year)
+
+
+def test_imdb_ids_and_urls_resolve_exactly(index: TitleIndex) -> None:
+    assert matched(index, "tt0078748") == ("Alien", 1979)
+    assert matched(index, "see https://www.imdb.com/title/tt0133093/ ") == ("The Matrix", 1999)
+    assert index.resolve("tt9999999").status == "no_match"
+
+
+@pytest.mark.parametrize("text", ["qzxwvkj plorf", "xkcd vbnm qwerty", "zzzzzzzz"])
+def test_nonsense_is_declined(index: TitleIndex, text: str) -> None:
+    resolution = index.resolve(text)
+    assert resolution.status == "no_match"
+    assert resolution.match is None
+
+
+@pytest.mark.parametrize("text", ["", "   ", "movies like", "<@U123>", "?!"])
+def test_nothing_to_look_up_is_empty(index: TitleIndex, text: str) -> None:
+    assert index.resolve(text).status == "empty"
+
+
+def test_close_namesakes_are_ambiguous_with_both_offered() -> None:
+    twins = [
+        Movie("tt0000001", "Twin Peaks", "Twin Peaks", 1990, 90, ("Drama",), 7.0, 1000, 0),
+        Movie("tt0000002", "Twin Peaks", "Twin Peaks", 2001, 90, ("Drama",), 7.0, 1100, 0),
+    ]
+    resolution = TitleIndex.build(twins, []).resolve("twin peaks")
+    assert resolution.status == "ambiguous"
+    assert {c.tconst for c in resolution.alternatives[:2]} == {"tt0000001", "tt0000002"}
+
+
+def test_a_missing_number_costs_the_title(index: TitleIndex) -> None:
+    resolution = index.resolve("matrix 7")
+    assert resolution.match is None or resolution.match.score < 90
+
+
+def test_suggest_completes_prefixes_popular_first(index: TitleIndex) -> None:
+    titles = [c.title for c in index.suggest("godf")]
+    assert titles[:3] == ["The Godfather", "The Godfather Part II", "The Godfather Part III"]
+    assert index.suggest("") == []
+    assert len(index.suggest("the", limit=2)) <= 2
+
+
+def test_round_trips_through_bytes_and_files(index: TitleIndex, tmp_path: Path) -> None:
+    again = TitleIndex.from_bytes(index.to_bytes())
+    assert len(again) == len(index) == len(SAMPLE_MOVIES)
+    assert again.resolve("heat").match == index.resolve("heat").match
+    path = tmp_path / "index.npz"
+    index.save(path)
+    assert TitleIndex.load(path).resolve("aliens").match == index.resolve("aliens").match
+
+
+def test_garbage_bytes_are_refused() -> None:
+    with pytest.raises(ValueError):
+        TitleIndex.from_bytes(b"not an index")
+
+
+def test_an_empty_catalogue_matches_nothing() -> None:
+    empty = TitleIndex.build([], [])
+    assert len(empty) == 0
+    assert empty.resolve("alien").status == "no_match"

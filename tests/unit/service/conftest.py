@@ -1,0 +1,30 @@
+from pathlib import Path
+
+import pytest
+
+from bot.index_cache import IndexCache
+from bot.matching import TitleIndex
+from bot.service import MovieService
+from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES
+from tests.unit.service.fakes import MemoryStore
+
+
+def fill(store: MemoryStore, version: str = "v1") -> MemoryStore:
+    """What the loader does: a complete version with its index, then the switch."""
+    previous = store.active()
+    store.begin_version(version, {"version": version, "k": 4})
+    store.put_movies(version, SAMPLE_MOVIES)
+    store.put_title_index(version, TitleIndex.build(SAMPLE_MOVIES, SAMPLE_AKAS).to_bytes())
+    store.complete_version(version)
+    store.activate(version, previous.version if previous else None)
+    return store
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return fill(MemoryStore())
+
+
+@pytest.fixture
+def service(store: MemoryStore, tmp_path: Path) -> MovieService:
+    return MovieService(store, IndexCache(store, tmp_path / "cache"), page_size=3)

@@ -1,0 +1,104 @@
+"""An in-memory Store that keeps the Protocol's promises (versions, activation, paging by
+votes, marks across versions), for service tests that need no database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from bot.models import Mark, ModelVersion, Movie, Page, TrainingRun, VersionState, VersionStatus
+from bot.store.base import ActivationConflict, StoreError
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._manifests: dict[str, dict[str, Any]] = {}
+        self._status: dict[str, VersionStatus] = {}
+        self._movies: dict[str, dict[str, Movie]] = {}
+        self._indexes: dict[str, bytes] = {}
+        self._active: str | None = None
+        self._marks: dict[str, dict[str, Mark]] = {}
+        self._runs: list[TrainingRun] = []
+        self.page_reads = 0
+
+    def active(self) -> ModelVersion | None:
+        if self._active is None:
+            return None
+        return ModelVersion(self._active, dict(self._manifests[self._active]))
+
+    def movie(self, version: str, tconst: str) -> Movie | None:
+        return self._movies.get(version, {}).get(tconst)
+
+    def movies(self, version: str, tconsts: Sequence[str]) -> dict[str, Movie]:
+        held = self._movies.get(version, {})
+        return {t: held[t] for t in tconsts if t in held}
+
+    def cluster_page(
+        self, version: str, cluster: int, limit: int, cursor: str | None = None
+    ) -> Page:
+        self.page_reads += 1
+        members = sorted(
+            (m for m in self._movies.get(version, {}).values() if m.cluster == cluster),
+            key=lambda m: (-m.votes, m.tconst),
+        )
+        start = int(cursor or 0)
+        end = start + max(1, limit)
+        return Page(members[start:end], str(end) if end < len(members) else None)
+
+    def title_index(self, version: str) -> bytes | None:
+        return self._indexes.get(version)
+
+    def add_mark(self, user_id: str, mark: Mark) -> None:
+        self._marks.setdefault(user_id, {})[mark.tconst] = mark
+
+    def remove_mark(self, user_id: str, tconst: str) -> None:
+        self._marks.get(user_id, {}).pop(tconst, None)
+
+    def marks(self, user_id: str) -> list[Mark]:
+        return list(self._marks.get(user_id, {}).values())
+
+    def record_run(self, run: TrainingRun) -> None:
+        self._runs.append(run)
+
+    def latest_run(self) -> TrainingRun | None:
+        return self._runs[-1] if self._runs else None
+
+    def versions(self) -> list[VersionState]:
+        return [
+            VersionState(v, self._status[v], len(self._movies.get(v, {}))) for v in self._status
+        ]
+
+    def begin_version(self, version: str, manifest: dict[str, Any]) -> None:
+        self._manifests[version] = dict(manifest)
+        self._status[version] = VersionStatus.LOADING
+        self._movies[version] = {}
+
+    def put_movies(self, version: str, movies: Iterable[Movie]) -> int:
+        count = 0
+        for m in movies:
+            self._movies[version][m.tconst] = m
+            count += 1
+        return count
+
+    def put_title_index(self, version: str, blob: bytes) -> None:
+        self._indexes[version] = blob
+
+    def count_movies(self, version: str) -> int:
+        return len(self._movies.get(version, {}))
+
+    def complete_version(self, version: str) -> None:
+        self._status[version] = VersionStatus.COMPLETE
+
+    def activate(self, version: str, expected_previous: str | None) -> None:
+        if self._status.get(version) != VersionStatus.COMPLETE:
+            raise StoreError(f"version {version} is not complete")
+        if self._active != expected_previous:
+            raise ActivationConflict(f"active is {self._active}, not {expected_previous}")
+        self._active = version
+
+    def delete_version(self, version: str) -> None:
+        for table in (self._manifests, self._status, self._movies, self._indexes):
+            table.pop(version, None)
+
+    def close(self) -> None:
+        pass
