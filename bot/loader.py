@@ -1,0 +1,196 @@
+"""Load a model artifact into a store and switch the bot over to it.
+
+The order is what makes it safe: write the new version completely (movies, then the title
+index), verify the counts, mark it complete, then flip the active pointer with a conditional
+write; only then remove versions older than the previous one. A loader that dies anywhere
+before the flip leaves the previous version serving unchanged, and a rerun writes the same
+version again (writes are idempotent upserts) and finishes. Loading the active version again
+only tidies up.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bot.artifact import ArtifactError, iter_akas, iter_movies, read_manifest
+from bot.models import Movie, VersionStatus
+from bot.store.base import ActivationConflict, Store
+
+DEFAULT_BATCH = 10_000
+# Versions become parts of store keys: keep them to a plain, bounded alphabet.
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}")
+
+# progress(stage, amount): "movies" after each batch (movies so far), "index" (bytes),
+# "verified" (movies), "activated" (movies). Tests raise from it to kill the loader there.
+Progress = Callable[[str, int], None]
+T = TypeVar("T")
+
+
+class LoadError(Exception):
+    """The artifact could not be loaded; the previously active version still serves."""
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    version: str
+    movies: int
+    akas: int
+    index_bytes: int
+    seconds: float
+    activated: bool
+    skipped_already_active: bool
+    previous: str | None = None
+    deleted: tuple[str, ...] = field(default_factory=tuple)
+
+    def summary(self) -> str:
+        if self.skipped_already_active:
+            text = f"version {self.version} is already active ({self.movies} movies)"
+        else:
+            text = (
+                f"loaded version {self.version}: {self.movies} movies, {self.akas} alternate"
+                f" titles, title index {self.index_bytes / 1e6:.1f} MB in {self.seconds:.1f} s;"
+                f" active (was {self.previous or 'none'})"
+            )
+        if self.deleted:
+            text += f"; removed {', '.join(self.deleted)}"
+        return text
+
+
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _expected_movies(manifest: dict[str, Any]) -> int:
+    counts = manifest.get("counts")
+    movies = counts.get("movies") if isinstance(counts, dict) else None
+    if not isinstance(movies, int) or isinstance(movies, bool) or movies < 0:
+        raise ArtifactError("manifest.json: counts.movies must be a whole number")
+    return movies
+
+
+def _version_of(manifest: dict[str, Any]) -> str:
+    version = manifest.get("version")
+    if not isinstance(version, str) or not _VERSION.fullmatch(version):
+        raise ArtifactError(
+            f"manifest.json: version {version!r} must be 1-128 letters, digits or ._:+-"
+        )
+    return version
+
+
+def _build_index(movies: list[Movie], akas: Iterable[tuple[str, str]]) -> bytes:
+    from bot.matching import TitleIndex  # numpy and rapidfuzz: only the loader's path pays
+
+    return TitleIndex.build(movies, akas).to_bytes()
+
+
+def _remove_old(store: Store, keep: set[str]) -> tuple[str, ...]:
+    doomed = tuple(s.version for s in store.versions() if s.version not in keep)
+    for version in doomed:
+        store.delete_version(version)
+    return doomed
+
+
+def load_artifact(
+    model_dir: Path,
+    store: Store,
+    *,
+    keep_previous: bool = True,
+    batch_size: int = DEFAULT_BATCH,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Load `model_dir` into `store` and make it the active version.
+
+    Raises ArtifactError for a bad artifact and LoadError when the counts do not add up or
+    another loader switched versions meanwhile; the previous version keeps serving either way.
+    """
+    started = time.perf_counter()
+    report_progress: Progress = progress or (lambda _stage, _amount: None)
+    model_dir = Path(model_dir)
+    manifest = read_manifest(model_dir)
+    version = _version_of(manifest)
+    expected = _expected_movies(manifest)
+
+    active = store.active()
+    previous = active.version if active else None
+    if previous == version:
+        # Loaded before: only finish what a run that died after its flip may have left.
+        others = [
+            s.version
+            for s in store.versions()
+            if s.version != version and s.status == VersionStatus.COMPLETE
+        ]
+        keep = {version, *(others[-1:] if keep_previous else [])}
+        return LoadReport(
+            version=version,
+            movies=store.count_movies(version),
+            akas=0,
+            index_bytes=0,
+            seconds=time.perf_counter() - started,
+            activated=False,
+            skipped_already_active=True,
+            previous=previous,
+            deleted=_remove_old(store, keep),
+        )
+
+    state = {s.version: s for s in store.versions()}.get(version)
+    movies: list[Movie] = []
+    akas_count = 0
+    index_bytes = 0
+    if state is None or state.status != VersionStatus.COMPLETE:
+        store.begin_version(version, manifest)
+        for batch in _batched(iter_movies(model_dir), batch_size):
+            store.put_movies(version, batch)
+            movies.extend(batch)
+            report_progress("movies", len(movies))
+        if len(movies) != expected:
+            raise LoadError(
+                f"{model_dir}: movies.csv.gz holds {len(movies)} movies,"
+                f" manifest.json says {expected}; version {version} was not activated"
+            )
+
+        def counted_akas() -> Iterator[tuple[str, str]]:
+            nonlocal akas_count
+            for aka in iter_akas(model_dir):
+                akas_count += 1
+                yield aka
+
+        blob = _build_index(movies, counted_akas())
+        index_bytes = len(blob)
+        del movies[:]  # the index holds what it needs; free the rest before the next step
+        store.put_title_index(version, blob)
+        report_progress("index", index_bytes)
+        stored = store.count_movies(version)
+        if stored != expected:
+            raise LoadError(
+                f"the store holds {stored} movies of version {version}, expected {expected};"
+                " it was not activated (run the load again)"
+            )
+        report_progress("verified", stored)
+        store.complete_version(version)
+
+    try:
+        store.activate(version, previous)
+    except ActivationConflict as exc:
+        raise LoadError(f"another load switched versions meanwhile: {exc}") from None
+    report_progress("activated", expected)
+    keep = {version, *([previous] if previous and keep_previous else [])}
+    deleted = _remove_old(store, keep)
+    return LoadReport(
+        version=version,
+        movies=expected,
+        akas=akas_count,
+        index_bytes=index_bytes,
+        seconds=time.perf_counter() - started,
+        activated=True,
+        skipped_already_active=False,
+        previous=previous,
+        deleted=deleted,
+    )
