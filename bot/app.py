@@ -31,11 +31,9 @@ def build_app(
 ) -> App:
     """The Bolt app. `process_before_response=True` is what Lambda needs (nothing may run
     after the response is returned); long work runs in lazy listeners."""
-    token = settings.slack_bot_token
-    client = client or WebClient(token=token, base_url=settings.slack_api_url)
+    client = client or WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     app = App(
         name="moviebot",
-        token=token,
         signing_secret=settings.slack_signing_secret or "",
         client=client,
         process_before_response=process_before_response,

@@ -151,9 +151,11 @@ def _pick_blocks(index: int, movie: Movie, reason: str) -> list[Block]:
     ]
 
 
-def _candidate_buttons(candidates: Sequence[Candidate], prefix: str = DID_YOU_MEAN) -> Block:
+def _candidate_buttons(
+    candidates: Sequence[Candidate], prefix: str = DID_YOU_MEAN, block_id: str = "did_you_mean"
+) -> Block:
     return ActionsBlock(
-        block_id="did_you_mean",
+        block_id=block_id,
         elements=[
             ButtonElement(
                 action_id=f"{prefix}:{i}",
@@ -200,6 +202,13 @@ def answer_message(
                 ]
             )
         )
+    if answer.alternatives and not answer.offset:
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text="Not the one you meant? Try one of these:")]
+            )
+        )
+        blocks.append(_candidate_buttons(answer.alternatives[:3], block_id="other_matches"))
     blocks.append(DividerBlock())
     if not answer.recommendations:
         blocks.append(

@@ -43,6 +43,7 @@ def build_services(
     store: Store | None = None,
     retrainer: Retrainer | None = None,
     telemetry: Telemetry | None = None,
+    lambda_client: Any | None = None,
 ) -> Services:
     from bot.index_cache import IndexCache
     from bot.service import MovieService
@@ -52,7 +53,9 @@ def build_services(
         if store is not None
         else open_store(settings.store_url, endpoint_url=settings.aws_endpoint_url)
     )
-    retrainer = retrainer if retrainer is not None else choose_retrainer(settings, store)
+    retrainer = (
+        retrainer if retrainer is not None else choose_retrainer(settings, store, lambda_client)
+    )
 
     def report_dirs() -> list[Path]:
         dirs = [settings.model_dir]

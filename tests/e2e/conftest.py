@@ -1,0 +1,149 @@
+"""The bot as Slack reaches it in AWS: signed Function URL events into
+`bot.lambda_handler.handler`, lazy self-invocations routed back in-process, a real SQLite store
+filled by the loader, and the Web API stand-in recording what the bot posts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import lambda_handler
+from bot.loader import load_artifact
+from bot.store.sqlite import SqliteStore
+from tests.e2e import slack_requests as sr
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, sample_artifact: Path) -> Path:
+    path = tmp_path / "bot.sqlite"
+    store = SqliteStore(str(path))
+    try:
+        load_artifact(sample_artifact, store)
+    finally:
+        store.close()
+    return path
+
+
+@dataclass
+class LambdaBot:
+    slack_api: Any
+    invoker: sr.InProcessLambda
+
+    def send(
+        self, body: str, content_type: str, *, settle: bool = True, **sign: Any
+    ) -> dict[str, Any]:
+        headers = sr.signed_headers(body, content_type, **sign)
+        return self.send_raw(body, headers, settle=settle)
+
+    def send_raw(
+        self, body: str, headers: dict[str, str], *, settle: bool = True
+    ) -> dict[str, Any]:
+        response = lambda_handler.handler(sr.function_url_event(body, headers), sr.LambdaContext())
+        if settle:
+            self.invoker.settle()
+        return response
+
+    def command(self, text: str, *, command: str = "/movie", user: str = sr.USER) -> dict[str, Any]:
+        body, ctype = sr.command_body(
+            command, text, user=user, response_url=self.slack_api.response_url()
+        )
+        return self.send(body, ctype)
+
+    def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, **sign: Any
+    ) -> dict[str, Any]:
+        body, ctype = sr.event_body(event, event_id=event_id)
+        return self.send(body, ctype, **sign)
+
+    def interact(self, payload: dict[str, Any]) -> dict[str, Any]:
+        body, ctype = sr.interactive_body(payload)
+        return self.send(body, ctype)
+
+    def options(self, typed: str) -> dict[str, Any]:
+        payload = {
+            "type": "block_suggestion",
+            "user": {"id": sr.USER},
+            "team": {"id": sr.TEAM},
+            "api_app_id": "A0MOVIEBOT",
+            "action_id": "movie_select",
+            "block_id": "movie_block",
+            "value": typed,
+            "view": {"id": "V1", "type": "modal", "callback_id": "movie_modal"},
+        }
+        return self.interact(payload)
+
+    def last_post(self, method: str = "chat.postMessage") -> dict[str, Any]:
+        calls = self.slack_api.calls(method)
+        assert calls, f"no {method} call was made (saw {self.slack_api.methods()})"
+        return calls[-1]
+
+
+@pytest.fixture
+def lambda_env(
+    monkeypatch: pytest.MonkeyPatch, slack_api: Any, store_path: Path, tmp_path: Path
+) -> dict[str, str]:
+    env = {
+        "MOVIEBOT_STORE": f"sqlite:///{store_path}",
+        "MOVIEBOT_CACHE_DIR": str(tmp_path / "cache"),
+        "MOVIEBOT_MODEL_DIR": str(tmp_path / "no-model-here"),
+        "SLACK_BOT_TOKEN": sr.BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": sr.SIGNING_SECRET,
+        "SLACK_API_URL": slack_api.url,
+        "MOVIEBOT_ADMINS": sr.ADMIN,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": "moviebot",
+    }
+    for name in ("MOVIEBOT_SLACK_SECRET", "MOVIEBOT_RETRAIN_FUNCTION", "MOVIEBOT_RETRAIN_SCHEDULE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
+@pytest.fixture
+def lambda_bot(lambda_env: dict[str, str], slack_api: Any) -> Iterator[LambdaBot]:
+    invoker = sr.InProcessLambda()
+    lambda_handler.use_lambda_client(invoker)
+    try:
+        yield LambdaBot(slack_api, invoker)
+    finally:
+        invoker.settle()
+        lambda_handler.use_lambda_client(None)
+
+
+def find_block(blocks: list[dict[str, Any]], block_id: str) -> dict[str, Any]:
+    for block in blocks:
+        if block.get("block_id") == block_id:
+            return block
+    raise AssertionError(f"no block {block_id!r} in {[b.get('block_id') for b in blocks]}")
+
+
+def buttons(blocks: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """(block_id, element) for every button and overflow in the blocks."""
+    found = []
+    for block in blocks:
+        elements = block.get("elements", []) if block.get("type") == "actions" else []
+        if block.get("accessory"):
+            elements = [*elements, block["accessory"]]
+        found += [
+            (block.get("block_id", ""), e)
+            for e in elements
+            if e.get("type") in ("button", "overflow")
+        ]
+    return found
+
+
+def button(blocks: list[dict[str, Any]], action_prefix: str) -> tuple[str, dict[str, Any]]:
+    for block_id, element in buttons(blocks):
+        if element["action_id"].split(":")[0] == action_prefix:
+            return block_id, element
+    raise AssertionError(f"no {action_prefix} button in {json.dumps(blocks)[:400]}")
+
+
+def pick_titles(blocks: list[dict[str, Any]]) -> list[str]:
+    return [b["text"]["text"] for b in blocks if str(b.get("block_id", "")).startswith("pick:")]
