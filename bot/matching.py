@@ -70,7 +70,18 @@ def _hash_trigrams(codes: np.ndarray) -> np.ndarray:
 
 def _query_buckets(key: str) -> np.ndarray:
     codes = np.frombuffer(f" {key} ".encode("utf-32-le"), dtype=np.uint32)
-    return np.unique(_hash_trigrams(codes))
+    return _sorted_unique(_hash_trigrams(codes))
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (numpy's hash-based unique is slower on large integer arrays)."""
+    values = np.sort(values)
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def _key_hash(keys: list[str]) -> np.ndarray:
@@ -127,9 +138,10 @@ class TitleIndex:
         self.gram_post: np.ndarray = arrays["gram_post"]
         self.exact_hash: np.ndarray = arrays["exact_hash"]
         self.exact_entry: np.ndarray = arrays["exact_entry"]
-        self._title_blob = arrays["title_blob"]
+        # Slicing a bytes object is far cheaper than slicing an array per candidate.
+        self._title_bytes = arrays["title_blob"].tobytes()
         self._title_off = arrays["title_off"]
-        self._key_blob = arrays["key_blob"]
+        self._key_bytes = arrays["key_blob"].tobytes()
         self._key_off = arrays["key_off"]
         self._prior = POPULARITY_WEIGHT * np.log10(1.0 + self.votes.astype(np.float64))
 
@@ -142,8 +154,12 @@ class TitleIndex:
         entry_movie: list[int] = []
         keys: list[str] = []
 
+        normalized: dict[str, str] = {}  # akas repeat titles: normalise each text once
+
         def add(movie_index: int, title: str) -> None:
-            key = normalize(title)
+            key = normalized.get(title)
+            if key is None:
+                key = normalized[title] = normalize(title)
             if key and (movie_index, key) not in seen:
                 seen.add((movie_index, key))
                 entry_movie.append(movie_index)
@@ -157,6 +173,7 @@ class TitleIndex:
             if i is not None:
                 add(i, title)
         seen.clear()
+        normalized.clear()
 
         gram_post, gram_off, entry_grams = cls._postings(keys)
         key_hash = _key_hash(keys)
@@ -198,7 +215,7 @@ class TitleIndex:
             owner = np.repeat(np.arange(len(part), dtype=np.int64), lengths)[:-2]
             local = np.arange(len(buckets), dtype=np.int64) - starts[owner]
             valid = local <= lengths[owner] - 3
-            combined = np.unique((buckets[valid] << 32) | (owner[valid] + start))
+            combined = _sorted_unique((buckets[valid] << 32) | (owner[valid] + start))
             entry_grams[start : start + len(part)] = np.minimum(
                 np.bincount((combined & 0xFFFFFFFF) - start, minlength=len(part)), 32767
             )
@@ -239,14 +256,20 @@ class TitleIndex:
     def entries(self) -> int:
         return len(self.entry_movie)
 
+    @property
+    def postings(self) -> int:
+        return len(self.gram_post)
+
     # --- reading ---------------------------------------------------------------------------
     def _title(self, movie: int) -> str:
         a, b = self._title_off[movie], self._title_off[movie + 1]
-        return bytes(self._title_blob[a:b]).decode("utf-8")
+        return self._title_bytes[a:b].decode("utf-8")
 
-    def _key(self, entry: int) -> str:
-        a, b = self._key_off[entry], self._key_off[entry + 1]
-        return bytes(self._key_blob[a:b]).decode("utf-8")
+    def _keys(self, entries: np.ndarray) -> list[str]:
+        starts = self._key_off[entries].tolist()
+        ends = self._key_off[entries + 1].tolist()
+        blob = self._key_bytes
+        return [blob[a:b].decode("utf-8") for a, b in zip(starts, ends, strict=True)]
 
     def _candidate(self, movie: int, score: float) -> Candidate:
         year = int(self.year[movie])
@@ -285,7 +308,10 @@ class TitleIndex:
         exact = self._exact(key)
         if not chosen:
             return exact
-        entries, shared = np.unique(np.concatenate(chosen), return_counts=True)
+        hits = np.sort(np.concatenate(chosen))
+        starts = np.flatnonzero(np.r_[True, hits[1:] != hits[:-1]])
+        entries = hits[starts]
+        shared = np.diff(np.r_[starts, len(hits)])
         n_query = len(buckets)
         jaccard = shared / (n_query + self.entry_grams[entries] - shared)
         rank = jaccard + 0.002 * self._prior[self.entry_movie[entries]]
@@ -301,26 +327,28 @@ class TitleIndex:
         entries = self._preselect(key)
         if len(entries) == 0:
             return []
-        keys = [self._key(int(e)) for e in entries]
-        sims = _similarity(key, keys)
+        keys = self._keys(entries)
+        shown = _similarity(key, keys)
+        movies = self.entry_movie[entries]
+        years = self.year[movies].astype(np.int64)
+        if year is not None:
+            gap = np.abs(years - year)
+            bonus = np.where(gap == 0, 6.0, np.where(gap == 1, 2.0, -np.minimum(15.0, 5.0 + gap)))
+            shown = shown + np.where(years > 0, bonus, 0.0)
         wanted = numbers(key)
-        best: dict[int, tuple[float, float]] = {}
-        for e, entry_key, sim in zip(entries, keys, sims, strict=True):
-            movie = int(self.entry_movie[e])
-            adjust = 0.0
-            movie_year = int(self.year[movie])
-            if year is not None and movie_year:
-                gap = abs(movie_year - year)
-                adjust += 6.0 if gap == 0 else 2.0 if gap == 1 else -min(15.0, 5.0 + gap)
-            if wanted:
-                have = numbers(entry_key)
-                missing = [n for n in wanted if n not in have and n != str(movie_year)]
-                adjust -= 12.0 * len(missing)
-            shown = float(sim) + adjust
-            ranking = shown + float(self._prior[movie])
-            if movie not in best or ranking > best[movie][0]:
-                best[movie] = (ranking, shown)
-        return sorted(((r, s, m) for m, (r, s) in best.items()), key=lambda t: (-t[0], t[2]))
+        if wanted:  # "rocky 4" must not land on a Rocky without a 4
+            missing = [
+                sum(1 for n in wanted if n not in numbers(k) and n != str(y))
+                for k, y in zip(keys, years.tolist(), strict=True)
+            ]
+            shown = shown - 12.0 * np.array(missing, dtype=np.float64)
+        ranking = shown + self._prior[movies]
+        order = np.lexsort((movies, -ranking))
+        _, first = np.unique(movies[order], return_index=True)  # each movie's best entry
+        keep = order[np.sort(first)]
+        return list(
+            zip(ranking[keep].tolist(), shown[keep].tolist(), movies[keep].tolist(), strict=True)
+        )
 
     def resolve(self, text: str) -> Resolution:
         query = parse_query(text)
@@ -334,9 +362,12 @@ class TitleIndex:
             return Resolution(query.text, "empty", None, [])
         merged: dict[int, tuple[float, float]] = {}
         for variant, year in query.variants():
-            for ranking, shown, movie in self._rank(normalize(variant), year)[:20]:
+            ranked_variant = self._rank(normalize(variant), year)[:20]
+            for ranking, shown, movie in ranked_variant:
                 if movie not in merged or ranking > merged[movie][0]:
                     merged[movie] = (ranking, shown)
+            if ranked_variant and ranked_variant[0][1] >= 100.0:
+                break  # an exact title (and year, when given): other readings cannot beat it
         ranked = sorted(merged.items(), key=lambda item: (-item[1][0], item[0]))
         if not ranked or ranked[0][1][1] < NO_MATCH_BELOW:
             alternatives = [
@@ -363,7 +394,7 @@ class TitleIndex:
         if not key:
             return []
         entries = self._preselect(key)
-        keys = [self._key(int(e)) for e in entries]
+        keys = self._keys(entries)
         if not keys:
             return []
         sims = process.cdist([key], keys, scorer=fuzz.WRatio)[0]

@@ -54,7 +54,10 @@ _PART_WORDS = frozenset({"part", "pt", "chapter", "vol", "volume", "episode", "e
 
 def fold(text: str) -> str:
     """Lower case without accents: "Amélie" -> "amelie"."""
-    text = unicodedata.normalize("NFKD", text.lower().translate(_SPECIAL))
+    text = text.lower()
+    if text.isascii():  # most titles: nothing to fold
+        return text
+    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 

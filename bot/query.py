@@ -38,17 +38,17 @@ class Query:
     text: str  # the cleaned title text (may still hold parenthesised alternates)
     year: int | None  # a trailing year read as a hint
     tconst: str | None  # an IMDb id found in the text or a link
+    bare_year: bool = False  # "dune 1984" (could be the title's own number), not "(1984)"
 
     def variants(self) -> list[tuple[str, int | None]]:
         """Texts worth matching: the whole, the main part and each parenthesised alternate
         ("Seven Samurai (Shichinin no samurai)"), and the year read as part of the title."""
-        out: list[tuple[str, int | None]] = [(self.text, self.year)]
         alternates = [_AKA.sub("", part).strip() for part in _PARENS.findall(self.text)]
-        main = _PARENS.sub(" ", self.text).strip()
-        if alternates and main:
-            out.append((main, self.year))
+        main = " ".join(_PARENS.sub(" ", self.text).split())
+        out: list[tuple[str, int | None]] = [(main, self.year)] if main else []
         out.extend((part, self.year) for part in alternates if part)
-        if self.year is not None:
+        out.append((self.text, self.year))
+        if self.year is not None and self.bare_year:
             # "Wonder Woman 1984", "Blade Runner 2049": the number may be the title's own.
             out.append((f"{self.text} {self.year}", None))
         unique: list[tuple[str, int | None]] = []
@@ -81,4 +81,5 @@ def parse_query(raw: str) -> Query:
             year = value
             text = found.group("title").strip(" ,-")
     text = _QUOTES.sub("", text)
-    return Query(text=text, year=year, tconst=tconst)
+    bare = found is not None and year is not None and found.group("bare") is not None
+    return Query(text=text, year=year, tconst=tconst, bare_year=bare)

@@ -2,13 +2,16 @@
 varied (not ten entries of one franchise), each with a short reason.
 
 The ranking is deterministic, so "show more" is the same list read from a later offset.
+A `Pool` holds a cluster's candidates with what ranking needs precomputed, so the service
+can keep it per process and rank in a millisecond or two.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from bot.models import Movie
 from bot.normalize import normalize
@@ -31,59 +34,81 @@ class Weights:
 DEFAULT_WEIGHTS = Weights()
 
 
-def franchise(movie: Movie) -> str:
-    """A rough series key: the first word when long ("batman", "matrix"), else the first two
-    ("star wars"), of the title before any subtitle, numbers aside."""
-    main = movie.title.replace(" - ", ":").split(":")[0]
-    words = [w for w in normalize(main).split() if not w.isdigit()]
-    words = words or normalize(movie.title).split()
+def franchise_of(key: str) -> str:
+    """A rough series key from a normalised title: the first word when long ("batman",
+    "matrix"), else the first two ("star wars"), numbers aside."""
+    words = [w for w in key.split() if not w.isdigit()] or key.split()
     if not words:
-        return movie.tconst
+        return ""
     return words[0] if len(words[0]) >= 5 or len(words) == 1 else " ".join(words[:2])
 
 
-def _distance(a: Sequence[float], b: Sequence[float]) -> float:
-    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b, strict=False)))
+def franchise(movie: Movie) -> str:
+    main = movie.title.replace(" - ", ":").split(":")[0]  # before any subtitle
+    return franchise_of(normalize(main)) or movie.tconst
+
+
+class Pool:
+    """A cluster's candidate movies with their normalised titles, series keys and arrays."""
+
+    def __init__(self, movies: Sequence[Movie]) -> None:
+        self.movies = list(movies)
+        self.keys = [normalize(m.title) for m in self.movies]
+        self.franchises = [franchise(m) for m in self.movies]
+        width = max((len(m.coords) for m in self.movies), default=0)
+        self.coords = np.zeros((len(self.movies), width), dtype=np.float64)
+        for i, m in enumerate(self.movies):
+            self.coords[i, : len(m.coords)] = m.coords
+        self.popularity = np.log10(1.0 + np.array([m.votes for m in self.movies], dtype=float))
+        self.rating = np.array([m.rating for m in self.movies], dtype=np.float64)
+        self.tconsts = [m.tconst for m in self.movies]
+
+    def __len__(self) -> int:
+        return len(self.movies)
 
 
 def rank(
     seed: Movie,
-    pool: Sequence[Movie],
+    pool: Pool | Sequence[Movie],
     exclude: Collection[str] = (),
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> list[Movie]:
     """The pool in recommendation order, without the seed, its namesakes and `exclude`."""
+    if not isinstance(pool, Pool):
+        pool = Pool(pool)
     seed_key = normalize(seed.title)
     skip = set(exclude) | {seed.tconst}
-    movies = [m for m in pool if m.tconst not in skip and normalize(m.title) != seed_key]
-    if not movies:
+    keep = np.array(
+        [t not in skip and k != seed_key for t, k in zip(pool.tconsts, pool.keys, strict=True)],
+        dtype=bool,
+    )
+    index = np.flatnonzero(keep)
+    if len(index) == 0:
         return []
-    distances = [
-        _distance(seed.coords, m.coords) if seed.coords and m.coords else 0.0 for m in movies
-    ]
-    scale = sorted(distances)[len(distances) // 2] or 1.0  # the median: unit-free closeness
-    top_votes = math.log10(1 + max(m.votes for m in movies)) or 1.0
-    scored = []
-    for m, d in zip(movies, distances, strict=True):
-        closeness = math.exp(-d / scale)
-        popularity = math.log10(1 + m.votes) / top_votes
-        rating = (m.rating - 5.0) / 5.0
-        score = (
-            weights.closeness * closeness
-            + weights.popularity * popularity
-            + weights.rating * rating
-        )
-        scored.append((score, m))
-    scored.sort(key=lambda item: (-item[0], item[1].tconst))
+    if seed.coords and pool.coords.shape[1]:
+        width = min(len(seed.coords), pool.coords.shape[1])
+        delta = pool.coords[index, :width] - np.asarray(seed.coords[:width], dtype=np.float64)
+        distance = np.sqrt((delta**2).sum(axis=1))
+    else:
+        distance = np.zeros(len(index))
+    scale = float(np.median(distance)) or 1.0  # unit-free closeness
+    top = float(pool.popularity[index].max()) or 1.0
+    score = (
+        weights.closeness * np.exp(-distance / scale)
+        + weights.popularity * pool.popularity[index] / top
+        + weights.rating * (pool.rating[index] - 5.0) / 5.0
+    )
+    order = index[np.lexsort((index, -score))]
     # Variety: each earlier pick of the same franchise costs the next one a little more.
+    base = dict(zip(index.tolist(), score.tolist(), strict=True))
     seen: dict[str, int] = {franchise(seed): 1}
-    varied = []
-    for score, m in scored:
-        key = franchise(m)
-        varied.append((score - weights.franchise * seen.get(key, 0), m))
+    varied: list[tuple[float, int]] = []
+    for i in order.tolist():
+        key = pool.franchises[i]
+        varied.append((base[i] - weights.franchise * seen.get(key, 0), i))
         seen[key] = seen.get(key, 0) + 1
-    varied.sort(key=lambda item: (-item[0], item[1].tconst))
-    return [m for _score, m in varied]
+    varied.sort(key=lambda item: (-item[0], item[1]))
+    return [pool.movies[i] for _score, i in varied]
 
 
 def reason(seed: Movie, movie: Movie) -> str:
@@ -104,7 +129,7 @@ def reason(seed: Movie, movie: Movie) -> str:
 
 def recommend(
     seed: Movie,
-    pool: Sequence[Movie],
+    pool: Pool | Sequence[Movie],
     exclude: Collection[str] = (),
     offset: int = 0,
     limit: int = 5,

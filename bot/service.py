@@ -12,7 +12,7 @@ from typing import Any, Literal
 from bot.index_cache import IndexCache
 from bot.matching import Candidate, Resolution
 from bot.models import Mark, MarkKind, ModelVersion, Movie
-from bot.recommend import Pick, recommend
+from bot.recommend import Pick, Pool, recommend
 from bot.store.base import Store
 
 __all__ = ["Answer", "Candidate", "MovieService", "Pick"]
@@ -70,7 +70,7 @@ class MovieService:
         self._store = store
         self._indexes = indexes
         self.page_size = page_size
-        self._pools: OrderedDict[tuple[str, int], list[Movie]] = OrderedDict()
+        self._pools: OrderedDict[tuple[str, int], Pool] = OrderedDict()
 
     # --- questions ---------------------------------------------------------------------------
     def model(self) -> ModelVersion | None:
@@ -134,7 +134,7 @@ class MovieService:
         return self._store.marks(user_id)
 
     # --- internals -----------------------------------------------------------------------------
-    def _pool(self, version: str, cluster: int) -> list[Movie]:
+    def _pool(self, version: str, cluster: int) -> Pool:
         """The cluster's most popular movies; immutable per version, so kept per process."""
         key = (version, cluster)
         if key in self._pools:
@@ -150,10 +150,10 @@ class MovieService:
             cursor = page.next_cursor
             if cursor is None:
                 break
-        self._pools[key] = movies
+        pool = self._pools[key] = Pool(movies)
         while len(self._pools) > POOLS_KEPT:
             self._pools.popitem(last=False)
-        return movies
+        return pool
 
     def _recommend(
         self, version: str, seed: Movie, user_id: str | None, offset: int
