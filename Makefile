@@ -51,7 +51,7 @@ $(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json
-	@npm ci --no-audit --no-fund --loglevel=error
+	@npm ci --no-audit --no-fund --no-update-notifier --loglevel=error
 	@touch $@
 
 # The SAM CLI pins its own boto3, so it lives in a virtualenv of its own.
@@ -104,3 +104,30 @@ bench: dev ## the benchmarks at full scale (slow; prints figures)
 
 clean: ## remove what make built (keeps $(DATA_DIR))
 	rm -rf $(VAR) $(VENV) $(SAM_VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+
+# ---------------------------------------------------------------------------------------------
+# AWS SAM: `sam build` runs these (template.yaml, `BuildMethod: makefile`); ARTIFACTS_DIR is the
+# function's package. Wheels for the Lambda runtime (Python 3.12, arm64), whatever this machine is.
+# Each function gets only the packages it imports: the bot no pandas, no scikit-learn, no training/.
+LAMBDA_PYTHON := $(shell test -x $(BIN)/python && echo $(BIN)/python || echo python3)
+LAMBDA_PIP := $(LAMBDA_PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile \
+	--platform manylinux2014_aarch64 --implementation cp --python-version 3.12 --only-binary=:all:
+# $(call lambda_copy,PACKAGES): the packages' Python files, nothing else (no caches, no tests).
+lambda_copy = find $(1) -name '*.py' -not -path '*/__pycache__/*' -print0 \
+	| xargs -0 cp --parents -t "$(ARTIFACTS_DIR)"
+
+.PHONY: build-BotFunction build-LoaderFunction build-RetrainFunction build-NotifyFunction
+
+build-BotFunction:
+	$(LAMBDA_PIP) -r requirements.txt --target "$(ARTIFACTS_DIR)"
+	$(call lambda_copy,bot)
+
+build-LoaderFunction build-NotifyFunction:
+	$(LAMBDA_PIP) -r requirements.txt --target "$(ARTIFACTS_DIR)"
+	$(call lambda_copy,bot infra)
+
+# The retrain function ships the training source: it uploads it to S3 for the training job.
+build-RetrainFunction:
+	$(LAMBDA_PIP) -r requirements.txt --target "$(ARTIFACTS_DIR)"
+	$(call lambda_copy,bot infra training)
+	cp training/requirements.txt "$(ARTIFACTS_DIR)/training/"
