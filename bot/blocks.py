@@ -194,7 +194,8 @@ def answer_message(
             block_id="seed", text=MarkdownTextObject(text=f"{heading} {movie_line(movie)}")
         )
     )
-    if answer.query and not answer.offset:
+    # similar() answers carry the seed's id as their query: nothing the user typed to echo.
+    if answer.query and not answer.offset and answer.query != movie.tconst:
         blocks.append(
             ContextBlock(
                 elements=[
