@@ -187,11 +187,13 @@ def build_chat(settings: Settings, api: LocalSlackApi, user: str = USER) -> Term
     from bot.bootstrap import build_services
 
     secret = secrets.token_hex(16)
+    # The person at the terminal owns this bot: they may use /movie-admin too.
     local = dataclasses.replace(
         settings,
         slack_bot_token="xoxb-local-chat",
         slack_signing_secret=secret,
         slack_api_url=api.url,
+        admins=settings.admins | {user},
     )
     app = build_app(local, build_services(local))
     app.listener_runner.lazy_listener_runner = InlineLazyRunner(app.logger)

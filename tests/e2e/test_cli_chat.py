@@ -1,0 +1,54 @@
+"""`python -m bot chat`, piped, as a user would run it: no Slack tokens, a real store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _chat(lines: str, store_path: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MOVIEBOT_"))}
+    env |= {
+        "MOVIEBOT_STORE": f"sqlite:///{store_path}",
+        "MOVIEBOT_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_piped_chat_answers_and_presses_buttons_by_number(store_path: Path, tmp_path: Path) -> None:
+    done = _chat("movies like the matrix\n5\n19\nhome\n/movie help\n99\n", store_path, tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    first, rest = out.split("> 5\n", 1)
+    assert "Movies like The Matrix" in first and "(1999)" in first
+    assert "[1]" in first and "More like this" in first and "Show more" in first
+    # 5 = "Seen it" of the first pick (the three did-you-mean buttons come first).
+    pressed, rest = rest.split("> 19\n", 1)
+    assert "Noted:" in pressed and "is seen" in pressed
+    page2, rest = rest.split("> home\n", 1)
+    assert "More movies like The Matrix" in page2
+    home, rest = rest.split("> /movie help\n", 1)
+    assert "YOUR LIST" in home and "Remove" in home and "v-test-1" in home
+    help_text, rest = rest.split("> 99\n", 1)
+    assert "/movie the matrix" in help_text
+    assert "there is no button 99" in rest
+    assert "Traceback" not in done.stderr
+
+
+def test_piped_chat_with_hostile_text_and_no_model(tmp_path: Path) -> None:
+    done = _chat("<!channel> *bold*\n\n\x00\n", tmp_path / "empty.sqlite", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "no movie model loaded" in done.stdout
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,163 @@
+"""`python -m bot serve --http PORT`: signed requests over real HTTP to /slack/events, and the
+embedded retrain (in-process training in the background, then the loader) from /movie-admin."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.admin import LocalRetrainer
+from bot.bootstrap import build_services
+from bot.cli.serve import EVENTS_PATH, build_http_server
+from bot.config import Settings
+from bot.models import RunState
+from bot.store.sqlite import SqliteStore
+from tests.e2e import slack_requests as sr
+from tests.fixtures.artifacts import write_artifact
+
+
+class Gate:
+    """A training function that writes a real artifact, but only once the test lets it."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.started = threading.Event()
+
+    def __call__(self, data_dir: Path, model_dir: Path) -> Path:
+        self.started.set()
+        assert self.release.wait(20), "the test never released training"
+        write_artifact(model_dir, version="v-test-2")
+        (model_dir / "report").mkdir()
+        (model_dir / "report" / "report.md").write_text("# v-test-2 clusters\n", encoding="utf-8")
+        (model_dir / "report" / "cluster_sizes.png").write_bytes(b"\x89PNG v2")
+        return model_dir
+
+
+@pytest.fixture
+def server(slack_api: Any, store_path: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    settings = Settings(
+        store_url=f"sqlite:///{store_path}",
+        cache_dir=tmp_path / "cache",
+        model_dir=tmp_path / "none",
+        data_dir=tmp_path / "imdb",
+        slack_bot_token=sr.BOT_TOKEN,
+        slack_signing_secret=sr.SIGNING_SECRET,
+        slack_api_url=slack_api.url,
+        admins=frozenset({sr.ADMIN}),
+    )
+    store = SqliteStore(str(store_path))
+    gate = Gate()
+    retrainer = LocalRetrainer(settings, store, train=gate)
+    (tmp_path / "imdb").mkdir()
+    (tmp_path / "imdb" / "title.basics.tsv.gz").write_bytes(b"")  # real data "present": no demo
+    services = build_services(settings, store=store, retrainer=retrainer)
+    httpd = build_http_server(settings, "127.0.0.1", 0, services=services)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
+    thread.start()
+    try:
+        yield {
+            "url": f"http://127.0.0.1:{httpd.server_address[1]}{EVENTS_PATH}",
+            "gate": gate,
+            "retrainer": retrainer,
+            "store": store,
+        }
+    finally:
+        gate.release.set()
+        retrainer.wait(20)
+        httpd.shutdown()
+        httpd.server_close()
+        store.close()
+
+
+def post(url: str, body: str, headers: dict[str, str]) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def signed_post(url: str, body: str, ctype: str, **sign: Any) -> tuple[int, str]:
+    return post(url, body, sr.signed_headers(body, ctype, **sign))
+
+
+def test_mention_over_http_is_answered_in_thread(server, slack_api) -> None:
+    body, ctype = sr.event_body(sr.mention("movies like heat", ts="1700000000.000555"))
+    status, _ = signed_post(server["url"], body, ctype)
+    assert status == 200
+    post_ = slack_api.wait_for("chat.postMessage")[0]
+    assert post_["thread_ts"] == "1700000000.000555"
+    assert "Heat" in json.dumps(post_["blocks"])
+
+
+def test_options_over_http_answer_the_typeahead(server) -> None:
+    payload = {
+        "type": "block_suggestion",
+        "user": {"id": sr.USER},
+        "team": {"id": sr.TEAM},
+        "action_id": "movie_select",
+        "block_id": "movie_block",
+        "value": "godfather",
+        "view": {"id": "V1", "type": "modal", "callback_id": "movie_modal"},
+    }
+    body, ctype = sr.interactive_body(payload)
+    started = time.perf_counter()
+    status, text = signed_post(server["url"], body, ctype)
+    assert status == 200
+    assert time.perf_counter() - started < 3.0  # Slack's limit for options
+    assert json.loads(text)["options"][0]["value"] == "tt0068646"
+
+
+@pytest.mark.parametrize("problem", ["forged", "stale", "missing"])
+def test_unsigned_requests_over_http_get_401(server, slack_api, problem: str) -> None:
+    body, ctype = sr.command_body(
+        "/movie", "heat", user=sr.USER, response_url=slack_api.response_url()
+    )
+    if problem == "forged":
+        headers = sr.signed_headers(body, ctype, secret="wrong")
+    elif problem == "stale":
+        headers = sr.signed_headers(body, ctype, timestamp=int(time.time()) - 301)
+    else:
+        headers = sr.signed_headers(body, ctype)
+        del headers["x-slack-signature"]
+    status, _ = post(server["url"], body, headers)
+    assert status == 401
+    time.sleep(0.2)  # anything wrongly started would have posted by now
+    assert slack_api.methods() == []
+
+
+def test_embedded_retrain_runs_once_loads_the_model_and_reports(server, slack_api) -> None:
+    def admin(text: str) -> str:
+        slack_api.clear()
+        body, ctype = sr.command_body(
+            "/movie-admin", text, user=sr.ADMIN, response_url=slack_api.response_url()
+        )
+        assert signed_post(server["url"], body, ctype)[0] == 200
+        return slack_api.wait_for("response_url")[0]["text"]
+
+    assert "Training started" in admin("retrain")
+    assert server["gate"].started.wait(10)
+    assert "already in progress" in admin("retrain")
+    assert "InProgress" in admin("status")
+
+    server["gate"].release.set()
+    server["retrainer"].wait(20)
+    assert server["store"].active().version == "v-test-2"
+    status = admin("status")
+    assert "Completed" in status and "v-test-2" in status
+
+    admin("report")
+    uploads = slack_api.wait_for("files.upload", 2)
+    assert sorted(u["_raw"] for u in uploads) == [b"# v-test-2 clusters\n", b"\x89PNG v2"]
+    assert server["store"].latest_run().state is RunState.COMPLETED
