@@ -1,0 +1,78 @@
+"""User text is echoed safely: no mentions, links or formatting come out of it, it is capped,
+and nothing (emoji, RTL, control characters, 40,000 characters) makes it crash."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot import text as t
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["<!channel>", "<!here|here>", "<@U0EVIL>", "<#C0EVIL|general>", "<http://evil.example|x>"],
+)
+def test_markup_is_escaped_not_interpreted(raw: str) -> None:
+    out = t.mrkdwn(raw)
+    assert "<" not in out and ">" not in out
+    assert out.startswith("&lt;") and out.endswith("&gt;")
+
+
+def test_ampersand_is_escaped_once() -> None:
+    assert t.mrkdwn("Fast & Furious &lt;") == "Fast &amp; Furious &amp;lt;"
+
+
+@pytest.mark.parametrize("raw", ["*bold*", "_italic_", "~strike~", "`code`", "```block```"])
+def test_formatting_characters_cannot_format(raw: str) -> None:
+    out = t.mrkdwn(raw)
+    assert not re.search(r"[*_~`]", out)
+    # Still readable: look-alike characters in the same places, the words kept.
+    assert len(out) == len(raw)
+    assert re.sub(r"[*_~`]", "", raw) in out
+
+
+@pytest.mark.parametrize("word", ["@channel", "@here", "@everyone", "@Channel!"])
+def test_bare_broadcast_words_are_defused(word: str) -> None:
+    out = t.mrkdwn(f"hey {word} look")
+    assert not re.search(r"@(channel|here|everyone)\b", out, re.IGNORECASE)
+    assert "@\u2060" in out
+
+
+def test_control_and_bidi_characters_are_dropped_and_whitespace_collapsed() -> None:
+    assert t.clean("a\x00b\x1b[31m\tc\r\nd\u202ee\u2066f") == "ab[31m c de" + "f"
+
+
+def test_emoji_rtl_and_combining_marks_survive() -> None:
+    for raw in ["🎬🍿 jaws 🦈", "العراب", "שר הטבעות", "Z̴̡a̶l̷g̵o̵", "👨‍👩‍👧‍👦"]:
+        assert t.clean(raw) == raw
+
+
+def test_length_is_capped_with_an_ellipsis() -> None:
+    out = t.mrkdwn("x" * 40_000, 200)
+    assert len(out) == 200 and out.endswith("…")
+    assert t.quote_query("y" * 40_000).count("y") < t.QUERY_ECHO_LIMIT
+
+
+def test_escaping_never_grows_past_what_slack_allows_for_a_section() -> None:
+    out = t.mrkdwn("<" * 40_000)  # each < becomes 4 characters
+    assert len(out) <= 4 * t.SECTION_TEXT_LIMIT
+
+
+def test_lone_surrogates_and_non_strings_do_not_crash() -> None:
+    assert t.clean("a\ud800b") == "ab"
+    assert t.clean(None) == ""
+    assert t.clean(12) == "12"
+    assert t.plain("\x00\x01") == " "  # plain_text must never be empty
+
+
+def test_links_escape_their_label_and_url() -> None:
+    out = t.link("https://www.imdb.com/find/?q=a&b|c>", "<!channel> *x*")
+    assert out.startswith("<https://www.imdb.com/find/?q=a&amp;b%7Cc%3E|")
+    assert out.count("<") == 1 and out.count(">") == 1
+
+
+def test_for_matcher_keeps_words_and_caps_length() -> None:
+    assert t.for_matcher("  movies\nlike\theat  ") == "movies like heat"
+    assert len(t.for_matcher("z" * 40_000)) == t.INPUT_LIMIT
