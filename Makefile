@@ -109,9 +109,12 @@ clean: ## remove what make built (keeps $(DATA_DIR))
 # AWS SAM: `sam build` runs these (template.yaml, `BuildMethod: makefile`); ARTIFACTS_DIR is the
 # function's package. Wheels for the Lambda runtime (Python 3.12, arm64), whatever this machine is.
 # Each function gets only the packages it imports: the bot no pandas, no scikit-learn, no training/.
+# boto3 is left out: the Lambda runtime provides it (a third of the package otherwise).
 LAMBDA_PYTHON := $(shell test -x $(BIN)/python && echo $(BIN)/python || echo python3)
 LAMBDA_PIP := $(LAMBDA_PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile \
-	--platform manylinux2014_aarch64 --implementation cp --python-version 3.12 --only-binary=:all:
+	--implementation cp --python-version 3.12 --only-binary=:all: --platform manylinux2014_aarch64 \
+	--platform manylinux_2_28_aarch64 --platform manylinux_2_34_aarch64
+lambda_deps = grep -v '^boto3' requirements.txt | $(LAMBDA_PIP) --target "$(ARTIFACTS_DIR)" -r /dev/stdin
 # $(call lambda_copy,PACKAGES): the packages' Python files, nothing else (no caches, no tests).
 lambda_copy = find $(1) -name '*.py' -not -path '*/__pycache__/*' -print0 \
 	| xargs -0 cp --parents -t "$(ARTIFACTS_DIR)"
@@ -119,15 +122,15 @@ lambda_copy = find $(1) -name '*.py' -not -path '*/__pycache__/*' -print0 \
 .PHONY: build-BotFunction build-LoaderFunction build-RetrainFunction build-NotifyFunction
 
 build-BotFunction:
-	$(LAMBDA_PIP) -r requirements.txt --target "$(ARTIFACTS_DIR)"
+	$(lambda_deps)
 	$(call lambda_copy,bot)
 
 build-LoaderFunction build-NotifyFunction:
-	$(LAMBDA_PIP) -r requirements.txt --target "$(ARTIFACTS_DIR)"
+	$(lambda_deps)
 	$(call lambda_copy,bot infra)
 
 # The retrain function ships the training source: it uploads it to S3 for the training job.
 build-RetrainFunction:
-	$(LAMBDA_PIP) -r requirements.txt --target "$(ARTIFACTS_DIR)"
+	$(lambda_deps)
 	$(call lambda_copy,bot infra training)
 	cp training/requirements.txt "$(ARTIFACTS_DIR)/training/"
