@@ -21,6 +21,7 @@ from urllib.parse import quote, urlparse
 from bot.artifact import MANIFEST_FILE
 from bot.config import Settings
 from bot.models import RunState, TrainingRun
+from infra.job_names import started_at_from_name
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class JobEvent:
     failure_reason: str = ""
     secondary_status: str = ""
     artifact_uri: str | None = None
+    created_at: str | None = None
     started_at: str | None = None
     ended_at: str | None = None
     billable_seconds: int | None = None
@@ -57,6 +59,7 @@ class JobEvent:
             failure_reason=str(detail.get("FailureReason") or ""),
             secondary_status=str(detail.get("SecondaryStatus") or ""),
             artifact_uri=(detail.get("ModelArtifacts") or {}).get("S3ModelArtifacts"),
+            created_at=_iso(detail.get("CreationTime")),
             started_at=_iso(detail.get("TrainingStartTime") or detail.get("CreationTime")),
             ended_at=_iso(detail.get("TrainingEndTime") or event.get("time")),
             billable_seconds=detail.get("BillableTimeInSeconds"),
@@ -265,7 +268,8 @@ def record_end(store: Any, job: JobEvent, manifest: Mapping[str, Any] | None) ->
         TrainingRun(
             run_id=job.name,
             state=RunState(job.status),
-            started_at=job.started_at or "",
+            # The same started_at the retrain Lambda recorded, so this updates its item.
+            started_at=started_at_from_name(job.name) or job.created_at or "",
             ended_at=job.ended_at,
             detail=detail or (job.secondary_status if job.status != "Completed" else ""),
             version=str(version) if version else None,

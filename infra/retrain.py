@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from bot.models import RunState, TrainingRun
 from infra.imdb_refresh import DATA_PREFIX, Refreshed, refresh_imdb
+from infra.job_names import job_name_for, started_at
 from infra.settings import RetrainSettings
 from infra.source_bundle import ENTRY_SCRIPT, build_bundle, ensure_uploaded
 
@@ -41,11 +42,6 @@ class RetrainResult:
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
-
-
-def job_name_for(prefix: str, now: datetime) -> str:
-    # SageMaker job names: at most 63 of [a-zA-Z0-9-]; the template caps the prefix at 23.
-    return f"{prefix}-{now:%Y%m%d-%H%M%S}"
 
 
 def running_jobs(sagemaker: Any, prefix: str) -> list[str]:
@@ -150,7 +146,7 @@ def start_retrain(
             TrainingRun(
                 run_id=name,
                 state=RunState.IN_PROGRESS,
-                started_at=started.isoformat(timespec="seconds"),
+                started_at=started_at(started),
                 detail=detail,
             )
         )
