@@ -371,7 +371,8 @@ def model_summary(model: ModelVersion | None) -> str:
     if model is None:
         return "No model is loaded yet."
     manifest = model.manifest
-    counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
+    raw_counts = manifest.get("counts")
+    counts: dict[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
     titles = counts.get("movies", manifest.get("movies"))
     clusters = manifest.get("k", counts.get("clusters"))
     lines = [f"*Version* {t.mrkdwn(model.version, 100)}"]

@@ -20,6 +20,7 @@ from aws_lambda_powertools.logging.utils import copy_config_to_registered_logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities import parameters
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
+from slack_bolt.adapter.aws_lambda.lazy_listener_runner import LambdaLazyListenerRunner
 
 from bot.app import build_app
 from bot.bootstrap import Services, build_services
@@ -72,7 +73,9 @@ def build_handler(
     handler = SlackRequestHandler(build_app(settings, services, process_before_response=True))
     if lambda_client is not None:
         # Where the lazy self-invocation goes (tests and benchmarks route it in-process).
-        handler.app.listener_runner.lazy_listener_runner.lambda_client = lambda_client
+        runner = handler.app.listener_runner.lazy_listener_runner
+        if isinstance(runner, LambdaLazyListenerRunner):
+            runner.lambda_client = lambda_client
     return handler
 
 

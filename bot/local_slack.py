@@ -25,6 +25,10 @@ BOT_ID = "BBOTMOVIE"
 TEAM_ID = "T0TESTTEAM"
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _decode_body(raw: bytes, content_type: str) -> dict[str, Any]:
     if not raw:
         return {}
@@ -207,13 +211,14 @@ class LocalSlackApi:
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method in ("views.publish", "views.open", "views.update", "views.push"):
-            view = body.get("view") if isinstance(body.get("view"), dict) else {}
+            view = _dict(body.get("view"))
             return {"ok": True, "view": {**view, "id": f"V{n:08d}", "hash": f"h{n}"}}
         if method == "files.getUploadURLExternal":
             file_id = f"F{n:08d}"
             return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
-            files = body.get("files") if isinstance(body.get("files"), list) else []
+            listed = body.get("files")
+            files = [f for f in listed if isinstance(f, dict)] if isinstance(listed, list) else []
             return {
                 "ok": True,
                 "files": [{"id": f.get("id"), "title": f.get("title")} for f in files],

@@ -13,7 +13,7 @@ import json
 import secrets
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 from urllib.parse import urlencode
 
@@ -64,10 +64,10 @@ class TerminalChat:
         signature = SignatureVerifier(self.signing_secret).generate_signature(
             timestamp=ts, body=body
         )
-        headers = {
+        headers: dict[str, str | Sequence[str]] = {
             "content-type": [content_type],
             "x-slack-request-timestamp": [ts],
-            "x-slack-signature": [signature],
+            "x-slack-signature": [signature or ""],
         }
         return self.app.dispatch(BoltRequest(body=body, headers=headers)).status
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from bot.config import Settings
@@ -66,7 +67,9 @@ def build_http_server(settings: Settings, host: str, port: int, services: Any | 
                 return
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode("utf-8", errors="replace")
-            headers = {k.lower(): [v] for k, v in self.headers.items()}
+            headers: dict[str, str | Sequence[str]] = {
+                k.lower(): [v] for k, v in self.headers.items()
+            }
             response = app.dispatch(BoltRequest(body=body, headers=headers))
             self._send(response.status, response.body or "", response.headers)
 

@@ -50,9 +50,13 @@ def counted(services: Services, work: Callable[[], Answer]) -> Answer:
     return answer
 
 
-def container(body: dict[str, Any]) -> dict[str, Any]:
-    value = body.get("container")
+def _part(body: dict[str, Any], key: str) -> dict[str, Any]:
+    value = body.get(key)
     return value if isinstance(value, dict) else {}
+
+
+def container(body: dict[str, Any]) -> dict[str, Any]:
+    return _part(body, "container")
 
 
 def is_ephemeral(body: dict[str, Any]) -> bool:
@@ -60,17 +64,17 @@ def is_ephemeral(body: dict[str, Any]) -> bool:
 
 
 def thread_of(body: dict[str, Any]) -> str | None:
-    message = body.get("message") if isinstance(body.get("message"), dict) else {}
+    message = _part(body, "message")
     return message.get("thread_ts") or message.get("ts") or container(body).get("message_ts")
 
 
 def channel_of(body: dict[str, Any]) -> str | None:
-    channel = body.get("channel") if isinstance(body.get("channel"), dict) else {}
+    channel = _part(body, "channel")
     return channel.get("id") or container(body).get("channel_id")
 
 
 def user_of(body: dict[str, Any]) -> str:
-    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    user = _part(body, "user")
     return str(user.get("id") or body.get("user_id") or "")
 
 
