@@ -303,3 +303,16 @@ def test_admin_report_uploads_the_plots(lambda_bot, monkeypatch, sample_artifact
     done = lambda_bot.last_post("files.completeUploadExternal")
     assert done["channel_id"] == sr.CHANNEL
     assert len(done["files"]) == 2
+
+
+def test_a_failure_inside_the_bot_gets_an_apology_not_silence(lambda_bot, monkeypatch) -> None:
+    from bot.service import MovieService
+
+    def broken(self, text, user_id=None):
+        raise RuntimeError("store unreachable")
+
+    monkeypatch.setattr(MovieService, "ask", broken)
+    lambda_bot.event(sr.mention("heat"))
+    assert "Sorry, something went wrong" in lambda_bot.last_post()["text"]
+    lambda_bot.command("heat")
+    assert "Sorry, something went wrong" in lambda_bot.last_post("response_url")["text"]

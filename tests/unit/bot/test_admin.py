@@ -1,0 +1,72 @@
+"""Admin commands: who may, what each says, and the AWS retrainer's single flight."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.admin import AdminService, LambdaRetrainer, RetrainStart
+from bot.config import Settings
+from bot.models import RunState, TrainingRun
+from bot.store.sqlite import SqliteStore
+
+
+class CountingRetrainer:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def start(self, requested_by: str) -> RetrainStart:
+        self.calls.append(requested_by)
+        return RetrainStart("started", "ok")
+
+
+class FailingLambda:
+    def invoke(self, **kwargs: object) -> None:
+        raise ConnectionError("no route")
+
+
+def _admin(tmp_path: Path) -> tuple[AdminService, CountingRetrainer, SqliteStore]:
+    store = SqliteStore(str(tmp_path / "s.sqlite"))
+    retrainer = CountingRetrainer()
+    settings = Settings(admins=frozenset({"UADMIN"}), model_dir=tmp_path / "none")
+    return AdminService(settings, store, retrainer), retrainer, store
+
+
+def test_non_admins_are_refused_before_anything_runs(tmp_path: Path) -> None:
+    admin, retrainer, _ = _admin(tmp_path)
+    for user in ("UALICE", "", "uadmin"):
+        reply = admin.handle(user, "retrain")
+        assert reply.refused and "for the bot's admins" in reply.text
+    assert retrainer.calls == []
+
+
+def test_unknown_or_empty_subcommands_list_the_commands(tmp_path: Path) -> None:
+    admin, retrainer, _ = _admin(tmp_path)
+    for text in ("", "delete everything", "<!channel>"):
+        reply = admin.handle("UADMIN", text)
+        assert not reply.refused and "/movie-admin status" in reply.text
+    assert admin.handle("UADMIN", "  RETRAIN now").text.startswith("Training started")
+    assert retrainer.calls == ["UADMIN"]
+
+
+def test_status_without_a_model_or_runs_says_so(tmp_path: Path) -> None:
+    admin, _, _ = _admin(tmp_path)
+    text = admin.handle("UADMIN", "status").text
+    assert "No model is loaded yet." in text and "None recorded yet." in text
+    assert "retrain on request" in text
+
+
+def test_report_without_report_files_explains(tmp_path: Path) -> None:
+    admin, _, _ = _admin(tmp_path)
+    reply = admin.handle("UADMIN", "report")
+    assert reply.files == [] and "not available here" in reply.text
+
+
+def test_lambda_retrainer_refuses_while_a_run_is_in_progress_and_reports_failures(
+    tmp_path: Path,
+) -> None:
+    store = SqliteStore(str(tmp_path / "s.sqlite"))
+    failed = LambdaRetrainer("moviebot-retrain", store, client=FailingLambda()).start("UADMIN")
+    assert failed.status == "failed" and "ConnectionError" in failed.detail
+    store.record_run(TrainingRun("job-1", RunState.IN_PROGRESS, "2026-11-21T10:00:00Z"))
+    busy = LambdaRetrainer("moviebot-retrain", store, client=FailingLambda()).start("UADMIN")
+    assert busy.status == "already_running" and busy.run_id == "job-1"
