@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from bot.artifact import ArtifactError, iter_akas, iter_movies, read_manifest
 from bot.models import Movie, VersionStatus
@@ -29,7 +29,6 @@ _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}")
 # progress(stage, amount): "movies" after each batch (movies so far), "index" (bytes),
 # "verified" (movies), "activated" (movies). Tests raise from it to kill the loader there.
 Progress = Callable[[str, int], None]
-T = TypeVar("T")
 
 
 class LoadError(Exception):
@@ -60,12 +59,6 @@ class LoadReport:
         if self.deleted:
             text += f"; removed {', '.join(self.deleted)}"
         return text
-
-
-def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def _expected_movies(manifest: dict[str, Any]) -> int:
@@ -141,19 +134,16 @@ def load_artifact(
         )
 
     state = {s.version: s for s in store.versions()}.get(version)
-    movies: list[Movie] = []
     akas_count = 0
     index_bytes = 0
     if state is None or state.status != VersionStatus.COMPLETE:
-        store.begin_version(version, manifest)
-        for batch in _batched(iter_movies(model_dir), batch_size):
-            store.put_movies(version, batch)
-            movies.extend(batch)
-            report_progress("movies", len(movies))
+        # Read (and so validate) every movie before writing any: a malformed artifact leaves
+        # no trace in the store.
+        movies = list(iter_movies(model_dir))
         if len(movies) != expected:
             raise LoadError(
                 f"{model_dir}: movies.csv.gz holds {len(movies)} movies,"
-                f" manifest.json says {expected}; version {version} was not activated"
+                f" manifest.json says {expected}; nothing was loaded"
             )
 
         def counted_akas() -> Iterator[tuple[str, str]]:
@@ -162,9 +152,21 @@ def load_artifact(
                 akas_count += 1
                 yield aka
 
-        blob = _build_index(movies, counted_akas())
+        store.begin_version(version, manifest)
+        # The title index is built while the movies are written: the writes mostly wait on
+        # the store, the build mostly computes.
+        pool = ThreadPoolExecutor(1, thread_name_prefix="title-index")
+        try:
+            index_job = pool.submit(_build_index, movies, counted_akas())
+            written = 0
+            for start in range(0, len(movies), batch_size):
+                written += store.put_movies(version, movies[start : start + batch_size])
+                report_progress("movies", written)
+            blob = index_job.result()
+        finally:
+            pool.shutdown(wait=False)  # a failed write reports at once, not after the build
+        del movies  # the index holds what it needs; free the rest before the next step
         index_bytes = len(blob)
-        del movies[:]  # the index holds what it needs; free the rest before the next step
         store.put_title_index(version, blob)
         report_progress("index", index_bytes)
         stored = store.count_movies(version)

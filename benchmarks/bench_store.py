@@ -1,0 +1,300 @@
+"""Load a full-scale model artifact into each store backend and print how fast it went.
+
+    .venv/bin/python -m benchmarks.bench_store [--movies 720000] [--backends sqlite,dynamodb]
+
+The artifact (~720k movies with 12 coordinates, ~3 alternate titles each) is generated once
+and cached under $MOVIEBOT_BENCH_DIR (default var/bench). Each backend gets a fresh store and the
+real loader (`bot.loader.load_artifact`), so the figures include reading the CSV, building the
+title index and verifying the counts. For DynamoDB Local it also measures the raw write rate of
+the same movie items with plain parallel BatchWriteItem calls (no loader), which is the ceiling
+the loader can get near.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import boto3
+import numpy as np
+
+from bot.artifact import MANIFEST_FILE, iter_movies
+from bot.loader import LoadReport, load_artifact
+from bot.models import Movie
+from bot.store.dynamodb import DynamoStore, _movie_item
+from bot.store.dynamodb_schema import TABLE_DEFINITION
+from bot.store.sqlite import SqliteStore
+from tests.fixtures.artifacts import write_artifact
+from tests.fixtures.dynamodb_local import (
+    DUMMY_AWS_ENV,
+    find_jar,
+    free_port,
+    start_dynamodb_local,
+    stop,
+)
+
+GENRES = [
+    "Action",
+    "Adventure",
+    "Animation",
+    "Biography",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Family",
+    "Fantasy",
+    "History",
+    "Horror",
+    "Music",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Sport",
+    "Thriller",
+    "War",
+    "Western",
+]
+WORDS = [
+    "night",
+    "day",
+    "man",
+    "woman",
+    "love",
+    "death",
+    "house",
+    "city",
+    "war",
+    "star",
+    "dark",
+    "light",
+    "blood",
+    "king",
+    "queen",
+    "girl",
+    "boy",
+    "return",
+    "last",
+    "first",
+    "little",
+    "big",
+    "dead",
+    "secret",
+    "time",
+    "world",
+    "life",
+    "dream",
+    "game",
+    "road",
+    "river",
+    "fire",
+    "ice",
+    "stone",
+    "shadow",
+    "ghost",
+    "heart",
+    "summer",
+    "winter",
+    "home",
+    "island",
+    "moon",
+    "sun",
+    "sea",
+    "storm",
+    "wild",
+    "lost",
+    "golden",
+]
+
+
+def generate_artifact(model_dir: Path, n_movies: int, coords: int = 12, seed: int = 7) -> Path:
+    """An artifact of `n_movies` movies shaped like the real catalogue (titles, votes, clusters)."""
+    rng = np.random.default_rng(seed)
+    words = np.array(WORDS)
+    n_words = rng.integers(1, 6, n_movies)
+    picks = rng.integers(0, len(words), int(n_words.sum()))
+    ends = np.cumsum(n_words)
+    votes = np.minimum(rng.lognormal(5.0, 2.0, n_movies).astype(np.int64) + 5, 3_000_000)
+    years = rng.integers(1900, 2026, n_movies)
+    runtimes = rng.integers(60, 200, n_movies)
+    ratings = np.round(rng.uniform(1.0, 10.0, n_movies), 1)
+    clusters = rng.integers(0, 40, n_movies)
+    points = np.round(rng.normal(0.0, 1.0, (n_movies, coords)), 6)
+    genre_sets = rng.integers(0, len(GENRES), (n_movies, 3))
+    movies: list[Movie] = []
+    start = 0
+    for i in range(n_movies):
+        title = " ".join(words[picks[start : ends[i]]]).title()
+        start = ends[i]
+        movies.append(
+            Movie(
+                tconst=f"tt{i + 1:07d}",
+                title=f"{title} {i}" if i % 3 else title,
+                original_title=title,
+                year=int(years[i]),
+                runtime=int(runtimes[i]),
+                genres=tuple(sorted({GENRES[g] for g in genre_sets[i]})),
+                rating=float(ratings[i]),
+                votes=int(votes[i]),
+                cluster=int(clusters[i]),
+                coords=tuple(float(x) for x in points[i]),
+            )
+        )
+    akas = [
+        (m.tconst, f"{m.original_title} {suffix}")
+        for m in movies
+        for suffix in ("(Director's Cut)", "II", "Le Film")[: 1 + int(m.votes % 5)]
+    ]
+    return write_artifact(model_dir, movies, akas, version=f"bench-{n_movies}")
+
+
+def cached_artifact(n_movies: int) -> Path:
+    bench_dir = Path(os.environ.get("MOVIEBOT_BENCH_DIR", "var/bench"))
+    model_dir = bench_dir / f"store-artifact-{n_movies}"
+    if not (model_dir / MANIFEST_FILE).exists():
+        print(f"generating an artifact of {n_movies:,} movies in {model_dir} ...", flush=True)
+        started = time.perf_counter()
+        generate_artifact(model_dir, n_movies)
+        print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
+    return model_dir
+
+
+class Stopwatch:
+    """Times the loader's stages from its progress callback."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.marks: dict[str, float] = {}
+
+    def __call__(self, stage: str, _amount: int) -> None:
+        self.marks[stage] = time.perf_counter() - self.started
+
+    def stages(self) -> str:
+        order = ["movies", "index", "verified", "activated"]
+        parts, last = [], 0.0
+        for stage in order:
+            if stage in self.marks:
+                parts.append(f"{stage} {self.marks[stage] - last:.1f} s")
+                last = self.marks[stage]
+        return ", ".join(parts)
+
+
+def timed_load(model_dir: Path, store: object, label: str) -> LoadReport:
+    watch = Stopwatch()
+    started = time.perf_counter()
+    report = load_artifact(model_dir, store, progress=watch)  # type: ignore[arg-type]
+    wall = time.perf_counter() - started
+    print(
+        f"{label}: {report.movies:,} movies + {report.akas:,} akas + index "
+        f"{report.index_bytes / 1e6:.1f} MB in {wall:.1f} s wall "
+        f"= {report.movies / wall:,.0f} movies/s  ({watch.stages()})",
+        flush=True,
+    )
+    return report
+
+
+def bench_sqlite(model_dir: Path) -> None:
+    with tempfile.TemporaryDirectory(dir=Path(model_dir).parent) as tmp:
+        store = SqliteStore(Path(tmp) / "bench.sqlite")
+        try:
+            report = timed_load(model_dir, store, "sqlite")
+            started = time.perf_counter()
+            for cluster in range(40):
+                store.cluster_page(report.version, cluster, 5)
+            print(f"sqlite: 40 cluster pages in {(time.perf_counter() - started) * 1e3:.0f} ms")
+        finally:
+            store.close()
+
+
+def raw_write_rate(endpoint: str, movies: list[Movie], workers: int) -> float:
+    """Items/s of plain parallel BatchWriteItem calls carrying the loader's movie items."""
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        config=boto3.session.Config(max_pool_connections=workers + 4),
+    )
+    table = f"raw-{uuid.uuid4().hex[:8]}"
+    client.create_table(TableName=table, **TABLE_DEFINITION)
+    requests = [{"PutRequest": {"Item": _movie_item("raw", m)}} for m in movies]
+    batches = [requests[i : i + 25] for i in range(0, len(requests), 25)]
+    lock = threading.Lock()
+    unprocessed = 0
+
+    def send(batch: list[dict[str, object]]) -> None:
+        nonlocal unprocessed
+        while batch:
+            response = client.batch_write_item(RequestItems={table: batch})
+            batch = response.get("UnprocessedItems", {}).get(table, [])
+            with lock:
+                unprocessed += len(batch)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(send, batches))
+    seconds = time.perf_counter() - started
+    rate = len(movies) / seconds
+    print(
+        f"dynamodb-local raw BatchWriteItem, {workers} threads: {len(movies):,} movie items in "
+        f"{seconds:.1f} s = {rate:,.0f} items/s (unprocessed and resent: {unprocessed})",
+        flush=True,
+    )
+    return rate
+
+
+def bench_dynamodb(model_dir: Path, raw_items: int, workers: int) -> None:
+    jar = find_jar()
+    if jar is None:
+        print("dynamodb: skipped, DynamoDB Local jar not found (run `make dev`)")
+        return
+    os.environ.update({k: v for k, v in DUMMY_AWS_ENV.items() if k not in os.environ})
+    port = free_port()
+    process = start_dynamodb_local(jar, port)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        if raw_items:
+            sample = [m for _, m in zip(range(raw_items), iter_movies(model_dir), strict=False)]
+            raw = raw_write_rate(endpoint, sample, workers)
+        store = DynamoStore("moviebot-bench", endpoint_url=endpoint, workers=workers)
+        try:
+            report = timed_load(model_dir, store, f"dynamodb-local ({workers} threads)")
+        finally:
+            store.close()
+        if raw_items:
+            print(
+                f"dynamodb-local: the loader wrote movies at "
+                f"{report.movies / report.seconds / raw:.0%} of the raw BatchWriteItem rate "
+                "(its time includes CSV parsing, the title index and the count check)"
+            )
+    finally:
+        stop(process)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--movies", type=int, default=720_000)
+    parser.add_argument("--backends", default="sqlite,dynamodb")
+    parser.add_argument("--raw-items", type=int, default=200_000, help="0 to skip")
+    parser.add_argument("--workers", type=int, default=16, help="DynamoDB writer threads")
+    args = parser.parse_args(argv)
+    model_dir = cached_artifact(args.movies)
+    backends: dict[str, Callable[[], None]] = {
+        "sqlite": lambda: bench_sqlite(model_dir),
+        "dynamodb": lambda: bench_dynamodb(model_dir, args.raw_items, args.workers),
+    }
+    for name in args.backends.split(","):
+        backends[name.strip()]()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
