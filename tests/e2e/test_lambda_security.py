@@ -115,3 +115,25 @@ def test_credentials_come_from_secrets_manager(lambda_bot, monkeypatch) -> None:
         assert lambda_bot.send(body, ctype, secret="secret-from-secrets")["statusCode"] == 200
     post_headers = lambda_bot.slack_api.headers("chat.postMessage")
     assert post_headers[-1]["authorization"] == "Bearer xoxb-from-secrets"
+
+
+def test_logs_at_info_carry_neither_tokens_nor_what_users_wrote(lambda_bot) -> None:
+    import logging
+
+    records: list[logging.LogRecord] = []
+    listener = logging.Handler(logging.INFO)
+    listener.emit = records.append  # type: ignore[method-assign]
+    names = ["", "bot", "bot.bolt", "bot.listeners", "bot.admin", "slack_bolt", "slack_sdk", "moviebot"]
+    for name in names:
+        logging.getLogger(name).addHandler(listener)
+    try:
+        lambda_bot.event(sr.mention("zqxsecretword heat"))
+        lambda_bot.command("zqxsecretword alien")
+    finally:
+        for name in names:
+            logging.getLogger(name).removeHandler(listener)
+    assert records, "the handler logs something at info"
+    for record in records:
+        line = record.getMessage() + " " + json.dumps(record.__dict__, default=str)
+        assert "zqxsecretword" not in line
+        assert sr.BOT_TOKEN not in line and sr.SIGNING_SECRET not in line
