@@ -123,7 +123,16 @@ def test_logs_at_info_carry_neither_tokens_nor_what_users_wrote(lambda_bot) -> N
     records: list[logging.LogRecord] = []
     listener = logging.Handler(logging.INFO)
     listener.emit = records.append  # type: ignore[method-assign]
-    names = ["", "bot", "bot.bolt", "bot.listeners", "bot.admin", "slack_bolt", "slack_sdk", "moviebot"]
+    names = [
+        "",
+        "bot",
+        "bot.bolt",
+        "bot.listeners",
+        "bot.admin",
+        "slack_bolt",
+        "slack_sdk",
+        "moviebot",
+    ]
     for name in names:
         logging.getLogger(name).addHandler(listener)
     try:
