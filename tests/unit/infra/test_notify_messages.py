@@ -1,0 +1,113 @@
+"""What the admin channel reads, from the events SageMaker sends (no AWS, no Slack here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from infra.job_names import job_name_for, started_at, started_at_from_name
+from infra.notify import (
+    JobEvent,
+    activation_message,
+    completed_message,
+    ended_badly_message,
+    manifest_summary,
+)
+
+
+def state_change(status: str, **detail: Any) -> dict[str, Any]:
+    """The shape of EventBridge's "SageMaker Training Job State Change" event."""
+    return {
+        "version": "0",
+        "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+        "detail-type": "SageMaker Training Job State Change",
+        "source": "aws.sagemaker",
+        "account": "123456789012",
+        "time": "2030-01-02T04:10:00Z",
+        "region": "eu-west-1",
+        "resources": [
+            "arn:aws:sagemaker:eu-west-1:123456789012:training-job/moviebot-20300102-030405"
+        ],
+        "detail": {
+            "TrainingJobName": "moviebot-20300102-030405",
+            "TrainingJobStatus": status,
+            "SecondaryStatus": detail.pop("SecondaryStatus", status),
+            "CreationTime": 1893553445000,
+            "TrainingStartTime": 1893553505000,
+            "TrainingEndTime": 1893557105000,
+            **detail,
+        },
+    }
+
+
+MANIFEST = {
+    "version": "20300102-031500-ab12",
+    "counts": {"movies": 712345, "akas": 1800000},
+    "k": 40,
+    "metrics": {"silhouette": 0.18234, "inertia": 123456.7, "cluster_sizes": [1, 2]},
+}
+
+
+def test_completed_carries_version_summary_duration_and_links() -> None:
+    job = JobEvent.from_event(
+        state_change(
+            "Completed",
+            ModelArtifacts={
+                "S3ModelArtifacts": "s3://b/models/moviebot-20300102-030405/output/model.tar.gz"
+            },
+        )
+    )
+    text, blocks = completed_message(job, MANIFEST)
+    assert "moviebot-20300102-030405" in text and "20300102-031500-ab12" in text
+    body = blocks[0]["text"]["text"]
+    assert "712,345 movies" in body and "40 clusters" in body and "silhouette 0.182" in body
+    assert "60 min" in body  # TrainingStartTime -> TrainingEndTime
+    links = blocks[1]["elements"][0]["text"]
+    assert "region=eu-west-1#/jobs/moviebot-20300102-030405" in links
+    assert "model.tar.gz" in links
+
+
+def test_completed_without_a_readable_manifest_still_says_so() -> None:
+    job = JobEvent.from_event(state_change("Completed"))
+    text, blocks = completed_message(job, None)
+    assert "completed" in text
+    assert "could not be read" in blocks[0]["text"]["text"]
+
+
+@pytest.mark.parametrize(("status", "word"), [("Failed", "failed"), ("Stopped", "stopped")])
+def test_failed_and_stopped_give_the_reason(status: str, word: str) -> None:
+    job = JobEvent.from_event(
+        state_change(status, FailureReason="AlgorithmError: MemoryError at fit")
+    )
+    text, blocks = ended_badly_message(job)
+    assert f"{word} after 60 min: AlgorithmError: MemoryError at fit" in text
+    assert "MemoryError" in blocks[0]["text"]["text"]
+
+
+def test_a_different_event_is_refused() -> None:
+    event = state_change("Completed")
+    event["detail-type"] = "Object Created"
+    with pytest.raises(ValueError, match="SageMaker Training Job State Change"):
+        JobEvent.from_event(event)
+
+
+def test_activation_message() -> None:
+    text, blocks = activation_message("v7", 712345, 95.4, MANIFEST)
+    assert text == "Now serving model v7: 712,345 movies (loaded in 95 s)"
+    assert "40 clusters" in blocks[0]["text"]["text"]
+
+
+def test_summary_shows_only_scalar_metrics() -> None:
+    lines = manifest_summary(MANIFEST)
+    assert lines[-1] == "silhouette 0.182, inertia 1.23e+05"
+
+
+def test_job_names_carry_the_runs_started_at() -> None:
+    from datetime import UTC, datetime
+
+    when = datetime(2030, 1, 2, 3, 4, 5, 999, tzinfo=UTC)
+    name = job_name_for("moviebot", when)
+    assert name == "moviebot-20300102-030405"
+    assert started_at_from_name(name) == started_at(when) == "2030-01-02T03:04:05+00:00"
+    assert started_at_from_name("someone-elses-job") is None
