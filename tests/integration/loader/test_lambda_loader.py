@@ -1,0 +1,162 @@
+"""The loader Lambda (infra/loader.py): S3 event -> download -> safe extraction -> load.
+
+S3 is moto's (no local S3 server here); the store is a real SQLite file."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from bot.artifact import ArtifactError
+from bot.store.sqlite import SqliteStore
+from infra.loader import Limits, UnsafeArchive, extract_model, handler, s3_objects
+
+from .helpers import version_artifact
+
+BUCKET = "moviebot-data"
+
+
+def tar_model(model_dir: Path, archive: Path, extra: list[tarfile.TarInfo] | None = None) -> Path:
+    """model.tar.gz as SageMaker writes it (files at the top), plus any `extra` members."""
+    with tarfile.open(archive, "w:gz") as tar:
+        for path in sorted(model_dir.iterdir()):
+            tar.add(path, arcname=path.name)
+        for member in extra or []:
+            tar.addfile(member, io.BytesIO(b"x" * member.size) if member.isfile() else None)
+    return archive
+
+
+def s3_event(key: str) -> dict[str, object]:
+    return {"Records": [{"s3": {"bucket": {"name": BUCKET}, "object": {"key": key}}}]}
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("MOVIEBOT_STORE", f"sqlite:///{tmp_path}/store/moviebot.sqlite")
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket=BUCKET)
+        yield client
+
+
+def test_an_uploaded_model_is_loaded_and_activated(s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    archive = tar_model(version_artifact(tmp_path, "v1"), tmp_path / "model.tar.gz")
+    key = "models/job-1/output/model.tar.gz"
+    s3.upload_file(str(archive), BUCKET, key)
+    result = handler(s3_event(key), s3=s3)
+    [loaded] = result["results"]
+    assert loaded["loaded"] and loaded["version"] == "v1" and loaded["movies"] == 35
+    store = SqliteStore(tmp_path / "store" / "moviebot.sqlite")
+    try:
+        assert store.active().version == "v1"  # type: ignore[union-attr]
+        assert store.title_index("v1")
+    finally:
+        store.close()
+    # S3 may deliver the same event twice: harmless.
+    [again] = handler(s3_event(key), s3=s3)["results"]
+    assert again["loaded"] and not again["activated"]
+
+
+def test_a_bad_archive_is_reported_and_the_old_version_keeps_serving(s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    good = tar_model(version_artifact(tmp_path, "v1"), tmp_path / "good.tar.gz")
+    s3.upload_file(str(good), BUCKET, "models/a/output/model.tar.gz")
+    handler(s3_event("models/a/output/model.tar.gz"), s3=s3)
+    link = tarfile.TarInfo("akas.csv.gz")
+    link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    model = version_artifact(tmp_path, "v2")
+    (model / "akas.csv.gz").unlink()
+    evil = tar_model(model, tmp_path / "evil.tar.gz", [link])
+    s3.upload_file(str(evil), BUCKET, "models/b/output/model.tar.gz")
+    [result] = handler(s3_event("models/b/output/model.tar.gz"), s3=s3)["results"]
+    assert not result["loaded"] and "links are refused" in result["error"]
+    store = SqliteStore(tmp_path / "store" / "moviebot.sqlite")
+    try:
+        assert store.active().version == "v1"  # type: ignore[union-attr]
+        assert [s.version for s in store.versions()] == ["v1"]
+    finally:
+        store.close()
+
+
+def test_other_objects_are_ignored() -> None:
+    event = {
+        "Records": [
+            {"s3": {"bucket": {"name": BUCKET}, "object": {"key": key}}}
+            for key in ("models/x/output/output.tar.gz", "models/My+Job/model.tar.gz")
+        ]
+    }
+    assert s3_objects(event) == [(BUCKET, "models/My Job/model.tar.gz")]
+    assert handler({"Records": []}) == {"results": []}
+
+
+def test_extraction_takes_only_the_files_the_loader_reads(tmp_path: Path) -> None:
+    model = version_artifact(tmp_path, "v1")
+    (model / "report").mkdir()
+    (model / "report" / "report.md").write_text("# report")
+    (model / "pipeline.joblib").write_bytes(b"pickle")
+    out = extract_model(tar_model(model, tmp_path / "m.tar.gz"), tmp_path / "out")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "akas.csv.gz",
+        "manifest.json",
+        "movies.csv.gz",
+    ]
+    assert (out / "movies.csv.gz").read_bytes() == (model / "movies.csv.gz").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "message"),
+    [
+        ("../../movies.csv.gz", tarfile.REGTYPE, "outside"),
+        ("/etc/manifest.json", tarfile.REGTYPE, "outside"),
+        ("./movies.csv.gz", tarfile.LNKTYPE, "links are refused"),
+        ("manifest.json", tarfile.SYMTYPE, "links are refused"),
+        ("akas.csv.gz", tarfile.CHRTYPE, "not a regular file"),
+    ],
+)
+def test_unsafe_members_are_refused(tmp_path: Path, name: str, kind: bytes, message: str) -> None:
+    model = version_artifact(tmp_path, "v1")
+    bare = name.rsplit("/", 1)[-1]
+    if kind != tarfile.REGTYPE and (model / bare).exists():
+        (model / bare).unlink()  # the hostile member replaces the real one
+    member = tarfile.TarInfo(name)
+    member.type = kind
+    member.linkname = "/etc/passwd" if kind in (tarfile.SYMTYPE, tarfile.LNKTYPE) else ""
+    member.size = 10 if kind == tarfile.REGTYPE else 0
+    archive = tar_model(model, tmp_path / "m.tar.gz", [member])
+    with pytest.raises(UnsafeArchive, match=message):
+        extract_model(archive, tmp_path / "out")
+    assert not (tmp_path.parent / "movies.csv.gz").exists()
+
+
+def test_size_limits_are_enforced(tmp_path: Path) -> None:
+    model = version_artifact(tmp_path, "v1")
+    unpacked = sum(path.stat().st_size for path in model.iterdir())
+    archive = tar_model(model, tmp_path / "m.tar.gz")
+    extract_model(archive, tmp_path / "fits", Limits(total_bytes=unpacked))
+    with pytest.raises(UnsafeArchive, match="larger than"):
+        extract_model(archive, tmp_path / "a", Limits(file_bytes=100))
+    with pytest.raises(UnsafeArchive, match="larger than"):
+        extract_model(archive, tmp_path / "b", Limits(archive_bytes=100))
+    with pytest.raises(UnsafeArchive, match="more than"):
+        extract_model(archive, tmp_path / "c", Limits(total_bytes=unpacked - 1))
+    with pytest.raises(UnsafeArchive, match="more than 2 files"):
+        extract_model(archive, tmp_path / "d", Limits(members=2))
+
+
+def test_a_corrupt_or_incomplete_archive_is_a_clear_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.tar.gz"
+    junk.write_bytes(b"not a tar at all")
+    with pytest.raises(ArtifactError, match=r"not a readable tar\.gz"):
+        extract_model(junk, tmp_path / "a")
+    model = version_artifact(tmp_path, "v1")
+    (model / "akas.csv.gz").unlink()
+    with pytest.raises(ArtifactError, match=r"lacks akas\.csv\.gz"):
+        extract_model(tar_model(model, tmp_path / "m.tar.gz"), tmp_path / "b")

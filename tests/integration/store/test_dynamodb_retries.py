@@ -1,0 +1,178 @@
+"""DynamoDB throttling and partial batches, injected on the client in front of DynamoDB Local:
+nothing the loader writes may be lost, and a batch that never goes through fails loudly."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pytest
+from botocore.awsrequest import AWSResponse
+
+from bot.models import Movie
+from bot.store.base import StoreError
+from bot.store.dynamodb import DynamoStore
+from tests.fixtures.artifacts import SAMPLE_MOVIES
+from tests.fixtures.stores import fill_version
+
+from .test_store_contract import by_popularity
+
+pytestmark = pytest.mark.dynamodb
+
+MANY = [
+    Movie(f"tt{i:07d}", f"Film {i}", f"Film {i}", 2000, 90, ("Drama",), 6.5, 1000 + i, i % 3)
+    for i in range(400)
+]
+
+
+class _RawBody:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_kwargs: Any) -> Any:
+        yield self._body
+
+
+class Throttle:
+    """A before-send hook: the first `times` BatchWriteItem requests get HTTP 400
+    ProvisionedThroughputExceededException and never reach DynamoDB Local."""
+
+    def __init__(self, times: int) -> None:
+        self.left = times
+        self.sent = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Any, **_kwargs: Any) -> AWSResponse | None:
+        if request.headers.get("X-Amz-Target", b"") not in (
+            b"DynamoDB_20120810.BatchWriteItem",
+            "DynamoDB_20120810.BatchWriteItem",
+        ):
+            return None
+        with self._lock:
+            if self.left <= 0:
+                return None
+            self.left -= 1
+            self.sent += 1
+        body = json.dumps(
+            {
+                "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+                "message": "The level of configured provisioned throughput for the table was "
+                "exceeded.",
+            }
+        ).encode()
+        headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "test"}
+        return AWSResponse(request.url, 400, headers, _RawBody(body))
+
+
+class Unprocessed:
+    """Drops part of a batch before it is sent and hands it back as UnprocessedItems /
+    UnprocessedKeys, as DynamoDB does when a partition is busy."""
+
+    def __init__(self, operation: str, times: int) -> None:
+        self.operation = operation
+        self.left = times
+        self.handed_back = 0
+        self._lock = threading.Lock()
+        self._held = threading.local()
+
+    def _take(self) -> bool:
+        with self._lock:
+            if self.left <= 0:
+                return False
+            self.left -= 1
+            return True
+
+    def before(self, params: dict[str, Any], **_kwargs: Any) -> None:
+        self._held.items = None
+        if not self._take():
+            return
+        key = "RequestItems"
+        held: dict[str, Any] = {}
+        for table, requests in params[key].items():
+            if self.operation == "BatchWriteItem":
+                keep = max(1, len(requests) // 2)
+                held[table] = requests[keep:]
+                params[key][table] = requests[:keep]
+            else:
+                keys = requests["Keys"]
+                keep = max(1, len(keys) // 2)
+                held[table] = {**requests, "Keys": keys[keep:]}
+                params[key][table] = {**requests, "Keys": keys[:keep]}
+        self._held.items = held
+
+    def after(self, parsed: dict[str, Any], **_kwargs: Any) -> None:
+        held = getattr(self._held, "items", None)
+        if not held:
+            return
+        field = "UnprocessedItems" if self.operation == "BatchWriteItem" else "UnprocessedKeys"
+        for table, value in held.items():
+            count = len(value) if self.operation == "BatchWriteItem" else len(value["Keys"])
+            if count:
+                parsed.setdefault(field, {})[table] = value
+                with self._lock:
+                    self.handed_back += count
+
+    def install(self, store: DynamoStore) -> None:
+        events = store.client.meta.events
+        events.register(f"provide-client-params.dynamodb.{self.operation}", self.before)
+        events.register(f"after-call.dynamodb.{self.operation}", self.after)
+
+
+@pytest.fixture
+def dynamo(dynamodb_local: str, dynamodb_table: str) -> DynamoStore:
+    store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local, workers=8)
+    yield store  # type: ignore[misc]
+    store.close()
+
+
+def test_throttled_batch_writes_are_retried_until_nothing_is_lost(dynamo: DynamoStore) -> None:
+    throttle = Throttle(times=4)
+    dynamo.client.meta.events.register("before-send.dynamodb", throttle)
+    dynamo.begin_version("v1", {"version": "v1"})
+    assert dynamo.put_movies("v1", MANY) == len(MANY)
+    assert throttle.sent == 4
+    assert dynamo.count_movies("v1") == len(MANY)
+    assert dynamo.movies("v1", [m.tconst for m in MANY]) == {m.tconst: m for m in MANY}
+
+
+def test_unprocessed_items_are_written_again(dynamo: DynamoStore) -> None:
+    partial = Unprocessed("BatchWriteItem", times=10)
+    partial.install(dynamo)
+    dynamo.begin_version("v1", {"version": "v1"})
+    dynamo.put_movies("v1", MANY)
+    assert partial.handed_back > 0
+    assert dynamo.count_movies("v1") == len(MANY)
+    assert dynamo.cluster_page("v1", 1, 500).movies == by_popularity(MANY, 1)
+
+
+def test_unprocessed_keys_are_read_again(dynamo: DynamoStore) -> None:
+    fill_version(dynamo, "v1", MANY)
+    partial = Unprocessed("BatchGetItem", times=3)
+    partial.install(dynamo)
+    found = dynamo.movies("v1", [m.tconst for m in MANY])
+    assert partial.handed_back > 0
+    assert found == {m.tconst: m for m in MANY}
+
+
+def test_a_batch_that_never_goes_through_fails_loudly(
+    dynamodb_local: str, dynamodb_table: str
+) -> None:
+    store = DynamoStore(
+        dynamodb_table, endpoint_url=dynamodb_local, workers=2, max_backoff_attempts=2
+    )
+    try:
+        store.begin_version("v1", {"version": "v1"})
+        calls = []
+
+        def nothing_processed(params: dict[str, Any], **_kwargs: Any) -> tuple[Any, Any]:
+            calls.append(params)
+            http = AWSResponse("http://dynamodb", 200, {}, _RawBody(b"{}"))
+            return http, {"UnprocessedItems": {dynamodb_table: [{"PutRequest": {"Item": {}}}]}}
+
+        store.client.meta.events.register("before-call.dynamodb.BatchWriteItem", nothing_processed)
+        with pytest.raises(StoreError, match="unprocessed"):
+            store.put_movies("v1", SAMPLE_MOVIES)
+        assert len(calls) == 2 * 3  # two batches of 25, each sent three times, then given up
+    finally:
+        store.close()
