@@ -121,7 +121,7 @@ def start_retrain(
     s3: Any,
     store: Any | None = None,
     requested_by: str = "unknown",
-    source_root: Path = SOURCE_ROOT,
+    source_root: Path | None = None,
     now: datetime | None = None,
     refresh: Any = refresh_imdb,
 ) -> RetrainResult:
@@ -131,7 +131,7 @@ def start_retrain(
     refreshed: list[Refreshed] = []
     if settings.refresh_imdb:
         refreshed = refresh(s3, settings.bucket, settings.imdb_base_url, settings.imdb_files)
-    source_uri = ensure_uploaded(s3, settings.bucket, build_bundle(source_root))
+    source_uri = ensure_uploaded(s3, settings.bucket, build_bundle(source_root or SOURCE_ROOT))
     started = now or datetime.now(UTC)
     name = job_name_for(settings.job_prefix, started)
     region = str(sagemaker.meta.region_name)

@@ -1,0 +1,206 @@
+"""The retrain Lambda against moto (SageMaker, S3), the IMDb stand-in and DynamoDB Local:
+the CreateTrainingJob request it sends, the code bundle it uploads once, and single flight."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from bot.models import RunState
+from bot.store.dynamodb import DynamoStore
+from infra import retrain
+from infra.settings import RetrainSettings
+from infra.source_bundle import ENTRY_SCRIPT
+from tests.integration.infra.conftest_helpers import BUCKET, REGION, ImdbSite
+
+NAMES = ("title.basics.tsv.gz", "title.ratings.tsv.gz", "title.akas.tsv.gz")
+ROLE = "arn:aws:iam::123456789012:role/moviebot-sagemaker"
+IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-py312-cpu-py3"
+T0 = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    """A training source tree as the Lambda package ships it."""
+    for name, text in {
+        "training/__init__.py": "",
+        "training/train.py": "from training import helpers\n",
+        "training/helpers.py": "",
+        "training/requirements.txt": "scikit-learn==1.4.2\n",
+    }.items():
+        path = tmp_path / "pkg" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path / "pkg"
+
+
+@pytest.fixture
+def site(imdb_site: ImdbSite) -> ImdbSite:
+    for name in NAMES:
+        imdb_site.put(name, f"{name} contents".encode())
+    return imdb_site
+
+
+def settings_for(site: ImdbSite, **overrides: Any) -> RetrainSettings:
+    values: dict[str, Any] = {
+        "bucket": BUCKET,
+        "job_prefix": "moviebot",
+        "role_arn": ROLE,
+        "image_uri": IMAGE,
+        "instance_type": "ml.m5.2xlarge",
+        "max_runtime_seconds": 3600,
+        "clusters": 40,
+        "imdb_base_url": site.url,
+    }
+    values.update(overrides)
+    return RetrainSettings(**values)
+
+
+def clients() -> tuple[Any, Any]:
+    return boto3.client("sagemaker", region_name=REGION), boto3.client("s3", region_name=REGION)
+
+
+def set_status(name: str, status: str) -> None:
+    """What SageMaker reports while a job runs (moto marks jobs Completed at once)."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sagemaker.models import sagemaker_backends
+
+    sagemaker_backends[DEFAULT_ACCOUNT_ID][REGION].training_jobs[name].training_job_status = status
+
+
+def test_the_training_job_request(aws: None, site: ImdbSite, source: Path) -> None:
+    sagemaker, s3 = clients()
+    result = retrain.start_retrain(
+        settings_for(site),
+        sagemaker=sagemaker,
+        s3=s3,
+        requested_by="U0ADMIN",
+        source_root=source,
+        now=T0,
+    )
+    assert result.status == "started" and result.job_name == "moviebot-20300102-030405"
+    job = sagemaker.describe_training_job(TrainingJobName=result.job_name)
+
+    assert job["AlgorithmSpecification"]["TrainingImage"] == IMAGE
+    assert job["AlgorithmSpecification"]["TrainingInputMode"] == "File"
+    assert job["RoleArn"] == ROLE
+    hyper = {k: json.loads(v) for k, v in job["HyperParameters"].items()}
+    code_uri = hyper.pop("sagemaker_submit_directory")
+    assert hyper == {
+        "clusters": 40,
+        "data-dir": "/opt/ml/input/data/imdb",
+        "sagemaker_program": ENTRY_SCRIPT,
+        "sagemaker_region": REGION,
+        "sagemaker_container_log_level": 20,
+        "sagemaker_job_name": result.job_name,
+    }
+    (channel,) = job["InputDataConfig"]
+    assert channel["ChannelName"] == "imdb"
+    assert channel["DataSource"]["S3DataSource"]["S3Uri"] == f"s3://{BUCKET}/imdb/"
+    assert job["OutputDataConfig"]["S3OutputPath"] == f"s3://{BUCKET}/models/"
+    assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 3600}
+    assert job["ResourceConfig"]["InstanceType"] == "ml.m5.2xlarge"
+    assert not job.get("EnableManagedSpotTraining")
+
+    # the code the job runs is in S3, under its content hash, and holds the entry script
+    assert code_uri.startswith(f"s3://{BUCKET}/code/") and code_uri.endswith("/sourcedir.tar.gz")
+    body = s3.get_object(Bucket=BUCKET, Key=code_uri.split(f"{BUCKET}/", 1)[1])["Body"].read()
+    with tarfile.open(fileobj=io.BytesIO(body), mode="r:gz") as tar:
+        assert {ENTRY_SCRIPT, "requirements.txt", "training/train.py"} <= set(tar.getnames())
+    # and the data it reads was refreshed first
+    for name in NAMES:
+        assert s3.get_object(Bucket=BUCKET, Key=f"imdb/{name}")["Body"].read() == site.files[name]
+
+
+def test_spot_training_with_a_checkpoint(aws: None, site: ImdbSite, source: Path) -> None:
+    sagemaker, s3 = clients()
+    result = retrain.start_retrain(
+        settings_for(site, use_spot=True), sagemaker=sagemaker, s3=s3, source_root=source, now=T0
+    )
+    job = sagemaker.describe_training_job(TrainingJobName=result.job_name)
+    assert job["EnableManagedSpotTraining"] is True
+    assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 3600, "MaxWaitTimeInSeconds": 7200}
+    assert job["CheckpointConfig"] == {
+        "S3Uri": f"s3://{BUCKET}/checkpoints/{result.job_name}/",
+        "LocalPath": "/opt/ml/checkpoints",
+    }
+
+
+def test_single_flight_and_one_upload_per_source(aws: None, site: ImdbSite, source: Path) -> None:
+    sagemaker, s3 = clients()
+    puts: list[str] = []
+    s3.meta.events.register(
+        "provide-client-params.s3.PutObject", lambda params, **_: puts.append(params["Key"])
+    )
+    settings = settings_for(site)
+
+    first = retrain.start_retrain(settings, sagemaker=sagemaker, s3=s3, source_root=source, now=T0)
+    set_status(first.job_name, "InProgress")
+    downloads = len(site.gets)
+
+    second = retrain.start_retrain(
+        settings, sagemaker=sagemaker, s3=s3, source_root=source, now=T0.replace(hour=4)
+    )
+    assert second.status == "already_running"
+    assert second.job_name == first.job_name
+    assert len(sagemaker.list_training_jobs()["TrainingJobSummaries"]) == 1
+    assert len(site.gets) == downloads  # it did not even refresh the data
+
+    # another stack's job in progress does not count
+    set_status(first.job_name, "Completed")
+    other = dict(settings.__dict__, job_prefix="otherbot")
+    other_job = retrain.start_retrain(
+        RetrainSettings(**other), sagemaker=sagemaker, s3=s3, source_root=source, now=T0
+    )
+    set_status(other_job.job_name, "InProgress")
+
+    third = retrain.start_retrain(
+        settings, sagemaker=sagemaker, s3=s3, source_root=source, now=T0.replace(hour=5)
+    )
+    assert third.status == "started" and third.job_name == "moviebot-20300102-050405"
+    code_puts = [key for key in puts if key.startswith("code/")]
+    assert len(code_puts) == 1  # same source, same key: uploaded once
+
+
+def test_handler_records_the_run_in_the_store(
+    aws: None,
+    site: ImdbSite,
+    source: Path,
+    dynamodb_local: str,
+    dynamodb_table: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Lambda entry as deployed: settings from the environment template.yaml sets."""
+    monkeypatch.setattr(retrain, "SOURCE_ROOT", source)
+    for name, value in {
+        "MOVIEBOT_BUCKET": BUCKET,
+        "MOVIEBOT_JOB_PREFIX": "moviebot",
+        "MOVIEBOT_SAGEMAKER_ROLE": ROLE,
+        "MOVIEBOT_TRAINING_IMAGE": IMAGE,
+        "MOVIEBOT_IMDB_URL": site.url,
+        "MOVIEBOT_STORE": f"dynamodb://{dynamodb_table}",
+        "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_local,
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    answer = retrain.handler({"source": "slack", "requested_by": "U0ADMIN"}, None)
+    assert answer["status"] == "started"
+    run = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local).latest_run()
+    assert run is not None
+    assert (run.run_id, run.state) == (answer["job_name"], RunState.IN_PROGRESS)
+    assert "U0ADMIN" in run.detail
+
+    set_status(answer["job_name"], "InProgress")
+    again = retrain.handler({"source": "schedule", "requested_by": "schedule"}, None)
+    assert again == {
+        "status": "already_running",
+        "job_name": answer["job_name"],
+        "detail": f"{answer['job_name']} is still in progress",
+    }
