@@ -84,6 +84,7 @@ class LocalRetrainer:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.last_model_dir: Path | None = None
+        self.last_run: TrainingRun | None = None
 
     def start(self, requested_by: str) -> RetrainStart:
         with self._lock:
@@ -110,6 +111,9 @@ class LocalRetrainer:
         return RetrainStart(
             "started", "training in-process; the new model goes live when loaded", run.run_id
         )
+
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def wait(self, timeout: float | None = None) -> None:
         thread = self._thread
@@ -147,6 +151,7 @@ class LocalRetrainer:
                 run.run_id, RunState.FAILED, run.started_at, _now(), t.clean(exc, 300)
             )
         self._store.record_run(done)
+        self.last_run = done
         if self._on_finish is not None:
             self._on_finish(done)
 

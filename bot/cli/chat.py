@@ -21,6 +21,7 @@ from slack_bolt import App, BoltRequest
 from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_sdk.signature import SignatureVerifier
 
+from bot.admin import LocalRetrainer
 from bot.blocks import Press, Rendered, render_text
 from bot.config import Settings
 from bot.local_slack import BOT_USER_ID, TEAM_ID, LocalSlackApi
@@ -53,6 +54,7 @@ class TerminalChat:
     api: LocalSlackApi
     signing_secret: str
     user: str = USER
+    retrainer: Any = None
     presses: list[Press] = dataclasses.field(default_factory=list)
     _press_source: dict[str, Any] = dataclasses.field(default_factory=dict)
     _seen: int = 0
@@ -195,9 +197,12 @@ def build_chat(settings: Settings, api: LocalSlackApi, user: str = USER) -> Term
         slack_api_url=api.url,
         admins=settings.admins | {user},
     )
-    app = build_app(local, build_services(local))
+    services = build_services(local)
+    app = build_app(local, services)
     app.listener_runner.lazy_listener_runner = InlineLazyRunner(app.logger)
-    return TerminalChat(app=app, api=api, signing_secret=secret, user=user)
+    return TerminalChat(
+        app=app, api=api, signing_secret=secret, user=user, retrainer=services.retrainer
+    )
 
 
 def converse(chat: TerminalChat, lines: Iterable[str], out: TextIO, echo: bool) -> None:
@@ -233,6 +238,12 @@ def run(args: argparse.Namespace) -> int:
         if interactive:
             print(PROMPT)
         converse(chat, sys.stdin, sys.stdout, echo=not interactive)
+        if isinstance(chat.retrainer, LocalRetrainer) and chat.retrainer.running():
+            # `/movie-admin retrain` trains in the background; leaving would kill it.
+            print("(waiting for the training run to finish and load...)", flush=True)
+            chat.retrainer.wait()
+            run_ = chat.retrainer.last_run
+            print(f"(training run {run_.state.value if run_ else 'ended'})", flush=True)
     finally:
         api.stop()
     return 0

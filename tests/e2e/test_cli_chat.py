@@ -7,14 +7,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _chat(lines: str, store_path: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _chat(
+    lines: str, store_path: Path, tmp_path: Path, **extra: str
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MOVIEBOT_"))}
     env |= {
         "MOVIEBOT_STORE": f"sqlite:///{store_path}",
         "MOVIEBOT_CACHE_DIR": str(tmp_path / "cache"),
+        **extra,
     }
     return subprocess.run(
         [sys.executable, "-m", "bot", "chat"],
@@ -23,7 +28,7 @@ def _chat(lines: str, store_path: Path, tmp_path: Path) -> subprocess.CompletedP
         text=True,
         cwd=ROOT,
         env=env,
-        timeout=60,
+        timeout=300,
     )
 
 
@@ -52,3 +57,32 @@ def test_piped_chat_with_hostile_text_and_no_model(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "no movie model loaded" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_retrain_from_the_chat_trains_in_process_and_loads_the_new_model(
+    store_path: Path, tmp_path: Path
+) -> None:
+    from bot.store.sqlite import SqliteStore
+    from training.generate import main as generate
+
+    data = tmp_path / "imdb"
+    assert generate(["--out", str(data), "--scale", "0.001"]) == 0
+    done = _chat(
+        "/movie-admin retrain\n/movie-admin retrain\n",
+        store_path,
+        tmp_path,
+        MOVIEBOT_DATA_DIR=str(data),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Training started" in done.stdout
+    assert "already in progress" in done.stdout
+    assert "(training run Completed)" in done.stdout
+    store = SqliteStore(str(store_path))
+    try:
+        active = store.active()
+        run = store.latest_run()
+    finally:
+        store.close()
+    assert active is not None and active.version != "v-test-1"
+    assert run is not None and run.state.value == "Completed" and run.version == active.version
