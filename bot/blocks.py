@@ -48,6 +48,8 @@ MODAL_CALLBACK = "movie_modal"
 MODAL_BLOCK = "movie_block"
 MODAL_SELECT = "movie_select"
 
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,30}")
+
 MARK_LABELS = {MarkKind.SEEN: "Seen it", MarkKind.NOT_INTERESTED: "Not interested"}
 
 HELP_TEXT = (
@@ -184,7 +186,8 @@ def answer_message(
 
     movie = answer.movie
     blocks: list[Block] = []
-    if shared_by:
+    # Only a well-formed Slack user id becomes a mention.
+    if shared_by and _USER_ID.fullmatch(shared_by):
         blocks.append(
             ContextBlock(elements=[MarkdownTextObject(text=f"<@{shared_by}> shared this")])
         )
