@@ -1,0 +1,37 @@
+"""Coordinates as bytes, page cursors and blob chunks, shared by both store backends."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.store.base import StoreError
+from bot.store.codec import chunks, decode_cursor, encode_cursor, pack_coords, unpack_coords
+
+
+def test_coordinates_round_trip_exactly() -> None:
+    coords = (0.1, -2.5e-300, 1e308, 3.141592653589793)
+    assert unpack_coords(pack_coords(coords)) == coords
+    assert len(pack_coords(coords)) == 8 * len(coords)
+    assert unpack_coords(pack_coords(())) == ()
+    assert unpack_coords(None) == ()
+
+
+def test_a_cursor_round_trips_and_is_url_safe() -> None:
+    position = {"votes": 2_100_000, "tconst": "tt0133093", "sk": "a/b+c"}
+    cursor = encode_cursor(position)
+    assert cursor.replace("-", "").replace("_", "").isalnum()
+    assert decode_cursor(cursor, ("votes", "tconst")) == position
+
+
+@pytest.mark.parametrize("cursor", ["", "%%%", "bm90IGpzb24", encode_cursor({"votes": 1})])
+def test_a_bad_cursor_is_a_store_error(cursor: str) -> None:
+    with pytest.raises(StoreError, match="invalid page cursor"):
+        decode_cursor(cursor, ("votes", "tconst"))
+
+
+def test_chunks_cover_the_blob_in_order() -> None:
+    blob = bytes(range(256)) * 10
+    parts = list(chunks(blob, 1000))
+    assert [len(p) for p in parts] == [1000, 1000, 560]
+    assert b"".join(parts) == blob
+    assert list(chunks(b"", 1000)) == []

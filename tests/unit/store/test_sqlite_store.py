@@ -1,0 +1,53 @@
+"""What only the SQLite backend promises: one WAL file, parent folders made, many threads."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from bot.store import open_store
+from bot.store.sqlite import SqliteStore
+from tests.fixtures.artifacts import SAMPLE_MOVIES
+from tests.fixtures.stores import fill_version
+
+
+def test_the_file_and_its_folders_are_created_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "moviebot.sqlite"
+    store = open_store(f"sqlite:///{path}")
+    assert isinstance(store, SqliteStore)
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_many_threads_read_while_one_writes(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite")
+    fill_version(store, "v1", SAMPLE_MOVIES)
+    errors: list[BaseException] = []
+    counts: list[int] = []
+
+    def read() -> None:
+        try:
+            for _ in range(50):
+                counts.append(len(store.cluster_page("v1", 0, 50).movies))
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    fill_version(store, "v2", SAMPLE_MOVIES, activate=False)
+    for thread in threads:
+        thread.join()
+    store.close()
+    assert errors == []
+    assert set(counts) == {sum(1 for m in SAMPLE_MOVIES if m.cluster == 0)}
+
+
+def test_a_second_store_on_the_same_file_sees_committed_writes(tmp_path: Path) -> None:
+    first, second = SqliteStore(tmp_path / "s.sqlite"), SqliteStore(tmp_path / "s.sqlite")
+    fill_version(first, "v1", SAMPLE_MOVIES)
+    assert second.movie("v1", "tt0133093") == SAMPLE_MOVIES[0]
+    first.close()
+    second.close()
