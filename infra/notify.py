@@ -1,6 +1,9 @@
 """The admin channel's news: a training job of this stack ended (EventBridge "SageMaker Training
-Job State Change" -> `handler`), or the loader switched the bot to a new model version
-(`announce_activation`, called by infra/loader.py).
+Job State Change"), or the loader switched the bot to a new model version (or could not).
+
+The loader's outcome arrives as a Lambda destination record (template.yaml: the loader's
+EventInvokeConfig sends success and failure here), so the loader needs no Slack code;
+`announce_activation` is there for a caller that wants to announce directly.
 
 Completed: the job's report summary (read from manifest.json inside model.tar.gz, streamed, so
 nothing is written to disk) with links to the job and the artifact. Failed / Stopped: the reason.
@@ -188,13 +191,31 @@ def ended_badly_message(job: JobEvent) -> tuple[str, list[Block]]:
 
 
 def activation_message(
-    version: str, movies: int, seconds: float, manifest: Mapping[str, Any] | None = None
+    version: str,
+    movies: int,
+    seconds: float | None = None,
+    manifest: Mapping[str, Any] | None = None,
+    detail: str = "",
 ) -> tuple[str, list[Block]]:
-    text = f"Now serving model {version}: {movies:,} movies (loaded in {seconds:.0f} s)"
+    text = f"Now serving model {version}: {movies:,} movies"
+    if seconds is not None:
+        text += f" (loaded in {seconds:.0f} s)"
     body = [f":rocket: *{text}*"]
     if manifest:
         body += [f"• {line}" for line in manifest_summary(manifest)]
+    if detail:
+        body.append(f"_{detail}_")
     return text, [_section("\n".join(body))]
+
+
+def load_failed_message(source: str, error: str) -> tuple[str, list[Block]]:
+    error = error[:MAX_REASON_CHARS]
+    text = f"Model not loaded from {source}: {error}"
+    body = (
+        f":warning: *Model not loaded* from `{source}`\n```{error}```\n"
+        "The bot keeps serving the current model."
+    )
+    return text, [_section(body)]
 
 
 # ------------------------------------------------------------------ posting
@@ -301,6 +322,49 @@ def notify(
     return {"job": job.name, "status": job.status, "posted": posted}
 
 
+def is_destination_record(event: Mapping[str, Any]) -> bool:
+    """A Lambda destination record (the loader's async invocation outcome)."""
+    return "requestContext" in event and "responsePayload" in event
+
+
+def loader_messages(record: Mapping[str, Any]) -> list[tuple[str, list[Block]]]:
+    """What the admin channel should read about one loader invocation: each activation, each
+    artifact refused, or the function's own failure. An already-active version says nothing."""
+    payload = record.get("responsePayload") or {}
+    condition = (record.get("requestContext") or {}).get("condition", "Success")
+    if condition != "Success" or "errorMessage" in payload:
+        sources = [
+            f"s3://{r['s3']['bucket']['name']}/{r['s3']['object']['key']}"
+            for r in (record.get("requestPayload") or {}).get("Records", [])
+            if "s3" in r
+        ]
+        error = f"{payload.get('errorType', condition)}: {payload.get('errorMessage', '')}".strip()
+        return [load_failed_message(", ".join(sources) or "the loader", error)]
+    messages = []
+    for result in payload.get("results", []):
+        if not result.get("loaded"):
+            messages.append(load_failed_message(result.get("source", "?"), result.get("error", "")))
+        elif result.get("activated"):
+            messages.append(
+                activation_message(
+                    str(result.get("version")),
+                    int(result.get("movies") or 0),
+                    detail=str(result.get("summary") or ""),
+                )
+            )
+    return messages
+
+
+def notify_load(
+    record: Mapping[str, Any], *, settings: Settings, client: Any | None = None
+) -> dict[str, Any]:
+    messages = loader_messages(record)
+    posted = [
+        post_to_admins(text, blocks, settings=settings, client=client) for text, blocks in messages
+    ]
+    return {"loader": True, "messages": len(messages), "posted": sum(posted)}
+
+
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     import boto3
 
@@ -308,6 +372,8 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from infra.settings import configured_store_url
 
     settings = Settings.from_env()
+    if is_destination_record(event):
+        return notify_load(event, settings=settings)
     store_url = configured_store_url()
     store = open_store(store_url, endpoint_url=settings.aws_endpoint_url) if store_url else None
     try:
