@@ -1,0 +1,245 @@
+"""The notify and loader Lambdas driven with the events AWS sends: an S3 put of model.tar.gz
+(moto S3), EventBridge's "SageMaker Training Job State Change", and the loader's Lambda
+destination record; the store is DynamoDB Local, Slack is the local Web API stand-in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from bot.config import Settings
+from bot.local_slack import LocalSlackApi
+from bot.models import RunState, TrainingRun
+from bot.store.dynamodb import DynamoStore
+from infra import loader, notify
+from tests.fixtures.artifacts import write_artifact
+from tests.integration.infra.conftest_helpers import BUCKET, REGION, model_tarball
+
+JOB = "moviebot-20300102-030405"
+KEY = f"models/{JOB}/output/model.tar.gz"
+ADMIN_CHANNEL = "C0ADMINS"
+
+
+def s3_put_event(bucket: str, key: str, size: int) -> dict[str, Any]:
+    """What S3 sends the loader (an ObjectCreated:Put notification record)."""
+    return {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "awsRegion": REGION,
+                "eventTime": "2030-01-02T04:10:00.000Z",
+                "eventName": "ObjectCreated:Put",
+                "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "configurationId": "ModelUploaded",
+                    "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
+                    "object": {"key": key, "size": size, "eTag": "0123456789abcdef"},
+                },
+            }
+        ]
+    }
+
+
+def state_change(status: str, **detail: Any) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+        "detail-type": "SageMaker Training Job State Change",
+        "source": "aws.sagemaker",
+        "account": "123456789012",
+        "time": "2030-01-02T04:10:00Z",
+        "region": REGION,
+        "resources": [f"arn:aws:sagemaker:{REGION}:123456789012:training-job/{JOB}"],
+        "detail": {
+            "TrainingJobName": JOB,
+            "TrainingJobStatus": status,
+            "SecondaryStatus": status,
+            "CreationTime": 1893553445000,
+            "TrainingStartTime": 1893553505000,
+            "TrainingEndTime": 1893557105000,
+            "ModelArtifacts": {"S3ModelArtifacts": f"s3://{BUCKET}/{KEY}"},
+            **detail,
+        },
+    }
+
+
+def destination_record(
+    request: dict[str, Any], response: dict[str, Any], condition: str
+) -> dict[str, Any]:
+    """What Lambda sends a destination after an asynchronous invocation."""
+    return {
+        "version": "1.0",
+        "timestamp": "2030-01-02T04:11:00.000Z",
+        "requestContext": {
+            "requestId": "c2a6f2ae-7dbb-4d22-8782-d0485c9877e2",
+            "functionArn": f"arn:aws:lambda:{REGION}:123456789012:function:moviebot-loader:$LATEST",
+            "condition": condition,
+            "approximateInvokeCount": 1,
+        },
+        "requestPayload": request,
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST"},
+        "responsePayload": response,
+    }
+
+
+@pytest.fixture
+def env(
+    aws: None,
+    dynamodb_local: str,
+    dynamodb_table: str,
+    slack_api: LocalSlackApi,
+    monkeypatch: pytest.MonkeyPatch,
+) -> DynamoStore:
+    """The environment template.yaml gives the loader and notify, pointed at local stand-ins."""
+    for name, value in {
+        "MOVIEBOT_STORE": f"dynamodb://{dynamodb_table}",
+        "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_local,
+        "MOVIEBOT_ADMIN_CHANNEL": ADMIN_CHANNEL,
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_API_URL": slack_api.url,
+    }.items():
+        monkeypatch.setenv(name, value)
+    return DynamoStore(dynamodb_table, endpoint_url=dynamodb_local)
+
+
+def upload_model(tmp_path: Path, version: str = "v-2030-01-02", **manifest: Any) -> int:
+    model_dir = write_artifact(tmp_path / version, version=version, **manifest)
+    body = model_tarball(model_dir)
+    boto3.client("s3", region_name=REGION).put_object(Bucket=BUCKET, Key=KEY, Body=body)
+    return len(body)
+
+
+def test_completed_job_posts_the_summary_and_closes_the_run(
+    env: DynamoStore, slack_api: LocalSlackApi, tmp_path: Path
+) -> None:
+    upload_model(tmp_path, metrics={"silhouette": 0.25})
+    # what the retrain Lambda recorded when it started the job
+    env.record_run(TrainingRun(JOB, RunState.IN_PROGRESS, "2030-01-02T03:04:05+00:00", detail="x"))
+
+    answer = notify.handler(state_change("Completed"), None)
+
+    assert answer == {"job": JOB, "status": "Completed", "posted": True}
+    (post,) = slack_api.calls("chat.postMessage")
+    assert post["channel"] == ADMIN_CHANNEL
+    assert "completed in 60 min: model v-2030-01-02" in post["text"]
+    blocks = json.dumps(post["blocks"])
+    assert "silhouette 0.25" in blocks and "clusters" in blocks
+    assert f"#/jobs/{JOB}" in blocks
+    assert slack_api.headers("chat.postMessage")[0]["authorization"] == "Bearer xoxb-test-token"
+
+    run = env.latest_run()
+    assert run is not None
+    assert (run.run_id, run.state, run.version) == (JOB, RunState.COMPLETED, "v-2030-01-02")
+    # the same item the retrain Lambda wrote, updated: not a second run
+    items = env.client.query(
+        TableName=env.table,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "RUN"}},
+    )["Items"]
+    assert len(items) == 1
+
+
+def test_failed_job_posts_the_reason(env: DynamoStore, slack_api: LocalSlackApi) -> None:
+    answer = notify.handler(
+        state_change("Failed", FailureReason="AlgorithmError: no movies left after filtering"), None
+    )
+    assert answer["posted"] is True
+    (post,) = slack_api.calls("chat.postMessage")
+    assert "failed after 60 min: AlgorithmError: no movies left after filtering" in post["text"]
+    run = env.latest_run()
+    assert run is not None and run.state is RunState.FAILED
+    assert "no movies left" in run.detail
+
+
+def test_the_token_comes_from_secrets_manager_in_aws(
+    env: DynamoStore, slack_api: LocalSlackApi, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    name = f"moviebot/slack-{tmp_path.name}"  # unique: Powertools caches secrets by name
+    boto3.client("secretsmanager", region_name=REGION).create_secret(
+        Name=name,
+        SecretString=json.dumps(
+            {"SLACK_BOT_TOKEN": "xoxb-from-secret", "SLACK_SIGNING_SECRET": "s"}
+        ),
+    )
+    monkeypatch.delenv("SLACK_BOT_TOKEN")
+    monkeypatch.setenv("MOVIEBOT_SLACK_SECRET", name)
+    notify.handler(state_change("Stopped"), None)
+    assert slack_api.headers("chat.postMessage")[0]["authorization"] == "Bearer xoxb-from-secret"
+
+
+def test_without_an_admin_channel_nothing_is_posted_but_the_run_is_recorded(
+    env: DynamoStore, slack_api: LocalSlackApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MOVIEBOT_ADMIN_CHANNEL")
+    answer = notify.handler(state_change("Failed", FailureReason="boom"), None)
+    assert answer["posted"] is False
+    assert slack_api.calls("chat.postMessage") == []
+    run = env.latest_run()
+    assert run is not None and run.state is RunState.FAILED
+
+
+def test_s3_put_loads_the_model_and_the_destination_record_announces_it(
+    env: DynamoStore, slack_api: LocalSlackApi, tmp_path: Path
+) -> None:
+    size = upload_model(tmp_path)
+    event = s3_put_event(BUCKET, KEY, size)
+
+    result = loader.handler(event, None)
+
+    (loaded,) = result["results"]
+    assert loaded["loaded"] is True and loaded["activated"] is True
+    active = env.active()
+    assert active is not None and active.version == "v-2030-01-02"
+    assert env.movie("v-2030-01-02", "tt0133093") is not None
+
+    # Lambda hands the loader's answer to notify (OnSuccess destination)
+    answer = notify.handler(destination_record(event, result, "Success"), None)
+    assert answer == {"loader": True, "messages": 1, "posted": 1}
+    (post,) = slack_api.calls("chat.postMessage")
+    assert post["channel"] == ADMIN_CHANNEL
+    assert post["text"].startswith("Now serving model v-2030-01-02:")
+
+
+def test_loading_the_same_model_again_says_nothing(
+    env: DynamoStore, slack_api: LocalSlackApi, tmp_path: Path
+) -> None:
+    event = s3_put_event(BUCKET, KEY, upload_model(tmp_path))
+    loader.handler(event, None)
+    again = loader.handler(event, None)
+    assert again["results"][0]["activated"] is False
+    assert notify.handler(destination_record(event, again, "Success"), None)["messages"] == 0
+    assert slack_api.calls("chat.postMessage") == []
+
+
+def test_a_refused_artifact_and_a_crashed_loader_are_both_reported(
+    env: DynamoStore, slack_api: LocalSlackApi
+) -> None:
+    boto3.client("s3", region_name=REGION).put_object(Bucket=BUCKET, Key=KEY, Body=b"not a tarball")
+    event = s3_put_event(BUCKET, KEY, 13)
+    result = loader.handler(event, None)
+    assert result["results"][0]["loaded"] is False
+    assert env.active() is None  # nothing half-loaded became active
+
+    notify.handler(destination_record(event, result, "Success"), None)
+    crash = {"errorMessage": "Task timed out after 900.00 seconds", "errorType": "Sandbox.Timedout"}
+    notify.handler(destination_record(event, crash, "RetriesExhausted"), None)
+
+    refused, crashed = slack_api.calls("chat.postMessage")
+    assert refused["text"].startswith(f"Model not loaded from s3://{BUCKET}/{KEY}:")
+    assert "Sandbox.Timedout: Task timed out" in crashed["text"]
+
+
+def test_announce_activation_directly(slack_api: LocalSlackApi) -> None:
+    settings = Settings(
+        slack_bot_token="xoxb-test-token", slack_api_url=slack_api.url, admin_channel=ADMIN_CHANNEL
+    )
+    assert notify.announce_activation("v9", 1234, 12.3, settings=settings) is True
+    (post,) = slack_api.calls("chat.postMessage")
+    assert post["text"] == "Now serving model v9: 1,234 movies (loaded in 12 s)"
+    # no channel: nothing posted, nothing raised
+    assert notify.announce_activation("v9", 1, 1.0, settings=Settings()) is False
