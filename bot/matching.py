@@ -23,12 +23,15 @@ from bot.models import Movie
 from bot.normalize import normalize, numbers
 from bot.query import parse_query
 
-FORMAT = 1
+FORMAT = 2
 N_BUCKETS = 1 << 20  # trigram hash buckets; collisions only add a little noise
 MAX_POSTINGS = 40_000  # per search: the rarest trigrams are read first, common ones skipped
 PRESELECT = 250  # entries re-ranked with rapidfuzz per search
 POPULARITY_WEIGHT = 1.5  # points per tenfold votes
-NO_MATCH_BELOW = 72.0  # adjusted similarity under which nothing is claimed
+ALIAS_COST = 4.0  # an alternate title scores this much below the film's own title
+HEAD_ENTRIES = 15_000  # the most-voted titles, scanned in full when the trigrams find nothing good
+HEAD_WHEN_BELOW = 95.0
+NO_MATCH_BELOW = 72.0  # adjusted similarity under which nothing is claimed (longer queries)
 AMBIGUOUS_WITHIN = 1.0  # best two movies this close (ranking points): ask "did you mean"
 SUGGEST_FLOOR = 55.0  # alternatives offered after a miss must be at least this similar
 
@@ -109,8 +112,12 @@ def _similarity(key: str, keys: list[str]) -> np.ndarray:
     if len(key) >= 4:
         heads = [k[: len(key)] if len(k) > len(key) else "" for k in keys]
         sims = np.maximum(sims, 0.9 * process.cdist([key], heads, scorer=fuzz.ratio)[0])
-        sims = np.maximum(sims, 0.88 * process.cdist([key], keys, scorer=fuzz.token_set_ratio)[0])
     return sims
+
+
+def no_match_below(key: str) -> float:
+    """Short texts resemble some title by chance, so they must come closer to claim one."""
+    return NO_MATCH_BELOW + (8.0 if len(key) <= 5 else 4.0 if len(key) <= 8 else 0.0)
 
 
 class TitleIndex:
@@ -118,7 +125,7 @@ class TitleIndex:
 
     _ARRAYS = (
         "tconst", "title_blob", "title_off", "year", "votes",
-        "entry_movie", "key_blob", "key_off", "entry_grams",
+        "entry_movie", "entry_alias", "key_blob", "key_off", "entry_grams",
         "gram_off", "gram_post", "exact_hash", "exact_entry", "format",
     )  # fmt: skip
 
@@ -134,6 +141,7 @@ class TitleIndex:
         self.votes: np.ndarray = arrays["votes"]
         self.entry_movie: np.ndarray = arrays["entry_movie"]
         self.entry_grams: np.ndarray = arrays["entry_grams"]
+        self.entry_alias: np.ndarray = arrays["entry_alias"]
         self.gram_off: np.ndarray = arrays["gram_off"]
         self.gram_post: np.ndarray = arrays["gram_post"]
         self.exact_hash: np.ndarray = arrays["exact_hash"]
@@ -142,6 +150,7 @@ class TitleIndex:
         self._title_bytes = arrays["title_blob"].tobytes()
         self._title_off = arrays["title_off"]
         self._key_bytes = arrays["key_blob"].tobytes()
+        self._head_keys: list[str] | None = None
         self._key_off = arrays["key_off"]
         self._prior = POPULARITY_WEIGHT * np.log10(1.0 + self.votes.astype(np.float64))
 
@@ -152,26 +161,28 @@ class TitleIndex:
         position = {m.tconst: i for i, m in enumerate(rows)}
         seen: set[tuple[int, str]] = set()
         entry_movie: list[int] = []
+        entry_alias: list[bool] = []
         keys: list[str] = []
 
         normalized: dict[str, str] = {}  # akas repeat titles: normalise each text once
 
-        def add(movie_index: int, title: str) -> None:
+        def add(movie_index: int, title: str, alias: bool) -> None:
             key = normalized.get(title)
             if key is None:
                 key = normalized[title] = normalize(title)
             if key and (movie_index, key) not in seen:
                 seen.add((movie_index, key))
                 entry_movie.append(movie_index)
+                entry_alias.append(alias)
                 keys.append(key)
 
         for i, m in enumerate(rows):
-            add(i, m.title)
-            add(i, m.original_title)
+            add(i, m.title, False)
+            add(i, m.original_title, False)
         for tconst, title in akas:
             i = position.get(tconst)
             if i is not None:
-                add(i, title)
+                add(i, title, True)
         seen.clear()
         normalized.clear()
 
@@ -182,6 +193,7 @@ class TitleIndex:
         by_votes = np.lexsort((np.arange(len(keys)), -votes[movie_of]))
         keys = [keys[i] for i in by_votes.tolist()]
         entry_movie = movie_of[by_votes].tolist()
+        alias = np.array(entry_alias, dtype=bool)[by_votes] if len(keys) else np.zeros(0, bool)
         gram_post, gram_off, entry_grams = cls._postings(keys)
         key_hash = _key_hash(keys)
         order = np.argsort(key_hash, kind="stable")
@@ -199,6 +211,7 @@ class TitleIndex:
             "key_blob": key_blob,
             "key_off": key_off,
             "entry_grams": entry_grams,
+            "entry_alias": alias,
             "gram_off": gram_off,
             "gram_post": gram_post,
             "exact_hash": key_hash[order],
@@ -272,6 +285,12 @@ class TitleIndex:
         a, b = self._title_off[movie], self._title_off[movie + 1]
         return self._title_bytes[a:b].decode("utf-8")
 
+    def _head(self) -> list[str]:
+        """The keys of the most popular entries (entry ids are in popularity order)."""
+        if self._head_keys is None:
+            self._head_keys = self._keys(np.arange(min(HEAD_ENTRIES, len(self.entry_movie))))
+        return self._head_keys
+
     def _keys(self, entries: np.ndarray) -> list[str]:
         starts = self._key_off[entries].tolist()
         ends = self._key_off[entries + 1].tolist()
@@ -339,10 +358,27 @@ class TitleIndex:
         if not key:
             return []
         entries = self._preselect(key)
+        keys = self._keys(entries)
+        shown = _similarity(key, keys) if keys else np.zeros(0)
+        if not len(shown) or shown.max() < HEAD_WHEN_BELOW:
+            # Typos in short words leave few trigrams in common; people mostly ask for films
+            # others have seen, so compare with every popular title outright.
+            head = np.array(
+                [
+                    i
+                    for _k, _s, i in process.extract(
+                        key, self._head(), scorer=fuzz.ratio, limit=40, score_cutoff=60
+                    )
+                ],
+                dtype=np.int64,
+            )
+            extra = np.setdiff1d(head, entries)
+            if len(extra):
+                entries = np.concatenate([entries, extra])
+                keys = keys + self._keys(extra)
+                shown = np.concatenate([shown, _similarity(key, self._keys(extra))])
         if len(entries) == 0:
             return []
-        keys = self._keys(entries)
-        shown = _similarity(key, keys)
         movies = self.entry_movie[entries]
         years = self.year[movies].astype(np.int64)
         if year is not None:
@@ -356,6 +392,9 @@ class TitleIndex:
                 for k, y in zip(keys, years.tolist(), strict=True)
             ]
             shown = shown - 12.0 * np.array(missing, dtype=np.float64)
+        # A film's own title outranks the same words as another film's alternate (working
+        # titles, festival titles): "Enchanted" is the 2007 film, not an aka of "Elf".
+        shown = shown - ALIAS_COST * self.entry_alias[entries]
         ranking = shown + self._prior[movies]
         order = np.lexsort((movies, -ranking))
         _, first = np.unique(movies[order], return_index=True)  # each movie's best entry
@@ -383,7 +422,8 @@ class TitleIndex:
             if ranked_variant and ranked_variant[0][1] >= 100.0:
                 break  # an exact title (and year, when given): other readings cannot beat it
         ranked = sorted(merged.items(), key=lambda item: (-item[1][0], item[0]))
-        if not ranked or ranked[0][1][1] < NO_MATCH_BELOW:
+        floor = no_match_below(normalize(query.text))
+        if not ranked or ranked[0][1][1] < floor:
             alternatives = [
                 self._candidate(m, s) for m, (_r, s) in ranked[:5] if s >= SUGGEST_FLOOR
             ]
@@ -391,11 +431,7 @@ class TitleIndex:
         (best, (best_rank, best_shown)), rest = ranked[0], ranked[1:6]
         top = self._candidate(best, best_shown)
         others = [self._candidate(m, s) for m, (_r, s) in rest if s >= SUGGEST_FLOOR]
-        if (
-            rest
-            and rest[0][1][1] >= NO_MATCH_BELOW
-            and best_rank - rest[0][1][0] < AMBIGUOUS_WITHIN
-        ):
+        if rest and rest[0][1][1] >= floor and best_rank - rest[0][1][0] < AMBIGUOUS_WITHIN:
             return Resolution(query.text, "ambiguous", None, [top, *others])
         return Resolution(query.text, "matched", top, others)
 

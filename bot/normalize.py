@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rapidfuzz.distance import OSA
+
 # Letters that NFKD does not split into a base letter plus a mark.
 _SPECIAL = str.maketrans(
     {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
@@ -33,6 +35,8 @@ _TRAILING = (
     "um",
 )
 _TRAILING_RE = re.compile(r"^(.+?),\s*(" + "|".join(_TRAILING) + r")'?\s*$", re.IGNORECASE)
+# "Matrix, Teh": a typed trailing "the" with a slip of the finger.
+_TYPED_THE = re.compile(r"^(.+?),\s*([A-Za-z]{2,4})\s*$")
 _APOSTROPHES = re.compile(r"[\u2019\u2018`´']")
 _NON_WORD = re.compile(r"[^\w]+|_")
 
@@ -52,6 +56,10 @@ _NUMBERS = {**_ROMAN, **_WORDS}
 _PART_WORDS = frozenset({"part", "pt", "chapter", "vol", "volume", "episode", "ep"})
 
 
+def _is_the(word: str) -> bool:
+    return OSA.distance(word.lower(), "the") <= 1
+
+
 def fold(text: str) -> str:
     """Lower case without accents: "Amélie" -> "amelie"."""
     text = text.lower()
@@ -64,8 +72,8 @@ def fold(text: str) -> str:
 def normalize(title: str) -> str:
     """The matching key of a title or a query."""
     text = title.strip()
-    trailing = _TRAILING_RE.match(text)
-    if trailing:
+    trailing = _TRAILING_RE.match(text) or _TYPED_THE.match(text)
+    if trailing and (trailing.re is _TRAILING_RE or _is_the(trailing.group(2))):
         text = trailing.group(1)
     text = fold(text).replace("&", " and ").replace("+", " and ")
     text = _APOSTROPHES.sub("", text)
