@@ -215,7 +215,7 @@ def bench_sqlite(model_dir: Path) -> None:
             store.close()
 
 
-def raw_write_rate(endpoint: str, movies: list[Movie], workers: int) -> float:
+def raw_write_rate(endpoint: str, movies: list[Movie], workers: int, label: str = "") -> float:
     """Items/s of plain parallel BatchWriteItem calls carrying the loader's movie items."""
     client = boto3.client(
         "dynamodb",
@@ -244,7 +244,7 @@ def raw_write_rate(endpoint: str, movies: list[Movie], workers: int) -> float:
     seconds = time.perf_counter() - started
     rate = len(movies) / seconds
     print(
-        f"dynamodb-local raw BatchWriteItem, {workers} threads: {len(movies):,} movie items in "
+        f"dynamodb-local raw BatchWriteItem{label}, {workers} threads: {len(movies):,} items in "
         f"{seconds:.1f} s = {rate:,.0f} items/s (unprocessed and resent: {unprocessed})",
         flush=True,
     )
@@ -263,6 +263,8 @@ def bench_dynamodb(model_dir: Path, raw_items: int, workers: int) -> None:
     try:
         if raw_items:
             sample = [m for _, m in zip(range(raw_items), iter_movies(model_dir), strict=False)]
+            # The JVM needs a warm-up before it shows its steady rate.
+            raw_write_rate(endpoint, sample[:30_000], workers, " (JVM warm-up)")
             raw = raw_write_rate(endpoint, sample, workers)
         store = DynamoStore("moviebot-bench", endpoint_url=endpoint, workers=workers)
         try:

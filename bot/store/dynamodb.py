@@ -568,8 +568,8 @@ class DynamoStore:
             },
         )
 
-    def _each_shard(self, work: Callable[[str], Any]) -> list[Any]:
-        """Run `work(partition key)` for every movie shard of a version, in parallel."""
+    def _each_shard(self, work: Callable[[int], int]) -> list[int]:
+        """Run `work(shard)` for every movie shard of a version, in parallel."""
         return list(self._pool().map(work, range(SHARDS)))
 
     def count_movies(self, version: str) -> int:
