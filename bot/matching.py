@@ -20,7 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.models import Movie
-from bot.normalize import normalize, numbers
+from bot.normalize import normalize, numbers, split_article
 from bot.query import parse_query
 
 FORMAT = 2
@@ -28,6 +28,8 @@ N_BUCKETS = 1 << 20  # trigram hash buckets; collisions only add a little noise
 MAX_POSTINGS = 40_000  # per search: the rarest trigrams are read first, common ones skipped
 PRESELECT = 250  # entries re-ranked with rapidfuzz per search
 POPULARITY_WEIGHT = 1.5  # points per tenfold votes
+ARTICLE_AGREES = 1.5  # "Room, The" leans to "The Room", "Room" to "Room"
+CORROBORATED = 3.0  # per further parenthesised name ("Brothers (Brødre)") the film also has
 ALIAS_COST = 4.0  # an alternate title scores this much below the film's own title
 HEAD_ENTRIES = 15_000  # the most-voted titles, scanned in full when the trigrams find nothing good
 HEAD_WHEN_BELOW = 95.0
@@ -125,7 +127,7 @@ class TitleIndex:
 
     _ARRAYS = (
         "tconst", "title_blob", "title_off", "year", "votes",
-        "entry_movie", "entry_alias", "key_blob", "key_off", "entry_grams",
+        "entry_movie", "entry_alias", "entry_article", "key_blob", "key_off", "entry_grams",
         "gram_off", "gram_post", "exact_hash", "exact_entry", "format",
     )  # fmt: skip
 
@@ -142,6 +144,7 @@ class TitleIndex:
         self.entry_movie: np.ndarray = arrays["entry_movie"]
         self.entry_grams: np.ndarray = arrays["entry_grams"]
         self.entry_alias: np.ndarray = arrays["entry_alias"]
+        self.entry_article: np.ndarray = arrays["entry_article"]
         self.gram_off: np.ndarray = arrays["gram_off"]
         self.gram_post: np.ndarray = arrays["gram_post"]
         self.exact_hash: np.ndarray = arrays["exact_hash"]
@@ -162,18 +165,21 @@ class TitleIndex:
         seen: set[tuple[int, str]] = set()
         entry_movie: list[int] = []
         entry_alias: list[bool] = []
+        entry_article: list[bool] = []
         keys: list[str] = []
 
-        normalized: dict[str, str] = {}  # akas repeat titles: normalise each text once
+        normalized: dict[str, tuple[str, bool]] = {}  # akas repeat titles: normalise once
 
         def add(movie_index: int, title: str, alias: bool) -> None:
-            key = normalized.get(title)
-            if key is None:
-                key = normalized[title] = normalize(title)
+            split = normalized.get(title)
+            if split is None:
+                split = normalized[title] = split_article(title)
+            key, article = split
             if key and (movie_index, key) not in seen:
                 seen.add((movie_index, key))
                 entry_movie.append(movie_index)
                 entry_alias.append(alias)
+                entry_article.append(article)
                 keys.append(key)
 
         for i, m in enumerate(rows):
@@ -194,6 +200,7 @@ class TitleIndex:
         keys = [keys[i] for i in by_votes.tolist()]
         entry_movie = movie_of[by_votes].tolist()
         alias = np.array(entry_alias, dtype=bool)[by_votes] if len(keys) else np.zeros(0, bool)
+        article = np.array(entry_article, dtype=bool)[by_votes] if len(keys) else np.zeros(0, bool)
         gram_post, gram_off, entry_grams = cls._postings(keys)
         key_hash = _key_hash(keys)
         order = np.argsort(key_hash, kind="stable")
@@ -212,6 +219,7 @@ class TitleIndex:
             "key_off": key_off,
             "entry_grams": entry_grams,
             "entry_alias": alias,
+            "entry_article": article,
             "gram_off": gram_off,
             "gram_post": gram_post,
             "exact_hash": key_hash[order],
@@ -353,7 +361,9 @@ class TitleIndex:
             entries = entries[np.argpartition(-rank, PRESELECT)[:PRESELECT]]
         return np.union1d(entries, exact)
 
-    def _rank(self, key: str, year: int | None) -> list[tuple[float, float, int]]:
+    def _rank(
+        self, key: str, year: int | None, article: bool | None = None
+    ) -> list[tuple[float, float, int]]:
         """(ranking score, shown score, movie) per movie, best first."""
         if not key:
             return []
@@ -395,6 +405,8 @@ class TitleIndex:
         # A film's own title outranks the same words as another film's alternate (working
         # titles, festival titles): "Enchanted" is the 2007 film, not an aka of "Elf".
         shown = shown - ALIAS_COST * self.entry_alias[entries]
+        if article is not None:
+            shown = shown + ARTICLE_AGREES * (self.entry_article[entries] == article)
         ranking = shown + self._prior[movies]
         order = np.lexsort((movies, -ranking))
         _, first = np.unique(movies[order], return_index=True)  # each movie's best entry
@@ -414,13 +426,22 @@ class TitleIndex:
         if not normalize(query.text):
             return Resolution(query.text, "empty", None, [])
         merged: dict[int, tuple[float, float]] = {}
+        agree: dict[int, int] = {}
+        alternates = "(" in query.text
         for variant, year in query.variants():
-            ranked_variant = self._rank(normalize(variant), year)[:20]
+            key, article = split_article(variant)
+            ranked_variant = self._rank(key, year, article)[:20]
             for ranking, shown, movie in ranked_variant:
                 if movie not in merged or ranking > merged[movie][0]:
                     merged[movie] = (ranking, shown)
-            if ranked_variant and ranked_variant[0][1] >= 100.0:
+                if alternates and variant != query.text and shown >= 90.0:
+                    agree[movie] = agree.get(movie, 0) + 1
+            if not alternates and ranked_variant and ranked_variant[0][1] >= 100.0:
                 break  # an exact title (and year, when given): other readings cannot beat it
+        for movie, count in agree.items():
+            # "Circle, The (Dayereh)": the film both names fit is the one meant.
+            ranking, shown = merged[movie]
+            merged[movie] = (ranking + CORROBORATED * (count - 1), shown)
         ranked = sorted(merged.items(), key=lambda item: (-item[1][0], item[0]))
         floor = no_match_below(normalize(query.text))
         if not ranked or ranked[0][1][1] < floor:

@@ -71,15 +71,24 @@ def fold(text: str) -> str:
 
 def normalize(title: str) -> str:
     """The matching key of a title or a query."""
+    return split_article(title)[0]
+
+
+def split_article(title: str) -> tuple[str, bool]:
+    """The matching key, and whether an article was dropped from it ("The Room" vs "Room"
+    share a key; the flag lets the matcher prefer the one written the same way)."""
     text = title.strip()
+    article = False
     trailing = _TRAILING_RE.match(text) or _TYPED_THE.match(text)
     if trailing and (trailing.re is _TRAILING_RE or _is_the(trailing.group(2))):
         text = trailing.group(1)
+        article = True
     text = fold(text).replace("&", " and ").replace("+", " and ")
     text = _APOSTROPHES.sub("", text)
     tokens = _NON_WORD.sub(" ", text).split()
     if len(tokens) > 1 and tokens[0] in _LEADING:
         tokens = tokens[1:]
+        article = True
     out: list[str] = []
     for i, token in enumerate(tokens):
         number = _NUMBERS.get(token)
@@ -90,7 +99,7 @@ def normalize(title: str) -> str:
         if out and out[-1] in _PART_WORDS and token.isdigit():
             out.pop()
         out.append(token)
-    return " ".join(out)
+    return " ".join(out), article
 
 
 def numbers(key: str) -> frozenset[str]:
