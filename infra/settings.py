@@ -32,7 +32,7 @@ class RetrainSettings:
     job_prefix: str
     role_arn: str
     image_uri: str
-    instance_type: str = "ml.m5.2xlarge"
+    instance_type: str = "ml.m5.xlarge"
     max_runtime_seconds: int = 3600
     use_spot: bool = False
     clusters: int = 40

@@ -54,7 +54,7 @@ def settings_for(site: ImdbSite, **overrides: Any) -> RetrainSettings:
         "job_prefix": "moviebot",
         "role_arn": ROLE,
         "image_uri": IMAGE,
-        "instance_type": "ml.m5.2xlarge",
+        "instance_type": "ml.m5.xlarge",
         "max_runtime_seconds": 3600,
         "clusters": 40,
         "imdb_base_url": site.url,
@@ -106,7 +106,7 @@ def test_the_training_job_request(aws: None, site: ImdbSite, source: Path) -> No
     assert channel["DataSource"]["S3DataSource"]["S3Uri"] == f"s3://{BUCKET}/imdb/"
     assert job["OutputDataConfig"]["S3OutputPath"] == f"s3://{BUCKET}/models/"
     assert job["StoppingCondition"] == {"MaxRuntimeInSeconds": 3600}
-    assert job["ResourceConfig"]["InstanceType"] == "ml.m5.2xlarge"
+    assert job["ResourceConfig"]["InstanceType"] == "ml.m5.xlarge"
     assert not job.get("EnableManagedSpotTraining")
 
     # the code the job runs is in S3, under its content hash, and holds the entry script
