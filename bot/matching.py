@@ -31,6 +31,7 @@ POPULARITY_WEIGHT = 1.5  # points per tenfold votes
 ARTICLE_AGREES = 1.5  # "Room, The" leans to "The Room", "Room" to "Room"
 CORROBORATED = 3.0  # per further parenthesised name ("Brothers (Brødre)") the film also has
 ALIAS_COST = 4.0  # an alternate title scores this much below the film's own title
+PRIOR_IN_CLAIM = 0.5
 HEAD_ENTRIES = 15_000  # the most-voted titles, scanned in full when the trigrams find nothing good
 HEAD_WHEN_BELOW = 95.0
 NO_MATCH_BELOW = 72.0  # adjusted similarity under which nothing is claimed (longer queries)
@@ -120,6 +121,13 @@ def _similarity(key: str, keys: list[str]) -> np.ndarray:
 def no_match_below(key: str) -> float:
     """Short texts resemble some title by chance, so they must come closer to claim one."""
     return NO_MATCH_BELOW + (8.0 if len(key) <= 5 else 4.0 if len(key) <= 8 else 0.0)
+
+
+def _claim(scores: tuple[float, float]) -> float:
+    """What the no-match floor is held against: the likeness, plus a share of the popularity
+    prior (one slip in "Tohr" is surely Thor; the same slip towards an obscure film is not)."""
+    ranking, shown = scores
+    return shown + PRIOR_IN_CLAIM * (ranking - shown)
 
 
 class TitleIndex:
@@ -444,7 +452,7 @@ class TitleIndex:
             merged[movie] = (ranking + CORROBORATED * (count - 1), shown)
         ranked = sorted(merged.items(), key=lambda item: (-item[1][0], item[0]))
         floor = no_match_below(normalize(query.text))
-        if not ranked or ranked[0][1][1] < floor:
+        if not ranked or _claim(ranked[0][1]) < floor:
             alternatives = [
                 self._candidate(m, s) for m, (_r, s) in ranked[:5] if s >= SUGGEST_FLOOR
             ]
@@ -452,7 +460,7 @@ class TitleIndex:
         (best, (best_rank, best_shown)), rest = ranked[0], ranked[1:6]
         top = self._candidate(best, best_shown)
         others = [self._candidate(m, s) for m, (_r, s) in rest if s >= SUGGEST_FLOOR]
-        if rest and rest[0][1][1] >= floor and best_rank - rest[0][1][0] < AMBIGUOUS_WITHIN:
+        if rest and _claim(rest[0][1]) >= floor and best_rank - rest[0][1][0] < AMBIGUOUS_WITHIN:
             return Resolution(query.text, "ambiguous", None, [top, *others])
         return Resolution(query.text, "matched", top, others)
 

@@ -57,7 +57,8 @@ _PART_WORDS = frozenset({"part", "pt", "chapter", "vol", "volume", "episode", "e
 
 
 def _is_the(word: str) -> bool:
-    return OSA.distance(word.lower(), "the") <= 1
+    word = word.lower()
+    return OSA.distance(word, "the") <= (2 if {"t", "h", "e"} <= set(word) else 1)
 
 
 def fold(text: str) -> str:
@@ -88,6 +89,9 @@ def split_article(title: str) -> tuple[str, bool]:
     tokens = _NON_WORD.sub(" ", text).split()
     if len(tokens) > 1 and tokens[0] in _LEADING:
         tokens = tokens[1:]
+        article = True
+    elif len(tokens) > 1 and tokens[-1] == "the":  # "Fog the": the comma slipped
+        tokens = tokens[:-1]
         article = True
     out: list[str] = []
     for i, token in enumerate(tokens):
