@@ -25,10 +25,12 @@ class Pick:
 
 @dataclass(frozen=True)
 class Weights:
-    closeness: float = 1.0
+    # Tuned on the MovieLens dev split (python -m bot evaluate): closeness carries lift,
+    # popularity and rating carry co-like precision.
+    closeness: float = 3.0
     popularity: float = 1.0
-    rating: float = 0.5
-    franchise: float = 0.6  # subtracted per earlier pick of the same franchise
+    rating: float = 1.0
+    franchise: float = 0.3  # subtracted per earlier pick of the same franchise
 
 
 DEFAULT_WEIGHTS = Weights()
