@@ -22,6 +22,8 @@ Item (pk | sk): other attributes
 - Every item stays far below DynamoDB's 400 KB limit: a movie is a few hundred bytes and the
   title index (tens of MB at full scale) is split into 350 KB binary items written before the
   version is marked complete; the version item records their number, size and SHA-256.
+- Completing a version counts its movies (strongly consistent Queries per shard) and waits
+  until the GSI, which AWS updates asynchronously, holds them all too.
 - The active pointer is switched with a transaction: a ConditionCheck that the new version is
   complete and a Put conditioned on the pointer still naming the expected previous version.
 - Attribute names such as `cluster`, `status`, `year`, `data` are DynamoDB reserved words, so
@@ -180,11 +182,13 @@ class DynamoStore:
         client: Any = None,
         workers: int = 16,
         max_backoff_attempts: int = 12,
+        index_timeout_s: float = 120.0,
     ) -> None:
         self.table = table
         self.endpoint_url = endpoint_url
         self._workers = workers
         self._max_backoff_attempts = max_backoff_attempts
+        self._index_timeout_s = index_timeout_s
         if client is None:
             region = boto3.session.Session().region_name
             if region is None and _is_local(endpoint_url):
@@ -200,6 +204,9 @@ class DynamoStore:
             )
         self.client = client
         self._executor: ThreadPoolExecutor | None = None
+        # What this handle wrote and counted, so completing a version can check the GSI.
+        self._clusters: dict[str, set[int]] = {}
+        self._counted: dict[str, int] = {}
         if _is_local(endpoint_url):
             self.ensure_table()
 
@@ -538,7 +545,14 @@ class DynamoStore:
 
     def put_movies(self, version: str, movies: Iterable[Movie]) -> int:
         self._require_loading(version)
-        return self._write_all({"PutRequest": {"Item": _movie_item(version, m)}} for m in movies)
+        clusters = self._clusters.setdefault(version, set())
+
+        def requests() -> Iterator[dict[str, Any]]:
+            for m in movies:
+                clusters.add(m.cluster)
+                yield {"PutRequest": {"Item": _movie_item(version, m)}}
+
+        return self._write_all(requests())
 
     def put_title_index(self, version: str, blob: bytes) -> None:
         self._require_loading(version)
@@ -568,32 +582,67 @@ class DynamoStore:
             },
         )
 
-    def _each_shard(self, work: Callable[[int], int]) -> list[int]:
-        """Run `work(shard)` for every movie shard of a version, in parallel."""
-        return list(self._pool().map(work, range(SHARDS)))
+    def _fan_out(self, work: Callable[[int], int], over: Iterable[int]) -> list[int]:
+        """Run `work(n)` for each n (a shard, a cluster) on the thread pool."""
+        return list(self._pool().map(work, over))
+
+    def _count(self, **query: Any) -> int:
+        total = 0
+        while True:
+            response = self._call("query", TableName=self.table, Select="COUNT", **query)
+            total += int(response.get("Count", 0))
+            if not response.get("LastEvaluatedKey"):
+                return total
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def count_movies(self, version: str) -> int:
         def count(shard: int) -> int:
-            kwargs: dict[str, Any] = {
-                "KeyConditionExpression": "#pk = :pk",
-                "ExpressionAttributeNames": _names(PARTITION_KEY),
-                "ExpressionAttributeValues": {":pk": {"S": _movie_pk(version, shard)}},
-                "Select": "COUNT",
-                "ConsistentRead": True,
-            }
-            total = 0
-            while True:
-                response = self._call("query", TableName=self.table, **kwargs)
-                total += int(response.get("Count", 0))
-                if not response.get("LastEvaluatedKey"):
-                    return total
-                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            return self._count(
+                KeyConditionExpression="#pk = :pk",
+                ExpressionAttributeNames=_names(PARTITION_KEY),
+                ExpressionAttributeValues={":pk": {"S": _movie_pk(version, shard)}},
+                ConsistentRead=True,
+            )
 
-        return sum(self._each_shard(count))
+        total = sum(self._fan_out(count, range(SHARDS)))
+        self._counted[version] = total
+        return total
+
+    def _wait_for_cluster_index(self, version: str, expected: int, timeout_s: float) -> None:
+        """GSIs are updated asynchronously in AWS: wait until the cluster index holds every
+        movie this handle wrote, so no cluster page of a new version comes up short."""
+        clusters = self._clusters.get(version)
+        if clusters is None:
+            return  # another handle wrote the movies; its own completion would have checked
+
+        def count(cluster: int) -> int:
+            return self._count(
+                IndexName=CLUSTER_INDEX,
+                KeyConditionExpression="#gpk = :gpk",
+                ExpressionAttributeNames=_names(CLUSTER_INDEX_PARTITION_KEY),
+                ExpressionAttributeValues={":gpk": {"S": _cluster_pk(version, cluster)}},
+            )
+
+        deadline = time.monotonic() + timeout_s
+        while True:
+            indexed = sum(self._fan_out(count, sorted(clusters)))
+            if indexed == expected:
+                return
+            if time.monotonic() > deadline:
+                raise StoreError(
+                    f"the cluster index holds {indexed} of {expected} movies of {version};"
+                    " it was not completed (run the load again)"
+                )
+            time.sleep(1.0)
 
     def complete_version(self, version: str) -> None:
         self._require_loading(version)
-        count = self.count_movies(version)
+        count = self._counted.pop(version, None)
+        if count is None:
+            count = self.count_movies(version)
+            self._counted.pop(version, None)
+        self._wait_for_cluster_index(version, count, timeout_s=self._index_timeout_s)
+        self._clusters.pop(version, None)
         self._call(
             "update_item",
             TableName=self.table,
@@ -683,7 +732,7 @@ class DynamoStore:
                 n += len(batch)
             return n
 
-        self._each_shard(delete_shard)
+        self._fan_out(delete_shard, range(SHARDS))
         self._write_all({"DeleteRequest": {"Key": key}} for key in keys(f"INDEX#{version}"))
         # The version item goes last: while it exists, a later loader knows to finish the job.
         self._call(

@@ -176,3 +176,47 @@ def test_a_batch_that_never_goes_through_fails_loudly(
         assert len(calls) == 2 * 3  # two batches of 25, each sent three times, then given up
     finally:
         store.close()
+
+
+class LaggingIndex:
+    """An after-call hook: the first `times` COUNT queries on the GSI come back one short, as
+    when AWS has not yet propagated the last writes to the index."""
+
+    def __init__(self, times: int) -> None:
+        self.left = times
+        self._lock = threading.Lock()
+
+    def __call__(self, parsed: dict[str, Any], context: dict[str, Any], **_kwargs: Any) -> None:
+        if "Count" not in parsed or not parsed.get("Count"):
+            return
+        with self._lock:
+            if self.left != 0:
+                self.left -= 1
+                parsed["Count"] -= 1
+
+
+def test_completing_a_version_waits_for_the_cluster_index(dynamo: DynamoStore) -> None:
+    dynamo.begin_version("v1", {"version": "v1"})
+    dynamo.put_movies("v1", MANY)
+    assert dynamo.count_movies("v1") == len(MANY)
+    lag = LaggingIndex(times=3)
+    dynamo.client.meta.events.register("after-call.dynamodb.Query", lag)
+    dynamo.complete_version("v1")
+    assert lag.left == 0
+    assert [s.movies for s in dynamo.versions()] == [len(MANY)]
+
+
+def test_a_cluster_index_that_never_catches_up_blocks_completion(
+    dynamodb_local: str, dynamodb_table: str
+) -> None:
+    store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local, index_timeout_s=0.5)
+    try:
+        store.begin_version("v1", {"version": "v1"})
+        store.put_movies("v1", MANY)
+        store.count_movies("v1")
+        store.client.meta.events.register("after-call.dynamodb.Query", LaggingIndex(times=-1))
+        with pytest.raises(StoreError, match="cluster index holds"):
+            store.complete_version("v1")
+        assert [s.status.value for s in store.versions()] == ["loading"]
+    finally:
+        store.close()
