@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.evaluate import offered
 from bot.matching import TitleIndex
 from bot.models import Movie
 from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES
@@ -104,3 +105,37 @@ def test_an_empty_catalogue_matches_nothing() -> None:
     empty = TitleIndex.build([], [])
     assert len(empty) == 0
     assert empty.resolve("alien").status == "no_match"
+
+
+def _film(tconst: str, title: str, year: int, votes: int, original: str | None = None) -> Movie:
+    return Movie(tconst, title, original or title, year, 100, ("Drama",), 7.0, votes, 0)
+
+
+def test_a_films_own_title_beats_the_same_words_as_anothers_alias() -> None:
+    elf = _film("tt0319343", "Elf", 2003, 290_000)
+    enchanted = _film("tt0461770", "Enchanted", 2007, 210_000)
+    index = TitleIndex.build([elf, enchanted], [("tt0319343", "Enchanted")])
+    assert matched(index, "Enchanted") == ("Enchanted", 2007)
+    assert matched(index, "elf") == ("Elf", 2003)
+
+
+def test_an_article_in_the_query_prefers_the_title_written_with_it() -> None:
+    the_room = _film("tt0368226", "The Room", 2003, 90_000)
+    room = _film("tt3170832", "Room", 2015, 440_000)
+    index = TitleIndex.build([the_room, room], [])
+    # Close enough to offer both, but the one written with "The" comes first.
+    assert [c.title for c in offered(index.resolve("Room, The"))][:2] == ["The Room", "Room"]
+    assert matched(index, "room") == ("Room", 2015)
+
+
+def test_a_parenthesised_original_title_picks_the_film_that_has_both() -> None:
+    old = _film("tt0255094", "The Circle", 2000, 6_000, original="Dayereh")
+    new = _film("tt4287320", "The Circle", 2017, 120_000)
+    index = TitleIndex.build([old, new], [])
+    assert matched(index, "Circle, The (Dayereh)") == ("The Circle", 2000)
+
+
+def test_one_slip_in_a_short_title_still_finds_a_popular_film() -> None:
+    thor = _film("tt0800369", "Thor", 2011, 860_000)
+    index = TitleIndex.build([thor, *SAMPLE_MOVIES], [])
+    assert matched(index, "tohr") == ("Thor", 2011)
