@@ -132,6 +132,10 @@ def start_retrain(
     if settings.refresh_imdb:
         refreshed = refresh(s3, settings.bucket, settings.imdb_base_url, settings.imdb_files)
     source_uri = ensure_uploaded(s3, settings.bucket, build_bundle(source_root or SOURCE_ROOT))
+    # The refresh can take minutes: look again, so the race window is the create call alone.
+    running = running_jobs(sagemaker, settings.job_prefix)
+    if running:
+        return RetrainResult("already_running", running[0], f"{running[0]} started meanwhile")
     started = now or datetime.now(UTC)
     name = job_name_for(settings.job_prefix, started)
     region = str(sagemaker.meta.region_name)

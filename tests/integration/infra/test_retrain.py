@@ -204,3 +204,29 @@ def test_handler_records_the_run_in_the_store(
         "job_name": answer["job_name"],
         "detail": f"{answer['job_name']} is still in progress",
     }
+
+
+def test_a_job_started_during_the_refresh_is_not_doubled(
+    aws: None, site: ImdbSite, source: Path
+) -> None:
+    sagemaker, s3 = clients()
+    settings = settings_for(site)
+
+    def refresh_while_another_trigger_starts_a_job(*args: Any) -> list[Any]:
+        other = retrain.start_retrain(
+            settings, sagemaker=sagemaker, s3=s3, source_root=source, now=T0, refresh=lambda *a: []
+        )
+        set_status(other.job_name, "InProgress")
+        return []
+
+    result = retrain.start_retrain(
+        settings,
+        sagemaker=sagemaker,
+        s3=s3,
+        source_root=source,
+        now=T0.replace(minute=30),
+        refresh=refresh_while_another_trigger_starts_a_job,
+    )
+    assert result.status == "already_running"
+    assert result.job_name == "moviebot-20300102-030405"
+    assert len(sagemaker.list_training_jobs()["TrainingJobSummaries"]) == 1
