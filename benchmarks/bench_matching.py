@@ -198,7 +198,7 @@ def generate(n_movies: int, seed: int = 7) -> tuple[list[Movie], list[tuple[str,
         recent = [*recent[-499:], title]
         movie = _movie(len(movies), title, rng)
         movies.append(movie)
-        for _ in range(min(6, int(rng.expovariate(1 / 1.2)))):
+        for _ in range(min(8, int(rng.expovariate(1 / 2.0)))):
             kind = rng.random()
             if kind < 0.4:
                 aka = _title(rng)

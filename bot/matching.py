@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,39 @@ def _key_hash(keys: list[str]) -> np.ndarray:
     return out
 
 
+def _map_npz(path: Path) -> dict[str, np.ndarray] | None:
+    """Each member of an uncompressed .npz as a read-only memory map (None if compressed)."""
+    arrays: dict[str, np.ndarray] = {}
+    with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
+        for info in archive.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                return None
+            handle.seek(info.header_offset)
+            local = handle.read(30)  # the local file header: name and extra lengths vary
+            name_len = int.from_bytes(local[26:28], "little")
+            extra_len = int.from_bytes(local[28:30], "little")
+            handle.seek(info.header_offset + 30 + name_len + extra_len)
+            version = np.lib.format.read_magic(handle)
+            read_header = (
+                np.lib.format.read_array_header_1_0
+                if version == (1, 0)
+                else np.lib.format.read_array_header_2_0
+            )
+            shape, fortran, dtype = read_header(handle)
+            if dtype.hasobject:
+                raise ValueError("object arrays are not allowed")
+            name = info.filename[: -len(".npy")]
+            count = int(np.prod(shape))
+            if count == 0:
+                arrays[name] = np.zeros(shape, dtype=dtype)
+                continue
+            arrays[name] = np.memmap(
+                path, dtype=dtype, mode="r", offset=handle.tell(), shape=shape,
+                order="F" if fortran else "C",
+            )  # fmt: skip
+    return arrays
+
+
 def _pack(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
     encoded = [s.encode("utf-8") for s in strings]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
@@ -159,8 +193,11 @@ class TitleIndex:
         self.exact_entry: np.ndarray = arrays["exact_entry"]
         # Slicing a bytes object is far cheaper than slicing an array per candidate.
         self._title_bytes = arrays["title_blob"].tobytes()
+        # ...and the arrays become views of those bytes, so the text is held once.
+        arrays["title_blob"] = np.frombuffer(self._title_bytes, dtype=np.uint8)
         self._title_off = arrays["title_off"]
         self._key_bytes = arrays["key_blob"].tobytes()
+        arrays["key_blob"] = np.frombuffer(self._key_bytes, dtype=np.uint8)
         self._head_keys: list[str] | None = None
         self._key_off = arrays["key_off"]
         self._prior = POPULARITY_WEIGHT * np.log10(1.0 + self.votes.astype(np.float64))
@@ -276,14 +313,22 @@ class TitleIndex:
             raise ValueError(f"not a title index ({exc})") from None
 
     def save(self, path: Path) -> None:
-        """Uncompressed .npz: loading it is a straight read."""
+        """Uncompressed .npz, so that `load` can memory-map every array in place."""
         with open(path, "wb") as handle:
             np.savez(handle, **self._a)
 
     @classmethod
     def load(cls, path: Path) -> TitleIndex:
-        with np.load(path, allow_pickle=False) as data:
-            return cls({name: data[name] for name in data.files})
+        """Memory-mapped when the file is an uncompressed .npz (what `save` writes): the
+        process reads only the pages a search touches, and shares them with its siblings."""
+        try:
+            arrays = _map_npz(Path(path))
+        except (ValueError, KeyError, zipfile.BadZipFile):
+            arrays = None
+        if arrays is None:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+        return cls(arrays)
 
     def __len__(self) -> int:
         return len(self.tconst)
