@@ -40,8 +40,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+if __name__ == "__main__" and not __package__:
+    # Run as a file, as SageMaker's script mode does (`python training/train.py --clusters 40`):
+    # the folder above training/ must be importable for the `training` package's modules.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from training import imdb
-from training.features import PipelineConfig, build_pipeline, feature_frame, with_release_features
+from training.features import (
+    PipelineConfig,
+    build_pipeline,
+    feature_frame,
+    with_release_features,
+)
 from training.progress import Progress
 from training.report import compute_metrics, write_report
 
@@ -151,7 +161,7 @@ def load_catalogue(
     ratings, r_stats = imdb.read_ratings(paths[imdb.RATINGS], args.min_votes, progress)
     types = [t.strip() for t in args.title_types.split(",") if t.strip()]
     basics, b_stats = imdb.read_basics(
-        paths[imdb.BASICS], pa.array(ratings["tconst"].to_numpy(), pa.string()), types, progress
+        paths[imdb.BASICS], imdb.IdSet(_strings(ratings["tconst"])), types, progress
     )
     movies = basics.merge(ratings, on="tconst", how="inner", validate="one_to_one")
     if movies.empty:
@@ -161,7 +171,7 @@ def load_catalogue(
         )
     movies = movies.sort_values("tconst", kind="stable").reset_index(drop=True)
     akas, a_stats = imdb.read_akas(
-        paths[imdb.AKAS], pa.array(movies["tconst"].to_numpy(), pa.string()), progress
+        paths[imdb.AKAS], imdb.IdSet(_strings(movies["tconst"])), progress
     )
     counts = {
         "basics_rows": b_stats.rows,

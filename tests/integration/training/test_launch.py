@@ -1,0 +1,153 @@
+"""training.launch against moto's SageMaker and S3 (never real AWS): the CreateTrainingJob
+request the SDK sends, and the source bundle it uploads."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+moto = pytest.importorskip("moto")
+
+from training.launch import (  # noqa: E402
+    CHANNEL,
+    ENTRY_SCRIPT,
+    LaunchRequest,
+    image_uri,
+    launch,
+    main,
+    source_bundle,
+)
+
+REGION = "us-east-1"
+BUCKET = "moviebot-test"
+ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
+TRUST_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "sagemaker.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION,
+    }.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    # The SDK checks the role's permissions with iam:SimulatePrincipalPolicy, which moto does
+    # not implement; its documented switch turns that one check off (the role must still exist).
+    monkeypatch.setenv("SAGEMAKER_VALIDATE_ROLE", "false")
+    with moto.mock_aws():
+        boto3.client("s3", region_name=REGION).create_bucket(Bucket=BUCKET)
+        boto3.client("iam", region_name=REGION).create_role(
+            RoleName=ROLE.rsplit("/", 1)[1],
+            AssumeRolePolicyDocument=TRUST_POLICY,
+        )
+        yield
+
+
+def request(**hyperparameters: object) -> LaunchRequest:
+    return LaunchRequest(
+        data_uri=f"s3://{BUCKET}/imdb/",
+        output_uri=f"s3://{BUCKET}/models/",
+        role=ROLE,
+        region=REGION,
+        hyperparameters={"clusters": 40, "write-akas": False, **hyperparameters},
+    )
+
+
+def test_the_image_comes_from_the_sdk_tables() -> None:
+    uri = image_uri(REGION, "ml.m5.xlarge")
+    assert uri.endswith("/sagemaker-scikit-learn:1.4-2-cpu-py3")
+    assert ".dkr.ecr.us-east-1.amazonaws.com/" in uri
+
+
+def test_source_bundle_holds_the_training_package(tmp_path: Path) -> None:
+    root = source_bundle(tmp_path)
+    names = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    assert ENTRY_SCRIPT in names
+    assert "training/requirements.txt" in names
+    assert {"training/imdb.py", "training/features.py", "training/report.py"} <= names
+    assert not any("__pycache__" in name for name in names)
+
+
+def test_create_training_job_request(aws: None) -> None:
+    name = launch(request(clusters=25))
+    job = boto3.client("sagemaker", region_name=REGION).describe_training_job(TrainingJobName=name)
+    assert name.startswith("moviebot-train")
+    spec = job["AlgorithmSpecification"]
+    assert spec["TrainingImage"] == image_uri(REGION, "ml.m5.xlarge")
+    assert job["RoleArn"] == ROLE
+    assert job["ResourceConfig"]["InstanceType"] == "ml.m5.xlarge"
+    assert job["ResourceConfig"]["InstanceCount"] == 1
+    assert job["StoppingCondition"]["MaxRuntimeInSeconds"] == 3600
+    assert job["OutputDataConfig"]["S3OutputPath"] == f"s3://{BUCKET}/models/"
+    # Hyperparameters travel as strings and reach train.py as flags (--clusters 25).
+    assert job["HyperParameters"]["clusters"] == "25"
+    assert job["HyperParameters"]["write-akas"] == "false"
+    channels = {c["ChannelName"]: c for c in job["InputDataConfig"]}
+    assert channels[CHANNEL]["DataSource"]["S3DataSource"]["S3Uri"] == f"s3://{BUCKET}/imdb/"
+    # The SDK uploaded the code and its drivers as channels of their own.
+    assert "code" in channels and "sm_drivers" in channels
+
+
+def test_the_uploaded_code_is_the_training_package(aws: None) -> None:
+    name = launch(request())
+    job = boto3.client("sagemaker", region_name=REGION).describe_training_job(TrainingJobName=name)
+    code = next(c for c in job["InputDataConfig"] if c["ChannelName"] == "code")
+    uri = code["DataSource"]["S3DataSource"]["S3Uri"]
+    bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+    s3 = boto3.client("s3", region_name=REGION)
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]]
+    files = set()
+    for key in keys:
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        if key.endswith(".tar.gz"):
+            with tarfile.open(fileobj=io.BytesIO(body)) as tar:
+                files |= set(tar.getnames())
+        else:
+            files.add(key.removeprefix(prefix).lstrip("/"))
+    assert any(f.endswith(ENTRY_SCRIPT) for f in files), files
+    assert any(f.endswith("training/requirements.txt") for f in files), files
+
+
+def test_cli_prints_the_job_and_where_the_model_goes(
+    aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--data", f"s3://{BUCKET}/imdb/", "--output", f"s3://{BUCKET}/models",
+                 "--role", ROLE, "--region", REGION, "--clusters", "30"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "started" in out and f"s3://{BUCKET}/models/moviebot-train" in out
+    assert out.strip().endswith("/output/model.tar.gz")
+
+
+def test_cli_refuses_a_local_data_path(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--data", "data/", "--output", f"s3://{BUCKET}/m", "--role", ROLE])
+    assert "expected an s3:// URI" in capsys.readouterr().err
+
+
+def test_a_failed_request_is_one_line(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    missing_role = "arn:aws:iam::123456789012:role/NoSuchRole"
+    code = main(["--data", f"s3://{BUCKET}/imdb/", "--output", f"s3://{BUCKET}/models",
+                 "--role", missing_role, "--region", REGION])  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert code == 1, err
+    assert err.startswith("error: could not start the training job")

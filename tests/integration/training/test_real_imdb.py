@@ -1,0 +1,85 @@
+"""Training on real IMDb extracts (../shared/data/imdb): the clusters must mean something."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.artifact import iter_akas, iter_movies, read_manifest
+from bot.models import Movie
+from tests.fixtures.artifacts import shared_data
+from training.train import main
+
+
+def train(data: Path, model_dir: Path, clusters: int) -> list[Movie]:
+    assert main(["--data-dir", str(data), "--model-dir", str(model_dir),
+                 "--clusters", str(clusters)]) == 0  # fmt: skip
+    return list(iter_movies(model_dir))
+
+
+def genre_shares(movies: list[Movie]) -> dict[int, dict[str, float]]:
+    by_cluster: dict[int, list[Movie]] = {}
+    for m in movies:
+        by_cluster.setdefault(m.cluster, []).append(m)
+    shares = {}
+    for cluster, members in by_cluster.items():
+        counts = Counter(g for m in members for g in m.genres)
+        shares[cluster] = {g: n / len(members) for g, n in counts.items()}
+    return shares
+
+
+@pytest.fixture(scope="module")
+def movies_2017(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Movie]]:
+    model_dir = tmp_path_factory.mktemp("real") / "model"
+    return model_dir, train(shared_data("imdb", "2017-movies"), model_dir, 20)
+
+
+def test_well_known_genres_each_dominate_a_cluster(movies_2017: tuple[Path, list[Movie]]) -> None:
+    _, movies = movies_2017
+    shares = genre_shares(movies)
+    for genre in ("Drama", "Comedy", "Horror", "Documentary", "Action"):
+        best = max(s.get(genre, 0.0) for s in shares.values())
+        assert best >= 0.7, f"no cluster is mostly {genre} (best {best:.0%})"
+    # ...and the clusters differ: no single genre leads them all.
+    leaders = {max(s, key=s.get) for s in shares.values() if s}
+    assert len(leaders) >= 5
+
+
+def test_clusters_are_balanced_enough(movies_2017: tuple[Path, list[Movie]]) -> None:
+    model_dir, movies = movies_2017
+    sizes = Counter(m.cluster for m in movies)
+    assert len(sizes) == 20
+    assert max(sizes.values()) < 0.25 * len(movies)
+    manifest = read_manifest(model_dir)
+    assert manifest["counts"]["movies"] == len(movies) > 7000
+    assert manifest["metrics"]["silhouette"] > 0.05
+
+
+def test_real_akas_give_alternate_titles_and_regions(movies_2017: tuple[Path, list[Movie]]) -> None:
+    model_dir, movies = movies_2017
+    manifest = read_manifest(model_dir)
+    assert "regions" in manifest["features"]
+    titles = {m.tconst: m.title for m in movies}
+    akas = list(iter_akas(model_dir))
+    assert len(akas) > 1000
+    assert all(tconst in titles and title.casefold() != titles[tconst].casefold()
+               for tconst, title in akas)  # fmt: skip
+
+
+def test_the_head_of_a_full_dump_keeps_only_rated_movies(tmp_path: Path) -> None:
+    """2025-head: the first 50,000 rows of each file, every title type, mostly old titles."""
+    movies = train(shared_data("imdb", "2025-head"), tmp_path / "model", 10)
+    manifest = read_manifest(tmp_path / "model")
+    assert 0 < len(movies) < manifest["counts"]["basics_rows"] / 2
+    assert min(m.year for m in movies if m.year) < 1920
+
+
+@pytest.mark.slow
+def test_us_movies_2000_2022(tmp_path: Path) -> None:
+    movies = train(shared_data("imdb", "2000-2022-us"), tmp_path / "model", 40)
+    assert len(movies) > 70_000
+    shares = genre_shares(movies)
+    for genre in ("Drama", "Comedy", "Horror", "Thriller", "Romance"):
+        assert max(s.get(genre, 0.0) for s in shares.values()) >= 0.7, genre

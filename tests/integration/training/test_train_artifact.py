@@ -1,0 +1,197 @@
+"""`training.train` end to end on small data written here: the artifact honours the contract
+(read back with the bot's stdlib reader), and each bad input gives one clear line and leaves no
+half-written model."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.artifact import iter_akas, iter_movies, read_manifest
+from tests.fixtures.imdb_files import (
+    AKAS,
+    BASICS,
+    RATINGS,
+    RATINGS_HEADER,
+    aka,
+    movie,
+    write_imdb,
+    write_tsv,
+)
+from training.generate import generate
+from training.train import main
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """IMDb-shaped data at 1/2000 of full scale: ~6k titles of every type, ~360 rated movies."""
+    out = tmp_path_factory.mktemp("imdb")
+    generate(out, scale=0.0005, seed=3)
+    return out
+
+
+@pytest.fixture(scope="module")
+def model(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    model_dir = tmp_path_factory.mktemp("out") / "model"
+    assert main(["--data-dir", str(generated), "--model-dir", str(model_dir),
+                 "--clusters", "8", "--components", "5"]) == 0  # fmt: skip
+    return model_dir
+
+
+def test_artifact_reads_back_through_the_bot_reader(model: Path, generated: Path) -> None:
+    manifest = read_manifest(model)
+    movies = list(iter_movies(model))
+    akas = list(iter_akas(model))
+    assert manifest["k"] == 8
+    assert manifest["coordinates"] == ["pc1", "pc2", "pc3", "pc4", "pc5"]
+    assert manifest["counts"]["movies"] == len(movies) > 100
+    assert manifest["counts"]["akas"] == len(akas) > 0
+    assert {m.cluster for m in movies} == set(range(8))
+    assert all(len(m.coords) == 5 for m in movies)
+    assert all(m.tconst.startswith("tt") and m.rating > 0 and m.votes > 0 for m in movies)
+    # Generated data carries one malformed row per file and chunk: counted, not fatal.
+    counts = manifest["counts"]
+    assert counts["malformed_basics"] >= 1 and counts["malformed_akas"] >= 1
+    assert counts["basics_rows"] > counts["movies"]
+    titles = {m.tconst: m.title.casefold() for m in movies}
+    assert all(title.casefold() != titles[tconst] for tconst, title in akas)
+    assert len(set(akas)) == len(akas)
+
+
+def test_manifest_describes_the_run(model: Path) -> None:
+    manifest = read_manifest(model)
+    for key in ("version", "created_at", "counts", "k", "features", "coordinates", "libraries",
+                "metrics", "clusters"):  # fmt: skip
+        assert key in manifest
+    assert "scikit-learn" in manifest["libraries"] and "pandas" in manifest["libraries"]
+    assert manifest["features"][0] == "genres"
+    metrics = manifest["metrics"]
+    assert sum(metrics["cluster_sizes"]) == manifest["counts"]["movies"]
+    assert 0 < metrics["explained_variance_total"] <= 1
+    assert len(manifest["clusters"]) == 8
+    assert (model / "pipeline.joblib").stat().st_size > 0
+    report = (model / "report" / "report.md").read_text()
+    assert all(name in report for name in manifest["clusters"].values())
+    assert json.loads((model / "report" / "metrics.json").read_text())["k"] == 8
+
+
+def test_each_run_is_a_new_version_and_replaces_the_model(generated: Path, tmp_path: Path) -> None:
+    model_dir = tmp_path / "model"
+    args = ["--data-dir", str(generated), "--model-dir", str(model_dir), "--clusters", "4"]
+    assert main(args) == 0
+    first = read_manifest(model_dir)["version"]
+    assert main(args) == 0
+    assert read_manifest(model_dir)["version"] != first
+    assert [p.name for p in tmp_path.iterdir()] == ["model"]  # no staging or old copies left
+
+
+def test_min_votes_and_output_data_dir(generated: Path, tmp_path: Path) -> None:
+    model_dir, output = tmp_path / "model", tmp_path / "output"
+    assert main(["--data-dir", str(generated), "--model-dir", str(model_dir), "--clusters", "3",
+                 "--min-votes", "50", "--output-data-dir", str(output)]) == 0  # fmt: skip
+    assert all(m.votes >= 50 for m in iter_movies(model_dir))
+    assert (output / "report" / "report.md").is_file()
+
+
+def test_small_hand_made_catalogue(tmp_path: Path) -> None:
+    """The oddities of the real files, read all the way into the artifact."""
+    data = write_imdb(tmp_path / "data", suffix=".tsv")
+    model_dir = tmp_path / "model"
+    assert main(["--data-dir", str(data), "--model-dir", str(model_dir), "--clusters", "3"]) == 0
+    movies = {m.tconst: m for m in iter_movies(model_dir)}
+    assert set(movies) == {"tt0000001", "tt0000002", "tt0000003", "tt0000004", "tt0000005",
+                           "tt0000010", "tt0000011", "tt0000012"}  # fmt: skip
+    assert movies["tt0000001"].title == 'The "Crocodile'
+    assert movies["tt0000005"].year is None and movies["tt0000005"].genres == ()
+    assert movies["tt0000002"].original_title == "Le fabuleux destin d'Amélie Poulain"
+    akas = set(iter_akas(model_dir))
+    assert ("tt0000003", "Les sept samouraïs") in akas
+    assert ("tt0000011", "Il padrino") in akas
+    assert ("tt0000003", "Seven Samurai") not in akas  # same as the primary title
+    assert ("tt0000002", "AMÉLIE") not in akas  # differs only in case
+    assert not any(tconst == "tt0000006" for tconst, _ in akas)  # adult: not in the catalogue
+    assert read_manifest(model_dir)["features"][:2] == ["genres", "regions"]
+
+
+def test_catalogue_without_regions_like_the_demo(tmp_path: Path) -> None:
+    """The demo catalogue's ids are not tt..., and its akas have no region or language."""
+    basics = [movie(f"dm{i:07d}", f"Film {i}", 1950 + i, ["Comedy", "Drama", "Action"][i % 3])
+              for i in range(1, 31)]  # fmt: skip
+    ratings = [(f"dm{i:07d}", f"{5 + i % 4}.0", str(10 * i)) for i in range(1, 31)]
+    akas = [aka(f"dm{i:07d}", 1, f"Film {i}", original=True) for i in range(1, 31)]
+    data = write_imdb(tmp_path / "data", basics, ratings, akas)
+    model_dir = tmp_path / "model"
+    assert main(["--data-dir", str(data), "--model-dir", str(model_dir), "--clusters", "3"]) == 0
+    manifest = read_manifest(model_dir)
+    assert manifest["counts"]["movies"] == 30
+    assert "regions" not in manifest["features"]
+    assert manifest["counts"]["akas"] == 0
+
+
+# --- bad input: one line naming the file and the problem, no traceback, no artifact ----------
+
+
+def run_failing(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                *extra: str) -> str:  # fmt: skip
+    model_dir = tmp_path / "model"
+    code = main(["--data-dir", str(data), "--model-dir", str(model_dir), "--clusters", "3", *extra])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("error: ")
+    assert "Traceback" not in err
+    assert not model_dir.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".model")] == []
+    return err
+
+
+def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write_imdb(tmp_path / "data")
+    (data / "title.akas.tsv.gz").unlink()
+    err = run_failing(data, tmp_path, capsys)
+    assert "title.akas.tsv.gz: missing" in err
+
+
+def test_truncated_gzip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [movie(f"tt{i:07d}", f"Film {i}", 2000, "Drama") for i in range(20000)]
+    data = write_imdb(tmp_path / "data", basics=rows)
+    path = data / "title.basics.tsv.gz"
+    path.write_bytes(path.read_bytes()[:-2000])
+    err = run_failing(data, tmp_path, capsys)
+    assert str(path) in err and "truncated or corrupt gzip" in err
+
+
+def test_empty_catalogue_after_filtering(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = write_imdb(tmp_path / "data")
+    err = run_failing(data, tmp_path, capsys, "--min-votes", "100000000")
+    assert "title.basics.tsv.gz: no movie titles left after filtering" in err
+
+
+def test_only_malformed_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write_imdb(tmp_path / "data")
+    write_tsv(data / "title.ratings.tsv.gz", RATINGS_HEADER, [(row[0], "x") for row in RATINGS])
+    err = run_failing(data, tmp_path, capsys)
+    assert "no movie titles left" in err
+
+
+def test_fewer_movies_than_clusters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write_imdb(tmp_path / "data")
+    err = run_failing(data, tmp_path, capsys, "--clusters", "50")
+    assert "only 8 movies for 50 clusters" in err
+
+
+def test_a_failed_run_keeps_the_previous_model(tmp_path: Path) -> None:
+    data = write_imdb(tmp_path / "data", BASICS, RATINGS, AKAS)
+    model_dir = tmp_path / "model"
+    assert main(["--data-dir", str(data), "--model-dir", str(model_dir), "--clusters", "3"]) == 0
+    before = read_manifest(model_dir)["version"]
+    with gzip.open(data / "title.akas.tsv.gz", "wb") as handle:
+        handle.write(b"")
+    assert main(["--data-dir", str(data), "--model-dir", str(model_dir), "--clusters", "3"]) == 2
+    assert read_manifest(model_dir)["version"] == before
+    assert len(list(iter_movies(model_dir))) == 8
