@@ -369,7 +369,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     import boto3
 
     from bot.store import open_store
-    from infra.settings import configured_store_url
+    from infra.store_url import configured_store_url
 
     settings = Settings.from_env()
     if is_destination_record(event):

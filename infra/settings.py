@@ -10,16 +10,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from infra.store_url import configured_store_url
 from training.download import IMDB_BASE_URL, IMDB_FILES
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-
-
-def configured_store_url(environ: Mapping[str, str] | None = None) -> str | None:
-    """MOVIEBOT_STORE only when it is set: these Lambdas write runs only to a configured store,
-    never to the bot's embedded default."""
-    env = os.environ if environ is None else environ
-    return env.get("MOVIEBOT_STORE", "").strip() or None
 
 
 class ConfigError(Exception):

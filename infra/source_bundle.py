@@ -73,17 +73,35 @@ def _module_file(root: Path, module: str) -> Path | None:
     return None
 
 
-def _local_imports(path: Path) -> set[str]:
+def _local_imports(path: Path, packages: tuple[str, ...]) -> set[str]:
     tree = ast.parse(path.read_bytes(), filename=str(path))
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(tree):  # imports inside functions count too
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        found.update(name for name in names if name.split(".")[0] in LOCAL_PACKAGES)
+        found.update(name for name in names if name.split(".")[0] in packages)
     return found
+
+
+def local_modules(
+    root: Path, start: list[Path], packages: tuple[str, ...] = LOCAL_PACKAGES
+) -> set[Path]:
+    """The files of `packages` that `start` imports, directly or not (parents included)."""
+    wanted: set[Path] = set(start)
+    queue = list(start)
+    while queue:
+        for module in _local_imports(queue.pop(), packages):
+            parts = module.split(".")
+            # A package's __init__ runs on import, so every parent package ships too.
+            for depth in range(1, len(parts) + 1):
+                found = _module_file(root, ".".join(parts[:depth]))
+                if found is not None and found not in wanted:
+                    wanted.add(found)
+                    queue.append(found)
+    return wanted
 
 
 def build_bundle(root: Path) -> Bundle:
@@ -95,17 +113,7 @@ def build_bundle(root: Path) -> Bundle:
         raise BundleError(f"{training / 'train.py'}: missing (is the training source shipped?)")
     if not requirements.is_file():
         raise BundleError(f"{requirements}: missing (the container installs it)")
-    wanted: set[Path] = set(sources)
-    queue = list(sources)
-    while queue:
-        for module in _local_imports(queue.pop()):
-            parts = module.split(".")
-            # A package's __init__ runs on import, so every parent package ships too.
-            for depth in range(1, len(parts) + 1):
-                found = _module_file(root, ".".join(parts[:depth]))
-                if found is not None and found not in wanted:
-                    wanted.add(found)
-                    queue.append(found)
+    wanted = local_modules(root, sources)
     files = {path.relative_to(root).as_posix(): path.read_bytes() for path in wanted}
     files["requirements.txt"] = requirements.read_bytes()
     files[ENTRY_SCRIPT] = ENTRY_SOURCE.encode()

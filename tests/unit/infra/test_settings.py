@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from infra.settings import ConfigError, RetrainSettings, configured_store_url
+from infra.settings import ConfigError, RetrainSettings
+from infra.store_url import configured_store_url
 
 REQUIRED = {
     "MOVIEBOT_BUCKET": "b",

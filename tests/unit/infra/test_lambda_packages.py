@@ -1,0 +1,104 @@
+"""Each Lambda package (the Makefile's build-* targets) holds every project module its handler
+imports, even lazily inside functions, and none of them needs what the Lambda does not ship
+(pandas, scikit-learn, ...).
+
+One exemption, by design: the bot trains in-process only on a laptop (bot/admin.py's
+LocalRetrainer imports training inside a function); in AWS it invokes the retrain Lambda."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.unit.infra.cfn import FUNCTIONS, REPO_ROOT, load_template, resource
+
+PROJECT_PACKAGES = ("bot", "infra", "training")
+# Only in training's container (requirements-train.txt / training/requirements.txt).
+NOT_IN_LAMBDA = {"pandas", "sklearn", "scipy", "matplotlib", "joblib", "pyarrow", "sagemaker"}
+
+
+def copied_packages() -> dict[str, set[str]]:
+    """build-X target -> the packages its `$(call lambda_copy,...)` copies."""
+    text = (REPO_ROOT / "Makefile").read_text()
+    result: dict[str, set[str]] = {}
+    for match in re.finditer(r"^((?:build-\w+Function\s*)+):\s*\n((?:\t.*\n?)+)", text, re.M):
+        copy = re.search(r"lambda_copy,([^)]*)\)", match.group(2))
+        assert copy, f"{match.group(1)}: no $(call lambda_copy,...)"
+        for target in match.group(1).split():
+            result[target] = set(copy.group(1).split())
+    return result
+
+
+def _imports(path: Path) -> list[tuple[str, bool]]:
+    """(module, imported inside a function) for every absolute import in the file."""
+    found: list[tuple[str, bool]] = []
+
+    def visit(node: ast.AST, lazy: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = lazy or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            if isinstance(child, ast.Import):
+                found.extend((alias.name, inner) for alias in child.names)
+            elif isinstance(child, ast.ImportFrom) and child.module and child.level == 0:
+                found.append((child.module, inner))
+                found.extend((f"{child.module}.{alias.name}", inner) for alias in child.names)
+            visit(child, inner)
+
+    visit(ast.parse(path.read_bytes()), False)
+    return found
+
+
+def _exempt(path: Path, module: str, lazy: bool) -> bool:
+    return lazy and path.relative_to(REPO_ROOT).parts[0] == "bot" and module.startswith("training")
+
+
+def _module_file(module: str) -> Path | None:
+    base = REPO_ROOT.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def handler_closure(logical_id: str) -> set[Path]:
+    """The project files a handler's module imports, directly or not (parents included)."""
+    module = resource(load_template(), logical_id)["Properties"]["Handler"].rpartition(".")[0]
+    start = _module_file(module)
+    assert start is not None, module
+    seen, queue = {start}, [start]
+    while queue:
+        path = queue.pop()
+        for name, lazy in _imports(path):
+            if name.split(".")[0] not in PROJECT_PACKAGES or _exempt(path, name, lazy):
+                continue
+            parts = name.split(".")
+            for depth in range(1, len(parts) + 1):
+                found = _module_file(".".join(parts[:depth]))
+                if found is not None and found not in seen:
+                    seen.add(found)
+                    queue.append(found)
+    return seen
+
+
+@pytest.mark.parametrize("logical_id", FUNCTIONS)
+def test_the_package_holds_every_project_module_the_handler_imports(logical_id: str) -> None:
+    shipped = copied_packages()[f"build-{logical_id}"]
+    needed = {path.relative_to(REPO_ROOT).parts[0] for path in handler_closure(logical_id)}
+    assert needed <= shipped, f"{logical_id} imports {needed - shipped} but does not ship it"
+
+
+@pytest.mark.parametrize("logical_id", FUNCTIONS)
+def test_nothing_the_handler_imports_needs_training_libraries(logical_id: str) -> None:
+    offenders = [
+        f"{path.relative_to(REPO_ROOT)}: {name}"
+        for path in handler_closure(logical_id)
+        for name, _ in _imports(path)
+        if name.split(".")[0] in NOT_IN_LAMBDA
+    ]
+    assert not offenders
+
+
+def test_the_bot_ships_only_the_bot() -> None:
+    assert copied_packages()["build-BotFunction"] == {"bot"}
