@@ -125,10 +125,11 @@ def _map_npz(path: Path) -> dict[str, np.ndarray] | None:
             if count == 0:
                 arrays[name] = np.zeros(shape, dtype=dtype)
                 continue
-            arrays[name] = np.memmap(
+            # A plain ndarray view of the map: slicing a memmap subclass costs more per call.
+            arrays[name] = np.asarray(np.memmap(
                 path, dtype=dtype, mode="r", offset=handle.tell(), shape=shape,
                 order="F" if fortran else "C",
-            )  # fmt: skip
+            ))  # fmt: skip
     return arrays
 
 
