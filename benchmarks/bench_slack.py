@@ -57,6 +57,10 @@ def loaded_store(n_movies: int) -> Path:
 
     model_dir = cached_artifact(n_movies)
     path = model_dir.parent / f"slack-store-{n_movies}.sqlite"
+    if path.exists() and not _index_loads(path):
+        print(f"{path} holds a title index of an older format: loading again", flush=True)
+        for stale in path.parent.glob(path.name + "*"):
+            stale.unlink()
     store = SqliteStore(str(path))
     try:
         if store.active() is None:
@@ -67,6 +71,24 @@ def loaded_store(n_movies: int) -> Path:
     finally:
         store.close()
     return path
+
+
+def _index_loads(path: Path) -> bool:
+    from bot.matching import TitleIndex
+    from bot.store.sqlite import SqliteStore
+
+    store = SqliteStore(str(path))
+    try:
+        active = store.active()
+        blob = store.title_index(active.version) if active else None
+        if blob is None:
+            return False
+        TitleIndex.from_bytes(blob)
+        return True
+    except ValueError:
+        return False
+    finally:
+        store.close()
 
 
 def queries(model_dir: Path, n: int, seed: int = 11) -> list[str]:
@@ -127,10 +149,11 @@ def bench_warm(
             response = lambda_handler.handler(event, sr.LambdaContext())
             acked = time.perf_counter()
             assert response["statusCode"] == 200, response
-            got = api.wait_for("response_url", before + 1, timeout=10)
+            got = api.wait_for("response_url", before + 1, timeout=120)
             replied = time.perf_counter()
+            invoker.settle(120)  # surfaces a failed lazy listener
             assert len(got) > before, "no reply"
-            invoker.settle()
+            assert not str(got[-1].get("text", "")).startswith("Sorry"), "the bot failed"
             return (acked - started) * 1000, (replied - started) * 1000
 
         for text in texts[:10]:  # warm-up: index loaded, code paths hot
