@@ -117,9 +117,11 @@ def with_release_features(movies: pd.DataFrame, akas: pa.Table) -> pd.DataFrame:
         grouped = rows.group_by("tconst").aggregate([(column, "distinct")])
         joined = pc.binary_join(grouped[f"{column}_distinct"], ",")
         lookup = pd.Series(
-            joined.to_pandas().to_numpy(), index=grouped["tconst"].to_pandas().to_numpy()
+            joined.to_pandas().to_numpy(),
+            index=grouped["tconst"].to_pandas().to_numpy(),
+            dtype=object,  # stays object when empty (no akas with this field)
         )
-        out[f"{column}s"] = out["tconst"].map(lookup).fillna("").astype(object)
+        out[f"{column}s"] = out["tconst"].map(lookup).astype(object).fillna("")
     return out
 
 
