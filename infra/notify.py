@@ -32,7 +32,9 @@ DETAIL_TYPE = "SageMaker Training Job State Change"
 ENDED = {"Completed", "Failed", "Stopped"}
 SECRET_TOKEN_KEY = "SLACK_BOT_TOKEN"
 SECRET_MAX_AGE_SECONDS = 300
-MAX_METRICS_SHOWN = 6
+MAX_METRICS_SHOWN = 4
+LARGEST_CLUSTERS_SHOWN = 3
+PREFERRED_METRICS = ("silhouette", "inertia", "explained_variance_total", "smallest_cluster")
 MAX_REASON_CHARS = 1500
 Block = dict[str, Any]
 
@@ -134,7 +136,8 @@ def _fmt(value: Any) -> str:
 
 
 def manifest_summary(manifest: Mapping[str, Any]) -> list[str]:
-    """A few lines an admin can read at a glance: counts, k, the scalar metrics."""
+    """A few lines an admin can read at a glance: counts, k, the telling metrics, and the
+    largest clusters by the names the training report gave them."""
     lines: list[str] = []
     counts = manifest.get("counts")
     if isinstance(counts, Mapping) and counts:
@@ -143,14 +146,31 @@ def manifest_summary(manifest: Mapping[str, Any]) -> list[str]:
         lines.append(f"{_fmt(manifest['k'])} clusters")
     metrics = manifest.get("metrics")
     if isinstance(metrics, Mapping):
-        scalars = [
-            f"{key} {_fmt(value)}"
+        scalars = {
+            key: value
             for key, value in metrics.items()
             if isinstance(value, int | float) and not isinstance(value, bool)
-        ]
-        if scalars:
-            lines.append(", ".join(scalars[:MAX_METRICS_SHOWN]))
+        }
+        ordered = [k for k in PREFERRED_METRICS if k in scalars]
+        ordered += [k for k in scalars if k not in ordered and k not in counts_keys(manifest)]
+        if ordered:
+            shown = ordered[:MAX_METRICS_SHOWN]
+            lines.append(", ".join(f"{key} {_fmt(scalars[key])}" for key in shown))
+        names = manifest.get("clusters")
+        sizes = metrics.get("cluster_sizes")
+        if isinstance(names, Mapping) and isinstance(sizes, list) and sizes:
+            largest = sorted(range(len(sizes)), key=lambda c: -sizes[c])[:LARGEST_CLUSTERS_SHOWN]
+            named = [f"{names.get(str(c), f'cluster {c}')} ({_fmt(sizes[c])})" for c in largest]
+            lines.append("largest clusters: " + "; ".join(named))
+    if isinstance(manifest.get("seconds"), int | float):
+        lines.append(f"trained in {manifest['seconds']:.0f} s")
     return lines
+
+
+def counts_keys(manifest: Mapping[str, Any]) -> set[str]:
+    """Metric names that repeat a count already shown (movies, k)."""
+    counts = manifest.get("counts")
+    return {"k", *(counts if isinstance(counts, Mapping) else {})}
 
 
 def _section(text: str) -> Block:

@@ -45,7 +45,15 @@ MANIFEST = {
     "version": "20300102-031500-ab12",
     "counts": {"movies": 712345, "akas": 1800000},
     "k": 40,
-    "metrics": {"silhouette": 0.18234, "inertia": 123456.7, "cluster_sizes": [1, 2]},
+    "metrics": {
+        "movies": 712345,
+        "k": 40,
+        "inertia": 123456.7,
+        "silhouette": 0.18234,
+        "cluster_sizes": [10, 300000, 2000, 410335],
+    },
+    "clusters": {"0": "silent shorts", "1": "2010s dramas", "3": "1990s crime dramas, well rated"},
+    "seconds": 181.4,
 }
 
 
@@ -98,9 +106,15 @@ def test_activation_message() -> None:
     assert "40 clusters" in blocks[0]["text"]["text"]
 
 
-def test_summary_shows_only_scalar_metrics() -> None:
-    lines = manifest_summary(MANIFEST)
-    assert lines[-1] == "silhouette 0.182, inertia 1.23e+05"
+def test_summary_shows_telling_metrics_and_the_largest_named_clusters() -> None:
+    assert manifest_summary(MANIFEST) == [
+        "712,345 movies, 1,800,000 akas",
+        "40 clusters",
+        "silhouette 0.182, inertia 1.23e+05",  # the counts are not repeated; lists are left out
+        "largest clusters: 1990s crime dramas, well rated (410,335); 2010s dramas (300,000);"
+        " cluster 2 (2,000)",
+        "trained in 181 s",
+    ]
 
 
 def test_job_names_carry_the_runs_started_at() -> None:
