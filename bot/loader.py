@@ -26,7 +26,8 @@ DEFAULT_BATCH = 10_000
 # Versions become parts of store keys: keep them to a plain, bounded alphabet.
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}")
 
-# progress(stage, amount): "movies" after each batch (movies so far), "index" (bytes),
+# progress(stage, amount): "parsed" (movies read and checked), "movies" after each batch
+# (movies written so far), "index" (bytes),
 # "verified" (movies), "activated" (movies). Tests raise from it to kill the loader there.
 Progress = Callable[[str, int], None]
 
@@ -145,6 +146,7 @@ def load_artifact(
                 f"{model_dir}: movies.csv.gz holds {len(movies)} movies,"
                 f" manifest.json says {expected}; nothing was loaded"
             )
+        report_progress("parsed", len(movies))
 
         def counted_akas() -> Iterator[tuple[str, str]]:
             nonlocal akas_count
