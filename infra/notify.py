@@ -1,8 +1,8 @@
 """The admin channel's news: a training job of this stack ended (EventBridge "SageMaker Training
 Job State Change"), or the loader switched the bot to a new model version (or could not).
 
-The loader's outcome arrives as a Lambda destination record (template.yaml: the loader's
-EventInvokeConfig sends success and failure here), so the loader needs no Slack code;
+The loader's and the retrainer's outcomes arrive as Lambda destination records (template.yaml:
+their EventInvokeConfig sends success and failure here), so neither needs Slack code;
 `announce_activation` is there for a caller that wants to announce directly.
 
 Completed: the job's report summary (read from manifest.json inside model.tar.gz, streamed, so
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import tarfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -347,18 +348,53 @@ def is_destination_record(event: Mapping[str, Any]) -> bool:
     return "requestContext" in event and "responsePayload" in event
 
 
+def _failed(record: Mapping[str, Any]) -> str | None:
+    """The error of a failed invocation record, None when the function returned normally."""
+    payload = record.get("responsePayload") or {}
+    condition = (record.get("requestContext") or {}).get("condition", "Success")
+    if condition == "Success" and not (isinstance(payload, Mapping) and "errorMessage" in payload):
+        return None
+    if not isinstance(payload, Mapping):
+        return str(condition)
+    return f"{payload.get('errorType', condition)}: {payload.get('errorMessage', '')}".strip()
+
+
+def _who(request: Mapping[str, Any]) -> str:
+    who = str(request.get("requested_by") or request.get("source") or "someone")
+    # A Slack user id (from /movie-admin) becomes a mention; "schedule" stays a word.
+    return f"<@{who}>" if re.fullmatch(r"[UW][A-Z0-9]{2,}", who) else who
+
+
+def retrain_messages(record: Mapping[str, Any]) -> list[tuple[str, list[Block]]]:
+    """The retrain Lambda's outcome: a job started, one already running, or nothing started."""
+    request = record.get("requestPayload") or {}
+    who = _who(request if isinstance(request, Mapping) else {})
+    error = _failed(record)
+    if error is not None:
+        error = error[:MAX_REASON_CHARS]
+        text = f"Retraining requested by {who} started no job: {error}"
+        body = f":x: *Retraining requested by {who} started no job*\n```{error}```"
+        return [(text, [_section(body)])]
+    payload = record.get("responsePayload") or {}
+    job, detail = payload.get("job_name", "?"), payload.get("detail", "")
+    if payload.get("status") == "already_running":
+        text = f"Retraining requested by {who}: {job} is still in progress, so none was started"
+        return [(text, [_section(f":hourglass: {text}.")])]
+    text = f"Training job {job} started (requested by {who})"
+    return [(text, [_section(f":hourglass_flowing_sand: *{text}*\n_{detail}_")])]
+
+
 def loader_messages(record: Mapping[str, Any]) -> list[tuple[str, list[Block]]]:
     """What the admin channel should read about one loader invocation: each activation, each
     artifact refused, or the function's own failure. An already-active version says nothing."""
     payload = record.get("responsePayload") or {}
-    condition = (record.get("requestContext") or {}).get("condition", "Success")
-    if condition != "Success" or "errorMessage" in payload:
+    error = _failed(record)
+    if error is not None:
         sources = [
             f"s3://{r['s3']['bucket']['name']}/{r['s3']['object']['key']}"
             for r in (record.get("requestPayload") or {}).get("Records", [])
             if "s3" in r
         ]
-        error = f"{payload.get('errorType', condition)}: {payload.get('errorMessage', '')}".strip()
         return [load_failed_message(", ".join(sources) or "the loader", error)]
     messages = []
     for result in payload.get("results", []):
@@ -375,14 +411,21 @@ def loader_messages(record: Mapping[str, Any]) -> list[tuple[str, list[Block]]]:
     return messages
 
 
-def notify_load(
+def notify_outcome(
     record: Mapping[str, Any], *, settings: Settings, client: Any | None = None
 ) -> dict[str, Any]:
-    messages = loader_messages(record)
+    """A destination record from the loader (its request is an S3 event) or the retrainer."""
+    request = record.get("requestPayload")
+    from_loader = isinstance(request, Mapping) and "Records" in request
+    messages = loader_messages(record) if from_loader else retrain_messages(record)
     posted = [
         post_to_admins(text, blocks, settings=settings, client=client) for text, blocks in messages
     ]
-    return {"loader": True, "messages": len(messages), "posted": sum(posted)}
+    return {
+        "from": "loader" if from_loader else "retrain",
+        "messages": len(messages),
+        "posted": sum(posted),
+    }
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -393,7 +436,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     settings = Settings.from_env()
     if is_destination_record(event):
-        return notify_load(event, settings=settings)
+        return notify_outcome(event, settings=settings)
     store_url = configured_store_url()
     store = open_store(store_url, endpoint_url=settings.aws_endpoint_url) if store_url else None
     try:

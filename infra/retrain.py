@@ -4,7 +4,8 @@ Invoked by EventBridge Scheduler (`{"source": "schedule"}`) and by the bot's `/m
 retrain` (`{"requested_by": "U123"}`, asynchronously: the refresh can take minutes).
 Single flight: when a job of this stack (name PREFIX-...) is InProgress it starts nothing and
 says which one runs. It records the started run in the store so the admin's status shows it;
-the notify Lambda records how it ended.
+the notify Lambda records how it ended. Its answer (started / already running) and any error go
+to the notify Lambda as Lambda destination records, so the admin channel hears about them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ MODELS_PREFIX = "models/"
 CHECKPOINTS_PREFIX = "checkpoints/"
 CHECKPOINT_DIR = "/opt/ml/checkpoints"
 VOLUME_GB = 30
+MAX_DETAIL_CHARS = 1000
 # Where training/ is shipped: the repository root locally, the task root in the Lambda package.
 SOURCE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -179,7 +181,28 @@ def handler(event: dict[str, Any] | None, context: Any) -> dict[str, str]:
             store=store,
             requested_by=requested_by,
         )
+    except Exception as exc:
+        # The admin's status shows it; raising sends the error to the notify function (the
+        # template's OnFailure destination), which tells the admin channel.
+        if store is not None:
+            record_not_started(store, settings.job_prefix, requested_by, exc)
+        raise
     finally:
         if store is not None:
             store.close()
     return result.to_dict()
+
+
+def record_not_started(store: Any, prefix: str, requested_by: str, error: Exception) -> None:
+    now = datetime.now(UTC)
+    store.record_run(
+        TrainingRun(
+            run_id=job_name_for(prefix, now),
+            state=RunState.FAILED,
+            started_at=started_at(now),
+            ended_at=started_at(now),
+            detail=f"requested by {requested_by}; no job started: {type(error).__name__}: {error}"[
+                :MAX_DETAIL_CHARS
+            ],
+        )
+    )

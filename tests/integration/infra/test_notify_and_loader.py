@@ -199,7 +199,7 @@ def test_s3_put_loads_the_model_and_the_destination_record_announces_it(
 
     # Lambda hands the loader's answer to notify (OnSuccess destination)
     answer = notify.handler(destination_record(event, result, "Success"), None)
-    assert answer == {"loader": True, "messages": 1, "posted": 1}
+    assert answer == {"from": "loader", "messages": 1, "posted": 1}
     (post,) = slack_api.calls("chat.postMessage")
     assert post["channel"] == ADMIN_CHANNEL
     assert post["text"].startswith("Now serving model v-2030-01-02:")

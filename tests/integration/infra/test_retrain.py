@@ -230,3 +230,59 @@ def test_a_job_started_during_the_refresh_is_not_doubled(
     assert result.status == "already_running"
     assert result.job_name == "moviebot-20300102-030405"
     assert len(sagemaker.list_training_jobs()["TrainingJobSummaries"]) == 1
+
+
+def test_a_retrain_that_cannot_start_is_recorded_and_told(
+    aws: None,
+    source: Path,
+    dynamodb_local: str,
+    dynamodb_table: str,
+    slack_api: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """IMDb unreachable and no copy in S3: no job, a FAILED run for /movie-admin status, and the
+    error (as Lambda's OnFailure destination hands it over) in the admin channel."""
+    from infra import notify
+
+    monkeypatch.setattr(retrain, "SOURCE_ROOT", source)
+    for name, value in {
+        "MOVIEBOT_BUCKET": BUCKET,
+        "MOVIEBOT_JOB_PREFIX": "moviebot",
+        "MOVIEBOT_SAGEMAKER_ROLE": ROLE,
+        "MOVIEBOT_TRAINING_IMAGE": IMAGE,
+        "MOVIEBOT_IMDB_URL": "http://127.0.0.1:9/",
+        "MOVIEBOT_STORE": f"dynamodb://{dynamodb_table}",
+        "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_local,
+        "MOVIEBOT_ADMIN_CHANNEL": "C0ADMINS",
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_API_URL": slack_api.url,
+    }.items():
+        monkeypatch.setenv(name, value)
+    request = {"source": "slack", "requested_by": "U0ADMIN"}
+
+    with pytest.raises(Exception, match="unreachable") as raised:
+        retrain.handler(request, None)
+
+    assert (
+        boto3.client("sagemaker", region_name=REGION).list_training_jobs()["TrainingJobSummaries"]
+        == []
+    )
+    run = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local).latest_run()
+    assert run is not None and run.state is RunState.FAILED
+    assert "no job started: RefreshError" in run.detail and "U0ADMIN" in run.detail
+
+    record = {
+        "version": "1.0",
+        "requestContext": {"condition": "RetriesExhausted", "approximateInvokeCount": 1},
+        "requestPayload": request,
+        "responsePayload": {
+            "errorType": type(raised.value).__name__,
+            "errorMessage": str(raised.value),
+        },
+    }
+    assert notify.handler(record, None)["posted"] == 1
+    (post,) = slack_api.calls("chat.postMessage")
+    assert post["channel"] == "C0ADMINS"
+    assert post["text"].startswith(
+        "Retraining requested by <@U0ADMIN> started no job: RefreshError"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -125,3 +126,52 @@ def test_job_names_carry_the_runs_started_at() -> None:
     assert name == "moviebot-20300102-030405"
     assert started_at_from_name(name) == started_at(when) == "2030-01-02T03:04:05+00:00"
     assert started_at_from_name("someone-elses-job") is None
+
+
+def retrain_record(
+    request: dict[str, Any], response: Any, condition: str = "Success"
+) -> dict[str, Any]:
+    return {
+        "version": "1.0",
+        "requestContext": {"condition": condition, "functionArn": "arn:aws:lambda:::function:x"},
+        "requestPayload": request,
+        "responsePayload": response,
+    }
+
+
+def test_retrain_outcomes() -> None:
+    from infra.notify import retrain_messages
+
+    started = retrain_messages(
+        retrain_record(
+            {"source": "slack", "requested_by": "U0ADMIN1"},
+            {
+                "status": "started",
+                "job_name": "moviebot-1",
+                "detail": "refreshed title.akas.tsv.gz",
+            },
+        )
+    )
+    assert [text for text, _ in started] == [
+        "Training job moviebot-1 started (requested by <@U0ADMIN1>)"
+    ]
+    busy = retrain_messages(
+        retrain_record(
+            {"source": "schedule", "requested_by": "schedule"},
+            {"status": "already_running", "job_name": "moviebot-1", "detail": ""},
+        )
+    )
+    assert busy[0][0] == (
+        "Retraining requested by schedule: moviebot-1 is still in progress, so none was started"
+    )
+    crashed = retrain_messages(
+        retrain_record(
+            {"requested_by": "U0ADMIN1"},
+            {"errorType": "RefreshError", "errorMessage": "imdb unreachable", "stackTrace": ["x"]},
+            "RetriesExhausted",
+        )
+    )
+    assert crashed[0][0] == (
+        "Retraining requested by <@U0ADMIN1> started no job: RefreshError: imdb unreachable"
+    )
+    assert "stackTrace" not in json.dumps(crashed[0][1])

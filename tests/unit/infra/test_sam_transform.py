@@ -89,20 +89,21 @@ def test_the_schedule_may_invoke_only_the_retrain_function(transformed: dict[str
     assert all(s["Resource"] == {"Fn::GetAtt": ["RetrainFunction", "Arn"]} for s in statements)
 
 
-def test_loader_outcomes_go_to_notify_and_nowhere_else(transformed: dict[str, Any]) -> None:
+@pytest.mark.parametrize("source", ["LoaderFunction", "RetrainFunction"])
+def test_outcomes_go_to_notify_and_nowhere_else(transformed: dict[str, Any], source: str) -> None:
     res = transformed["Resources"]
-    destinations = res["LoaderFunctionEventInvokeConfig"]["Properties"]["DestinationConfig"]
+    destinations = res[f"{source}EventInvokeConfig"]["Properties"]["DestinationConfig"]
+    assert set(destinations) == {"OnSuccess", "OnFailure"}
     assert {d["Destination"]["Fn::GetAtt"][0] for d in destinations.values()} == {"NotifyFunction"}
-    role = res["LoaderFunctionRole"]["Properties"]
+    role = res[f"{source}Role"]["Properties"]
     invokes = [
         s
         for p in role["Policies"]
         for s in p["PolicyDocument"]["Statement"]
         if "lambda:InvokeFunction" in json.dumps(s["Action"])
     ]
-    assert invokes and all(
-        s["Resource"] == {"Fn::GetAtt": ["NotifyFunction", "Arn"]} for s in invokes
-    )
+    assert invokes
+    assert all(s["Resource"] == {"Fn::GetAtt": ["NotifyFunction", "Arn"]} for s in invokes)
 
 
 def test_only_slack_reaches_the_bot_publicly(transformed: dict[str, Any]) -> None:
