@@ -1,0 +1,69 @@
+"""DynamoStore against DynamoDB Local: it creates its table on a local endpoint, and nothing it
+does, loading or serving, ever scans the table."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from bot.loader import load_artifact
+from bot.models import Mark, MarkKind
+from bot.store import open_store
+from bot.store.dynamodb import DynamoStore
+from bot.store.dynamodb_schema import CLUSTER_INDEX, TABLE_DEFINITION
+from tests.fixtures.artifacts import write_artifact
+
+pytestmark = pytest.mark.dynamodb
+
+READS = {"GetItem", "Query", "BatchGetItem"}
+
+
+def test_a_missing_table_is_created_from_the_definition_on_a_local_endpoint(
+    dynamodb_local: str, aws_dummy_env: None
+) -> None:
+    name = f"moviebot-new-{uuid.uuid4().hex[:8]}"
+    store = open_store(f"dynamodb://{name}", endpoint_url=dynamodb_local)
+    assert isinstance(store, DynamoStore)
+    table = boto3.client(
+        "dynamodb", endpoint_url=dynamodb_local, region_name="us-east-1"
+    ).describe_table(TableName=name)["Table"]
+    assert table["KeySchema"] == TABLE_DEFINITION["KeySchema"]
+    [index] = table["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == CLUSTER_INDEX
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert store.active() is None
+    DynamoStore(name, endpoint_url=dynamodb_local).close()  # a second open finds it there
+    store.close()
+
+
+def test_loading_and_serving_never_scan(
+    dynamodb_local: str, dynamodb_table: str, tmp_path: Path
+) -> None:
+    store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local)
+    calls: list[str] = []
+
+    def record(model: Any, **_kwargs: Any) -> None:
+        calls.append(model.name)
+
+    store.client.meta.events.register("before-call.dynamodb", record)
+    for version in ("v1", "v2", "v3"):
+        load_artifact(write_artifact(tmp_path / version, version=version), store)
+    writes = set(calls)
+    calls.clear()
+    active = store.active()
+    assert active is not None
+    page = store.cluster_page(active.version, 0, 3)
+    store.cluster_page(active.version, 0, 3, page.next_cursor)
+    store.movie(active.version, "tt0133093")
+    store.movies(active.version, ["tt0133093", "tt0078748"])
+    store.title_index(active.version)
+    store.add_mark("U1", Mark("tt0133093", MarkKind.SEEN, "The Matrix"))
+    store.marks("U1")
+    store.latest_run()
+    store.close()
+    assert "Scan" not in writes
+    assert set(calls) - {"PutItem"} <= READS, calls
