@@ -7,14 +7,15 @@ from typing import Any
 
 import pytest
 
-from infra.job_names import job_name_for, started_at, started_at_from_name
-from infra.notify import (
-    JobEvent,
+from infra.admin_messages import (
     activation_message,
     completed_message,
     ended_badly_message,
     manifest_summary,
+    retrain_messages,
 )
+from infra.job_event import JobEvent
+from infra.job_names import job_name_for, started_at, started_at_from_name
 
 
 def state_change(status: str, **detail: Any) -> dict[str, Any]:
@@ -140,8 +141,6 @@ def retrain_record(
 
 
 def test_retrain_outcomes() -> None:
-    from infra.notify import retrain_messages
-
     started = retrain_messages(
         retrain_record(
             {"source": "slack", "requested_by": "U0ADMIN1"},

@@ -1,0 +1,74 @@
+"""SageMaker's "Training Job State Change" event, as EventBridge delivers it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+DETAIL_TYPE = "SageMaker Training Job State Change"
+ENDED = {"Completed", "Failed", "Stopped"}
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    name: str
+    status: str
+    region: str
+    failure_reason: str = ""
+    secondary_status: str = ""
+    artifact_uri: str | None = None
+    created_at: str | None = None
+    started_at: str | None = None
+    ended_at: str | None = None
+    billable_seconds: int | None = None
+
+    @classmethod
+    def from_event(cls, event: Mapping[str, Any]) -> JobEvent:
+        if event.get("detail-type") != DETAIL_TYPE:
+            raise ValueError(f"not a {DETAIL_TYPE!r} event: {event.get('detail-type')!r}")
+        detail = event.get("detail") or {}
+        return cls(
+            name=str(detail["TrainingJobName"]),
+            status=str(detail["TrainingJobStatus"]),
+            region=str(event.get("region") or ""),
+            failure_reason=str(detail.get("FailureReason") or ""),
+            secondary_status=str(detail.get("SecondaryStatus") or ""),
+            artifact_uri=(detail.get("ModelArtifacts") or {}).get("S3ModelArtifacts"),
+            created_at=_iso(detail.get("CreationTime")),
+            started_at=_iso(detail.get("TrainingStartTime") or detail.get("CreationTime")),
+            ended_at=_iso(detail.get("TrainingEndTime") or event.get("time")),
+            billable_seconds=detail.get("BillableTimeInSeconds"),
+        )
+
+    @property
+    def console_url(self) -> str:
+        return (
+            f"https://{self.region}.console.aws.amazon.com/sagemaker/home"
+            f"?region={self.region}#/jobs/{quote(self.name)}"
+        )
+
+
+def _iso(value: Any) -> str | None:
+    """EventBridge carries SageMaker times as epoch milliseconds; accept ISO strings too."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value / 1000, UTC).isoformat(timespec="seconds")
+    return str(value)
+
+
+def duration_text(job: JobEvent) -> str:
+    if job.started_at and job.ended_at:
+        try:
+            start = datetime.fromisoformat(job.started_at.replace("Z", "+00:00"))
+            end = datetime.fromisoformat(job.ended_at.replace("Z", "+00:00"))
+            minutes = max(0, round((end - start).total_seconds() / 60))
+            return f"{minutes} min"
+        except ValueError:
+            pass
+    if job.billable_seconds is not None:
+        return f"{round(job.billable_seconds / 60)} billable min"
+    return "unknown time"
