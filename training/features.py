@@ -177,7 +177,7 @@ def build_pipeline(features: pd.DataFrame, config: PipelineConfig) -> tuple[Pipe
     )
     names = [name for name, _, _ in parts]
     columns = ColumnTransformer(
-        parts,  # type: ignore[arg-type]
+        parts,
         sparse_threshold=0.0,
         transformer_weights={name: WEIGHTS[name] for name in names},
     )

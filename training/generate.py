@@ -113,7 +113,7 @@ class Shape:
     chunk: int
 
 
-def _pick(rng: np.random.Generator, n: int, weights: Sequence[float]) -> np.ndarray:
+def _pick(rng: np.random.Generator, n: int, weights: Sequence[float] | np.ndarray) -> np.ndarray:
     p = np.asarray(weights, dtype=float)
     return rng.choice(len(p), size=n, p=p / p.sum())
 

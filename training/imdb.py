@@ -246,9 +246,7 @@ def read_basics(
     )
 
 
-def read_akas(
-    path: Path, tconsts: IdSet, progress: Progress = QUIET
-) -> tuple[pa.Table, ReadStats]:
+def read_akas(path: Path, tconsts: IdSet, progress: Progress = QUIET) -> tuple[pa.Table, ReadStats]:
     """tconst, title, region, language of the akas rows of the selected titles only."""
     progress.start(f"reading {path.name}")
 

@@ -15,13 +15,14 @@ class Progress:
     enabled: bool | None = None  # None: only when the stream is a terminal
     _step: str = ""
     _started: float = 0.0
+    _cpu: float = 0.0
 
     def __post_init__(self) -> None:
         if self.enabled is None:
             self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
 
     def start(self, step: str) -> None:
-        self._step, self._started = step, time.perf_counter()
+        self._step, self._started, self._cpu = step, time.perf_counter(), time.process_time()
         self._write(f"{step} ...")
 
     def update(self, detail: str) -> None:
@@ -29,7 +30,9 @@ class Progress:
 
     def done(self, detail: str = "") -> None:
         elapsed = time.perf_counter() - self._started
-        self._write(f"{self._step}: {detail + ', ' if detail else ''}{elapsed:.1f} s", end="\n")
+        cpu = time.process_time() - self._cpu
+        text = f"{self._step}: {detail + ', ' if detail else ''}{elapsed:.1f} s (cpu {cpu:.1f} s)"
+        self._write(text, end="\n")
 
     def _write(self, text: str, end: str = "") -> None:
         if self.enabled:

@@ -169,7 +169,8 @@ def _plot_years(movies: pd.DataFrame, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(8, 4))
     years = movies["year"].dropna()
     if len(years):
-        ax.hist(years, bins=np.arange(years.min(), years.max() + 2) - 0.5, color="#4c72b0")
+        edges = (np.arange(years.min(), years.max() + 2) - 0.5).tolist()
+        ax.hist(years, bins=edges, color="#4c72b0")
     ax.set(title="Titles per year", xlabel="year", ylabel="movies")
     fig.tight_layout()
     fig.savefig(path, dpi=90)

@@ -154,7 +154,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def load_catalogue(
     data_dir: Path, args: argparse.Namespace, progress: Progress
 ) -> tuple[pd.DataFrame, pa.Table, dict[str, int]]:
-    """The movies (with regions/languages from all akas) and their akas rows."""
+    """The movies (with regions/languages from all akas) and their alternate titles. The akas
+    rows themselves are dropped here, before fitting needs the memory."""
     paths = {
         name: imdb.find_file(data_dir, name) for name in (imdb.BASICS, imdb.RATINGS, imdb.AKAS)
     }
@@ -182,30 +183,34 @@ def load_catalogue(
         "malformed_ratings": r_stats.malformed,
         "malformed_akas": a_stats.malformed,
     }
-    return with_release_features(movies, akas), akas, counts
+    alternates = (
+        alternate_titles(movies, akas)
+        if args.write_akas
+        else pa.table({"tconst": pa.array([], pa.string()), "title": pa.array([], pa.string())})
+    )
+    return with_release_features(movies, akas), alternates, counts
 
 
 def alternate_titles(movies: pd.DataFrame, akas: pa.Table) -> pa.Table:
     """Distinct akas titles that differ from the movie's primary title (ignoring case and
-    surrounding space): the other names people may type. One spelling per title and key."""
+    surrounding space): the other names people may type. The first spelling of each is kept,
+    movies in catalogue order. Millions of rows, so no string joins or string group-bys: rows
+    are tied to movies by index, and (movie, title key) pairs deduplicated as integers."""
     titles = akas.select(["tconst", "title"]).filter(pc.is_valid(akas["title"]))
-    titles = titles.append_column("key", pc.utf8_lower(pc.utf8_trim_whitespace(titles["title"])))
-    primary = pa.table(
-        {
-            "tconst": _strings(movies["tconst"]),
-            "primary": pc.utf8_lower(pc.utf8_trim_whitespace(_strings(movies["title"]))),
-        }
+    movie_index = pc.index_in(titles["tconst"], value_set=_strings(movies["tconst"]))
+    keys = pc.utf8_lower(pc.utf8_trim_whitespace(titles["title"]))
+    primary = pc.utf8_lower(pc.utf8_trim_whitespace(_strings(movies["title"])))
+    differs = pc.and_(
+        pc.not_equal(keys, pc.take(primary, movie_index)),
+        pc.greater(pc.utf8_length(keys), 0),
     )
-    joined = titles.join(primary, "tconst")
-    joined = joined.filter(
-        pc.and_(
-            pc.not_equal(joined["key"], joined["primary"]),
-            pc.greater(pc.utf8_length(joined["key"]), 0),
-        )
-    )
-    distinct = joined.group_by(["tconst", "key"]).aggregate([("title", "min")])
-    table = pa.table({"tconst": distinct["tconst"], "title": distinct["title_min"]})
-    return table.sort_by([("tconst", "ascending"), ("title", "ascending")])
+    keep = pc.fill_null(differs, False)
+    titles, keys = titles.filter(keep), keys.filter(keep)
+    movie_of = pc.drop_null(movie_index.filter(keep)).to_numpy().astype(np.int64)
+    codes = pc.dictionary_encode(keys).combine_chunks()
+    pairs = movie_of * max(len(codes.dictionary), 1) + codes.indices.to_numpy()
+    _, first = np.unique(pairs, return_index=True)  # sorted by movie, then by key
+    return titles.take(pa.array(first))
 
 
 def _strings(column: pd.Series) -> pa.Array:
@@ -234,8 +239,9 @@ def fit(movies: pd.DataFrame, args: argparse.Namespace, progress: Progress):
     )
     pipeline, feature_names = build_pipeline(features, config)
     progress.start(f"fitting {config.clusters} clusters on {len(features):,} movies")
-    labels = pipeline.fit_predict(features)
-    coords = pipeline[:-1].transform(features)
+    # Features and PCA are computed once: the coordinates are both KMeans's input and output.
+    coords = pipeline[:-1].fit_transform(features)
+    labels = pipeline[-1].fit_predict(coords)
     progress.done()
     return pipeline, feature_names, np.asarray(labels), np.asarray(coords)
 
@@ -303,7 +309,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """Train and write the artifact; returns the manifest."""
     progress = Progress(enabled=args.progress)
     started = time.perf_counter()
-    movies, akas, counts = load_catalogue(args.data_dir, args, progress)
+    movies, alternates, counts = load_catalogue(args.data_dir, args, progress)
     pipeline, feature_names, labels, coords = fit(movies, args, progress)
     movies["cluster"] = labels
 
@@ -313,11 +319,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     try:
         progress.start("writing the artifact")
         coord_names = write_movies(staging / MOVIES_FILE, movies, labels, coords)
-        alternates = (
-            alternate_titles(movies, akas)
-            if args.write_akas
-            else pa.table({"tconst": pa.array([], pa.string()), "title": pa.array([], pa.string())})
-        )
         write_csv_gz(staging / AKAS_FILE, alternates)
         counts["akas"] = alternates.num_rows
         joblib.dump(pipeline, staging / PIPELINE_FILE, compress=3)
