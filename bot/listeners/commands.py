@@ -28,16 +28,27 @@ def _respond_sorry(kwargs: dict[str, Any], message: Message) -> None:
 
 
 def register(app: App, services: Services) -> None:
-    @apologise_on_error(_respond_sorry)
-    def movie_command(command: dict[str, Any], client: Any, respond: Any) -> None:
-        text = t.for_matcher(command.get("text"))
-        user = str(command.get("user_id") or "")
-        if not text:
+    def ack_or_open_modal(ack: Any, command: dict[str, Any], client: Any) -> None:
+        """`/movie` alone opens the picker here, in the request: its trigger_id expires after
+        3 s, which a lazy run on a cold Lambda container could miss. It needs no index."""
+        if not t.for_matcher(command.get("text")):
             metadata = json.dumps(
                 {"channel": command.get("channel_id"), "response_url": command.get("response_url")}
             )
-            client.views_open(trigger_id=command["trigger_id"], view=movie_modal(metadata))
-            return
+            try:
+                client.views_open(trigger_id=command["trigger_id"], view=movie_modal(metadata))
+            except SlackApiError as exc:
+                log.warning("could not open the /movie modal: %s", exc.response.get("error"))
+                ack(text="I could not open the picker; try `/movie the matrix` instead.")
+                return
+        ack()
+
+    @apologise_on_error(_respond_sorry)
+    def movie_command(command: dict[str, Any], respond: Any) -> None:
+        text = t.for_matcher(command.get("text"))
+        user = str(command.get("user_id") or "")
+        if not text:
+            return  # the modal is open; its submission answers
         if wants_help(text):
             respond(response_type="ephemeral", **help_message().as_kwargs())
             return
@@ -54,7 +65,7 @@ def register(app: App, services: Services) -> None:
         if reply.files:
             _upload(client, command, reply.files, respond)
 
-    app.command("/movie")(ack=just_ack, lazy=[movie_command])
+    app.command("/movie")(ack=ack_or_open_modal, lazy=[movie_command])
     app.command("/movie-admin")(ack=just_ack, lazy=[admin_command])
 
 

@@ -117,7 +117,13 @@ def test_slash_movie_help(lambda_bot) -> None:
 
 
 def test_slash_movie_without_text_opens_a_typeahead_modal_and_answers_the_pick(lambda_bot) -> None:
-    lambda_bot.command("")
+    body, ctype = sr.command_body(
+        "/movie", "", user=sr.USER, response_url=lambda_bot.slack_api.response_url()
+    )
+    assert lambda_bot.send(body, ctype, settle=False)["statusCode"] == 200
+    # Opened within the request (the trigger_id expires in 3 s), not by a lazy run.
+    assert len(lambda_bot.slack_api.calls("views.open")) == 1
+    lambda_bot.invoker.settle()
     opened = lambda_bot.last_post("views.open")
     view = opened["view"]
     assert view["callback_id"] == "movie_modal"
