@@ -29,7 +29,7 @@ import numpy as np
 from bot.artifact import MANIFEST_FILE, iter_movies
 from bot.loader import LoadReport, load_artifact
 from bot.models import Movie
-from bot.store.dynamodb import DynamoStore, _movie_item
+from bot.store.dynamodb import DynamoStore, _movie_item, shards_for
 from bot.store.dynamodb_schema import TABLE_DEFINITION
 from bot.store.sqlite import SqliteStore
 from tests.fixtures.artifacts import write_artifact
@@ -244,7 +244,9 @@ def raw_write_rate(endpoint: str, movies: list[Movie], workers: int, label: str 
     )
     table = f"raw-{uuid.uuid4().hex[:8]}"
     client.create_table(TableName=table, **TABLE_DEFINITION)
-    requests = [{"PutRequest": {"Item": _movie_item("raw", m)}} for m in movies]
+    # The same items (and the same spread over partitions) as the loader writes at full scale.
+    shards = shards_for({"counts": {"movies": 720_000}})
+    requests = [{"PutRequest": {"Item": _movie_item("raw", shards, m)}} for m in movies]
     batches = [requests[i : i + 25] for i in range(0, len(requests), 25)]
     lock = threading.Lock()
     unprocessed = 0

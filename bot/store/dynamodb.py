@@ -13,7 +13,8 @@ Item (pk | sk): other attributes
 - training run (`RUN` | `{started_at}#{run_id}`): run_id, state, started_at, ended_at, detail,
   version
 
-- Movies are spread over `SHARDS` partitions per version (shard = crc32(tconst) % SHARDS), so a
+- Movies are spread over `shards` partitions per version (shard = crc32(tconst) % shards; the
+  version item records `shards`, about one per 10k movies, so a
   movie is one GetItem, the loader's writes do not pile onto one partition, and a version's
   movies can be counted and deleted with strongly consistent Queries (one per shard), never a Scan.
 - GSI `by_cluster` (gpk = `CLUSTER#{version}#{cluster}`, gsk = inverted votes + tconst, zero
@@ -22,8 +23,9 @@ Item (pk | sk): other attributes
 - Every item stays far below DynamoDB's 400 KB limit: a movie is a few hundred bytes and the
   title index (tens of MB at full scale) is split into 350 KB binary items written before the
   version is marked complete; the version item records their number, size and SHA-256.
-- Completing a version counts its movies (strongly consistent Queries per shard) and waits
-  until the GSI, which AWS updates asynchronously, holds them all too.
+- Completing a version counts its movies (strongly consistent Queries per shard) and, in AWS,
+  waits until the GSI, which AWS updates asynchronously, holds them all too (DynamoDB Local
+  updates it synchronously, so there the wait is skipped unless asked for).
 - The active pointer is switched with a transaction: a ConditionCheck that the new version is
   complete and a Put conditioned on the pointer still naming the expected previous version.
 - Attribute names such as `cluster`, `status`, `year`, `data` are DynamoDB reserved words, so
@@ -79,7 +81,10 @@ from bot.store.dynamodb_schema import (
     TABLE_DEFINITION,
 )
 
-SHARDS = 16
+# DynamoDB Local pages through a partition in time that grows with the square of its size, so
+# a version's movies are spread thin: a shard per ~10k movies (72 at full scale).
+MOVIES_PER_SHARD = 10_000
+MAX_SHARDS = 256
 INDEX_CHUNK_BYTES = 350_000
 BATCH_WRITE_MAX = 25
 BATCH_GET_MAX = 100
@@ -104,17 +109,21 @@ def _names(*attributes: str) -> dict[str, str]:
     return {f"#{name}": name for name in attributes}
 
 
-def _shard(tconst: str) -> int:
-    return zlib.crc32(tconst.encode()) % SHARDS
+def shards_for(manifest: dict[str, Any]) -> int:
+    counts = manifest.get("counts")
+    movies = counts.get("movies") if isinstance(counts, dict) else None
+    if not isinstance(movies, int) or movies < 1:
+        return 16  # size unknown: enough for ~160k movies
+    return max(1, min(MAX_SHARDS, -(-movies // MOVIES_PER_SHARD)))
 
 
 def _movie_pk(version: str, shard: int) -> str:
-    return f"MOVIE#{version}#{shard:02d}"
+    return f"MOVIE#{version}#{shard:03d}"
 
 
-def _movie_key(version: str, tconst: str) -> dict[str, Any]:
+def _movie_key(version: str, shards: int, tconst: str) -> dict[str, Any]:
     return {
-        PARTITION_KEY: {"S": _movie_pk(version, _shard(tconst))},
+        PARTITION_KEY: {"S": _movie_pk(version, zlib.crc32(tconst.encode()) % shards)},
         SORT_KEY: {"S": tconst},
     }
 
@@ -123,9 +132,9 @@ def _cluster_pk(version: str, cluster: int) -> str:
     return f"CLUSTER#{version}#{cluster}"
 
 
-def _movie_item(version: str, m: Movie) -> dict[str, Any]:
+def _movie_item(version: str, shards: int, m: Movie) -> dict[str, Any]:
     item: dict[str, Any] = {
-        **_movie_key(version, m.tconst),
+        **_movie_key(version, shards, m.tconst),
         CLUSTER_INDEX_PARTITION_KEY: {"S": _cluster_pk(version, m.cluster)},
         # Ascending order of (MAX_VOTES - votes, tconst) is votes descending, ties by tconst.
         CLUSTER_INDEX_SORT_KEY: {"S": f"{MAX_VOTES - min(m.votes, MAX_VOTES):012d}#{m.tconst}"},
@@ -183,12 +192,17 @@ class DynamoStore:
         workers: int = 16,
         max_backoff_attempts: int = 12,
         index_timeout_s: float = 120.0,
+        wait_for_index: bool | None = None,
     ) -> None:
         self.table = table
         self.endpoint_url = endpoint_url
         self._workers = workers
         self._max_backoff_attempts = max_backoff_attempts
         self._index_timeout_s = index_timeout_s
+        # DynamoDB Local updates a GSI with its table, synchronously; AWS does it a moment later.
+        self._wait_for_index = (
+            not _is_local(endpoint_url) if wait_for_index is None else wait_for_index
+        )
         if client is None:
             region = boto3.session.Session().region_name
             if region is None and _is_local(endpoint_url):
@@ -207,6 +221,7 @@ class DynamoStore:
         # What this handle wrote and counted, so completing a version can check the GSI.
         self._clusters: dict[str, set[int]] = {}
         self._counted: dict[str, int] = {}
+        self._shard_counts: dict[str, int] = {}
         if _is_local(endpoint_url):
             self.ensure_table()
 
@@ -306,19 +321,27 @@ class DynamoStore:
         return ModelVersion(item["version"]["S"], json.loads(item["manifest"]["S"]))
 
     def movie(self, version: str, tconst: str) -> Movie | None:
-        item = self._get(_movie_key(version, tconst))
+        shards = self._shards(version)
+        if shards is None:
+            return None
+        item = self._get(_movie_key(version, shards, tconst))
         return _movie(item) if item else None
 
     def movies(self, version: str, tconsts: Sequence[str]) -> dict[str, Movie]:
         wanted = list(dict.fromkeys(tconsts))  # BatchGetItem rejects duplicate keys
         found: dict[str, Movie] = {}
+        shards = self._shards(version)
+        if shards is None:
+            return found
         projection = {
             "ProjectionExpression": ", ".join(f"#{name}" for name in _MOVIE_FIELDS),
             "ExpressionAttributeNames": _names(*_MOVIE_FIELDS),
             "ConsistentRead": True,
         }
         for batch in _batched(wanted, BATCH_GET_MAX):
-            request = {self.table: {"Keys": [_movie_key(version, t) for t in batch], **projection}}
+            request = {
+                self.table: {"Keys": [_movie_key(version, shards, t) for t in batch], **projection}
+            }
             attempt = 0
             while request:
                 response = self._call("batch_get_item", RequestItems=request)
@@ -394,6 +417,17 @@ class DynamoStore:
 
     def _version_item(self, version: str) -> dict[str, Any] | None:
         return self._get({PARTITION_KEY: {"S": "VERSION"}, SORT_KEY: {"S": version}})
+
+    def _shards(self, version: str) -> int | None:
+        """How many partitions the version's movies are spread over (None: no such version).
+        Fixed when the version is begun, so it is cached for good."""
+        shards = self._shard_counts.get(version)
+        if shards is None:
+            item = self._version_item(version)
+            if not item or "shards" not in item:
+                return None
+            shards = self._shard_counts[version] = int(item["shards"]["N"])
+        return shards
 
     def title_index(self, version: str) -> bytes | None:
         meta = self._version_item(version)
@@ -523,14 +557,16 @@ class DynamoStore:
             UpdateExpression=(
                 "SET #status = :loading, #manifest = :manifest,"
                 " #created_at = if_not_exists(#created_at, :now),"
-                " #movies = if_not_exists(#movies, :zero)"
+                " #movies = if_not_exists(#movies, :zero),"
+                " #shards = if_not_exists(#shards, :shards)"
             ),
-            ExpressionAttributeNames=_names("status", "manifest", "created_at", "movies"),
+            ExpressionAttributeNames=_names("status", "manifest", "created_at", "movies", "shards"),
             ExpressionAttributeValues={
                 ":loading": {"S": VersionStatus.LOADING.value},
                 ":manifest": {"S": json.dumps(manifest)},
                 ":now": {"S": now_iso()},
                 ":zero": {"N": "0"},
+                ":shards": {"N": str(shards_for(manifest))},
             },
         )
 
@@ -544,13 +580,13 @@ class DynamoStore:
         return item
 
     def put_movies(self, version: str, movies: Iterable[Movie]) -> int:
-        self._require_loading(version)
+        shards = int(self._require_loading(version)["shards"]["N"])
         clusters = self._clusters.setdefault(version, set())
 
         def requests() -> Iterator[dict[str, Any]]:
             for m in movies:
                 clusters.add(m.cluster)
-                yield {"PutRequest": {"Item": _movie_item(version, m)}}
+                yield {"PutRequest": {"Item": _movie_item(version, shards, m)}}
 
         return self._write_all(requests())
 
@@ -604,7 +640,10 @@ class DynamoStore:
                 ConsistentRead=True,
             )
 
-        total = sum(self._fan_out(count, range(SHARDS)))
+        shards = self._shards(version)
+        if shards is None:
+            return 0
+        total = sum(self._fan_out(count, range(shards)))
         self._counted[version] = total
         return total
 
@@ -641,7 +680,8 @@ class DynamoStore:
         if count is None:
             count = self.count_movies(version)
             self._counted.pop(version, None)
-        self._wait_for_cluster_index(version, count, timeout_s=self._index_timeout_s)
+        if self._wait_for_index:
+            self._wait_for_cluster_index(version, count, timeout_s=self._index_timeout_s)
         self._clusters.pop(version, None)
         self._call(
             "update_item",
@@ -732,7 +772,9 @@ class DynamoStore:
                 n += len(batch)
             return n
 
-        self._fan_out(delete_shard, range(SHARDS))
+        shards = self._shards(version)
+        if shards is not None:
+            self._fan_out(delete_shard, range(shards))
         self._write_all({"DeleteRequest": {"Key": key}} for key in keys(f"INDEX#{version}"))
         # The version item goes last: while it exists, a later loader knows to finish the job.
         self._call(
@@ -740,3 +782,4 @@ class DynamoStore:
             TableName=self.table,
             Key={PARTITION_KEY: {"S": "VERSION"}, SORT_KEY: {"S": version}},
         )
+        self._shard_counts.pop(version, None)

@@ -121,7 +121,7 @@ class Unprocessed:
 
 @pytest.fixture
 def dynamo(dynamodb_local: str, dynamodb_table: str) -> DynamoStore:
-    store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local, workers=8)
+    store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local, workers=8, wait_for_index=True)
     yield store  # type: ignore[misc]
     store.close()
 
@@ -209,7 +209,9 @@ def test_completing_a_version_waits_for_the_cluster_index(dynamo: DynamoStore) -
 def test_a_cluster_index_that_never_catches_up_blocks_completion(
     dynamodb_local: str, dynamodb_table: str
 ) -> None:
-    store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local, index_timeout_s=0.5)
+    store = DynamoStore(
+        dynamodb_table, endpoint_url=dynamodb_local, index_timeout_s=0.5, wait_for_index=True
+    )
     try:
         store.begin_version("v1", {"version": "v1"})
         store.put_movies("v1", MANY)

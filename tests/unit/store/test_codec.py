@@ -6,6 +6,7 @@ import pytest
 
 from bot.store.base import StoreError
 from bot.store.codec import chunks, decode_cursor, encode_cursor, pack_coords, unpack_coords
+from bot.store.dynamodb import shards_for
 
 
 def test_coordinates_round_trip_exactly() -> None:
@@ -35,3 +36,20 @@ def test_chunks_cover_the_blob_in_order() -> None:
     assert [len(p) for p in parts] == [1000, 1000, 560]
     assert b"".join(parts) == blob
     assert list(chunks(b"", 1000)) == []
+
+
+@pytest.mark.parametrize(
+    ("manifest", "shards"),
+    [
+        ({"counts": {"movies": 35}}, 1),
+        ({"counts": {"movies": 10_001}}, 2),
+        ({"counts": {"movies": 720_000}}, 72),
+        ({"counts": {"movies": 50_000_000}}, 256),
+        ({"counts": {}}, 16),
+        ({}, 16),
+    ],
+)
+def test_dynamodb_spreads_a_version_over_a_shard_per_10k_movies(
+    manifest: dict[str, object], shards: int
+) -> None:
+    assert shards_for(manifest) == shards
