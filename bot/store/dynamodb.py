@@ -241,19 +241,24 @@ class DynamoStore:
     def ensure_table(self) -> None:
         """Create the table from TABLE_DEFINITION when missing (local endpoints only)."""
         try:
-            self.client.describe_table(TableName=self.table)
-            return
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
-                raise StoreError(f"DynamoDB DescribeTable failed: {exc}") from exc
-        try:
-            self.client.create_table(TableName=self.table, **TABLE_DEFINITION)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ResourceInUseException":
-                raise StoreError(f"cannot create DynamoDB table {self.table!r}: {exc}") from exc
-        self.client.get_waiter("table_exists").wait(
-            TableName=self.table, WaiterConfig={"Delay": 0.2, "MaxAttempts": 100}
-        )
+            try:
+                self.client.describe_table(TableName=self.table)
+                return
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                    raise
+            try:
+                self.client.create_table(TableName=self.table, **TABLE_DEFINITION)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "ResourceInUseException":
+                    raise
+            self.client.get_waiter("table_exists").wait(
+                TableName=self.table, WaiterConfig={"Delay": 0.2, "MaxAttempts": 100}
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise StoreError(
+                f"cannot open DynamoDB table {self.table!r} at {self.endpoint_url}: {exc}"
+            ) from None
 
     def _pool(self) -> ThreadPoolExecutor:
         if self._executor is None:

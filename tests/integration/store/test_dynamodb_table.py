@@ -13,6 +13,7 @@ import pytest
 from bot.loader import load_artifact
 from bot.models import Mark, MarkKind
 from bot.store import open_store
+from bot.store.base import StoreError
 from bot.store.dynamodb import DynamoStore
 from bot.store.dynamodb_schema import CLUSTER_INDEX, TABLE_DEFINITION
 from tests.fixtures.artifacts import write_artifact
@@ -67,3 +68,10 @@ def test_loading_and_serving_never_scan(
     store.close()
     assert "Scan" not in writes
     assert set(calls) - {"PutItem"} <= READS, calls
+
+
+def test_an_endpoint_that_does_not_answer_is_a_store_error(aws_dummy_env: None) -> None:
+    from tests.fixtures.dynamodb_local import free_port
+
+    with pytest.raises(StoreError, match="cannot open DynamoDB table"):
+        DynamoStore("t", endpoint_url=f"http://127.0.0.1:{free_port()}")
