@@ -138,13 +138,20 @@ def _movie_row(version: str, m: Movie) -> tuple[Any, ...]:
 class SqliteStore:
     def __init__(self, path: str | Path, *, busy_timeout_s: float = 30.0) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create {self.path.parent}: {exc.strerror}") from None
         self._busy_timeout_s = busy_timeout_s
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         # Each CREATE ... IF NOT EXISTS is atomic, so processes opening the file at once agree.
-        self._conn().executescript(_SCHEMA)
+        try:
+            self._conn().executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise StoreError(f"{self.path} is not a moviebot store: {exc}") from None
 
     # --- connections ---
     def _conn(self) -> sqlite3.Connection:

@@ -6,7 +6,10 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
+
 from bot.store import open_store
+from bot.store.base import StoreError
 from bot.store.sqlite import SqliteStore
 from tests.fixtures.artifacts import SAMPLE_MOVIES
 from tests.fixtures.stores import fill_version
@@ -51,3 +54,14 @@ def test_a_second_store_on_the_same_file_sees_committed_writes(tmp_path: Path) -
     assert second.movie("v1", "tt0133093") == SAMPLE_MOVIES[0]
     first.close()
     second.close()
+
+
+def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not a database, just some bytes" * 100)
+    with pytest.raises(StoreError, match=r"junk\.sqlite"):
+        SqliteStore(junk)
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where a folder should be")
+    with pytest.raises(StoreError, match="cannot create"):
+        SqliteStore(blocker / "moviebot.sqlite")
