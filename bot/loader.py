@@ -47,10 +47,17 @@ class LoadReport:
     skipped_already_active: bool
     previous: str | None = None
     deleted: tuple[str, ...] = field(default_factory=tuple)
+    # True when the version was already completely in the store (a switch back): nothing written.
+    reused: bool = False
 
     def summary(self) -> str:
         if self.skipped_already_active:
             text = f"version {self.version} is already active ({self.movies} movies)"
+        elif self.reused:
+            text = (
+                f"switched to version {self.version} ({self.movies} movies, already in the"
+                f" store) in {self.seconds:.1f} s; active (was {self.previous or 'none'})"
+            )
         else:
             text = (
                 f"loaded version {self.version}: {self.movies} movies, {self.akas} alternate"
@@ -197,4 +204,5 @@ def load_artifact(
         skipped_already_active=False,
         previous=previous,
         deleted=deleted,
+        reused=state is not None and state.status == VersionStatus.COMPLETE,
     )

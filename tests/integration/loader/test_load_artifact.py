@@ -71,7 +71,8 @@ def test_the_previous_version_can_be_loaded_back(store: Store, tmp_path: Path) -
     load_artifact(version_artifact(tmp_path, "v1"), store)
     load_artifact(version_artifact(tmp_path, "v2"), store)
     report = load_artifact(tmp_path / "v1", store)  # a rollback: v1 is still complete
-    assert report.activated and report.previous == "v2"
+    assert report.activated and report.reused and report.previous == "v2"
+    assert report.summary().startswith("switched to version v1 (35 movies, already in the store)")
     assert store.active().version == "v1"  # type: ignore[union-attr]
     assert store.movie("v1", "tt0133093").title == "The Matrix [v1]"  # type: ignore[union-attr]
 
