@@ -29,6 +29,7 @@ import numpy as np
 from bot.artifact import MANIFEST_FILE, iter_movies
 from bot.loader import LoadReport, load_artifact
 from bot.models import Movie
+from bot.store.base import Store
 from bot.store.dynamodb import DynamoStore, _movie_item, shards_for
 from bot.store.dynamodb_schema import TABLE_DEFINITION
 from bot.store.sqlite import SqliteStore
@@ -221,15 +222,28 @@ def timed_load(
     return report, write_rate
 
 
+def time_reads(store: Store, version: str, label: str) -> None:
+    """What the bot pays on a cold start (the title index) and per answer (a cluster page)."""
+    started = time.perf_counter()
+    blob = store.title_index(version)
+    index_s = time.perf_counter() - started
+    started = time.perf_counter()
+    for cluster in range(40):
+        store.cluster_page(version, cluster, 5)
+    pages_ms = (time.perf_counter() - started) * 1e3 / 40
+    print(
+        f"{label}: reading the title index ({len(blob or b'') / 1e6:.1f} MB) took {index_s:.1f} s;"
+        f" a cluster page of 5 took {pages_ms:.1f} ms on average",
+        flush=True,
+    )
+
+
 def bench_sqlite(model_dir: Path) -> None:
     with tempfile.TemporaryDirectory(dir=Path(model_dir).parent) as tmp:
         store = SqliteStore(Path(tmp) / "bench.sqlite")
         try:
             report, _ = timed_load(model_dir, store, "sqlite")
-            started = time.perf_counter()
-            for cluster in range(40):
-                store.cluster_page(report.version, cluster, 5)
-            print(f"sqlite: 40 cluster pages in {(time.perf_counter() - started) * 1e3:.0f} ms")
+            time_reads(store, report.version, "sqlite")
         finally:
             store.close()
 
@@ -289,9 +303,10 @@ def bench_dynamodb(model_dir: Path, raw_items: int, workers: int) -> None:
             raw = raw_write_rate(endpoint, sample, workers)
         store = DynamoStore("moviebot-bench", endpoint_url=endpoint, workers=workers)
         try:
-            _, write_rate = timed_load(
+            report, write_rate = timed_load(
                 model_dir, store, f"dynamodb-local ({workers} threads)", process.pid
             )
+            time_reads(store, report.version, "dynamodb-local")
         finally:
             store.close()
         if raw_items:
