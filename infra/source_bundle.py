@@ -11,6 +11,7 @@ container runs `python ENTRY` from the code directory and `training` must import
 from __future__ import annotations
 
 import ast
+import gzip
 import hashlib
 import io
 import tarfile
@@ -55,7 +56,11 @@ class Bundle:
     def tarball(self) -> bytes:
         """A reproducible tar.gz: sorted names, fixed times and owners."""
         buffer = io.BytesIO()
-        with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
+        # The gzip header carries a time too: fixed, or equal sources would differ in bytes.
+        with (
+            gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as zipped,
+            tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as tar,
+        ):
             for name in sorted(self.files):
                 info = tarfile.TarInfo(name)
                 info.size = len(self.files[name])
