@@ -286,14 +286,16 @@ t = time.perf_counter()
 index = TitleIndex.load(Path(sys.argv[1]))
 load_s = time.perf_counter() - t
 loaded = rss() - before
-times, statuses = [], {}
+times, cpu, statuses = [], [], {}
 for line in open(sys.argv[2], encoding='utf-8'):
     t = time.perf_counter()
+    c = time.process_time()
     status = index.resolve(line.rstrip('\\n')).status
     times.append((time.perf_counter() - t) * 1000)
+    cpu.append((time.process_time() - c) * 1000)
     statuses[status] = statuses.get(status, 0) + 1
 print(json.dumps({'load_s': load_s, 'rss_loaded': loaded, 'rss_after': rss() - before,
-                  'rss_total': rss(), 'times': times, 'statuses': statuses}))
+                  'rss_total': rss(), 'times': times, 'cpu': cpu, 'statuses': statuses}))
 """
 
 
@@ -354,9 +356,12 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"resolve in that process, {len(times)} queries one at a time: "
             f"p50 {runs[-1][0]:.2f} ms, p95 {runs[-1][1]:.2f} ms, p99 {runs[-1][2]:.2f} ms, "
-            f"max {max(times):.2f} ms; {p['statuses']}"
+            f"max {max(times):.2f} ms; CPU time p50 {statistics.median(p['cpu']):.2f} ms, "
+            f"p95 {_percentile(p['cpu'], 0.95):.2f} ms; {p['statuses']}"
         )
     p95 = min(r[1] for r in runs)
+    load_average = os.getloadavg()[0]
+    print(f"(load average while measuring: {load_average:.1f} on {os.cpu_count()} cores)")
 
     titles = [m.title for m in movies] + [title for _, title in akas]
     sample = asked[: args.baseline_queries]
