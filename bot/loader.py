@@ -27,8 +27,8 @@ DEFAULT_BATCH = 10_000
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}")
 
 # progress(stage, amount): "parsed" (movies read and checked), "movies" after each batch
-# (movies written so far), "index" (bytes),
-# "verified" (movies), "activated" (movies). Tests raise from it to kill the loader there.
+# (movies written so far), "index" (bytes), "verified" (movies), "activated" (movies).
+# The benchmark times the stages with it; tests raise from it to kill the loader there.
 Progress = Callable[[str, int], None]
 
 
