@@ -180,7 +180,7 @@ def evaluate_resolution(
         for name, query in (("as_written", title), ("without_year", bare), ("typos", typo)):
             scores[name].add(query, tconst, index.resolve(query))
     declined = 0
-    wrongly = []
+    wrongly: list[list[str]] = []
     for _ in range(nonsense_queries):
         text = nonsense(rng)
         resolution = index.resolve(text)

@@ -232,9 +232,9 @@ class TitleIndex:
             add(i, m.title, False)
             add(i, m.original_title, False)
         for tconst, title in akas:
-            i = position.get(tconst)
-            if i is not None:
-                add(i, title, True)
+            held = position.get(tconst)
+            if held is not None:
+                add(held, title, True)
         seen.clear()
         normalized.clear()
 
@@ -302,7 +302,7 @@ class TitleIndex:
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **self._a)
+        np.savez_compressed(buffer, **self._a)  # type: ignore[arg-type]
         return buffer.getvalue()
 
     @classmethod
@@ -316,7 +316,7 @@ class TitleIndex:
     def save(self, path: Path) -> None:
         """Uncompressed .npz, so that `load` can memory-map every array in place."""
         with open(path, "wb") as handle:
-            np.savez(handle, **self._a)
+            np.savez(handle, **self._a)  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, path: Path) -> TitleIndex:
@@ -384,7 +384,7 @@ class TitleIndex:
         buckets = _query_buckets(key)
         sizes = self.gram_off[buckets + 1] - self.gram_off[buckets]
         order = np.argsort(sizes, kind="stable")
-        budget, chosen = 0, []
+        budget, chosen = 0, list[np.ndarray]()
         for i in order:
             if sizes[i] == 0:
                 continue
