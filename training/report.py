@@ -98,12 +98,20 @@ def _pair_words(first: str, second: str) -> str:
     return f"{GENRE_WORDS[second][0]} {GENRE_WORDS[first][1]}"
 
 
-def cluster_name(shares: pd.Series, median_year: float | None, rating: float, votes: float) -> str:
+def cluster_name(
+    shares: pd.Series,
+    median_year: float | None,
+    rating: float,
+    votes: float,
+    untagged: float = 0.0,
+) -> str:
     """E.g. "1990s crime dramas, well rated": the era, the one or two genres that most of the
     cluster shares, how it is rated and (at the extremes) how widely it is seen."""
     top = shares.sort_values(ascending=False)
     main = [g for g, share in top.items() if share >= 0.5][:2]
-    if not main:
+    if not main and untagged >= 0.5:
+        kind = "films without a listed genre"
+    elif not main:
         lead = str(top.index[0])
         kind = f"mixed films, mostly {GENRE_WORDS[lead][1]}" if top.iloc[0] > 0 else "films"
     elif len(main) == 1:
@@ -127,7 +135,13 @@ def summarise(movies: pd.DataFrame, genres: pd.DataFrame) -> list[ClusterSummary
         summaries.append(
             ClusterSummary(
                 cluster=int(cluster),
-                name=cluster_name(shares, median_year, rating, votes),
+                name=cluster_name(
+                    shares,
+                    median_year,
+                    rating,
+                    votes,
+                    untagged=float(1 - genres.loc[index].any(axis=1).mean()),
+                ),
                 size=len(part),
                 top_genres=[(str(g), round(float(s), 3)) for g, s in top.items() if s > 0],
                 median_year=median_year,

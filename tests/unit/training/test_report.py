@@ -40,6 +40,11 @@ def test_mixed_cluster_names_its_leading_genre() -> None:
     assert name == "1970s mixed films, mostly documentaries, highly rated, widely seen"
 
 
+def test_clusters_of_movies_without_genres_say_so() -> None:
+    name = cluster_name(shares(Animation=0.06), 1982.0, 6.2, 500, untagged=0.9)
+    assert name == "1980s films without a listed genre, middling"
+
+
 def test_genre_matrix_is_movies_by_28_genres() -> None:
     matrix = genre_matrix(pd.Series(["Crime,Drama", "", "Sci-Fi"], index=[5, 6, 7]))
     assert matrix.shape == (3, 28)
