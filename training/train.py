@@ -39,6 +39,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from sklearn.pipeline import Pipeline
 
 if __name__ == "__main__" and not __package__:
     # Run as a file, as SageMaker's script mode does (`python training/train.py --clusters 40`):
@@ -224,7 +225,9 @@ def write_csv_gz(path: Path, table: pa.Table) -> None:
         pacsv.write_csv(table, handle)
 
 
-def fit(movies: pd.DataFrame, args: argparse.Namespace, progress: Progress):
+def fit(
+    movies: pd.DataFrame, args: argparse.Namespace, progress: Progress
+) -> tuple[Pipeline, list[str], np.ndarray, np.ndarray]:
     features = feature_frame(movies)
     if len(features) < args.clusters:
         raise TrainingError(
@@ -240,8 +243,14 @@ def fit(movies: pd.DataFrame, args: argparse.Namespace, progress: Progress):
     pipeline, feature_names = build_pipeline(features, config)
     progress.start(f"fitting {config.clusters} clusters on {len(features):,} movies")
     # Features and PCA are computed once: the coordinates are both KMeans's input and output.
-    coords = pipeline[:-1].fit_transform(features)
-    labels = pipeline[-1].fit_predict(coords)
+    try:
+        coords = pipeline[:-1].fit_transform(features)
+        labels = pipeline[-1].fit_predict(coords)
+    except ValueError as exc:  # e.g. more --components than the catalogue has features
+        first_line = str(exc).strip().splitlines()[0]
+        raise TrainingError(
+            f"cannot fit the pipeline with these parameters: {first_line}"
+        ) from None
     progress.done()
     return pipeline, feature_names, np.asarray(labels), np.asarray(coords)
 

@@ -186,6 +186,15 @@ def test_fewer_movies_than_clusters(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "only 8 movies for 50 clusters" in err
 
 
+def test_impossible_parameters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 40 movies without akas regions have 32 features (28 genres, 4 numbers): not 40 components.
+    basics = [movie(f"tt{i:07d}", f"Film {i}", 1950 + i, "Drama") for i in range(1, 41)]
+    ratings = [(f"tt{i:07d}", "6.0", str(10 * i)) for i in range(1, 41)]
+    data = write_imdb(tmp_path / "data", basics, ratings, [])
+    err = run_failing(data, tmp_path, capsys, "--components", "500")
+    assert "cannot fit the pipeline with these parameters" in err
+
+
 def test_a_failed_run_keeps_the_previous_model(tmp_path: Path) -> None:
     data = write_imdb(tmp_path / "data", BASICS, RATINGS, AKAS)
     model_dir = tmp_path / "model"
