@@ -78,9 +78,14 @@ def launched(aws: None) -> Launched:
         code = main(["--data", f"s3://{BUCKET}/imdb/", "--output", f"s3://{BUCKET}/models",
                      "--role", ROLE, "--region", REGION, "--clusters", "25",
                      "--write-akas", "false"])  # fmt: skip
+    return Launched(code, out.getvalue(), describe(out.getvalue()))
+
+
+def describe(out: str) -> dict[str, Any]:
+    """The job named in the command's output ("training job NAME started; ..."), from moto."""
+    name = out.split("training job ", 1)[1].split()[0]
     sagemaker = boto3.client("sagemaker", region_name=REGION)
-    name = sagemaker.list_training_jobs()["TrainingJobSummaries"][0]["TrainingJobName"]
-    return Launched(code, out.getvalue(), sagemaker.describe_training_job(TrainingJobName=name))
+    return sagemaker.describe_training_job(TrainingJobName=name)
 
 
 def test_the_image_comes_from_the_sdk_tables() -> None:
@@ -140,6 +145,15 @@ def test_the_uploaded_code_is_the_training_package(launched: Launched) -> None:
             files.add(key.removeprefix(prefix).lstrip("/"))
     assert any(f.endswith(ENTRY_SCRIPT) for f in files), files
     assert any(f.endswith("training/requirements.txt") for f in files), files
+
+
+def test_wait_follows_the_job_to_its_end(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--data", f"s3://{BUCKET}/imdb/", "--output", f"s3://{BUCKET}/models",
+                 "--role", ROLE, "--region", REGION, "--wait"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert " finished; " in out  # moto reports the job Completed at once
+    assert describe(out)["TrainingJobStatus"] == "Completed"
 
 
 def test_cli_refuses_a_local_data_path(capsys: pytest.CaptureFixture[str]) -> None:
