@@ -88,3 +88,17 @@ def test_ask_without_a_model_says_so(
 def test_ask_with_an_unreadable_batch_file(env: None, capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(["--batch", "/nonexistent/questions.txt"]) == 1
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_service_on_an_artifact_loaded_by_the_loader(sample_artifact: Path, tmp_path: Path) -> None:
+    from bot.loader import load_artifact
+
+    store = SqliteStore(tmp_path / "loaded.sqlite")
+    report = load_artifact(sample_artifact, store)
+    assert report.activated
+    service = MovieService(store, IndexCache(store, tmp_path / "cache"))
+    answer = service.ask("les sept samourais")  # an alternate title from akas.csv.gz
+    assert answer.status == "matched" and answer.movie is not None
+    assert answer.movie.tconst == "tt0047478" and answer.movie.coords
+    assert all(p.movie.cluster == answer.movie.cluster for p in answer.recommendations)
+    store.close()
