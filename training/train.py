@@ -1,8 +1,8 @@
 """Train the movie clusters: IMDb TSVs -> the model artifact (see bot/artifact.py).
 
 The same script runs on a laptop and as a SageMaker script-mode job: hyperparameters are
-command-line flags, and SageMaker's SM_CHANNEL_TRAIN / SM_MODEL_DIR / SM_OUTPUT_DATA_DIR are the
-defaults when set.
+command-line flags, and SageMaker's SM_CHANNEL_IMDB (or SM_CHANNEL_TRAIN), SM_MODEL_DIR and
+SM_OUTPUT_DATA_DIR are the defaults when set.
 
     python -m training.train --data-dir DIR --model-dir DIR [--clusters 40] [--min-votes 0]
 
@@ -99,14 +99,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         prog="python -m training.train",
         description="Cluster the IMDb movie catalogue into a model artifact.",
     )
-    data_default = _env_path("SM_CHANNEL_TRAIN", "SM_CHANNEL_TRAINING", "SM_CHANNEL_IMDB")
+    data_default = _env_path("SM_CHANNEL_IMDB", "SM_CHANNEL_TRAIN", "SM_CHANNEL_TRAINING")
     model_default = _env_path("SM_MODEL_DIR")
     parser.add_argument(
         "--data-dir",
         type=Path,
         default=data_default,
         required=data_default is None,
-        help="folder with title.basics/ratings/akas .tsv[.gz] (SM_CHANNEL_TRAIN)",
+        help="folder with title.basics/ratings/akas .tsv[.gz] (SM_CHANNEL_IMDB)",
     )
     parser.add_argument(
         "--model-dir",
