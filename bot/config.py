@@ -1,4 +1,5 @@
-"""Settings, read from the environment in this one place."""
+"""Settings, read from the environment in this one place: the bot's (`Settings`, every
+entry point) and the retrain Lambda's (`RetrainSettings`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ from pathlib import Path
 
 DEFAULT_STORE_URL = "sqlite:///var/moviebot.sqlite"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
+class ConfigError(Exception):
+    """A required setting is missing or malformed."""
 
 
 def _split_ids(raw: str) -> frozenset[str]:
@@ -16,8 +22,45 @@ def _split_ids(raw: str) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
+class _Env:
+    values: Mapping[str, str]
+
+    def get(self, name: str) -> str | None:
+        value = self.values.get(name, "").strip()
+        return value or None
+
+    def need(self, name: str) -> str:
+        value = self.get(name)
+        if value is None:
+            raise ConfigError(f"{name} is not set (template.yaml sets it on the function)")
+        return value
+
+    def number(self, name: str, default: int) -> int:
+        raw = self.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+        if value <= 0:
+            raise ConfigError(f"{name}={raw!r} must be positive")
+        return value
+
+    def flag(self, name: str, default: bool) -> bool:
+        raw = self.get(name)
+        return default if raw is None else raw.lower() in TRUE_WORDS
+
+
+def _env(environ: Mapping[str, str] | None) -> _Env:
+    return _Env(os.environ if environ is None else environ)
+
+
+@dataclass(frozen=True)
 class Settings:
     store_url: str = DEFAULT_STORE_URL
+    # False when store_url is only the embedded default (MOVIEBOT_STORE unset).
+    store_configured: bool = False
     data_dir: Path = Path("data")
     cache_dir: Path = Path("var/cache")
     model_dir: Path = Path("var/model")
@@ -35,16 +78,19 @@ class Settings:
     retrain_schedule: str | None = None
     log_level: str = "INFO"
 
+    @property
+    def configured_store_url(self) -> str | None:
+        """The store only when one is configured: the Lambdas other than the bot record runs
+        in the stack's table, never in an embedded default."""
+        return self.store_url if self.store_configured else None
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
-
-        def get(name: str) -> str | None:
-            value = env.get(name, "").strip()
-            return value or None
-
+        env = _env(environ)
+        get = env.get
         return cls(
             store_url=get("MOVIEBOT_STORE") or DEFAULT_STORE_URL,
+            store_configured=get("MOVIEBOT_STORE") is not None,
             data_dir=Path(get("MOVIEBOT_DATA_DIR") or "data"),
             cache_dir=Path(get("MOVIEBOT_CACHE_DIR") or "var/cache"),
             model_dir=Path(get("MOVIEBOT_MODEL_DIR") or "var/model"),
@@ -53,10 +99,49 @@ class Settings:
             slack_app_token=get("SLACK_APP_TOKEN"),
             slack_api_url=get("SLACK_API_URL") or DEFAULT_SLACK_API_URL,
             slack_secret_name=get("MOVIEBOT_SLACK_SECRET"),
-            admins=_split_ids(env.get("MOVIEBOT_ADMINS", "")),
+            admins=_split_ids(get("MOVIEBOT_ADMINS") or ""),
             admin_channel=get("MOVIEBOT_ADMIN_CHANNEL"),
             aws_endpoint_url=get("AWS_ENDPOINT_URL"),
             retrain_function=get("MOVIEBOT_RETRAIN_FUNCTION"),
             retrain_schedule=get("MOVIEBOT_RETRAIN_SCHEDULE"),
             log_level=get("LOG_LEVEL") or "INFO",
+        )
+
+
+@dataclass(frozen=True)
+class RetrainSettings:
+    """The retrain Lambda's settings (template.yaml sets them on the function)."""
+
+    bucket: str
+    job_prefix: str
+    role_arn: str
+    image_uri: str
+    instance_type: str = "ml.m5.2xlarge"
+    max_runtime_seconds: int = 3600
+    use_spot: bool = False
+    clusters: int = 40
+    # Where the IMDb dumps are fetched from (None: IMDb's own site), and whether the Lambda
+    # refreshes them at all (off when an admin keeps their own files under imdb/ in the bucket).
+    imdb_base_url: str | None = None
+    refresh_imdb: bool = True
+    # Only when set (dynamodb://TABLE in AWS) are runs recorded for the admin's status.
+    store_url: str | None = None
+    aws_endpoint_url: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> RetrainSettings:
+        env = _env(environ)
+        return cls(
+            bucket=env.need("MOVIEBOT_BUCKET"),
+            job_prefix=env.need("MOVIEBOT_JOB_PREFIX"),
+            role_arn=env.need("MOVIEBOT_SAGEMAKER_ROLE"),
+            image_uri=env.need("MOVIEBOT_TRAINING_IMAGE"),
+            instance_type=env.get("MOVIEBOT_INSTANCE_TYPE") or cls.instance_type,
+            max_runtime_seconds=env.number("MOVIEBOT_MAX_RUNTIME", cls.max_runtime_seconds),
+            use_spot=env.flag("MOVIEBOT_USE_SPOT", False),
+            clusters=env.number("MOVIEBOT_CLUSTERS", cls.clusters),
+            imdb_base_url=env.get("MOVIEBOT_IMDB_URL"),
+            refresh_imdb=env.flag("MOVIEBOT_IMDB_REFRESH", True),
+            store_url=env.get("MOVIEBOT_STORE"),
+            aws_endpoint_url=env.get("AWS_ENDPOINT_URL"),
         )

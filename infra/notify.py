@@ -141,12 +141,11 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     import boto3
 
     from bot.store import open_store
-    from infra.store_url import configured_store_url
 
     settings = Settings.from_env()
     if is_destination_record(event):
         return notify_outcome(event, settings=settings)
-    store_url = configured_store_url()
+    store_url = settings.configured_store_url
     store = open_store(store_url, endpoint_url=settings.aws_endpoint_url) if store_url else None
     try:
         return notify(event, settings=settings, s3=boto3.client("s3"), store=store)

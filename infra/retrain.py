@@ -17,11 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from bot.config import RetrainSettings
 from bot.models import RunState, TrainingRun
 from infra.imdb_refresh import DATA_PREFIX, Refreshed, refresh_imdb
 from infra.job_names import job_name_for, started_at
-from infra.settings import RetrainSettings
 from infra.source_bundle import ENTRY_SCRIPT, build_bundle, ensure_uploaded
+from training.download import IMDB_BASE_URL, IMDB_FILES
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,8 @@ def start_retrain(
         return RetrainResult("already_running", running[0], f"{running[0]} is still in progress")
     refreshed: list[Refreshed] = []
     if settings.refresh_imdb:
-        refreshed = refresh(s3, settings.bucket, settings.imdb_base_url, settings.imdb_files)
+        base_url = settings.imdb_base_url or IMDB_BASE_URL
+        refreshed = refresh(s3, settings.bucket, base_url, IMDB_FILES)
     source_uri = ensure_uploaded(s3, settings.bucket, build_bundle(source_root or SOURCE_ROOT))
     # The refresh can take minutes: look again, so the race window is the create call alone.
     running = running_jobs(sagemaker, settings.job_prefix)

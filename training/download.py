@@ -138,9 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=Path("data"), help="target directory")
     parser.add_argument(
-        "--base-url",
-        default=os.environ.get("IMDB_BASE_URL", IMDB_BASE_URL),
-        help="where the files are (default: IMDb's dataset site, or $IMDB_BASE_URL)",
+        "--base-url", default=IMDB_BASE_URL, help="where the files are (default: IMDb's site)"
     )
     parser.add_argument("--force", action="store_true", help="download again even if present")
     args = parser.parse_args(argv)

@@ -13,10 +13,10 @@ from typing import Any
 import boto3
 import pytest
 
+from bot.config import RetrainSettings
 from bot.models import RunState
 from bot.store.dynamodb import DynamoStore
 from infra import retrain
-from infra.settings import RetrainSettings
 from infra.source_bundle import ENTRY_SCRIPT
 from tests.integration.infra.conftest_helpers import BUCKET, REGION, ImdbSite
 

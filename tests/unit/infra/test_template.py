@@ -12,11 +12,10 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings
+from bot.config import ConfigError, RetrainSettings, Settings
 from bot.store.dynamodb_schema import TABLE_DEFINITION
 from infra.job_names import job_name_for
 from infra.retrain import MODELS_PREFIX
-from infra.settings import ConfigError, RetrainSettings
 from tests.unit.infra.cfn import (
     FUNCTIONS,
     allowed_actions,
@@ -188,7 +187,7 @@ def test_retrain_environment_is_complete_and_every_name_is_read(template: dict[s
         return False
 
     unread = [name for name in env if name.startswith("MOVIEBOT_") and not read(name)]
-    assert not unread, f"RetrainFunction: {unread} not read by infra/settings.py"
+    assert not unread, f"RetrainFunction: {unread} not read by bot/config.py"
 
 
 def test_settings_field_names_cover_the_template_parameters(template: dict[str, Any]) -> None:

@@ -1,11 +1,10 @@
-"""The retrain Lambda's settings: required names, numbers, flags, clear errors."""
+"""Settings from the environment: the bot's and the retrain Lambda's; clear errors."""
 
 from __future__ import annotations
 
 import pytest
 
-from infra.settings import ConfigError, RetrainSettings
-from infra.store_url import configured_store_url
+from bot.config import ConfigError, RetrainSettings, Settings
 
 REQUIRED = {
     "MOVIEBOT_BUCKET": "b",
@@ -44,6 +43,23 @@ def test_a_bad_number_is_named(value: str) -> None:
 
 
 def test_store_only_when_configured() -> None:
-    assert configured_store_url({}) is None
-    assert configured_store_url({"MOVIEBOT_STORE": "  "}) is None
-    assert configured_store_url({"MOVIEBOT_STORE": "dynamodb://t"}) == "dynamodb://t"
+    assert Settings.from_env({}).configured_store_url is None
+    assert Settings.from_env({}).store_url.startswith("sqlite:///")
+    assert Settings.from_env({"MOVIEBOT_STORE": "  "}).configured_store_url is None
+    configured = Settings.from_env({"MOVIEBOT_STORE": "dynamodb://t"})
+    assert configured.configured_store_url == "dynamodb://t"
+
+
+def test_bot_settings_read_admins_and_slack_names() -> None:
+    settings = Settings.from_env(
+        {
+            "MOVIEBOT_ADMINS": " U1, U2;U3 ,",
+            "SLACK_API_URL": "http://127.0.0.1:9/api/",
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "MOVIEBOT_DATA_DIR": "/d",
+        }
+    )
+    assert settings.admins == frozenset({"U1", "U2", "U3"})
+    assert settings.slack_api_url == "http://127.0.0.1:9/api/"
+    assert settings.slack_bot_token == "xoxb-1" and settings.slack_signing_secret is None
+    assert str(settings.data_dir) == "/d"
