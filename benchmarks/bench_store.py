@@ -254,7 +254,7 @@ def raw_write_rate(endpoint: str, movies: list[Movie], workers: int, label: str 
         "dynamodb",
         endpoint_url=endpoint,
         region_name="us-east-1",
-        config=boto3.session.Config(max_pool_connections=workers + 4),
+        config=boto3.session.Config(max_pool_connections=workers + 4, parameter_validation=False),
     )
     table = f"raw-{uuid.uuid4().hex[:8]}"
     client.create_table(TableName=table, **TABLE_DEFINITION)
