@@ -421,8 +421,8 @@ _LOOKALIKES_BACK = str.maketrans(
 
 
 def mrkdwn_to_terminal(value: str) -> str:
-    """Show mrkdwn as a terminal would: links as `label (url)`, entities decoded, no markers."""
-    value = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", value)
+    """Show mrkdwn as a terminal would: links by their label, entities decoded, no markers."""
+    value = _LINK.sub(lambda m: m.group(2), value)
     value = _BARE_LINK.sub(lambda m: m.group(1), value)
     value = re.sub(r"(?<![\w\u2217])\*([^*\n]+)\*", r"\1", value)
     value = re.sub(r"(?<!\w)_([^_\n]+)_(?!\w)", r"\1", value)
@@ -479,11 +479,15 @@ def render_text(blocks: Sequence[dict[str, Any]], fallback: str = "") -> Rendere
         if kind == "header":
             lines.append(_text_of(block.get("text")).upper())
         elif kind == "section":
-            body = _text_of(block.get("text"))
-            last_title = body.split(" (http", 1)[0].split("\n", 1)[0]
+            text = block.get("text") or {}
+            body = _text_of(text)
+            # A terminal cannot click a label: each link's address goes on a line of its own.
+            links = _LINK.findall(str(text.get("text", ""))) if text.get("type") == "mrkdwn" else []
+            last_title = mrkdwn_to_terminal(links[0][1]) if links else body.split("\n", 1)[0]
             accessory = block.get("accessory")
             extra = add_element(accessory, block_id, last_title) if accessory else ""
             lines.append(body + (f"   {extra}" if extra else ""))
+            lines.extend(f"  {url}" for url, _label in links)
         elif kind == "context":
             lines.append("  " + " ".join(_text_of(e) for e in block.get("elements", [])))
         elif kind == "actions":

@@ -131,7 +131,8 @@ def test_home_lists_marks_with_remove_buttons_and_the_model() -> None:
 
 def test_terminal_rendering_numbers_buttons_and_overflow_options() -> None:
     rendered = b.render_text(b.answer_message(_answer(), shareable=True).blocks)
-    assert "The Matrix (https://www.imdb.com/title/tt0133093/) (1999)" in rendered.text
+    assert "The Matrix (1999)" in rendered.text
+    assert "\n  https://www.imdb.com/title/tt0133093/\n" in rendered.text
     assert "[1] More like this" in rendered.text
     labels = [p.label for p in rendered.presses]
     assert labels[:3] == [
