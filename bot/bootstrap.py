@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.admin import AdminService, LambdaRetrainer, LocalRetrainer, Retrainer
 from bot.config import Settings
-from bot.dedupe import EventDeduper, deduper_for
+from bot.dedupe import EventDeduper, StoreDeduper
 from bot.store import Store, open_store
 from bot.telemetry import NullTelemetry, Telemetry
 
@@ -68,6 +68,6 @@ def build_services(
         movies=MovieService(store, IndexCache(store, settings.cache_dir)),
         admin=AdminService(settings, store, retrainer, report_dirs=report_dirs),
         retrainer=retrainer,
-        dedupe=deduper_for(store),
+        dedupe=StoreDeduper(store),
         telemetry=telemetry if telemetry is not None else NullTelemetry(),
     )

@@ -1,8 +1,8 @@
 """Slack delivers an event again when it did not see an ack in 3 s, and may deliver the same
 event twice. The bot answers an event id once: the first claim wins, later ones are dropped.
 
-The claim goes to the store when it offers `claim_event(key, ttl_seconds) -> bool` (shared by
-every Lambda container); otherwise to a small in-process table with a time to live.
+The claim goes to the store (`claim_event`), which every Lambda container and process shares;
+a small in-process table in front of it answers repeats without a round trip.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
+
+from bot.store.base import Store
 
 DEFAULT_TTL_SECONDS = 3600  # Slack retries within minutes; an hour is plenty
 
@@ -52,16 +54,10 @@ class MemoryDeduper:
 class StoreDeduper:
     """Claims in the store (shared across processes), remembering claims locally as well."""
 
-    def __init__(self, store: Any, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
+    def __init__(self, store: Store, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
         self._claim = store.claim_event
         self._ttl = ttl_seconds
         self._local = MemoryDeduper(ttl_seconds)
 
     def first_time(self, key: str) -> bool:
         return self._local.first_time(key) and bool(self._claim(key, self._ttl))
-
-
-def deduper_for(store: Any) -> EventDeduper:
-    if callable(getattr(store, "claim_event", None)):
-        return StoreDeduper(store)
-    return MemoryDeduper()

@@ -47,6 +47,11 @@ class Store(Protocol):
 
     def marks(self, user_id: str) -> list[Mark]: ...
 
+    # --- Slack events already answered: retries and duplicates never get a second reply ---
+    def claim_event(self, key: str, ttl_seconds: int) -> bool:
+        """True for the first claim of `key` within `ttl_seconds`, by any process; else False."""
+        ...
+
     # --- training runs, for the admin's status ---
     def record_run(self, run: TrainingRun) -> None: ...
 

@@ -12,6 +12,8 @@ Item (pk | sk): other attributes
 - user mark (`USER#{user_id}` | `MARK#{tconst}`): kind, title, marked_at
 - training run (`RUN` | `{started_at}#{run_id}`): run_id, state, started_at, ended_at, detail,
   version
+- claimed Slack event (`EVENT#{key}` | `EVENT`): expires_at (epoch seconds, the table's TTL
+  attribute; a claim past it counts as free even before DynamoDB deletes the item)
 
 - Movies are spread over `shards` partitions per version (shard = crc32(tconst) % shards; the
   version item records `shards`, about one per 10k movies, so a
@@ -76,6 +78,7 @@ from bot.store.dynamodb_schema import (
     CLUSTER_INDEX,
     CLUSTER_INDEX_PARTITION_KEY,
     CLUSTER_INDEX_SORT_KEY,
+    EXPIRES_AT,
     PARTITION_KEY,
     SORT_KEY,
     TABLE_DEFINITION,
@@ -498,6 +501,29 @@ class DynamoStore:
         marks.sort(key=lambda m: m.tconst)
         marks.sort(key=lambda m: m.marked_at, reverse=True)
         return marks
+
+    # --- Slack events ---
+    def claim_event(self, key: str, ttl_seconds: int) -> bool:
+        now = int(time.time())
+        try:
+            self.client.put_item(
+                TableName=self.table,
+                Item={
+                    PARTITION_KEY: {"S": f"EVENT#{key}"},
+                    SORT_KEY: {"S": "EVENT"},
+                    EXPIRES_AT: {"N": str(now + ttl_seconds)},
+                },
+                ConditionExpression="attribute_not_exists(#pk) OR #expires <= :now",
+                ExpressionAttributeNames={"#pk": PARTITION_KEY, "#expires": EXPIRES_AT},
+                ExpressionAttributeValues={":now": {"N": str(now)}},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise StoreError(f"DynamoDB put_item failed: {exc}") from exc
+        except BotoCoreError as exc:
+            raise StoreError(f"DynamoDB put_item failed: {exc}") from exc
+        return True
 
     # --- training runs ---
     def record_run(self, run: TrainingRun) -> None:

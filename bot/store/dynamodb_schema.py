@@ -14,6 +14,8 @@ SORT_KEY = "sk"
 CLUSTER_INDEX = "by_cluster"
 CLUSTER_INDEX_PARTITION_KEY = "gpk"
 CLUSTER_INDEX_SORT_KEY = "gsk"
+# The table's time-to-live attribute (epoch seconds); template.yaml enables TTL on it.
+EXPIRES_AT = "expires_at"
 
 TABLE_DEFINITION: dict[str, Any] = {
     "AttributeDefinitions": [

@@ -15,6 +15,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,6 +90,10 @@ CREATE TABLE IF NOT EXISTS marks (
     marked_at TEXT NOT NULL,
     PRIMARY KEY (user_id, tconst)
 );
+CREATE TABLE IF NOT EXISTS events (
+    key TEXT PRIMARY KEY,
+    expires_at REAL NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
     state TEXT NOT NULL,
@@ -292,6 +297,18 @@ class SqliteStore:
             (user_id,),
         )
         return [Mark(r[0], MarkKind(r[1]), r[2], r[3]) for r in rows]
+
+    # --- Slack events ---
+    def claim_event(self, key: str, ttl_seconds: int) -> bool:
+        now = time.time()
+        with self._write() as conn:
+            # Claims are few and short-lived: dropping the expired ones here keeps the table small.
+            conn.execute("DELETE FROM events WHERE expires_at <= ?", (now,))
+            inserted = conn.execute(
+                "INSERT OR IGNORE INTO events (key, expires_at) VALUES (?, ?)",
+                (key, now + ttl_seconds),
+            )
+            return inserted.rowcount == 1
 
     # --- training runs ---
     def record_run(self, run: TrainingRun) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 
 import pytest
 
@@ -233,3 +234,16 @@ def test_a_second_handle_sees_what_the_first_wrote(store_opener: StoreOpener) ->
     writer.add_mark("U1", Mark("tt0133093", MarkKind.SEEN, "The Matrix"))
     assert reader.active().version == "v1"  # type: ignore[union-attr]
     assert [m.tconst for m in reader.marks("U1")] == ["tt0133093"]
+
+
+def test_an_event_is_claimed_once_across_store_handles(store: Store) -> None:
+    assert store.claim_event("event:Ev1", 3600) is True
+    assert store.claim_event("event:Ev1", 3600) is False
+    assert store.claim_event("event:Ev2", 3600) is True
+
+
+def test_an_expired_claim_can_be_claimed_again(store: Store) -> None:
+    assert store.claim_event("event:Ev9", 1) is True
+    assert store.claim_event("event:Ev9", 1) is False
+    time.sleep(2.1)  # past the time to live (DynamoDB's TTL is in whole seconds)
+    assert store.claim_event("event:Ev9", 1) is True

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.dedupe import MemoryDeduper, StoreDeduper, deduper_for
+from bot.dedupe import MemoryDeduper, StoreDeduper
+from bot.store.sqlite import SqliteStore
 
 
 class Clock:
@@ -30,21 +31,10 @@ def test_the_table_is_bounded() -> None:
     assert len(dedupe._seen) <= 100
 
 
-class ClaimingStore:
-    def __init__(self) -> None:
-        self.claimed: set[str] = set()
-
-    def claim_event(self, key: str, ttl_seconds: int) -> bool:
-        if key in self.claimed:
-            return False
-        self.claimed.add(key)
-        return True
-
-
-def test_a_store_that_can_claim_is_used_so_other_processes_see_the_claim() -> None:
-    store = ClaimingStore()
-    first, second = deduper_for(store), deduper_for(store)  # two Lambda containers
-    assert isinstance(first, StoreDeduper)
+def test_two_processes_on_one_store_answer_an_event_once(tmp_path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite")
+    first, second = StoreDeduper(store), StoreDeduper(store)  # two Lambda containers
     assert first.first_time("Ev1") is True
     assert second.first_time("Ev1") is False
-    assert isinstance(deduper_for(object()), MemoryDeduper)
+    assert first.first_time("Ev1") is False
+    assert second.first_time("Ev2") is True

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.config import ConfigError, RetrainSettings, Settings
-from bot.store.dynamodb_schema import TABLE_DEFINITION
+from bot.store.dynamodb_schema import EXPIRES_AT, TABLE_DEFINITION
 from infra.job_names import job_name_for
 from infra.retrain import MODELS_PREFIX
 from tests.unit.infra.cfn import (
@@ -220,6 +220,7 @@ def test_table_on_demand_with_recovery_and_ttl(template: dict[str, Any]) -> None
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
     ttl = props["TimeToLiveSpecification"]
     assert ttl["Enabled"] is True
+    assert ttl["AttributeName"] == EXPIRES_AT  # what the store writes on expiring items
     key_names = {a["AttributeName"] for a in props["AttributeDefinitions"]}
     assert ttl["AttributeName"] not in key_names  # a key attribute cannot expire items
     assert resource(template, "Table")["DeletionPolicy"] == "Retain"
