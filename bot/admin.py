@@ -46,9 +46,12 @@ class Retrainer(Protocol):
     def start(self, requested_by: str) -> RetrainStart: ...
 
 
-def _running(store: Store) -> TrainingRun | None:
+def _already_running(store: Store) -> RetrainStart | None:
+    """The answer to a retrain request while the store shows a run in progress, else None."""
     run = store.latest_run()
-    return run if run is not None and run.state is RunState.IN_PROGRESS else None
+    if run is None or run.state is not RunState.IN_PROGRESS:
+        return None
+    return RetrainStart("already_running", f"run {run.run_id} started {run.started_at}", run.run_id)
 
 
 # Trains into model_dir and returns it (the artifact directory); the default runs training.train.
@@ -90,13 +93,9 @@ class LocalRetrainer:
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 return RetrainStart("already_running", "a training run started here is still going")
-            running = _running(self._store)
+            running = _already_running(self._store)
             if running is not None:
-                return RetrainStart(
-                    "already_running",
-                    f"run {running.run_id} started {running.started_at}",
-                    running.run_id,
-                )
+                return running
             run = TrainingRun(
                 run_id=f"local-{datetime.now(UTC):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}",
                 state=RunState.IN_PROGRESS,
@@ -167,13 +166,9 @@ class LambdaRetrainer:
         self._client = client
 
     def start(self, requested_by: str) -> RetrainStart:
-        running = _running(self._store)
+        running = _already_running(self._store)
         if running is not None:
-            return RetrainStart(
-                "already_running",
-                f"run {running.run_id} started {running.started_at}",
-                running.run_id,
-            )
+            return running
         if self._client is None:
             import boto3
 

@@ -39,6 +39,7 @@ Item (pk | sk): other attributes
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import random
@@ -93,18 +94,8 @@ BATCH_WRITE_MAX = 25
 BATCH_GET_MAX = 100
 MAX_VOTES = 10**12 - 1
 _ACTIVE_KEY = {PARTITION_KEY: {"S": "ACTIVE"}, SORT_KEY: {"S": "ACTIVE"}}
-_MOVIE_FIELDS = (
-    "tconst",
-    "title",
-    "original_title",
-    "year",
-    "runtime",
-    "genres",
-    "rating",
-    "votes",
-    "cluster",
-    "coords",
-)
+# A movie item carries every field of Movie under the field's own name.
+_MOVIE_FIELDS = tuple(field.name for field in dataclasses.fields(Movie))
 
 
 def _names(*attributes: str) -> dict[str, str]:
