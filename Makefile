@@ -15,6 +15,8 @@ MODEL_DIR := $(VAR)/model
 DEMO_DATA := $(VAR)/demo-data
 CLUSTERS ?= 40
 export MOVIEBOT_STORE ?= sqlite:///$(VAR)/moviebot.sqlite
+# The SAM CLI reports usage to AWS unless told not to; nothing here may reach beyond the registries.
+export SAM_CLI_TELEMETRY := 0
 
 # Real IMDb dumps in $(DATA_DIR) (from `make data`, or copied there) win over the demo catalogue.
 IMDB_FILES := $(wildcard $(DATA_DIR)/title.basics.tsv.gz $(DATA_DIR)/title.ratings.tsv.gz $(DATA_DIR)/title.akas.tsv.gz)
