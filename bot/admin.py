@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import tempfile
 import threading
 import uuid
@@ -27,7 +28,6 @@ from bot.store.base import Store
 
 log = logging.getLogger(__name__)
 
-REPORT_FILES = ("report.md",)
 IMDB_BASICS = "title.basics.tsv.gz"
 
 
@@ -86,7 +86,6 @@ class LocalRetrainer:
         self._on_finish = on_finish
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self.last_model_dir: Path | None = None
         self.last_run: TrainingRun | None = None
 
     def start(self, requested_by: str) -> RetrainStart:
@@ -131,11 +130,10 @@ class LocalRetrainer:
     def _run(self, run: TrainingRun) -> None:
         from bot.loader import load_artifact
 
+        work = Path(tempfile.mkdtemp(prefix="moviebot-retrain-"))
         try:
-            work = Path(tempfile.mkdtemp(prefix="moviebot-retrain-"))
             model_dir = self._train(self._data_dir(work), work / "model")
             report = load_artifact(model_dir, self._store)
-            self.last_model_dir = model_dir
             done = TrainingRun(
                 run.run_id,
                 RunState.COMPLETED,
@@ -149,6 +147,9 @@ class LocalRetrainer:
             done = TrainingRun(
                 run.run_id, RunState.FAILED, run.started_at, _now(), t.clean(exc, 300)
             )
+        finally:
+            # The store holds all the bot needs of the model, its report included.
+            shutil.rmtree(work, ignore_errors=True)
         self._store.record_run(done)
         self.last_run = done
         if self._on_finish is not None:
@@ -191,8 +192,9 @@ class LambdaRetrainer:
 
 @dataclass(frozen=True)
 class ReportFile:
-    path: Path
+    name: str
     title: str
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -214,12 +216,10 @@ class AdminService:
         settings: Settings,
         store: Store,
         retrainer: Retrainer,
-        report_dirs: Callable[[], list[Path]] | None = None,
     ) -> None:
         self._settings = settings
         self._store = store
         self._retrainer = retrainer
-        self._report_dirs = report_dirs or (lambda: [settings.model_dir])
 
     def is_admin(self, user_id: str | None) -> bool:
         return bool(user_id) and user_id in self._settings.admins
@@ -278,43 +278,30 @@ class AdminService:
         return AdminReply(f"Training started: {detail}")
 
     def report(self) -> AdminReply:
-        folder = self._report_folder()
-        if folder is None:
-            summary = model_summary(self._store.active())
+        active = self._store.active()
+        stored = self._store.report(active.version) if active is not None else {}
+        if not stored:
             return AdminReply(
-                f"The cluster report of the model in service is not available here.\n{summary}"
+                "The cluster report of the model in service is not available here.\n"
+                + model_summary(active)
             )
-        files = [ReportFile(p, p.stem.replace("_", " ")) for p in sorted(folder.glob("*.png"))]
-        md = folder / "report.md"
-        if md.exists():
-            files.insert(0, ReportFile(md, "Cluster report"))
-        metrics = folder / "metrics.json"
+        plots = [
+            ReportFile(name, name.removesuffix(".png").replace("_", " "), data)
+            for name, data in stored.items()
+            if name.endswith(".png")
+        ]
+        files = plots
+        if "report.md" in stored:
+            files = [ReportFile("report.md", "Cluster report", stored["report.md"]), *plots]
         summary = ""
-        if metrics.exists():
-            try:
-                data = json.loads(metrics.read_text(encoding="utf-8"))
-                summary = ", ".join(
-                    f"{t.mrkdwn(k, 40)} {t.mrkdwn(v, 40)}"
-                    for k, v in data.items()
-                    if isinstance(v, int | float | str)
-                )
-            except ValueError:
-                summary = ""
+        try:
+            data = json.loads(stored.get("metrics.json", b"{}").decode("utf-8"))
+            summary = ", ".join(
+                f"{t.mrkdwn(k, 40)} {t.mrkdwn(v, 40)}"
+                for k, v in data.items()
+                if isinstance(v, int | float | str)
+            )
+        except (ValueError, AttributeError):
+            summary = ""
         text = "*Cluster report*" + (f"\n{summary}" if summary else "")
         return AdminReply(text, files=files)
-
-    def _report_folder(self) -> Path | None:
-        active = self._store.active()
-        found: list[Path] = []
-        for model_dir in self._report_dirs():
-            report = model_dir / "report"
-            if not report.is_dir():
-                continue
-            found.append(report)
-            try:
-                manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            if active is not None and manifest.get("version") == active.version:
-                return report
-        return found[0] if found else None

@@ -41,6 +41,10 @@ MOVIE_COLUMNS = (
 AKA_COLUMNS = ("tconst", "title")
 COORD_PREFIX = "pc"
 MANIFEST_REQUIRED = ("version", "created_at", "counts", "k")
+# What of report/ travels with a model version to the admin: the text and the plots. Each file
+# must fit one DynamoDB item (400 KB); a larger one stays in the artifact only.
+REPORT_SUFFIXES = (".md", ".json", ".png")
+REPORT_FILE_MAX_BYTES = 350_000
 
 # CSV fields of long titles can exceed the csv module's default limit.
 csv.field_size_limit(1 << 20)
@@ -118,3 +122,17 @@ def iter_akas(model_dir: Path) -> Iterator[tuple[str, str]]:
     for _line, row, _header in _rows(path, AKA_COLUMNS):
         if row["tconst"] and row["title"]:
             yield row["tconst"], row["title"]
+
+
+def report_files(model_dir: Path) -> dict[str, bytes]:
+    """report/'s text and plots by file name (empty when the artifact has no report)."""
+    folder = Path(model_dir) / REPORT_DIR
+    if not folder.is_dir():
+        return {}
+    return {
+        path.name: path.read_bytes()
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+        and path.suffix in REPORT_SUFFIXES
+        and path.stat().st_size <= REPORT_FILE_MAX_BYTES
+    }

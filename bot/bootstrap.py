@@ -4,7 +4,6 @@ movie service, the admin service and the retrainer together."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.admin import AdminService, LambdaRetrainer, LocalRetrainer, Retrainer
@@ -57,16 +56,11 @@ def build_services(
         retrainer if retrainer is not None else choose_retrainer(settings, store, lambda_client)
     )
 
-    def report_dirs() -> list[Path]:
-        dirs = [settings.model_dir]
-        last = getattr(retrainer, "last_model_dir", None)
-        return [last, *dirs] if isinstance(last, Path) else dirs
-
     return Services(
         settings=settings,
         store=store,
         movies=MovieService(store, IndexCache(store, settings.cache_dir)),
-        admin=AdminService(settings, store, retrainer, report_dirs=report_dirs),
+        admin=AdminService(settings, store, retrainer),
         retrainer=retrainer,
         dedupe=StoreDeduper(store),
         telemetry=telemetry if telemetry is not None else NullTelemetry(),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.artifact import ArtifactError, iter_akas, iter_movies, read_manifest
+from bot.artifact import ArtifactError, iter_akas, iter_movies, read_manifest, report_files
 from bot.models import Movie, VersionStatus
 from bot.store.base import ActivationConflict, Store
 
@@ -178,6 +178,7 @@ def load_artifact(
         index_bytes = len(blob)
         store.put_title_index(version, blob)
         report_progress("index", index_bytes)
+        store.put_report(version, report_files(model_dir))
         stored = store.count_movies(version)
         if stored != expected:
             raise LoadError(

@@ -18,7 +18,14 @@ from urllib.parse import unquote_plus
 
 import boto3
 
-from bot.artifact import AKAS_FILE, MANIFEST_FILE, MOVIES_FILE, ArtifactError
+from bot.artifact import (
+    AKAS_FILE,
+    MANIFEST_FILE,
+    MOVIES_FILE,
+    REPORT_DIR,
+    REPORT_SUFFIXES,
+    ArtifactError,
+)
 from bot.config import Settings
 from bot.loader import LoadError, LoadReport, load_artifact
 from bot.store import StoreError, open_store
@@ -44,20 +51,25 @@ class UnsafeArchive(ArtifactError):
 
 
 def _member_name(member: tarfile.TarInfo) -> str | None:
-    """The artifact file this member is, or None for a member the loader does not need."""
+    """The artifact file this member is (`report/NAME` for a report file), or None for a member
+    the loader does not need."""
     path = PurePosixPath(member.name)
     if path.is_absolute() or ".." in path.parts:
         raise UnsafeArchive(f"{member.name!r}: a path outside the model directory")
     parts = [p for p in path.parts if p != "."]
-    if len(parts) != 1 or parts[0] not in WANTED:
+    wanted = (len(parts) == 1 and parts[0] in WANTED) or (
+        len(parts) == 2 and parts[0] == REPORT_DIR and parts[1].endswith(REPORT_SUFFIXES)
+    )
+    if not wanted:
         return None
     if not member.isfile():
         raise UnsafeArchive(f"{member.name!r}: not a regular file (links are refused)")
-    return parts[0]
+    return "/".join(parts)
 
 
 def extract_model(archive: Path, target: Path, limits: Limits = Limits()) -> Path:
-    """Extract manifest.json, movies.csv.gz and akas.csv.gz from `archive` into `target`."""
+    """Extract manifest.json, movies.csv.gz, akas.csv.gz and the report's text and plots from
+    `archive` into `target`."""
     if archive.stat().st_size > limits.archive_bytes:
         raise UnsafeArchive(f"{archive.name} is larger than {limits.archive_bytes} bytes")
     target.mkdir(parents=True, exist_ok=True)
@@ -82,6 +94,7 @@ def extract_model(archive: Path, target: Path, limits: Limits = Limits()) -> Pat
                 if source is None:
                     raise UnsafeArchive(f"{name}: unreadable")
                 # Written by name under `target`: the member's own path and mode never matter.
+                (target / name).parent.mkdir(exist_ok=True)
                 with source, open(target / name, "wb") as out:
                     copied = 0
                     while chunk := source.read(1 << 20):

@@ -70,7 +70,7 @@ def register(app: App, services: Services) -> None:
 
 
 def _upload(client: Any, command: dict[str, Any], files: list[Any], respond: Any) -> None:
-    uploads = [{"file": str(f.path), "title": f.title, "filename": f.path.name} for f in files]
+    uploads = [{"content": f.content, "title": f.title, "filename": f.name} for f in files]
     channel = command.get("channel_id")
     try:
         client.files_upload_v2(

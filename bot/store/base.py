@@ -8,7 +8,7 @@ across versions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from bot.models import Mark, ModelVersion, Movie, Page, TrainingRun, VersionState
@@ -65,6 +65,14 @@ class Store(Protocol):
     def put_movies(self, version: str, movies: Iterable[Movie]) -> int: ...
 
     def put_title_index(self, version: str, blob: bytes) -> None: ...
+
+    def put_report(self, version: str, files: Mapping[str, bytes]) -> None:
+        """The training report (report.md, metrics.json, plots) by file name, for the admin."""
+        ...
+
+    def report(self, version: str) -> dict[str, bytes]:
+        """The report files stored with `version`; empty when it has none."""
+        ...
 
     def count_movies(self, version: str) -> int: ...
 

@@ -9,6 +9,8 @@ Item (pk | sk): other attributes
 - movie (`MOVIE#{version}#{shard}` | tconst): title, original_title, year, runtime, genres,
   rating, votes, cluster, coords (binary float64), gpk, gsk
 - title index part (`INDEX#{version}` | chunk number, 6 digits): data (binary, <= 350 KB)
+- report file (`REPORT#{version}` | file name): data (binary; the loader passes only files
+  that fit one item)
 - user mark (`USER#{user_id}` | `MARK#{tconst}`): kind, title, marked_at
 - training run (`RUN` | `{started_at}#{run_id}`): run_id, state, started_at, ended_at, detail,
   version
@@ -45,7 +47,7 @@ import json
 import random
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from itertools import islice
 from typing import Any
@@ -617,6 +619,29 @@ class DynamoStore:
 
         return self._write_all(requests())
 
+    def put_report(self, version: str, files: Mapping[str, bytes]) -> None:
+        self._require_loading(version)
+        self._write_all(
+            {
+                "PutRequest": {
+                    "Item": {
+                        PARTITION_KEY: {"S": f"REPORT#{version}"},
+                        SORT_KEY: {"S": name},
+                        "data": {"B": data},
+                    }
+                }
+            }
+            for name, data in files.items()
+        )
+
+    def report(self, version: str) -> dict[str, bytes]:
+        items = self._query_all(
+            KeyConditionExpression="#pk = :pk",
+            ExpressionAttributeNames=_names(PARTITION_KEY),
+            ExpressionAttributeValues={":pk": {"S": f"REPORT#{version}"}},
+        )
+        return {item[SORT_KEY]["S"]: bytes(item["data"]["B"]) for item in items}
+
     def put_title_index(self, version: str, blob: bytes) -> None:
         self._require_loading(version)
         parts = chunks(blob, INDEX_CHUNK_BYTES)
@@ -802,7 +827,8 @@ class DynamoStore:
         shards = self._shards(version)
         if shards is not None:
             self._fan_out(delete_shard, range(shards))
-        self._write_all({"DeleteRequest": {"Key": key}} for key in keys(f"INDEX#{version}"))
+        for prefix in ("INDEX", "REPORT"):
+            self._write_all({"DeleteRequest": {"Key": k}} for k in keys(f"{prefix}#{version}"))
         # The version item goes last: while it exists, a later loader knows to finish the job.
         self._call(
             "delete_item",

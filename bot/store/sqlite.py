@@ -16,7 +16,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,12 @@ CREATE TABLE IF NOT EXISTS index_chunks (
     seq INTEGER NOT NULL,
     data BLOB NOT NULL,
     PRIMARY KEY (version, seq)
+);
+CREATE TABLE IF NOT EXISTS report_files (
+    version TEXT NOT NULL,
+    name TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (version, name)
 );
 CREATE TABLE IF NOT EXISTS marks (
     user_id TEXT NOT NULL,
@@ -379,6 +385,21 @@ class SqliteStore:
             )
         return len(rows)
 
+    def put_report(self, version: str, files: Mapping[str, bytes]) -> None:
+        with self._write() as conn:
+            self._require_loading(conn, version)
+            conn.execute("DELETE FROM report_files WHERE version = ?", (version,))
+            conn.executemany(
+                "INSERT INTO report_files (version, name, data) VALUES (?, ?, ?)",
+                [(version, name, data) for name, data in files.items()],
+            )
+
+    def report(self, version: str) -> dict[str, bytes]:
+        rows = self._conn().execute(
+            "SELECT name, data FROM report_files WHERE version = ? ORDER BY name", (version,)
+        )
+        return {name: bytes(data) for name, data in rows}
+
     def put_title_index(self, version: str, blob: bytes) -> None:
         parts = list(chunks(blob, INDEX_CHUNK_BYTES))
         with self._write() as conn:
@@ -437,4 +458,5 @@ class SqliteStore:
                 raise StoreError(f"version {version} is active; it cannot be deleted")
             conn.execute("DELETE FROM movies WHERE version = ?", (version,))
             conn.execute("DELETE FROM index_chunks WHERE version = ?", (version,))
+            conn.execute("DELETE FROM report_files WHERE version = ?", (version,))
             conn.execute("DELETE FROM versions WHERE version = ?", (version,))

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.loader import load_artifact
 from bot.models import RunState, TrainingRun
 from bot.store.sqlite import SqliteStore
 from tests.e2e import slack_requests as sr
 from tests.e2e.conftest import button, buttons, find_block, pick_titles
+from tests.fixtures.artifacts import write_artifact
 
 
 def _titles(blocks: list[dict]) -> list[str]:
@@ -292,16 +294,18 @@ def test_admin_retrain_invokes_the_retrain_service_once(
     assert len([i for i in lambda_bot.invoker.invocations if i[0] == "moviebot-retrain"]) == 1
 
 
-def test_admin_report_uploads_the_plots(lambda_bot, monkeypatch, sample_artifact: Path) -> None:
-    report = sample_artifact / "report"
+def test_admin_report_uploads_the_plots(lambda_bot, store_path: Path, tmp_path: Path) -> None:
+    # A new version whose artifact carries its report: the loader stores it with the version,
+    # so the report reaches the admin wherever the bot runs (no model folder in Lambda).
+    model = write_artifact(tmp_path / "model-with-report", version="v-report")
+    report = model / "report"
     report.mkdir()
     (report / "report.md").write_text("# Clusters\n![sizes](cluster_sizes.png)\n", encoding="utf-8")
     (report / "cluster_sizes.png").write_bytes(b"\x89PNG\r\n\x1a\nfake-but-bytes")
     (report / "metrics.json").write_text(json.dumps({"silhouette": 0.31, "k": 4}), encoding="utf-8")
-    monkeypatch.setenv("MOVIEBOT_MODEL_DIR", str(sample_artifact))
-    from bot import lambda_handler
-
-    lambda_handler.reset()
+    store = SqliteStore(str(store_path))
+    load_artifact(model, store)
+    store.close()
     lambda_bot.command("report", command="/movie-admin", user=sr.ADMIN)
     assert "silhouette" in lambda_bot.last_post("response_url")["text"]
     uploads = lambda_bot.slack_api.calls("files.upload")

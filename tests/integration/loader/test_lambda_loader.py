@@ -101,14 +101,37 @@ def test_extraction_takes_only_the_files_the_loader_reads(tmp_path: Path) -> Non
     model = version_artifact(tmp_path, "v1")
     (model / "report").mkdir()
     (model / "report" / "report.md").write_text("# report")
+    (model / "report" / "sizes.png").write_bytes(b"\x89PNG plot")
+    (model / "report" / "scratch.txt").write_text("not for the admin")
     (model / "pipeline.joblib").write_bytes(b"pickle")
     out = extract_model(tar_model(model, tmp_path / "m.tar.gz"), tmp_path / "out")
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
         "akas.csv.gz",
         "manifest.json",
         "movies.csv.gz",
+        "report/report.md",
+        "report/sizes.png",
     ]
     assert (out / "movies.csv.gz").read_bytes() == (model / "movies.csv.gz").read_bytes()
+
+
+def test_the_report_travels_with_the_version_to_the_store(s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    model = version_artifact(tmp_path, "v1")
+    (model / "report").mkdir()
+    (model / "report" / "report.md").write_text("# Clusters")
+    (model / "report" / "cluster_sizes.png").write_bytes(b"\x89PNG sizes")
+    key = "models/job-2/output/model.tar.gz"
+    s3.upload_file(str(tar_model(model, tmp_path / "model.tar.gz")), BUCKET, key)
+    [loaded] = handler(s3_event(key), s3=s3)["results"]
+    assert loaded["activated"]
+    store = SqliteStore(tmp_path / "store" / "moviebot.sqlite")
+    try:
+        assert store.report("v1") == {
+            "cluster_sizes.png": b"\x89PNG sizes",
+            "report.md": b"# Clusters",
+        }
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize(

@@ -247,3 +247,14 @@ def test_an_expired_claim_can_be_claimed_again(store: Store) -> None:
     assert store.claim_event("event:Ev9", 1) is False
     time.sleep(2.1)  # past the time to live (DynamoDB's TTL is in whole seconds)
     assert store.claim_event("event:Ev9", 1) is True
+
+
+def test_a_report_is_kept_with_its_version_and_removed_with_it(store: Store) -> None:
+    fill_version(store, "v1", SAMPLE_MOVIES)
+    assert store.report("v1") == {}
+    store.begin_version("v2", {"version": "v2", "created_at": "x", "counts": {"movies": 0}})
+    plot = bytes(range(256)) * 1000  # binary, ~256 KB: one item in DynamoDB
+    store.put_report("v2", {"report.md": b"# v2", "sizes.png": plot})
+    assert store.report("v2") == {"report.md": b"# v2", "sizes.png": plot}
+    store.delete_version("v2")
+    assert store.report("v2") == {}

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from bot.admin import AdminService, LambdaRetrainer, RetrainStart
 from bot.config import Settings
+from bot.loader import load_artifact
 from bot.models import RunState, TrainingRun
 from bot.store.sqlite import SqliteStore
+from tests.fixtures.artifacts import write_artifact
 
 
 class CountingRetrainer:
@@ -59,6 +61,22 @@ def test_report_without_report_files_explains(tmp_path: Path) -> None:
     admin, _, _ = _admin(tmp_path)
     reply = admin.handle("UADMIN", "report")
     assert reply.files == [] and "not available here" in reply.text
+
+
+def test_report_comes_from_the_version_in_service(tmp_path: Path) -> None:
+    admin, _, store = _admin(tmp_path)
+    model = write_artifact(tmp_path / "model", version="v-rep")
+    (model / "report").mkdir()
+    (model / "report" / "report.md").write_text("# Clusters", encoding="utf-8")
+    (model / "report" / "cluster_sizes.png").write_bytes(b"\x89PNG sizes")
+    (model / "report" / "metrics.json").write_text('{"silhouette": 0.31}', encoding="utf-8")
+    load_artifact(model, store)
+    reply = admin.handle("UADMIN", "report")
+    assert "silhouette 0.31" in reply.text
+    assert [(f.name, f.title, f.content) for f in reply.files] == [
+        ("report.md", "Cluster report", b"# Clusters"),
+        ("cluster_sizes.png", "cluster sizes", b"\x89PNG sizes"),
+    ]
 
 
 def test_lambda_retrainer_refuses_while_a_run_is_in_progress_and_reports_failures(
