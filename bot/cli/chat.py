@@ -165,6 +165,10 @@ class TerminalChat:
         self._seen += len(calls)
         rendered: list[Rendered] = []
         for method, body in calls:
+            if method == "files.completeUploadExternal":
+                titles = [str(f.get("title", "")) for f in body.get("files") or [] if f]
+                rendered.append(Rendered(f"(shared files: {', '.join(titles)})"))
+                continue
             if method not in SHOWN or body.get("delete_original"):
                 continue
             view = body.get("view") if isinstance(body.get("view"), dict) else None

@@ -86,3 +86,20 @@ def test_retrain_from_the_chat_trains_in_process_and_loads_the_new_model(
         store.close()
     assert active is not None and active.version != "v-test-1"
     assert run is not None and run.state.value == "Completed" and run.version == active.version
+
+
+def test_piped_chat_names_the_report_files_it_shares(tmp_path: Path) -> None:
+    from bot.loader import load_artifact
+    from bot.store.sqlite import SqliteStore
+    from tests.fixtures.artifacts import write_artifact
+
+    model = write_artifact(tmp_path / "model", version="v-rep")
+    (model / "report").mkdir()
+    (model / "report" / "report.md").write_text("# Clusters", encoding="utf-8")
+    (model / "report" / "cluster_sizes.png").write_bytes(b"\x89PNG sizes")
+    store = SqliteStore(tmp_path / "s.sqlite")
+    load_artifact(model, store)
+    store.close()
+    done = _chat("/movie-admin report\n", tmp_path / "s.sqlite", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "(shared files: Cluster report, cluster sizes)" in done.stdout
