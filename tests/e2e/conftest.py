@@ -65,17 +65,7 @@ class LambdaBot:
         return self.send(body, ctype)
 
     def options(self, typed: str) -> dict[str, Any]:
-        payload = {
-            "type": "block_suggestion",
-            "user": {"id": sr.USER},
-            "team": {"id": sr.TEAM},
-            "api_app_id": "A0MOVIEBOT",
-            "action_id": "movie_select",
-            "block_id": "movie_block",
-            "value": typed,
-            "view": {"id": "V1", "type": "modal", "callback_id": "movie_modal"},
-        }
-        return self.interact(payload)
+        return self.interact(sr.block_suggestion(typed))
 
     def last_post(self, method: str = "chat.postMessage") -> dict[str, Any]:
         calls = self.slack_api.calls(method)

@@ -128,6 +128,20 @@ def interactive_body(payload: dict[str, Any]) -> tuple[str, str]:
     return urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
 
 
+def block_suggestion(typed: str) -> dict[str, Any]:
+    """What Slack sends while someone types into the modal's movie picker."""
+    return {
+        "type": "block_suggestion",
+        "user": {"id": USER},
+        "team": {"id": TEAM},
+        "api_app_id": "A0MOVIEBOT",
+        "action_id": "movie_select",
+        "block_id": "movie_block",
+        "value": typed,
+        "view": {"id": "V1", "type": "modal", "callback_id": "movie_modal"},
+    }
+
+
 def block_action(
     action: dict[str, Any],
     *,

@@ -102,16 +102,7 @@ def test_mention_over_http_is_answered_in_thread(server, slack_api) -> None:
 
 
 def test_options_over_http_answer_the_typeahead(server) -> None:
-    payload = {
-        "type": "block_suggestion",
-        "user": {"id": sr.USER},
-        "team": {"id": sr.TEAM},
-        "action_id": "movie_select",
-        "block_id": "movie_block",
-        "value": "godfather",
-        "view": {"id": "V1", "type": "modal", "callback_id": "movie_modal"},
-    }
-    body, ctype = sr.interactive_body(payload)
+    body, ctype = sr.interactive_body(sr.block_suggestion("godfather"))
     started = time.perf_counter()
     status, text = signed_post(server["url"], body, ctype)
     assert status == 200

@@ -17,9 +17,9 @@ from bot.models import RunState, TrainingRun
 from bot.store.dynamodb import DynamoStore
 from infra import loader, notify
 from tests.fixtures.artifacts import write_artifact
+from tests.fixtures.aws_events import JOB, sagemaker_state_change
 from tests.integration.infra.conftest_helpers import BUCKET, REGION, model_tarball
 
-JOB = "moviebot-20300102-030405"
 KEY = f"models/{JOB}/output/model.tar.gz"
 ADMIN_CHANNEL = "C0ADMINS"
 
@@ -46,26 +46,10 @@ def s3_put_event(bucket: str, key: str, size: int) -> dict[str, Any]:
 
 
 def state_change(status: str, **detail: Any) -> dict[str, Any]:
-    return {
-        "version": "0",
-        "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
-        "detail-type": "SageMaker Training Job State Change",
-        "source": "aws.sagemaker",
-        "account": "123456789012",
-        "time": "2030-01-02T04:10:00Z",
-        "region": REGION,
-        "resources": [f"arn:aws:sagemaker:{REGION}:123456789012:training-job/{JOB}"],
-        "detail": {
-            "TrainingJobName": JOB,
-            "TrainingJobStatus": status,
-            "SecondaryStatus": status,
-            "CreationTime": 1893553445000,
-            "TrainingStartTime": 1893553505000,
-            "TrainingEndTime": 1893557105000,
-            "ModelArtifacts": {"S3ModelArtifacts": f"s3://{BUCKET}/{KEY}"},
-            **detail,
-        },
-    }
+    artifacts = {"S3ModelArtifacts": f"s3://{BUCKET}/{KEY}"}
+    return sagemaker_state_change(
+        status, job=JOB, region=REGION, ModelArtifacts=artifacts, **detail
+    )
 
 
 def destination_record(

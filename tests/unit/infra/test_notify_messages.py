@@ -16,31 +16,9 @@ from infra.admin_messages import (
 )
 from infra.job_event import JobEvent
 from infra.job_names import job_name_for, started_at, started_at_from_name
+from tests.fixtures.aws_events import sagemaker_state_change
 
-
-def state_change(status: str, **detail: Any) -> dict[str, Any]:
-    """The shape of EventBridge's "SageMaker Training Job State Change" event."""
-    return {
-        "version": "0",
-        "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
-        "detail-type": "SageMaker Training Job State Change",
-        "source": "aws.sagemaker",
-        "account": "123456789012",
-        "time": "2030-01-02T04:10:00Z",
-        "region": "eu-west-1",
-        "resources": [
-            "arn:aws:sagemaker:eu-west-1:123456789012:training-job/moviebot-20300102-030405"
-        ],
-        "detail": {
-            "TrainingJobName": "moviebot-20300102-030405",
-            "TrainingJobStatus": status,
-            "SecondaryStatus": detail.pop("SecondaryStatus", status),
-            "CreationTime": 1893553445000,
-            "TrainingStartTime": 1893553505000,
-            "TrainingEndTime": 1893557105000,
-            **detail,
-        },
-    }
+state_change = sagemaker_state_change
 
 
 MANIFEST = {
