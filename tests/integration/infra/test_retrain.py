@@ -169,6 +169,31 @@ def test_single_flight_and_one_upload_per_source(aws: None, site: ImdbSite, sour
     assert len(code_puts) == 1  # same source, same key: uploaded once
 
 
+def deploy(
+    monkeypatch: pytest.MonkeyPatch,
+    source: Path,
+    imdb_url: str,
+    table: str,
+    dynamodb_endpoint: str,
+    **extra: str,
+) -> None:
+    """The retrain Lambda as deployed: its code, and the environment template.yaml sets."""
+    monkeypatch.setattr(retrain, "SOURCE_ROOT", source)
+    env = {
+        "MOVIEBOT_BUCKET": BUCKET,
+        "MOVIEBOT_JOB_PREFIX": "moviebot",
+        "MOVIEBOT_SAGEMAKER_ROLE": ROLE,
+        "MOVIEBOT_TRAINING_IMAGE": IMAGE,
+        "MOVIEBOT_IMDB_URL": imdb_url,
+        "MOVIEBOT_STORE": f"dynamodb://{table}",
+        # DynamoDB Local for the store only: S3 and SageMaker stay on moto.
+        "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint,
+        **extra,
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+
 def test_handler_records_the_run_in_the_store(
     aws: None,
     site: ImdbSite,
@@ -178,17 +203,7 @@ def test_handler_records_the_run_in_the_store(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The Lambda entry as deployed: settings from the environment template.yaml sets."""
-    monkeypatch.setattr(retrain, "SOURCE_ROOT", source)
-    for name, value in {
-        "MOVIEBOT_BUCKET": BUCKET,
-        "MOVIEBOT_JOB_PREFIX": "moviebot",
-        "MOVIEBOT_SAGEMAKER_ROLE": ROLE,
-        "MOVIEBOT_TRAINING_IMAGE": IMAGE,
-        "MOVIEBOT_IMDB_URL": site.url,
-        "MOVIEBOT_STORE": f"dynamodb://{dynamodb_table}",
-        "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_local,
-    }.items():
-        monkeypatch.setenv(name, value)
+    deploy(monkeypatch, source, site.url, dynamodb_table, dynamodb_local)
 
     answer = retrain.handler({"source": "slack", "requested_by": "U0ADMIN"}, None)
     assert answer["status"] == "started"
@@ -244,20 +259,16 @@ def test_a_retrain_that_cannot_start_is_recorded_and_told(
     error (as Lambda's OnFailure destination hands it over) in the admin channel."""
     from infra import notify
 
-    monkeypatch.setattr(retrain, "SOURCE_ROOT", source)
-    for name, value in {
-        "MOVIEBOT_BUCKET": BUCKET,
-        "MOVIEBOT_JOB_PREFIX": "moviebot",
-        "MOVIEBOT_SAGEMAKER_ROLE": ROLE,
-        "MOVIEBOT_TRAINING_IMAGE": IMAGE,
-        "MOVIEBOT_IMDB_URL": "http://127.0.0.1:9/",
-        "MOVIEBOT_STORE": f"dynamodb://{dynamodb_table}",
-        "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_local,
-        "MOVIEBOT_ADMIN_CHANNEL": "C0ADMINS",
-        "SLACK_BOT_TOKEN": "xoxb-test-token",
-        "SLACK_API_URL": slack_api.url,
-    }.items():
-        monkeypatch.setenv(name, value)
+    deploy(
+        monkeypatch,
+        source,
+        "http://127.0.0.1:9/",
+        dynamodb_table,
+        dynamodb_local,
+        MOVIEBOT_ADMIN_CHANNEL="C0ADMINS",
+        SLACK_BOT_TOKEN="xoxb-test-token",
+        SLACK_API_URL=slack_api.url,
+    )
     request = {"source": "slack", "requested_by": "U0ADMIN"}
 
     with pytest.raises(Exception, match="unreachable") as raised:
