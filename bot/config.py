@@ -63,7 +63,6 @@ class Settings:
     store_configured: bool = False
     data_dir: Path = Path("data")
     cache_dir: Path = Path("var/cache")
-    model_dir: Path = Path("var/model")
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
@@ -93,7 +92,6 @@ class Settings:
             store_configured=get("MOVIEBOT_STORE") is not None,
             data_dir=Path(get("MOVIEBOT_DATA_DIR") or "data"),
             cache_dir=Path(get("MOVIEBOT_CACHE_DIR") or "var/cache"),
-            model_dir=Path(get("MOVIEBOT_MODEL_DIR") or "var/model"),
             slack_bot_token=get("SLACK_BOT_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
             slack_app_token=get("SLACK_APP_TOKEN"),

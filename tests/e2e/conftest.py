@@ -80,7 +80,6 @@ def lambda_env(
     env = {
         "MOVIEBOT_STORE": f"sqlite:///{store_path}",
         "MOVIEBOT_CACHE_DIR": str(tmp_path / "cache"),
-        "MOVIEBOT_MODEL_DIR": str(tmp_path / "no-model-here"),
         "SLACK_BOT_TOKEN": sr.BOT_TOKEN,
         "SLACK_SIGNING_SECRET": sr.SIGNING_SECRET,
         "SLACK_API_URL": slack_api.url,

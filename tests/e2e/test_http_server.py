@@ -46,7 +46,6 @@ def server(slack_api: Any, store_path: Path, tmp_path: Path) -> Iterator[dict[st
     settings = Settings(
         store_url=f"sqlite:///{store_path}",
         cache_dir=tmp_path / "cache",
-        model_dir=tmp_path / "none",
         data_dir=tmp_path / "imdb",
         slack_bot_token=sr.BOT_TOKEN,
         slack_signing_secret=sr.SIGNING_SECRET,

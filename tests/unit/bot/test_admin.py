@@ -29,7 +29,7 @@ class FailingLambda:
 def _admin(tmp_path: Path) -> tuple[AdminService, CountingRetrainer, SqliteStore]:
     store = SqliteStore(str(tmp_path / "s.sqlite"))
     retrainer = CountingRetrainer()
-    settings = Settings(admins=frozenset({"UADMIN"}), model_dir=tmp_path / "none")
+    settings = Settings(admins=frozenset({"UADMIN"}))
     return AdminService(settings, store, retrainer), retrainer, store
 
 
