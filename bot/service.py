@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from bot.index_cache import IndexCache
@@ -123,8 +122,8 @@ class MovieService:
         movie = self._store.movie(model.version, tconst) if model else None
         if movie is None:
             return None
-        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        self._store.add_mark(user_id, Mark(tconst, MarkKind(kind), movie.title, stamp))
+        # The store stamps marked_at when the mark is written.
+        self._store.add_mark(user_id, Mark(tconst, MarkKind(kind), movie.title))
         return movie
 
     def unmark(self, user_id: str, tconst: str) -> None:
