@@ -11,23 +11,21 @@ Nothing is built at import: the first request builds the app and keeps it for th
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities import parameters
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 from slack_bolt.adapter.aws_lambda.lazy_listener_runner import LambdaLazyListenerRunner
 
 from bot.app import build_app
 from bot.bootstrap import Services, build_services
 from bot.config import Settings
+from bot.slack_secret import with_slack_secret
 
 SERVICE = "moviebot"
-SECRET_MAX_AGE_SECONDS = 300  # a rotated secret is picked up within five minutes
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace=SERVICE, service=SERVICE)
@@ -45,28 +43,10 @@ class PowertoolsTelemetry:
         self._metrics.add_metric(name=name, unit=MetricUnit.Milliseconds, value=milliseconds)
 
 
-def resolve_settings(settings: Settings) -> Settings:
-    """Fill in the Slack credentials from Secrets Manager when a secret is named."""
-    if not settings.slack_secret_name:
-        return settings
-    secret = parameters.get_secret(
-        settings.slack_secret_name, transform="json", max_age=SECRET_MAX_AGE_SECONDS
-    )
-    if not isinstance(secret, dict):
-        raise ValueError(
-            "the Slack secret must be JSON with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"
-        )
-    return dataclasses.replace(
-        settings,
-        slack_bot_token=secret.get("SLACK_BOT_TOKEN") or settings.slack_bot_token,
-        slack_signing_secret=secret.get("SLACK_SIGNING_SECRET") or settings.slack_signing_secret,
-    )
-
-
 def build_handler(
     settings: Settings, services: Services | None = None, lambda_client: Any | None = None
 ) -> SlackRequestHandler:
-    settings = resolve_settings(settings)
+    settings = with_slack_secret(settings)
     services = services or build_services(
         settings, telemetry=PowertoolsTelemetry(metrics), lambda_client=lambda_client
     )

@@ -7,27 +7,11 @@ import logging
 from typing import Any
 
 from bot.config import Settings
+from bot.slack_secret import with_slack_secret
 
 log = logging.getLogger(__name__)
 
-SECRET_TOKEN_KEY = "SLACK_BOT_TOKEN"
-SECRET_MAX_AGE_SECONDS = 300
 Block = dict[str, Any]
-
-
-def bot_token(settings: Settings) -> str | None:
-    """The bot token: from the environment locally, from Secrets Manager (cached) in AWS."""
-    if settings.slack_bot_token:
-        return settings.slack_bot_token
-    if not settings.slack_secret_name:
-        return None
-    from aws_lambda_powertools.utilities import parameters
-
-    secret = parameters.get_secret(
-        settings.slack_secret_name, transform="json", max_age=SECRET_MAX_AGE_SECONDS
-    )
-    token = secret.get(SECRET_TOKEN_KEY) if isinstance(secret, dict) else None
-    return str(token) if token else None
 
 
 def post_to_admins(
@@ -40,7 +24,7 @@ def post_to_admins(
     if client is None:
         from slack_sdk import WebClient
 
-        token = bot_token(settings)
+        token = with_slack_secret(settings).slack_bot_token
         if not token:
             log.warning("no Slack bot token configured: not posting %r", text)
             return False
