@@ -74,11 +74,13 @@ def coordinate_columns(header: list[str]) -> list[str]:
     return [name for name in header if name.startswith(COORD_PREFIX) and name[2:].isdigit()]
 
 
-def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str], list[str]]]:
+def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, list[str], list[str]]]:
+    """(line number, fields, header) per data row; rows are lists, read by column position
+    (a dict per row costs more than the rest of the parse at full scale)."""
     try:
         with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = list(reader.fieldnames or [])
+            reader = csv.reader(handle)
+            header = next(reader, [])
             missing = [name for name in required if name not in header]
             if missing:
                 raise ArtifactError(f"{path}: missing columns {', '.join(missing)}")
@@ -90,28 +92,35 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str
         raise ArtifactError(f"{path}: unreadable gzip ({exc})") from None
 
 
-def _opt_int(text: str | None) -> int | None:
-    return int(float(text)) if text not in (None, "") else None
+def _opt_int(text: str) -> int | None:
+    return int(float(text)) if text else None
 
 
 def iter_movies(model_dir: Path) -> Iterator[Movie]:
     path = Path(model_dir) / MOVIES_FILE
-    coords: list[str] | None = None
+    columns: list[int] | None = None
+    coords: list[int] = []
     for line, row, header in _rows(path, MOVIE_COLUMNS):
-        if coords is None:
-            coords = coordinate_columns(header)
+        if columns is None:
+            columns = [header.index(name) for name in MOVIE_COLUMNS]
+            coords = [header.index(name) for name in coordinate_columns(header)]
         try:
+            if len(row) != len(header):
+                raise ValueError(f"{len(row)} fields, the header has {len(header)}")
+            tconst, title, original, year, runtime, genres, rating, votes, cluster = (
+                row[i] for i in columns
+            )
             yield Movie(
-                tconst=row["tconst"],
-                title=row["title"],
-                original_title=row["original_title"] or row["title"],
-                year=_opt_int(row["year"]),
-                runtime=_opt_int(row["runtime"]),
-                genres=tuple(g for g in (row["genres"] or "").split(",") if g),
-                rating=float(row["rating"]),
-                votes=int(float(row["votes"])),
-                cluster=int(row["cluster"]),
-                coords=tuple(float(row[name]) for name in coords),
+                tconst=tconst,
+                title=title,
+                original_title=original or title,
+                year=_opt_int(year),
+                runtime=_opt_int(runtime),
+                genres=tuple(g for g in genres.split(",") if g),
+                rating=float(rating),
+                votes=int(float(votes)),
+                cluster=int(cluster),
+                coords=tuple(float(row[i]) for i in coords),
             )
         except (TypeError, ValueError) as exc:
             raise ArtifactError(f"{path}: line {line}: malformed row ({exc})") from None
@@ -119,9 +128,12 @@ def iter_movies(model_dir: Path) -> Iterator[Movie]:
 
 def iter_akas(model_dir: Path) -> Iterator[tuple[str, str]]:
     path = Path(model_dir) / AKAS_FILE
-    for _line, row, _header in _rows(path, AKA_COLUMNS):
-        if row["tconst"] and row["title"]:
-            yield row["tconst"], row["title"]
+    tconst_at = title_at = 0
+    for line, row, header in _rows(path, AKA_COLUMNS):
+        if line == 2:
+            tconst_at, title_at = header.index("tconst"), header.index("title")
+        if len(row) == len(header) and row[tconst_at] and row[title_at]:
+            yield row[tconst_at], row[title_at]
 
 
 def report_files(model_dir: Path) -> dict[str, bytes]:

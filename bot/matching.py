@@ -9,10 +9,9 @@ names that the title lacks. All of it is plain arrays, so it saves to one `.npz`
 
 from __future__ import annotations
 
-import hashlib
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -24,7 +23,7 @@ from bot.models import Movie
 from bot.normalize import normalize, numbers, split_article
 from bot.query import parse_query
 
-FORMAT = 2
+FORMAT = 3
 N_BUCKETS = 1 << 20  # trigram hash buckets; collisions only add a little noise
 MAX_POSTINGS = 40_000  # per search: the rarest trigrams are read first, common ones skipped
 PRESELECT = 250  # entries re-ranked with rapidfuzz per search
@@ -91,12 +90,41 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
-def _key_hash(keys: list[str]) -> np.ndarray:
-    """A 64-bit hash per whole key (stable across processes, unlike hash())."""
-    out = np.empty(len(keys), dtype=np.uint64)
-    for i, key in enumerate(keys):
-        out[i] = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+def _key_hash(blob: np.ndarray, offsets: np.ndarray, chunk: int = 200_000) -> np.ndarray:
+    """A 64-bit hash per key of a packed key blob (stable across processes, unlike hash()):
+    a polynomial over the UTF-8 bytes, then mixed. A rare collision only adds a candidate,
+    which the re-ranking scores like any other. Keys are hashed a chunk at a time, so the
+    per-byte temporaries stay small."""
+    out = np.zeros(len(offsets) - 1, dtype=np.uint64)
+    for lo in range(0, len(out), chunk):
+        hi = min(len(out), lo + chunk)
+        start = int(offsets[lo])
+        out[lo:hi] = _hash_run(blob[start : int(offsets[hi])], offsets[lo : hi + 1] - start)
     return out
+
+
+def _hash_run(blob: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    lengths = np.diff(offsets)
+    out = np.zeros(len(lengths), dtype=np.uint64)
+    filled = lengths > 0
+    with np.errstate(over="ignore"):
+        if filled.any():
+            owner = np.repeat(np.arange(len(lengths)), lengths)
+            from_end = offsets[1:][owner] - 1 - np.arange(len(blob))
+            powers = np.ones(int(lengths.max()), dtype=np.uint64)
+            powers[1:] = np.cumprod(np.full(len(powers) - 1, _K1, dtype=np.uint64))
+            terms = (blob.astype(np.uint64) + np.uint64(1)) * powers[from_end]
+            out[filled] = np.add.reduceat(terms, offsets[:-1][filled])
+        out += lengths.astype(np.uint64) * _K2
+        out ^= out >> np.uint64(29)
+        out *= _K3
+        out ^= out >> np.uint64(32)
+    return out
+
+
+def _hash_key(key: str) -> np.uint64:
+    blob = np.frombuffer(key.encode("utf-8"), dtype=np.uint8)
+    return _key_hash(blob, np.array([0, len(blob)], dtype=np.int64))[0]
 
 
 def _map_npz(path: Path) -> dict[str, np.ndarray] | None:
@@ -165,6 +193,28 @@ def _claim(scores: tuple[float, float]) -> float:
     return shown + PRIOR_IN_CLAIM * (ranking - shown)
 
 
+@dataclass(frozen=True)
+class CatalogueTitles:
+    """What the index needs of each movie, column by column (training holds them as columns)."""
+
+    tconst: Sequence[str]
+    title: Sequence[str]
+    original_title: Sequence[str]
+    year: Sequence[int | None]
+    votes: Sequence[int]
+
+    @classmethod
+    def of(cls, movies: Iterable[Movie]) -> CatalogueTitles:
+        rows = list(movies)
+        return cls(
+            tconst=[m.tconst for m in rows],
+            title=[m.title for m in rows],
+            original_title=[m.original_title for m in rows],
+            year=[m.year for m in rows],
+            votes=[m.votes for m in rows],
+        )
+
+
 class TitleIndex:
     """Arrays (movies sorted by tconst; entries; postings); see the module docstring."""
 
@@ -206,66 +256,66 @@ class TitleIndex:
     # --- building and storing --------------------------------------------------------------
     @classmethod
     def build(cls, movies: Iterable[Movie], akas: Iterable[tuple[str, str]]) -> TitleIndex:
-        rows = sorted({m.tconst: m for m in movies}.values(), key=lambda m: m.tconst)
-        position = {m.tconst: i for i, m in enumerate(rows)}
-        seen: set[tuple[int, str]] = set()
-        entry_movie: list[int] = []
-        entry_alias: list[bool] = []
-        entry_article: list[bool] = []
-        keys: list[str] = []
+        return cls.from_titles(CatalogueTitles.of(movies), akas)
 
-        normalized: dict[str, tuple[str, bool]] = {}  # akas repeat titles: normalise once
-
-        def add(movie_index: int, title: str, alias: bool) -> None:
-            split = normalized.get(title)
-            if split is None:
-                split = normalized[title] = split_article(title)
-            key, article = split
-            if key and (movie_index, key) not in seen:
-                seen.add((movie_index, key))
-                entry_movie.append(movie_index)
-                entry_alias.append(alias)
-                entry_article.append(article)
-                keys.append(key)
-
-        for i, m in enumerate(rows):
-            add(i, m.title, False)
-            add(i, m.original_title, False)
-        for tconst, title in akas:
+    @classmethod
+    def from_titles(cls, titles: CatalogueTitles, akas: Iterable[tuple[str, str]]) -> TitleIndex:
+        # One movie per tconst (the last given wins), in tconst order.
+        last = {tconst: i for i, tconst in enumerate(titles.tconst)}
+        rows = sorted(last.values(), key=titles.tconst.__getitem__)
+        position = {titles.tconst[i]: p for p, i in enumerate(rows)}
+        owners = [p for p in range(len(rows)) for _ in (0, 1)]
+        texts = [text for i in rows for text in (titles.title[i], titles.original_title[i])]
+        alias_from = len(texts)
+        for tconst, text in akas:
             held = position.get(tconst)
             if held is not None:
-                add(held, title, True)
-        seen.clear()
-        normalized.clear()
+                owners.append(held)
+                texts.append(text)
+
+        # Akas repeat titles: normalise each distinct text once, then work on ids.
+        distinct = list(dict.fromkeys(texts))
+        key_ids: dict[str, int] = {}
+        split = [split_article(text) for text in distinct]
+        distinct_key = np.array([key_ids.setdefault(k, len(key_ids)) for k, _a in split], np.int64)
+        distinct_article = np.array([a for _k, a in split], dtype=bool)
+        text_id = {text: i for i, text in enumerate(distinct)}
+        which = np.array([text_id[text] for text in texts], dtype=np.int64)
+        del split, text_id, texts
+        key_of, article_of = distinct_key[which], distinct_article[which]
+        owner = np.array(owners, dtype=np.int64)
+        # Each (movie, key) once, where it first occurs; empty keys are no entries.
+        _, first = np.unique(owner * max(1, len(key_ids)) + key_of, return_index=True)
+        first = np.sort(first)
+        if "" in key_ids:
+            first = first[key_of[first] != key_ids[""]]
+        all_keys = list(key_ids)
 
         # Entries are numbered most-voted movie first: a lower id is a more popular film,
         # which lets search break ties without touching another array.
-        votes = np.array([max(0, m.votes) for m in rows], dtype=np.int64)
-        movie_of = np.array(entry_movie, dtype=np.int64)
-        by_votes = np.lexsort((np.arange(len(keys)), -votes[movie_of]))
-        keys = [keys[i] for i in by_votes.tolist()]
-        entry_movie = movie_of[by_votes].tolist()
-        alias = np.array(entry_alias, dtype=bool)[by_votes] if len(keys) else np.zeros(0, bool)
-        article = np.array(entry_article, dtype=bool)[by_votes] if len(keys) else np.zeros(0, bool)
+        votes = np.array([max(0, int(titles.votes[i])) for i in rows], dtype=np.int64)
+        by_votes = first[np.lexsort((first, -votes[owner[first]]))]
+        entry_movie = owner[by_votes]
+        keys = [all_keys[k] for k in key_of[by_votes].tolist()]
         gram_post, gram_off, entry_grams = cls._postings(keys)
-        key_hash = _key_hash(keys)
-        order = np.argsort(key_hash, kind="stable")
-        title_blob, title_off = _pack([m.title for m in rows])
+        title_blob, title_off = _pack([titles.title[i] for i in rows])
         key_blob, key_off = _pack(keys)
+        key_hash = _key_hash(key_blob, key_off)
+        order = np.argsort(key_hash, kind="stable")
         arrays = {
-            "tconst": np.array([m.tconst.encode("ascii") for m in rows], dtype="S12")
+            "tconst": np.array([titles.tconst[i].encode("ascii") for i in rows], dtype="S12")
             if rows
             else np.zeros(0, dtype="S12"),
             "title_blob": title_blob,
             "title_off": title_off,
-            "year": np.array([m.year or 0 for m in rows], dtype=np.int16),
-            "votes": np.array([max(0, m.votes) for m in rows], dtype=np.int32),
+            "year": np.array([titles.year[i] or 0 for i in rows], dtype=np.int16),
+            "votes": votes.astype(np.int32),
             "entry_movie": np.array(entry_movie, dtype=np.int32),
             "key_blob": key_blob,
             "key_off": key_off,
             "entry_grams": entry_grams,
-            "entry_alias": alias,
-            "entry_article": article,
+            "entry_alias": by_votes >= alias_from,
+            "entry_article": article_of[by_votes],
             "gram_off": gram_off,
             "gram_post": gram_post,
             "exact_hash": key_hash[order],
@@ -294,15 +344,23 @@ class TitleIndex:
                 np.bincount((combined & 0xFFFFFFFF) - start, minlength=len(part)), 32767
             )
             pairs.append(combined)
-        merged = np.sort(np.concatenate(pairs)) if pairs else np.zeros(0, dtype=np.int64)
+        # Each chunk is sorted and covers later entries than the one before, so a stable sort
+        # by bucket alone (a merge of sorted runs) keeps entries in order within a bucket.
+        merged = np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
+        merged = merged[np.argsort(merged >> 32, kind="stable")]
         gram_post = (merged & 0xFFFFFFFF).astype(np.int32)
         gram_off = np.zeros(N_BUCKETS + 1, dtype=np.int64)
         np.cumsum(np.bincount(merged >> 32, minlength=N_BUCKETS), out=gram_off[1:])
         return gram_post, gram_off, entry_grams
 
     def to_bytes(self) -> bytes:
+        """A compressed .npz. Level 1 takes a third of the default level's time for nearly the
+        same size: the arrays are mostly ids, which compress little at any level."""
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **self._a)  # type: ignore[arg-type]
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            for name, array in self._a.items():
+                with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
         return buffer.getvalue()
 
     @classmethod
@@ -374,7 +432,7 @@ class TitleIndex:
         return i if i < len(self.tconst) and self.tconst[i] == needle else None
 
     def _exact(self, key: str) -> np.ndarray:
-        h = _key_hash([key])[0]
+        h = _hash_key(key)
         lo = int(np.searchsorted(self.exact_hash, h, side="left"))
         hi = int(np.searchsorted(self.exact_hash, h, side="right"))
         return self.exact_entry[lo:hi]
