@@ -5,6 +5,9 @@ A model directory holds:
                   (genres comma-joined as IMDb writes them; year/runtime empty when unknown;
                   pc1..pcN are the reduced coordinates, named in manifest["coordinates"])
   akas.csv.gz     tconst,title: distinct alternate titles worth matching on
+  title-index.npz the title index over those titles (`bot.matching.TitleIndex.to_bytes`), built
+                  by training, which has the time for it; optional: the loader builds it from the
+                  two files above when it is missing or of another format
   manifest.json   version, created_at, counts, k, features, coordinates, library versions, metrics
   report/         metrics.json, PNG plots, report.md
   pipeline.joblib the fitted pipeline (only training reads it)
@@ -24,6 +27,7 @@ from bot.models import Movie
 
 MOVIES_FILE = "movies.csv.gz"
 AKAS_FILE = "akas.csv.gz"
+TITLE_INDEX_FILE = "title-index.npz"
 MANIFEST_FILE = "manifest.json"
 REPORT_DIR = "report"
 PIPELINE_FILE = "pipeline.joblib"
@@ -128,12 +132,12 @@ def iter_movies(model_dir: Path) -> Iterator[Movie]:
 
 def iter_akas(model_dir: Path) -> Iterator[tuple[str, str]]:
     path = Path(model_dir) / AKAS_FILE
-    tconst_at = title_at = 0
-    for line, row, header in _rows(path, AKA_COLUMNS):
-        if line == 2:
-            tconst_at, title_at = header.index("tconst"), header.index("title")
-        if len(row) == len(header) and row[tconst_at] and row[title_at]:
-            yield row[tconst_at], row[title_at]
+    columns: tuple[int, int] | None = None
+    for _line, row, header in _rows(path, AKA_COLUMNS):
+        if columns is None:
+            columns = (header.index("tconst"), header.index("title"))
+        if len(row) == len(header) and row[columns[0]] and row[columns[1]]:
+            yield row[columns[0]], row[columns[1]]
 
 
 def report_files(model_dir: Path) -> dict[str, bytes]:

@@ -10,6 +10,7 @@ only tidies up.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -18,9 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.artifact import ArtifactError, iter_akas, iter_movies, read_manifest, report_files
+from bot.artifact import (
+    TITLE_INDEX_FILE,
+    ArtifactError,
+    iter_akas,
+    iter_movies,
+    read_manifest,
+    report_files,
+)
 from bot.models import Movie, VersionStatus
 from bot.store.base import ActivationConflict, Store
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 10_000
 # Versions become parts of store keys: keep them to a plain, bounded alphabet.
@@ -49,6 +59,8 @@ class LoadReport:
     deleted: tuple[str, ...] = field(default_factory=tuple)
     # True when the version was already completely in the store (a switch back): nothing written.
     reused: bool = False
+    # True when the loader built the title index (the artifact had none that fits).
+    index_built: bool = False
 
     def summary(self) -> str:
         if self.skipped_already_active:
@@ -59,9 +71,11 @@ class LoadReport:
                 f" store) in {self.seconds:.1f} s; active (was {self.previous or 'none'})"
             )
         else:
+            origin = "built" if self.index_built else "from the artifact"
             text = (
                 f"loaded version {self.version}: {self.movies} movies, {self.akas} alternate"
-                f" titles, title index {self.index_bytes / 1e6:.1f} MB in {self.seconds:.1f} s;"
+                f" titles, title index {self.index_bytes / 1e6:.1f} MB ({origin})"
+                f" in {self.seconds:.1f} s;"
                 f" active (was {self.previous or 'none'})"
             )
         if self.deleted:
@@ -86,10 +100,21 @@ def _version_of(manifest: dict[str, Any]) -> str:
     return version
 
 
-def _build_index(movies: list[Movie], akas: Iterable[tuple[str, str]]) -> bytes:
+def _title_index(
+    model_dir: Path, movies: list[Movie], akas: Iterable[tuple[str, str]]
+) -> tuple[bytes, bool]:
+    """The artifact's title index when it fits these movies in this bot's format, else one built
+    from the movies and akas (an artifact from an older training, or a format changed since);
+    and whether it was built."""
     from bot.matching import TitleIndex  # numpy and rapidfuzz: only the loader's path pays
 
-    return TitleIndex.build(movies, akas).to_bytes()
+    path = model_dir / TITLE_INDEX_FILE
+    if path.is_file():
+        blob = path.read_bytes()
+        if TitleIndex.fits(blob, (m.tconst for m in movies)):
+            return blob, False
+        logger.warning("%s does not fit these movies or this format: building it again", path)
+    return TitleIndex.build(movies, akas).to_bytes(), True
 
 
 def _remove_old(store: Store, keep: set[str]) -> tuple[str, ...]:
@@ -144,6 +169,7 @@ def load_artifact(
     state = {s.version: s for s in store.versions()}.get(version)
     akas_count = 0
     index_bytes = 0
+    index_built = False
     if state is None or state.status != VersionStatus.COMPLETE:
         # Read (and so validate) every movie before writing any: a malformed artifact leaves
         # no trace in the store.
@@ -162,19 +188,22 @@ def load_artifact(
                 yield aka
 
         store.begin_version(version, manifest)
-        # The title index is built while the movies are written: the writes mostly wait on
-        # the store, the build mostly computes.
+        # The title index is checked (or built) while the movies are written: the writes
+        # mostly wait on the store, the check or build mostly computes.
         pool = ThreadPoolExecutor(1, thread_name_prefix="title-index")
         try:
-            index_job = pool.submit(_build_index, movies, counted_akas())
+            index_job = pool.submit(_title_index, model_dir, movies, counted_akas())
             written = 0
             for start in range(0, len(movies), batch_size):
                 written += store.put_movies(version, movies[start : start + batch_size])
                 report_progress("movies", written)
-            blob = index_job.result()
+            blob, index_built = index_job.result()
         finally:
             pool.shutdown(wait=False)  # a failed write reports at once, not after the build
         del movies  # the index holds what it needs; free the rest before the next step
+        if not index_built:  # the akas went into the artifact's index, not through this load
+            akas = manifest["counts"].get("akas")
+            akas_count = akas if isinstance(akas, int) else 0
         index_bytes = len(blob)
         store.put_title_index(version, blob)
         report_progress("index", index_bytes)
@@ -206,4 +235,5 @@ def load_artifact(
         previous=previous,
         deleted=deleted,
         reused=state is not None and state.status == VersionStatus.COMPLETE,
+        index_built=index_built,
     )

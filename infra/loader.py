@@ -1,7 +1,7 @@
 """The loader Lambda: S3 invokes it when SageMaker writes `models/.../model.tar.gz`.
 
-It downloads the archive to /tmp, extracts only the three files the loader reads (no paths
-outside the target, no links or devices, bounded sizes), then runs `bot.loader.load_artifact`
+It downloads the archive to /tmp, extracts only the files the loader reads (no paths outside
+the target, no links or devices, bounded sizes), then runs `bot.loader.load_artifact`
 against the configured store (MOVIEBOT_STORE, dynamodb://TABLE in AWS). Standard library and
 boto3 only (plus numpy/rapidfuzz for the title index); no pandas.
 """
@@ -24,6 +24,7 @@ from bot.artifact import (
     MOVIES_FILE,
     REPORT_DIR,
     REPORT_SUFFIXES,
+    TITLE_INDEX_FILE,
     ArtifactError,
 )
 from bot.config import Settings
@@ -34,12 +35,13 @@ logger = logging.getLogger(__name__)
 
 ARCHIVE_NAME = "model.tar.gz"
 WANTED = (MANIFEST_FILE, MOVIES_FILE, AKAS_FILE)
+OPTIONAL = (TITLE_INDEX_FILE,)  # the loader builds the index itself when the artifact lacks it
 
 
 @dataclass(frozen=True)
 class Limits:
-    # A full-scale model.tar.gz is ~100 MB (the pipeline and report included); the three files
-    # the loader reads are ~70 MB. Generous, but far below the function's 4 GB of /tmp.
+    # A full-scale model.tar.gz is ~250 MB (the pipeline and report included); the files the
+    # loader reads are ~220 MB. Generous, but far below the function's 4 GB of /tmp.
     archive_bytes: int = 1 << 30
     file_bytes: int = 1 << 30
     total_bytes: int = 2 << 30
@@ -57,7 +59,7 @@ def _member_name(member: tarfile.TarInfo) -> str | None:
     if path.is_absolute() or ".." in path.parts:
         raise UnsafeArchive(f"{member.name!r}: a path outside the model directory")
     parts = [p for p in path.parts if p != "."]
-    wanted = (len(parts) == 1 and parts[0] in WANTED) or (
+    wanted = (len(parts) == 1 and parts[0] in (*WANTED, *OPTIONAL)) or (
         len(parts) == 2 and parts[0] == REPORT_DIR and parts[1].endswith(REPORT_SUFFIXES)
     )
     if not wanted:
@@ -68,8 +70,8 @@ def _member_name(member: tarfile.TarInfo) -> str | None:
 
 
 def extract_model(archive: Path, target: Path, limits: Limits = Limits()) -> Path:
-    """Extract manifest.json, movies.csv.gz, akas.csv.gz and the report's text and plots from
-    `archive` into `target`."""
+    """Extract manifest.json, movies.csv.gz, akas.csv.gz, the title index when there is one and
+    the report's text and plots from `archive` into `target`."""
     if archive.stat().st_size > limits.archive_bytes:
         raise UnsafeArchive(f"{archive.name} is larger than {limits.archive_bytes} bytes")
     target.mkdir(parents=True, exist_ok=True)

@@ -46,6 +46,15 @@ if __name__ == "__main__" and not __package__:
     # the folder above training/ must be importable for the `training` package's modules.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.artifact import (
+    AKAS_FILE,
+    MANIFEST_FILE,
+    MOVIES_FILE,
+    PIPELINE_FILE,
+    REPORT_DIR,
+    TITLE_INDEX_FILE,
+)
+from bot.matching import CatalogueTitles, TitleIndex
 from training import imdb
 from training.features import (
     PipelineConfig,
@@ -56,12 +65,6 @@ from training.features import (
 from training.progress import Progress
 from training.report import compute_metrics, write_report
 
-# Kept as plain strings: the training job must not need the bot package.
-MOVIES_FILE = "movies.csv.gz"
-AKAS_FILE = "akas.csv.gz"
-MANIFEST_FILE = "manifest.json"
-REPORT_DIR = "report"
-PIPELINE_FILE = "pipeline.joblib"
 COORD_DECIMALS = 4
 LIBRARIES = ("scikit-learn", "numpy", "pandas", "pyarrow", "scipy", "joblib", "matplotlib")
 
@@ -292,6 +295,24 @@ def write_movies(
     return names
 
 
+def write_title_index(path: Path, movies: pd.DataFrame, alternates: pa.Table) -> int:
+    """The title index over exactly what the artifact's CSVs hold, as the loader would build it
+    from them, so that the loader only has to store it. Returns its size in bytes."""
+    titles = _strings(movies["title"]).to_pylist()
+    originals = _strings(movies["original_title"]).to_pylist()
+    catalogue = CatalogueTitles(
+        tconst=_strings(movies["tconst"]).to_pylist(),
+        title=titles,
+        original_title=[o or t for o, t in zip(originals, titles, strict=True)],
+        year=_whole(movies["year"]).to_pylist(),
+        votes=movies["votes"].to_numpy(dtype="int64").tolist(),
+    )
+    akas = zip(alternates["tconst"].to_pylist(), alternates["title"].to_pylist(), strict=True)
+    blob = TitleIndex.from_titles(catalogue, ((t, a) for t, a in akas if t and a)).to_bytes()
+    path.write_bytes(blob)
+    return len(blob)
+
+
 def publish(staging: Path, model_dir: Path) -> None:
     """Put the finished artifact at model_dir in (nearly) one step: rename it into place, or,
     where model_dir is a mount that cannot be replaced (SageMaker's /opt/ml/model), empty it and
@@ -330,6 +351,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         coord_names = write_movies(staging / MOVIES_FILE, movies, labels, coords)
         write_csv_gz(staging / AKAS_FILE, alternates)
         counts["akas"] = alternates.num_rows
+        progress.done(f"{len(movies):,} movies, {alternates.num_rows:,} alternate titles")
+        progress.start("building the title index")
+        index_bytes = write_title_index(staging / TITLE_INDEX_FILE, movies, alternates)
+        progress.done(f"{index_bytes / 1e6:.1f} MB")
+        progress.start("writing the report")
         joblib.dump(pipeline, staging / PIPELINE_FILE, compress=3)
         metrics = compute_metrics(pipeline, coords, labels, args.seed)
         now = datetime.now(UTC)
@@ -355,7 +381,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         manifest["clusters"] = {str(s.cluster): s.name for s in summaries}
         manifest["seconds"] = round(time.perf_counter() - started, 1)
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        progress.done(f"{len(movies):,} movies, {alternates.num_rows:,} alternate titles")
+        progress.done()
         publish(staging, model_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

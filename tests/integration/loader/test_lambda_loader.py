@@ -12,7 +12,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from bot.artifact import ArtifactError
+from bot.artifact import TITLE_INDEX_FILE, ArtifactError, iter_akas, iter_movies
+from bot.matching import TitleIndex
 from bot.store.sqlite import SqliteStore
 from infra.loader import Limits, UnsafeArchive, extract_model, handler, s3_objects
 
@@ -49,7 +50,10 @@ def s3(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-unty
 
 
 def test_an_uploaded_model_is_loaded_and_activated(s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    archive = tar_model(version_artifact(tmp_path, "v1"), tmp_path / "model.tar.gz")
+    model = version_artifact(tmp_path, "v1")
+    index = TitleIndex.build(iter_movies(model), iter_akas(model)).to_bytes()
+    (model / TITLE_INDEX_FILE).write_bytes(index)  # as training writes it
+    archive = tar_model(model, tmp_path / "model.tar.gz")
     key = "models/job-1/output/model.tar.gz"
     s3.upload_file(str(archive), BUCKET, key)
     result = handler(s3_event(key), s3=s3)
@@ -58,7 +62,7 @@ def test_an_uploaded_model_is_loaded_and_activated(s3, tmp_path: Path) -> None: 
     store = SqliteStore(tmp_path / "store" / "moviebot.sqlite")
     try:
         assert store.active().version == "v1"  # type: ignore[union-attr]
-        assert store.title_index("v1")
+        assert store.title_index("v1") == index
     finally:
         store.close()
     # S3 may deliver the same event twice: harmless.
@@ -104,6 +108,7 @@ def test_extraction_takes_only_the_files_the_loader_reads(tmp_path: Path) -> Non
     (model / "report" / "sizes.png").write_bytes(b"\x89PNG plot")
     (model / "report" / "scratch.txt").write_text("not for the admin")
     (model / "pipeline.joblib").write_bytes(b"pickle")
+    (model / TITLE_INDEX_FILE).write_bytes(b"index")
     out = extract_model(tar_model(model, tmp_path / "m.tar.gz"), tmp_path / "out")
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
         "akas.csv.gz",
@@ -111,6 +116,7 @@ def test_extraction_takes_only_the_files_the_loader_reads(tmp_path: Path) -> Non
         "movies.csv.gz",
         "report/report.md",
         "report/sizes.png",
+        TITLE_INDEX_FILE,
     ]
     assert (out / "movies.csv.gz").read_bytes() == (model / "movies.csv.gz").read_bytes()
 

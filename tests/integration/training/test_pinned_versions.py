@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.artifact import iter_akas, iter_movies, read_manifest
+from infra.source_bundle import build_bundle
 from training.generate import generate
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -103,8 +104,9 @@ def test_script_mode_as_sagemaker_runs_it(python: Path, data: Path, tmp_path: Pa
     """SageMaker: cwd is the code folder, the script is run by path, data and model folders come
     from SM_* variables, hyperparameters are flags with JSON-ish values."""
     code_dir = tmp_path / "code"
-    shutil.copytree(ROOT / "training", code_dir / "training",
-                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    for name, content in build_bundle(ROOT).files.items():  # the code folder as deployed
+        (code_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (code_dir / name).write_bytes(content)
     env = clean_env() | {
         "SM_CHANNEL_IMDB": str(data),
         "SM_MODEL_DIR": str(tmp_path / "opt-ml-model"),

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.artifact import iter_akas, iter_movies, read_manifest
+from bot.artifact import TITLE_INDEX_FILE, iter_akas, iter_movies, read_manifest
+from bot.matching import TitleIndex
 from bot.models import Movie
 from tests.fixtures.artifacts import shared_data
 from training.train import main
@@ -68,6 +69,16 @@ def test_real_akas_give_alternate_titles_and_regions(movies_2017: tuple[Path, li
     assert len(akas) > 1000
     assert all(tconst in titles and title.casefold() != titles[tconst].casefold()
                for tconst, title in akas)  # fmt: skip
+
+
+def test_the_carried_title_index_is_the_one_the_loader_would_build_from_real_titles(
+    movies_2017: tuple[Path, list[Movie]],
+) -> None:
+    """Real titles: accents, other scripts, original titles missing or equal to the title."""
+    model_dir, movies = movies_2017
+    built = TitleIndex.build(movies, iter_akas(model_dir))
+    assert (model_dir / TITLE_INDEX_FILE).read_bytes() == built.to_bytes()
+    assert any(not m.title.isascii() for m in movies)
 
 
 def test_the_head_of_a_full_dump_keeps_only_rated_movies(tmp_path: Path) -> None:

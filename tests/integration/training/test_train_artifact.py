@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.artifact import iter_akas, iter_movies, read_manifest
+from bot.artifact import TITLE_INDEX_FILE, iter_akas, iter_movies, read_manifest
+from bot.matching import TitleIndex
 from tests.fixtures.imdb_files import (
     AKAS,
     BASICS,
@@ -59,6 +60,15 @@ def test_artifact_reads_back_through_the_bot_reader(model: Path, generated: Path
     titles = {m.tconst: m.title.casefold() for m in movies}
     assert all(title.casefold() != titles[tconst] for tconst, title in akas)
     assert len(set(akas)) == len(akas)
+
+
+def test_the_artifact_carries_the_title_index_the_loader_would_build(model: Path) -> None:
+    carried = (model / TITLE_INDEX_FILE).read_bytes()
+    movies = list(iter_movies(model))
+    built = TitleIndex.build(movies, iter_akas(model))
+    assert carried == built.to_bytes()  # the same bytes as from the CSVs the loader reads
+    assert TitleIndex.fits(carried, (m.tconst for m in movies))
+    assert len(built) == len(movies) and built.entries > len(movies)
 
 
 def test_manifest_describes_the_run(model: Path) -> None:
