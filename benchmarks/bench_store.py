@@ -1,13 +1,15 @@
 """Load a full-scale model artifact into each store backend and print how fast it went.
 
     .venv/bin/python -m benchmarks.bench_store [--movies 720000] [--backends sqlite,dynamodb]
+                                               [--build-index]
 
-The artifact (~720k movies with 12 coordinates, ~3 alternate titles each) is generated once
-and cached under $MOVIEBOT_BENCH_DIR (default var/bench). Each backend gets a fresh store and the
-real loader (`bot.loader.load_artifact`), so the figures include reading the CSV, building the
-title index and verifying the counts. For DynamoDB Local it also measures the raw write rate of
-the same movie items with plain parallel BatchWriteItem calls (no loader), which is the ceiling
-the loader can get near.
+The artifact (~720k movies with 12 coordinates, ~3 alternate titles each, and the title index
+training builds) is generated once and cached under $MOVIEBOT_BENCH_DIR (default var/bench).
+Each backend gets a fresh store and the real loader (`bot.loader.load_artifact`), so the figures
+include reading the CSV, checking the artifact's title index (or with `--build-index`, building
+it, as for an artifact that has none) and verifying the counts. For DynamoDB Local it also
+measures the raw write rate of the same movie items with plain parallel BatchWriteItem calls (no
+loader), which is the ceiling the loader can get near.
 """
 
 from __future__ import annotations
@@ -26,8 +28,16 @@ from pathlib import Path
 import boto3
 import numpy as np
 
-from bot.artifact import MANIFEST_FILE, iter_movies
+from bot.artifact import (
+    AKAS_FILE,
+    MANIFEST_FILE,
+    MOVIES_FILE,
+    TITLE_INDEX_FILE,
+    iter_akas,
+    iter_movies,
+)
 from bot.loader import LoadReport, load_artifact
+from bot.matching import TitleIndex
 from bot.models import Movie
 from bot.store.base import Store
 from bot.store.dynamodb import DynamoStore, _movie_item, shards_for
@@ -159,6 +169,7 @@ def generate_artifact(model_dir: Path, n_movies: int, coords: int = 12, seed: in
 
 
 def cached_artifact(n_movies: int) -> Path:
+    """The generated artifact, with the title index training would put in it."""
     bench_dir = Path(os.environ.get("MOVIEBOT_BENCH_DIR", "var/bench"))
     model_dir = bench_dir / f"store-artifact-{n_movies}"
     if not (model_dir / MANIFEST_FILE).exists():
@@ -166,7 +177,23 @@ def cached_artifact(n_movies: int) -> Path:
         started = time.perf_counter()
         generate_artifact(model_dir, n_movies)
         print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
+    index = model_dir / TITLE_INDEX_FILE
+    movies = list(iter_movies(model_dir))
+    if not index.exists() or not TitleIndex.fits(index.read_bytes(), (m.tconst for m in movies)):
+        print("building the artifact's title index, as training does ...", flush=True)
+        started = time.perf_counter()
+        index.write_bytes(TitleIndex.build(movies, iter_akas(model_dir)).to_bytes())
+        print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
     return model_dir
+
+
+def without_index(model_dir: Path, into: Path) -> Path:
+    """The same artifact without its title index (as training wrote them before it built one),
+    so that the loader builds the index itself."""
+    into.mkdir()
+    for name in (MANIFEST_FILE, MOVIES_FILE, AKAS_FILE):
+        (into / name).symlink_to((model_dir / name).resolve())
+    return into
 
 
 class Stopwatch:
@@ -238,11 +265,14 @@ def time_reads(store: Store, version: str, label: str) -> None:
     )
 
 
-def bench_sqlite(model_dir: Path) -> None:
+def bench_sqlite(model_dir: Path, build_index: bool) -> None:
     with tempfile.TemporaryDirectory(dir=Path(model_dir).parent) as tmp:
+        label = "sqlite"
+        if build_index:
+            model_dir, label = without_index(model_dir, Path(tmp) / "model"), "sqlite (index built)"
         store = SqliteStore(Path(tmp) / "bench.sqlite")
         try:
-            report, _ = timed_load(model_dir, store, "sqlite")
+            report, _ = timed_load(model_dir, store, label)
             time_reads(store, report.version, "sqlite")
         finally:
             store.close()
@@ -324,10 +354,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backends", default="sqlite,dynamodb")
     parser.add_argument("--raw-items", type=int, default=200_000, help="0 to skip")
     parser.add_argument("--workers", type=int, default=16, help="DynamoDB writer threads")
+    parser.add_argument(
+        "--build-index",
+        action="store_true",
+        help="load the artifact without its title index, so that the loader builds it",
+    )
     args = parser.parse_args(argv)
     model_dir = cached_artifact(args.movies)
     backends: dict[str, Callable[[], None]] = {
-        "sqlite": lambda: bench_sqlite(model_dir),
+        "sqlite": lambda: bench_sqlite(model_dir, args.build_index),
         "dynamodb": lambda: bench_dynamodb(model_dir, args.raw_items, args.workers),
     }
     for name in args.backends.split(","):
