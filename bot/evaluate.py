@@ -287,6 +287,26 @@ def baselines(
     }
 
 
+CEILING_TOP = 1000
+
+
+def coverage_ceiling(catalogue: Sequence[Movie], movielens: MovieLens) -> dict[str, Any]:
+    """What coverage a recommender that does not read MovieLens can expect at best: the share
+    of the catalogue's most-voted movies (of MovieLens's years) that MovieLens has ratings of.
+    Co-like precision can never exceed coverage, so neither can it exceed this by much."""
+    known_years = [m.year for m in catalogue if m.tconst in movielens.rated and m.year]
+    newest = max(known_years, default=0)
+    popular = sorted(
+        (m for m in catalogue if m.year and m.year <= newest), key=lambda m: (-m.votes, m.tconst)
+    )[:CEILING_TOP]
+    known = sum(m.tconst in movielens.rated for m in popular)
+    return {
+        "most_voted": len(popular),
+        "up_to_year": newest,
+        "coverage": round(known / max(1, len(popular)), 4),
+    }
+
+
 def pick_seeds(
     movies: dict[str, Movie], movielens: MovieLens, min_likers: int, limit: int, rng: random.Random
 ) -> list[Movie]:
@@ -328,6 +348,12 @@ def format_table(report: dict[str, Any]) -> str:
             f"  {name:<24}{row['coverage']:>10.1%}{row['colike_precision']:>10.1%}"
             f"{row['mean_lift']:>8.2f}{row['pooled_lift']:>13.2f}"
         )
+    ceiling = rec["coverage_ceiling"]
+    lines.append(
+        f"  coverage ceiling: MovieLens knows {ceiling['coverage']:.1%} of the catalogue's"
+        f" {ceiling['most_voted']:,} most-voted movies up to {ceiling['up_to_year']}"
+        " (co-like precision cannot exceed coverage)"
+    )
     lines.append("targets:")
     lines += [f"  {'yes' if ok else 'NO ':<4} {label}" for label, ok in report["targets"].items()]
     return "\n".join(lines)
@@ -412,6 +438,7 @@ def run_evaluation(
                 "k": k,
                 "users": movielens.users,
                 "methods": evaluate_recommendations(seeds, methods, movielens),
+                "coverage_ceiling": coverage_ceiling(list(movies.values()), movielens),
             },
         }
         report["targets"] = targets(report)

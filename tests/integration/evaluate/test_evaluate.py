@@ -15,10 +15,12 @@ from bot.evaluate import (
     MovieLens,
     PairCounts,
     add_typos,
+    coverage_ceiling,
     read_movielens,
     run_evaluation,
     without_year,
 )
+from bot.models import Movie
 from tests.fixtures.artifacts import write_artifact
 
 # MovieLens ids -> (IMDb number, title as MovieLens writes it)
@@ -86,6 +88,21 @@ def test_lift_counts_by_hand() -> None:
     assert row["mean_lift"] == pytest.approx(1.25) and row["pooled_lift"] == pytest.approx(1.25)
 
 
+def test_the_coverage_ceiling_counts_the_most_voted_movies_movielens_knows() -> None:
+    def film(tconst: str, votes: int, year: int) -> Movie:
+        return Movie(tconst, tconst, tconst, year, 100, (), 7.0, votes, 0)
+
+    catalogue = [
+        film("tt1", 900, 1999),
+        film("tt2", 800, 2001),
+        film("tt3", 700, 2001),
+        film("tt4", 999, 2020),  # newer than anything MovieLens rated: left out
+        film("tt5", 1, 1990),
+    ]
+    ml = MovieLens(titles={}, likes={}, rated={"tt1", "tt3"}, users=10)
+    assert coverage_ceiling(catalogue, ml) == {"most_voted": 4, "up_to_year": 2001, "coverage": 0.5}
+
+
 def test_queries_are_degraded_as_described() -> None:
     assert without_year("Matrix, The (1999)") == "Matrix, The"
     assert without_year("Blade Runner 2049") == "Blade Runner 2049"
@@ -134,6 +151,7 @@ def test_cli_prints_a_table_and_writes_json(
     assert args.func(args) == 0
     printed = capsys.readouterr().out
     assert "as_written" in printed and "most_voted_in_cluster" in printed
+    assert "coverage ceiling: MovieLens knows" in printed
     assert json.loads(out.read_text())["resolution"]["in_catalogue"] == 7
 
 
