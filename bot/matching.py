@@ -328,7 +328,7 @@ class TitleIndex:
     @staticmethod
     def _postings(keys: list[str], chunk: int = 200_000) -> tuple[np.ndarray, ...]:
         """CSR postings: entries holding each trigram bucket, each list sorted and unique."""
-        pairs: list[np.ndarray] = []
+        runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (buckets, entries, counts)
         entry_grams = np.zeros(len(keys), dtype=np.int16)
         for start in range(0, len(keys), chunk):
             part = [f" {k} " for k in keys[start : start + chunk]]
@@ -341,17 +341,27 @@ class TitleIndex:
             local = np.arange(len(buckets), dtype=np.int64) - starts[owner]
             valid = local <= lengths[owner] - 3
             combined = _sorted_unique((buckets[valid] << 32) | (owner[valid] + start))
+            entries = (combined & 0xFFFFFFFF).astype(np.int32)
             entry_grams[start : start + len(part)] = np.minimum(
-                np.bincount((combined & 0xFFFFFFFF) - start, minlength=len(part)), 32767
+                np.bincount(entries - start, minlength=len(part)), 32767
             )
-            pairs.append(combined)
-        # Each chunk is sorted and covers later entries than the one before, so a stable sort
-        # by bucket alone (a merge of sorted runs) keeps entries in order within a bucket.
-        merged = np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
-        merged = merged[np.argsort(merged >> 32, kind="stable")]
-        gram_post = (merged & 0xFFFFFFFF).astype(np.int32)
+            run_buckets = (combined >> 32).astype(np.int32)
+            counts = np.bincount(run_buckets, minlength=N_BUCKETS).astype(np.int32)
+            runs.append((run_buckets, entries, counts))
+        # Each run is sorted by bucket, then entry, and holds later entries than the run before:
+        # placing run after run at each bucket's cursor (a counting sort) keeps every list in
+        # order, without a sort or a copy of all the pairs at once.
         gram_off = np.zeros(N_BUCKETS + 1, dtype=np.int64)
-        np.cumsum(np.bincount(merged >> 32, minlength=N_BUCKETS), out=gram_off[1:])
+        np.cumsum(sum((c for _b, _e, c in runs), np.zeros(N_BUCKETS, np.int64)),
+                  out=gram_off[1:])  # fmt: skip
+        gram_post = np.empty(int(gram_off[-1]), dtype=np.int32)
+        cursor = gram_off[:-1].copy()
+        while runs:
+            run_buckets, entries, counts = runs.pop(0)
+            first_in_run = np.cumsum(counts, dtype=np.int64) - counts
+            rank = np.arange(len(entries), dtype=np.int64) - first_in_run[run_buckets]
+            gram_post[cursor[run_buckets] + rank] = entries
+            cursor += counts
         return gram_post, gram_off, entry_grams
 
     def to_bytes(self) -> bytes:
