@@ -2,9 +2,11 @@
 
 Every movie has one or more entries (its title, original title and alternate titles, normalised
 by `bot.normalize`). Candidates come from a character-trigram inverted index held in numpy arrays
-(CSR postings), plus an exact-key table; the best few hundred are re-ranked with rapidfuzz, a
-popularity prior (votes), the year when the query has one, and a penalty for a number the query
-names that the title lacks. All of it is plain arrays, so it saves to one `.npz` and loads fast.
+(CSR postings), plus an exact-key table; the best few hundred are re-ranked with rapidfuzz (edits
+counted, a wrong letter as one slip), a popularity prior (votes), the year when the query has
+one, and a penalty for a number the query names that the title lacks. A query is also read with
+the slips that normalising would hide undone (`bot.normalize.typed_readings`). All of it is plain
+arrays, so it saves to one `.npz` and loads fast.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ AMBIGUOUS_WITHIN = 1.0  # best two movies this close (ranking points): ask "did 
 SUGGEST_FLOOR = 55.0  # alternatives offered after a miss must be at least this similar
 GUESSED_READING_COST = 3.0  # a reading that guesses at a slip ("Tme Martian" as "martian")
 SLIP_COST = 1.5  # a wrong or swapped letter, in dropped letters (fuzz.ratio: 2)
-EDIT_POINTS = 4.0  # the most an edit costs in ranking (shown likeness: 100 / length)
+EDIT_POINTS = 2.0  # what an edit costs in ranking, whatever the length (shown: 100 / length)...
+LENGTH_SHARE = 0.3  # ...but for this share of the ranking likeness, which is the shown one
 
 Status = Literal["matched", "ambiguous", "no_match", "empty"]
 
@@ -145,14 +148,16 @@ def _pack(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _similarity(key: str, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Two likenesses per key. Shown (0..100): whole-title likeness, word order aside; a typed
-    prefix of a longer title ("terminator 2" of "Terminator 2: Judgment Day") or its main words
-    score a little lower. Ranking: the same, but an edit never costs more than EDIT_POINTS.
+    """Two likenesses per key, (shown, ranking). Shown (0..100): whole-title likeness, word
+    order aside; a typed prefix of a longer title ("terminator 2" of "Terminator 2: Judgment
+    Day") or its main words score a little lower. It is relative to length, as it must be to
+    tell a slip from another title (one letter is a lot of a four-letter word), and the
+    no-match floor is held against it.
 
-    Shown is relative to length, as it must be to tell a slip from a different title: one
-    letter is a lot of a four-letter word. Between candidates, though, one slip is one slip
-    whatever the length, and popularity should decide: "rom" is Room (430k votes) sooner than
-    Rom (600 votes), though "rom" is Rom's title exactly."""
+    Between candidates, though, a slip is about as likely in a short title as in a long one,
+    so popularity must be able to outweigh it: "epin" is Epic (107k votes) sooner than The
+    Pin (75 votes). So the ranking likeness costs an edit at most EDIT_POINTS, except for
+    LENGTH_SHARE of it, which stays the shown likeness (a title as typed keeps an edge)."""
     indel = process.cdist([key], keys, scorer=Indel.distance, dtype=np.int32)[0]
     slips = process.cdist([key], keys, scorer=OSA.distance, dtype=np.int32)[0]
     # fuzz.ratio counts a wrong or swapped letter as two edits (out and in), so "epin" was
@@ -166,7 +171,8 @@ def _similarity(key: str, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if len(key) >= 4:
         heads = [k[: len(key)] if len(k) > len(key) else "" for k in keys]
         shown = np.maximum(shown, 0.9 * process.cdist([key], heads, scorer=fuzz.ratio)[0])
-    return shown, np.maximum(shown, 100.0 - EDIT_POINTS * cost)
+    capped = np.maximum(shown, 100.0 - EDIT_POINTS * cost)
+    return shown, LENGTH_SHARE * shown + (1.0 - LENGTH_SHARE) * capped
 
 
 def no_match_below(key: str) -> float:
