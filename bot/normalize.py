@@ -56,7 +56,11 @@ _WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
 }  # fmt: skip
 _NUMBERS = {**_ROMAN, **_WORDS}
-_NUMBER_WORDS = tuple(_WORDS)
+# Number words of five letters or more, by first letter.
+_LONG_NUMBER_WORDS = {
+    initial: tuple(w for w in _WORDS if len(w) >= 5 and w[0] == initial)
+    for initial in {w[0] for w in _WORDS if len(w) >= 5}
+}
 # "part 2", "vol. 1", "chapter 3": the marker word adds nothing once the number is there.
 _PART_WORDS = frozenset({"part", "pt", "chapter", "vol", "volume", "episode", "ep"})
 
@@ -155,9 +159,13 @@ def typed_readings(text: str) -> list[tuple[str, bool]]:
 
 
 def _slipped_number(token: str) -> int | None:
-    """The number a word means, allowing one slip in a spelled-out number ("tkelve")."""
+    """The number a word means, allowing one slip in a long spelled-out number ("tkelve").
+    Short ones are a slip away from too many words ("one": "once", "ten": "teen"), and a slip
+    seldom hits the first letter ("night" is not a slipped "eight")."""
     number = _NUMBERS.get(token)
-    if number is None and len(token) >= 4 and token.isalpha():
-        near = process.extractOne(token, _NUMBER_WORDS, scorer=OSA.distance, score_cutoff=1)
+    if number is None and len(token) >= 5 and token.isalpha():
+        near = process.extractOne(
+            token, _LONG_NUMBER_WORDS.get(token[0], ()), scorer=OSA.distance, score_cutoff=1
+        )
         number = _WORDS[near[0]] if near else None
     return number
