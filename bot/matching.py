@@ -16,6 +16,7 @@ import io
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Literal
 
@@ -516,13 +517,16 @@ class TitleIndex:
         agree: dict[int, int] = {}
         alternates = "(" in query.text
         variants = query.variants()
-        # Readings that guess at a slip ("Tme Martian" as "martian") come last and pay for it.
-        readings = [(v, *split_article(v), year, 0.0) for v, year in variants]
-        readings += [
-            (v, key, article, year, GUESSED_READING_COST)
-            for v, year in variants
-            for key, article in typed_readings(v)
-        ]
+        # Readings that guess at a slip ("Tme Martian" as "martian") come last and pay for it;
+        # they are worked out only if no plain reading found the exact title.
+        readings = chain(
+            ((v, *split_article(v), year, 0.0) for v, year in variants),
+            (
+                (v, key, article, year, GUESSED_READING_COST)
+                for v, year in variants
+                for key, article in typed_readings(v)
+            ),
+        )
         for variant, key, article, year, cost in readings:
             ranked_variant = [
                 (ranking - cost, shown - cost, prior, movie)
