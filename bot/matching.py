@@ -2,9 +2,11 @@
 
 Every movie has one or more entries (its title, original title and alternate titles, normalised
 by `bot.normalize`). Candidates come from a character-trigram inverted index held in numpy arrays
-(CSR postings), plus an exact-key table; the best few hundred are re-ranked with rapidfuzz, a
-popularity prior (votes), the year when the query has one, and a penalty for a number the query
-names that the title lacks. All of it is plain arrays, so it saves to one `.npz` and loads fast.
+(CSR postings), plus an exact-key table; the best few hundred are re-ranked with rapidfuzz (edits
+counted, a wrong letter as one slip), a popularity prior (votes), the year when the query has
+one, and a penalty for a number the query names that the title lacks. A query is also read with
+the slips that normalising would hide undone (`bot.normalize.typed_readings`). All of it is plain
+arrays, so it saves to one `.npz` and loads fast.
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Indel
 
 from bot.models import Movie
-from bot.normalize import normalize, numbers, split_article
+from bot.normalize import normalize, numbers, split_article, typed_readings
 from bot.query import parse_query
 
 FORMAT = 3
@@ -38,6 +42,10 @@ HEAD_WHEN_BELOW = 95.0
 NO_MATCH_BELOW = 72.0  # adjusted similarity under which nothing is claimed (longer queries)
 AMBIGUOUS_WITHIN = 1.0  # best two movies this close (ranking points): ask "did you mean"
 SUGGEST_FLOOR = 55.0  # alternatives offered after a miss must be at least this similar
+GUESSED_READING_COST = 3.0  # a reading that guesses at a slip ("Tme Martian" as "martian")
+SLIP_COST = 1.5  # a wrong or swapped letter, in dropped letters (fuzz.ratio: 2)
+EDIT_POINTS = 2.0  # what an edit costs in ranking, whatever the length (shown: 100 / length)...
+LENGTH_SHARE = 0.3  # ...but for this share of the ranking likeness, which is the shown one
 
 Status = Literal["matched", "ambiguous", "no_match", "empty"]
 
@@ -169,17 +177,32 @@ def _pack(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), offsets
 
 
-def _similarity(key: str, keys: list[str]) -> np.ndarray:
-    """0..100 per key: whole-title likeness, word order aside; a typed prefix of a longer title
-    ("terminator 2" of "Terminator 2: Judgment Day") or its main words score a little lower."""
-    sims = np.maximum(
-        process.cdist([key], keys, scorer=fuzz.ratio)[0],
+def _similarity(key: str, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Two likenesses per key, (shown, ranking). Shown (0..100): whole-title likeness, word
+    order aside; a typed prefix of a longer title ("terminator 2" of "Terminator 2: Judgment
+    Day") or its main words score a little lower. It is relative to length, as it must be to
+    tell a slip from another title (one letter is a lot of a four-letter word), and the
+    no-match floor is held against it.
+
+    Between candidates, though, a slip is about as likely in a short title as in a long one,
+    so popularity must be able to outweigh it: "epin" is Epic (107k votes) sooner than The
+    Pin (75 votes). So the ranking likeness costs an edit at most EDIT_POINTS, except for
+    LENGTH_SHARE of it, which stays the shown likeness (a title as typed keeps an edge)."""
+    indel = process.cdist([key], keys, scorer=Indel.distance, dtype=np.int32)[0]
+    slips = process.cdist([key], keys, scorer=OSA.distance, dtype=np.int32)[0]
+    # fuzz.ratio counts a wrong or swapped letter as two edits (out and in), so "epin" was
+    # nearer "pin" (a letter dropped) than "epic" (one wrong); here it costs SLIP_COST.
+    cost = indel - (2.0 - SLIP_COST) * (indel - slips)
+    lengths = len(key) + np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    shown = np.maximum(
+        100.0 * (1.0 - cost / np.maximum(lengths, 1)),
         0.95 * process.cdist([key], keys, scorer=fuzz.token_sort_ratio)[0],
     )
     if len(key) >= 4:
         heads = [k[: len(key)] if len(k) > len(key) else "" for k in keys]
-        sims = np.maximum(sims, 0.9 * process.cdist([key], heads, scorer=fuzz.ratio)[0])
-    return sims
+        shown = np.maximum(shown, 0.9 * process.cdist([key], heads, scorer=fuzz.ratio)[0])
+    capped = np.maximum(shown, 100.0 - EDIT_POINTS * cost)
+    return shown, LENGTH_SHARE * shown + (1.0 - LENGTH_SHARE) * capped
 
 
 def no_match_below(key: str) -> float:
@@ -187,11 +210,11 @@ def no_match_below(key: str) -> float:
     return NO_MATCH_BELOW + (8.0 if len(key) <= 5 else 4.0 if len(key) <= 8 else 0.0)
 
 
-def _claim(scores: tuple[float, float]) -> float:
+def _claim(scores: tuple[float, float, float]) -> float:
     """What the no-match floor is held against: the likeness, plus a share of the popularity
     prior (one slip in "Tohr" is surely Thor; the same slip towards an obscure film is not)."""
-    ranking, shown = scores
-    return shown + PRIOR_IN_CLAIM * (ranking - shown)
+    _ranking, shown, lift = scores
+    return shown + PRIOR_IN_CLAIM * lift
 
 
 @dataclass(frozen=True)
@@ -503,13 +526,13 @@ class TitleIndex:
 
     def _rank(
         self, key: str, year: int | None, article: bool | None = None
-    ) -> list[tuple[float, float, int]]:
-        """(ranking score, shown score, movie) per movie, best first."""
+    ) -> list[tuple[float, float, float, int]]:
+        """(ranking score, shown score, popularity prior, movie) per movie, best first."""
         if not key:
             return []
         entries = self._preselect(key)
         keys = self._keys(entries)
-        shown = _similarity(key, keys) if keys else np.zeros(0)
+        shown, channel = _similarity(key, keys) if keys else (np.zeros(0), np.zeros(0))
         if not len(shown) or shown.max() < HEAD_WHEN_BELOW:
             # Typos in short words leave few trigrams in common; people mostly ask for films
             # others have seen, so compare with every popular title outright.
@@ -526,33 +549,44 @@ class TitleIndex:
             if len(extra):
                 entries = np.concatenate([entries, extra])
                 keys = keys + self._keys(extra)
-                shown = np.concatenate([shown, _similarity(key, self._keys(extra))])
+                more = _similarity(key, self._keys(extra))
+                shown = np.concatenate([shown, more[0]])
+                channel = np.concatenate([channel, more[1]])
         if len(entries) == 0:
             return []
         movies = self.entry_movie[entries]
         years = self.year[movies].astype(np.int64)
+        adjust = np.zeros(len(entries))
         if year is not None:
             gap = np.abs(years - year)
             bonus = np.where(gap == 0, 6.0, np.where(gap == 1, 2.0, -np.minimum(15.0, 5.0 + gap)))
-            shown = shown + np.where(years > 0, bonus, 0.0)
+            adjust += np.where(years > 0, bonus, 0.0)
         wanted = numbers(key)
         if wanted:  # "rocky 4" must not land on a Rocky without a 4
             missing = [
                 sum(1 for n in wanted if n not in numbers(k) and n != str(y))
                 for k, y in zip(keys, years.tolist(), strict=True)
             ]
-            shown = shown - 12.0 * np.array(missing, dtype=np.float64)
+            adjust -= 12.0 * np.array(missing, dtype=np.float64)
         # A film's own title outranks the same words as another film's alternate (working
         # titles, festival titles): "Enchanted" is the 2007 film, not an aka of "Elf".
-        shown = shown - ALIAS_COST * self.entry_alias[entries]
+        adjust -= ALIAS_COST * self.entry_alias[entries]
         if article is not None:
-            shown = shown + ARTICLE_AGREES * (self.entry_article[entries] == article)
-        ranking = shown + self._prior[movies]
+            adjust += ARTICLE_AGREES * (self.entry_article[entries] == article)
+        shown = shown + adjust
+        prior = self._prior[movies]
+        ranking = channel + adjust + prior
         order = np.lexsort((movies, -ranking))
         _, first = np.unique(movies[order], return_index=True)  # each movie's best entry
         keep = order[np.sort(first)]
         return list(
-            zip(ranking[keep].tolist(), shown[keep].tolist(), movies[keep].tolist(), strict=True)
+            zip(
+                ranking[keep].tolist(),
+                shown[keep].tolist(),
+                prior[keep].tolist(),
+                movies[keep].tolist(),
+                strict=True,
+            )
         )
 
     def resolve(self, text: str) -> Resolution:
@@ -565,33 +599,47 @@ class TitleIndex:
                 return Resolution(query.tconst, "no_match", None, [])
         if not normalize(query.text):
             return Resolution(query.text, "empty", None, [])
-        merged: dict[int, tuple[float, float]] = {}
+        merged: dict[int, tuple[float, float, float]] = {}  # ranking, shown, claim's lift
         agree: dict[int, int] = {}
         alternates = "(" in query.text
-        for variant, year in query.variants():
-            key, article = split_article(variant)
-            ranked_variant = self._rank(key, year, article)[:20]
-            for ranking, shown, movie in ranked_variant:
+        variants = query.variants()
+        # Readings that guess at a slip ("Tme Martian" as "martian") come last and pay for it;
+        # they are worked out only if no plain reading found the exact title.
+        readings = chain(
+            ((v, *split_article(v), year, 0.0) for v, year in variants),
+            (
+                (v, key, article, year, GUESSED_READING_COST)
+                for v, year in variants
+                for key, article in typed_readings(v)
+            ),
+        )
+        for variant, key, article, year, cost in readings:
+            ranked_variant = [
+                (ranking - cost, shown - cost, prior, movie)
+                for ranking, shown, prior, movie in self._rank(key, year, article)[:20]
+            ]
+            for ranking, shown, prior, movie in ranked_variant:
                 if movie not in merged or ranking > merged[movie][0]:
-                    merged[movie] = (ranking, shown)
+                    merged[movie] = (ranking, shown, prior)
                 if alternates and variant != query.text and shown >= 90.0:
                     agree[movie] = agree.get(movie, 0) + 1
             if not alternates and ranked_variant and ranked_variant[0][1] >= 100.0:
                 break  # an exact title (and year, when given): other readings cannot beat it
         for movie, count in agree.items():
             # "Circle, The (Dayereh)": the film both names fit is the one meant.
-            ranking, shown = merged[movie]
-            merged[movie] = (ranking + CORROBORATED * (count - 1), shown)
+            ranking, shown, lift = merged[movie]
+            bonus = CORROBORATED * (count - 1)
+            merged[movie] = (ranking + bonus, shown, lift + bonus)
         ranked = sorted(merged.items(), key=lambda item: (-item[1][0], item[0]))
         floor = no_match_below(normalize(query.text))
         if not ranked or _claim(ranked[0][1]) < floor:
             alternatives = [
-                self._candidate(m, s) for m, (_r, s) in ranked[:5] if s >= SUGGEST_FLOOR
+                self._candidate(m, s) for m, (_r, s, _l) in ranked[:5] if s >= SUGGEST_FLOOR
             ]
             return Resolution(query.text, "no_match", None, alternatives)
-        (best, (best_rank, best_shown)), rest = ranked[0], ranked[1:6]
+        (best, (best_rank, best_shown, _lift)), rest = ranked[0], ranked[1:6]
         top = self._candidate(best, best_shown)
-        others = [self._candidate(m, s) for m, (_r, s) in rest if s >= SUGGEST_FLOOR]
+        others = [self._candidate(m, s) for m, (_r, s, _l) in rest if s >= SUGGEST_FLOOR]
         if rest and _claim(rest[0][1]) >= floor and best_rank - rest[0][1][0] < AMBIGUOUS_WITHIN:
             return Resolution(query.text, "ambiguous", None, [top, *others])
         return Resolution(query.text, "matched", top, others)

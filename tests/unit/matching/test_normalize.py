@@ -1,6 +1,6 @@
 import pytest
 
-from bot.normalize import normalize, numbers
+from bot.normalize import normalize, numbers, typed_readings
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,28 @@ def test_a_lone_article_or_number_word_is_kept() -> None:
 def test_numbers_are_read_from_the_key() -> None:
     assert numbers(normalize("Terminator 2: Judgment Day")) == {"2"}
     assert numbers(normalize("Heat")) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("typed", "reading"),
+    [
+        ("Woods, hze", ("woods", True)),
+        ("Tme Martian", ("martian", True)),
+        ("Thle Shallows", ("shallows", True)),
+        ("Ocean's Tkelve", ("oceans 12", False)),
+        ("Oceans Thirtgen", ("oceans 13", False)),
+        ("Gone Baby one", ("gone baby one", False)),
+    ],
+)
+def test_typed_readings_undo_slips_the_normal_form_would_hide(
+    typed: str, reading: tuple[str, bool]
+) -> None:
+    assert reading in typed_readings(typed)
+    assert reading[0] != normalize(typed)
+
+
+@pytest.mark.parametrize(
+    "typed", ["Toy Story", "Matrix, The", "The Matrix", "Rocky II", "Heat", "Fright Night"]
+)
+def test_a_title_typed_as_meant_has_no_other_reading(typed: str) -> None:
+    assert typed_readings(typed) == []

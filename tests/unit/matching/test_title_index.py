@@ -139,3 +139,65 @@ def test_one_slip_in_a_short_title_still_finds_a_popular_film() -> None:
     thor = _film("tt0800369", "Thor", 2011, 860_000)
     index = TitleIndex.build([thor, *SAMPLE_MOVIES], [])
     assert matched(index, "tohr") == ("Thor", 2011)
+
+
+def test_a_wrong_letter_in_a_short_title_finds_the_popular_film() -> None:
+    # fuzz.ratio alone counts "epin" nearer "pin" (a letter dropped) than "epic" (one wrong
+    # letter), and a four-letter word leaves popularity too little room to tell them apart.
+    epic = _film("tt0848537", "Epic", 2013, 107_000)
+    pin = _film("tt2290065", "The Pin", 2013, 75)
+    index = TitleIndex.build([epic, pin, *SAMPLE_MOVIES], [])
+    assert matched(index, "epin") == ("Epic", 2013)
+    assert matched(index, "the pin") == ("The Pin", 2013)
+
+
+def test_two_slips_in_a_short_title_still_find_a_popular_film() -> None:
+    zodiac = _film("tt0443706", "Zodiac", 2007, 558_000)
+    argo = _film("tt1024648", "Argo", 2012, 623_000)
+    index = TitleIndex.build([zodiac, argo, *SAMPLE_MOVIES], [])
+    assert matched(index, "zodtc") == ("Zodiac", 2007)
+    assert matched(index, "zdoaic") == ("Zodiac", 2007)
+
+
+@pytest.mark.parametrize("text", ["kzqvx", "bqlrm", "xwpyf zutk", "plmokn", "qarv"])
+def test_short_nonsense_is_still_declined_among_short_popular_titles(text: str) -> None:
+    shorts = [
+        _film("tt0800369", "Thor", 2011, 860_000),
+        _film("tt0443706", "Zodiac", 2007, 558_000),
+        _film("tt1024648", "Argo", 2012, 623_000),
+        _film("tt3170832", "Room", 2015, 440_000),
+        _film("tt2872732", "Lucy", 2014, 509_000),
+        _film("tt0319343", "Elf", 2003, 290_000),
+        _film("tt0350258", "Ray", 2004, 151_000),
+        _film("tt1981677", "Pitch Perfect", 2012, 300_000),
+    ]
+    resolution = TitleIndex.build([*shorts, *SAMPLE_MOVIES], []).resolve(text)
+    assert resolution.status == "no_match", resolution
+    assert resolution.match is None
+
+
+def test_a_mistyped_article_is_read_as_an_article() -> None:
+    martian = _film("tt3659388", "The Martian", 2015, 875_000)
+    samaritan = _film("tt5743796", "Samaritan", 2022, 49_000)
+    woods = _film("tt0389448", "The Woods", 2006, 11_700)
+    red_woods = _film("tt9999001", "Red Woods", 2021, 560)
+    they_live = _film("tt0096256", "They Live", 1988, 140_000)
+    live = _film("tt9999002", "Live", 2008, 400_000)
+    index = TitleIndex.build([martian, samaritan, woods, red_woods, they_live, live], [])
+    assert matched(index, "Tme Maritan") == ("The Martian", 2015)
+    assert matched(index, "Woods, hze") == ("The Woods", 2006)
+    # Reading "They" as a slipped "The" is only a guess: the title as typed still wins.
+    assert matched(index, "they live") == ("They Live", 1988)
+
+
+def test_a_slip_in_or_into_a_number_word_is_forgiven() -> None:
+    # The normal form writes number words as digits, which hides such slips from fuzzy
+    # matching: "tkelve" shares nothing with "12", and "one" (from "Gone") becomes "1".
+    twelve = _film("tt0349903", "Ocean's Twelve", 2004, 400_000)
+    eleven = _film("tt0240772", "Ocean's Eleven", 2001, 600_000)
+    gone = _film("tt0452623", "Gone Baby Gone", 2007, 279_000)
+    one_by_one = _film("tt9999003", "One by One", 2014, 240)
+    index = TitleIndex.build([twelve, eleven, gone, one_by_one], [])
+    assert matched(index, "Ocean's Tkelve") == ("Ocean's Twelve", 2004)
+    assert matched(index, "Gone Baby one") == ("Gone Baby Gone", 2007)
+    assert matched(index, "oceans eleven") == ("Ocean's Eleven", 2001)
