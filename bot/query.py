@@ -46,7 +46,8 @@ class Query:
         alternates = [_AKA.sub("", part).strip() for part in _PARENS.findall(self.text)]
         main = " ".join(_PARENS.sub(" ", self.text).split())
         out: list[tuple[str, int | None]] = [(main, self.year)] if main else []
-        out.extend((part, self.year) for part in alternates if part)
+        # "Frontière(s)": a letter or two in brackets is part of the title, not another name.
+        out.extend((part, self.year) for part in alternates if len(part) > 2)
         out.append((self.text, self.year))
         if self.year is not None and self.bare_year:
             # "Wonder Woman 1984", "Blade Runner 2049": the number may be the title's own.

@@ -45,3 +45,8 @@ def test_variants_cover_parenthesised_alternates_and_a_title_number() -> None:
     texts = [t for t, _ in parse_query("Seven Samurai (Shichinin no samurai) (1954)").variants()]
     assert "Seven Samurai" in texts and "Shichinin no samurai" in texts
     assert ("Wonder Woman 1984", None) in parse_query("Wonder Woman 1984").variants()
+
+
+def test_a_letter_in_brackets_is_not_an_alternate_title() -> None:
+    texts = [t for t, _ in parse_query("Frontière(s) (2007)").variants()]
+    assert "s" not in texts and "Frontière(s)" in texts
