@@ -342,7 +342,7 @@ def bench_dynamodb(model_dir: Path, raw_items: int, workers: int) -> None:
         if raw_items:
             print(
                 f"dynamodb-local: the loader's movie writes ran at {write_rate / raw:.0%} of the"
-                " raw BatchWriteItem rate (while the title index was built alongside)"
+                " raw BatchWriteItem rate (with the title index checked or built alongside)"
             )
     finally:
         stop(process)
