@@ -24,8 +24,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.matching import TitleIndex
-from bot.models import Movie
+from bot.core.matching import TitleIndex
+from bot.core.models import Movie
 
 WORDS = [
     "love",
@@ -280,7 +280,7 @@ def rss():
             return int(line.split()[1]) / 1024
 from pathlib import Path
 import numpy, rapidfuzz
-from bot.matching import TitleIndex
+from bot.core.matching import TitleIndex
 before = rss()
 t = time.perf_counter()
 index = TitleIndex.load(Path(sys.argv[1]))

@@ -52,8 +52,8 @@ def _summary(label: str, values: list[float], target: float | None = None) -> st
 def loaded_store(n_movies: int) -> Path:
     """A SQLite store with the full-scale artifact loaded, cached next to the artifact."""
     from benchmarks.bench_store import cached_artifact
-    from bot.loader import load_artifact
-    from bot.store.sqlite import SqliteStore
+    from bot.adapters.store.sqlite import SqliteStore
+    from bot.usecases.loader import load_artifact
 
     model_dir = cached_artifact(n_movies)
     path = model_dir.parent / f"slack-store-{n_movies}.sqlite"
@@ -74,8 +74,8 @@ def loaded_store(n_movies: int) -> Path:
 
 
 def _index_loads(path: Path) -> bool:
-    from bot.matching import TitleIndex
-    from bot.store.sqlite import SqliteStore
+    from bot.adapters.store.sqlite import SqliteStore
+    from bot.core.matching import TitleIndex
 
     store = SqliteStore(str(path))
     try:
@@ -93,7 +93,7 @@ def _index_loads(path: Path) -> bool:
 
 def queries(model_dir: Path, n: int, seed: int = 11) -> list[str]:
     """Titles from the catalogue as users type them: as written, lower case, a typo, a sentence."""
-    from bot.artifact import iter_movies
+    from bot.core.artifact import iter_movies
 
     rng = random.Random(seed)
     titles: list[str] = []
@@ -117,7 +117,7 @@ def queries(model_dir: Path, n: int, seed: int = 11) -> list[str]:
 def bench_warm(
     store_path: Path, texts: list[str], cache_dir: Path
 ) -> tuple[list[float], list[float]]:
-    from bot.local_slack import LocalSlackApi
+    from bot.tools.local_slack import LocalSlackApi
     from tests.e2e import slack_requests as sr
 
     api = LocalSlackApi().start()
@@ -173,7 +173,7 @@ t0 = time.perf_counter()
 with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
     from bot import lambda_handler
     t_import = time.perf_counter()
-    from bot.local_slack import LocalSlackApi
+    from bot.tools.local_slack import LocalSlackApi
     from tests.e2e import slack_requests as sr
     api = LocalSlackApi().start()
     os.environ["SLACK_API_URL"] = api.url

@@ -5,7 +5,7 @@
 
 The artifact (~720k movies with 12 coordinates, ~3 alternate titles each, and the title index
 training builds) is generated once and cached under $MOVIEBOT_BENCH_DIR (default var/bench).
-Each backend gets a fresh store and the real loader (`bot.loader.load_artifact`), so the figures
+Each backend gets a fresh store and the real loader (`bot.usecases.loader.load_artifact`), so the figures
 include reading the CSV, checking the artifact's title index (or with `--build-index`, building
 it, as for an artifact that has none) and verifying the counts. For DynamoDB Local it also
 measures the raw write rate of the same movie items with plain parallel BatchWriteItem calls (no
@@ -28,7 +28,11 @@ from pathlib import Path
 import boto3
 import numpy as np
 
-from bot.artifact import (
+from bot.adapters.store.base import Store
+from bot.adapters.store.dynamodb import DynamoStore, _movie_item, shards_for
+from bot.adapters.store.dynamodb_schema import TABLE_DEFINITION
+from bot.adapters.store.sqlite import SqliteStore
+from bot.core.artifact import (
     AKAS_FILE,
     MANIFEST_FILE,
     MOVIES_FILE,
@@ -36,13 +40,9 @@ from bot.artifact import (
     iter_akas,
     iter_movies,
 )
-from bot.loader import LoadReport, load_artifact
-from bot.matching import TitleIndex
-from bot.models import Movie
-from bot.store.base import Store
-from bot.store.dynamodb import DynamoStore, _movie_item, shards_for
-from bot.store.dynamodb_schema import TABLE_DEFINITION
-from bot.store.sqlite import SqliteStore
+from bot.core.matching import TitleIndex
+from bot.core.models import Movie
+from bot.usecases.loader import LoadReport, load_artifact
 from tests.fixtures.artifacts import write_artifact
 from tests.fixtures.dynamodb_local import (
     DUMMY_AWS_ENV,

@@ -1,6 +1,6 @@
 """The command line: `python -m bot {ask,chat,load,serve,evaluate} ...`.
 
-Each subcommand lives in `bot/cli/<name>.py` with `register(subparsers)`; they are imported
+Each subcommand lives in `bot/tools/cli/<name>.py` with `register(subparsers)`; they are imported
 when the parser is built so that one command's heavy imports never slow another.
 """
 
@@ -18,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="moviebot: movies like this")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        importlib.import_module(f"bot.cli.{name}").register(sub)
+        importlib.import_module(f"bot.tools.cli.{name}").register(sub)
     return parser
 
 

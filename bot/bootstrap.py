@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.admin import AdminService, LambdaRetrainer, LocalRetrainer, Retrainer
+from bot.adapters.dedupe import EventDeduper, StoreDeduper
+from bot.adapters.store import Store, open_store
+from bot.adapters.telemetry import NullTelemetry, Telemetry
 from bot.config import Settings
-from bot.dedupe import EventDeduper, StoreDeduper
-from bot.store import Store, open_store
-from bot.telemetry import NullTelemetry, Telemetry
+from bot.usecases.admin import AdminService, LambdaRetrainer, LocalRetrainer, Retrainer
 
 if TYPE_CHECKING:
-    from bot.service import MovieService
+    from bot.usecases.movies import MovieService
 
 
 @dataclass
@@ -44,8 +44,8 @@ def build_services(
     telemetry: Telemetry | None = None,
     lambda_client: Any | None = None,
 ) -> Services:
-    from bot.index_cache import IndexCache
-    from bot.service import MovieService
+    from bot.adapters.index_cache import IndexCache
+    from bot.usecases.movies import MovieService
 
     store = (
         store

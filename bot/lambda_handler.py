@@ -20,10 +20,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 from slack_bolt.adapter.aws_lambda.lazy_listener_runner import LambdaLazyListenerRunner
 
-from bot.app import build_app
+from bot.adapters.slack_secret import with_slack_secret
 from bot.bootstrap import Services, build_services
 from bot.config import Settings
-from bot.slack_secret import with_slack_secret
+from bot.slack.app import build_app
 
 SERVICE = "moviebot"
 

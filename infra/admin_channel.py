@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bot.adapters.slack_secret import with_slack_secret
 from bot.config import Settings
-from bot.slack_secret import with_slack_secret
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The loader Lambda: S3 invokes it when SageMaker writes `models/.../model.tar.gz`.
 
 It downloads the archive to /tmp, extracts only the files the loader reads (no paths outside
-the target, no links or devices, bounded sizes), then runs `bot.loader.load_artifact`
+the target, no links or devices, bounded sizes), then runs `bot.usecases.loader.load_artifact`
 against the configured store (MOVIEBOT_STORE, dynamodb://TABLE in AWS). Standard library and
 boto3 only (plus numpy/rapidfuzz for the title index); no pandas.
 """
@@ -18,7 +18,9 @@ from urllib.parse import unquote_plus
 
 import boto3
 
-from bot.artifact import (
+from bot.adapters.store import StoreError, open_store
+from bot.config import Settings
+from bot.core.artifact import (
     AKAS_FILE,
     MANIFEST_FILE,
     MOVIES_FILE,
@@ -27,9 +29,7 @@ from bot.artifact import (
     TITLE_INDEX_FILE,
     ArtifactError,
 )
-from bot.config import Settings
-from bot.loader import LoadError, LoadReport, load_artifact
-from bot.store import StoreError, open_store
+from bot.usecases.loader import LoadError, LoadReport, load_artifact
 
 logger = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlparse
 
-from bot.artifact import MANIFEST_FILE
 from bot.config import Settings
-from bot.models import RunState, TrainingRun
+from bot.core.artifact import MANIFEST_FILE
+from bot.core.models import RunState, TrainingRun
 from infra.admin_channel import post_to_admins
 from infra.admin_messages import (
     MAX_REASON_CHARS,
@@ -140,7 +140,7 @@ def notify_outcome(
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     import boto3
 
-    from bot.store import open_store
+    from bot.adapters.store import open_store
 
     settings = Settings.from_env()
     if is_destination_record(event):

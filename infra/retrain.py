@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.config import RetrainSettings
-from bot.models import RunState, TrainingRun
+from bot.core.models import RunState, TrainingRun
 from infra.imdb_refresh import DATA_PREFIX, Refreshed, refresh_imdb
 from infra.job_names import job_name_for, started_at
 from infra.source_bundle import ENTRY_SCRIPT, build_bundle, ensure_uploaded
@@ -165,7 +165,7 @@ def start_retrain(
 def handler(event: dict[str, Any] | None, context: Any) -> dict[str, str]:
     import boto3
 
-    from bot.store import open_store
+    from bot.adapters.store import open_store
 
     settings = RetrainSettings.from_env()
     event = event or {}

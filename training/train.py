@@ -1,4 +1,4 @@
-"""Train the movie clusters: IMDb TSVs -> the model artifact (see bot/artifact.py).
+"""Train the movie clusters: IMDb TSVs -> the model artifact (see bot/core/artifact.py).
 
 The same script runs on a laptop and as a SageMaker script-mode job: hyperparameters are
 command-line flags, and SageMaker's SM_CHANNEL_IMDB (or SM_CHANNEL_TRAIN), SM_MODEL_DIR and
@@ -46,7 +46,7 @@ if __name__ == "__main__" and not __package__:
     # the folder above training/ must be importable for the `training` package's modules.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.artifact import (
+from bot.core.artifact import (
     AKAS_FILE,
     MANIFEST_FILE,
     MOVIES_FILE,
@@ -54,7 +54,7 @@ from bot.artifact import (
     REPORT_DIR,
     TITLE_INDEX_FILE,
 )
-from bot.matching import CatalogueTitles, TitleIndex
+from bot.core.matching import CatalogueTitles, TitleIndex
 from training import imdb
 from training.features import (
     PipelineConfig,

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from bot import lambda_handler
-from bot.loader import load_artifact
-from bot.store.sqlite import SqliteStore
+from bot.adapters.store.sqlite import SqliteStore
+from bot.usecases.loader import load_artifact
 from tests.e2e import slack_requests as sr
 
 

@@ -63,7 +63,7 @@ def test_piped_chat_with_hostile_text_and_no_model(tmp_path: Path) -> None:
 def test_retrain_from_the_chat_trains_in_process_and_loads_the_new_model(
     store_path: Path, tmp_path: Path
 ) -> None:
-    from bot.store.sqlite import SqliteStore
+    from bot.adapters.store.sqlite import SqliteStore
     from training.generate import main as generate
 
     data = tmp_path / "imdb"
@@ -89,8 +89,8 @@ def test_retrain_from_the_chat_trains_in_process_and_loads_the_new_model(
 
 
 def test_piped_chat_names_the_report_files_it_shares(tmp_path: Path) -> None:
-    from bot.loader import load_artifact
-    from bot.store.sqlite import SqliteStore
+    from bot.adapters.store.sqlite import SqliteStore
+    from bot.usecases.loader import load_artifact
     from tests.fixtures.artifacts import write_artifact
 
     model = write_artifact(tmp_path / "model", version="v-rep")

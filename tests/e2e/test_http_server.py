@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from bot.admin import LocalRetrainer
+from bot.adapters.store.sqlite import SqliteStore
 from bot.bootstrap import build_services
-from bot.cli.serve import EVENTS_PATH, build_http_server
 from bot.config import Settings
-from bot.models import RunState
-from bot.store.sqlite import SqliteStore
+from bot.core.models import RunState
+from bot.tools.cli.serve import EVENTS_PATH, build_http_server
+from bot.usecases.admin import LocalRetrainer
 from tests.e2e import slack_requests as sr
 from tests.fixtures.artifacts import write_artifact
 

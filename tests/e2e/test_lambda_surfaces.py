@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.loader import load_artifact
-from bot.models import RunState, TrainingRun
-from bot.store.sqlite import SqliteStore
+from bot.adapters.store.sqlite import SqliteStore
+from bot.core.models import RunState, TrainingRun
+from bot.usecases.loader import load_artifact
 from tests.e2e import slack_requests as sr
 from tests.e2e.conftest import button, buttons, find_block, pick_titles
 from tests.fixtures.artifacts import write_artifact
@@ -239,11 +239,11 @@ def test_admin_commands_refuse_non_admins_and_log_it(lambda_bot) -> None:
     records: list[logging.LogRecord] = []
     listener = logging.Handler(logging.WARNING)
     listener.emit = records.append  # type: ignore[method-assign]
-    logging.getLogger("bot.admin").addHandler(listener)
+    logging.getLogger("bot.usecases.admin").addHandler(listener)
     try:
         lambda_bot.command("retrain", command="/movie-admin", user=sr.USER)
     finally:
-        logging.getLogger("bot.admin").removeHandler(listener)
+        logging.getLogger("bot.usecases.admin").removeHandler(listener)
     reply = lambda_bot.last_post("response_url")
     assert "for the bot's admins" in reply["text"]
     refusals = [r.getMessage() for r in records if "refused" in r.getMessage()]
@@ -316,7 +316,7 @@ def test_admin_report_uploads_the_plots(lambda_bot, store_path: Path, tmp_path: 
 
 
 def test_a_failure_inside_the_bot_gets_an_apology_not_silence(lambda_bot, monkeypatch) -> None:
-    from bot.service import MovieService
+    from bot.usecases.movies import MovieService
 
     def broken(self, text, user_id=None):
         raise RuntimeError("store unreachable")

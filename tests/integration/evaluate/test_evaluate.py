@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import evaluate as evaluate_cli
-from bot.evaluate import (
+from bot.core.models import Movie
+from bot.tools.cli import evaluate as evaluate_cli
+from bot.tools.evaluate import (
     EvaluationError,
     MovieLens,
     PairCounts,
@@ -20,7 +21,6 @@ from bot.evaluate import (
     run_evaluation,
     without_year,
 )
-from bot.models import Movie
 from tests.fixtures.artifacts import write_artifact
 
 # MovieLens ids -> (IMDb number, title as MovieLens writes it)

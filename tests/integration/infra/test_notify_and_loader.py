@@ -11,10 +11,10 @@ from typing import Any
 import boto3
 import pytest
 
+from bot.adapters.store.dynamodb import DynamoStore
 from bot.config import Settings
-from bot.local_slack import LocalSlackApi
-from bot.models import RunState, TrainingRun
-from bot.store.dynamodb import DynamoStore
+from bot.core.models import RunState, TrainingRun
+from bot.tools.local_slack import LocalSlackApi
 from infra import loader, notify
 from tests.fixtures.artifacts import write_artifact
 from tests.fixtures.aws_events import JOB, sagemaker_state_change

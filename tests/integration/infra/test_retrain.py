@@ -13,9 +13,9 @@ from typing import Any
 import boto3
 import pytest
 
+from bot.adapters.store.dynamodb import DynamoStore
 from bot.config import RetrainSettings
-from bot.models import RunState
-from bot.store.dynamodb import DynamoStore
+from bot.core.models import RunState
 from infra import retrain
 from infra.source_bundle import ENTRY_SCRIPT
 from tests.integration.infra.conftest_helpers import BUCKET, REGION, ImdbSite

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import boto3
 
-from bot.loader import load_artifact
-from bot.models import Mark, MarkKind, RunState, TrainingRun
-from bot.store.dynamodb import DynamoStore
+from bot.adapters.store.dynamodb import DynamoStore
+from bot.core.models import Mark, MarkKind, RunState, TrainingRun
+from bot.usecases.loader import load_artifact
 from tests.fixtures.artifacts import SAMPLE_MOVIES, write_artifact
 from tests.unit.infra.cfn import create_table_args, load_template, resource
 

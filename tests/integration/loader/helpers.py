@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.models import Movie
-from bot.store.base import Store
+from bot.adapters.store.base import Store
+from bot.core.models import Movie
 from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES, write_artifact
 
 CLUSTERS = sorted({m.cluster for m in SAMPLE_MOVIES})

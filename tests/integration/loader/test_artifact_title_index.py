@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.artifact import TITLE_INDEX_FILE, iter_akas, iter_movies
-from bot.loader import load_artifact
-from bot.matching import FORMAT, TitleIndex
-from bot.store.base import Store
+from bot.adapters.store.base import Store
+from bot.core.artifact import TITLE_INDEX_FILE, iter_akas, iter_movies
+from bot.core.matching import FORMAT, TitleIndex
+from bot.usecases.loader import load_artifact
 from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES
 
 from .helpers import version_artifact

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.store.sqlite import SqliteStore
+from bot.adapters.store.sqlite import SqliteStore
 
 from .helpers import version_artifact
 

@@ -7,7 +7,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bot.loader import load_artifact
+from bot.usecases.loader import load_artifact
 from tests.fixtures.artifacts import SAMPLE_MOVIES
 from tests.fixtures.stores import StoreOpener
 

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.loader import load_artifact
-from bot.models import VersionStatus
-from bot.store.sqlite import SqliteStore
+from bot.adapters.store.sqlite import SqliteStore
+from bot.core.models import VersionStatus
+from bot.usecases.loader import load_artifact
 from tests.fixtures.artifacts import SAMPLE_AKAS, write_artifact
 
 from .helpers import snapshot, version_artifact, versioned_movies
@@ -24,8 +24,8 @@ BATCH = 50
 CHILD = """
 import sys, time
 from pathlib import Path
-from bot.loader import load_artifact
-from bot.store.sqlite import SqliteStore
+from bot.usecases.loader import load_artifact
+from bot.adapters.store.sqlite import SqliteStore
 
 def progress(stage, amount):
     print(stage, amount, flush=True)

@@ -12,9 +12,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from bot.artifact import TITLE_INDEX_FILE, ArtifactError, iter_akas, iter_movies
-from bot.matching import TitleIndex
-from bot.store.sqlite import SqliteStore
+from bot.adapters.store.sqlite import SqliteStore
+from bot.core.artifact import TITLE_INDEX_FILE, ArtifactError, iter_akas, iter_movies
+from bot.core.matching import TitleIndex
 from infra.loader import Limits, UnsafeArchive, extract_model, handler, s3_objects
 
 from .helpers import version_artifact

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.artifact import ArtifactError
-from bot.loader import LoadError, load_artifact
-from bot.matching import TitleIndex
-from bot.models import VersionStatus
-from bot.store.base import Store
+from bot.adapters.store.base import Store
+from bot.core.artifact import ArtifactError
+from bot.core.matching import TitleIndex
+from bot.core.models import VersionStatus
+from bot.usecases.loader import LoadError, load_artifact
 from tests.fixtures.artifacts import SAMPLE_MOVIES
 from tests.fixtures.stores import StoreOpener, fill_version
 

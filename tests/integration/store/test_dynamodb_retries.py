@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from bot.models import Movie
-from bot.store.base import StoreError
-from bot.store.dynamodb import DynamoStore
+from bot.adapters.store.base import StoreError
+from bot.adapters.store.dynamodb import DynamoStore
+from bot.core.models import Movie
 from tests.fixtures.artifacts import SAMPLE_MOVIES
 from tests.fixtures.stores import fill_version
 

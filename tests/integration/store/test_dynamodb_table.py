@@ -10,12 +10,12 @@ from typing import Any
 import boto3
 import pytest
 
-from bot.loader import load_artifact
-from bot.models import Mark, MarkKind
-from bot.store import open_store
-from bot.store.base import StoreError
-from bot.store.dynamodb import DynamoStore
-from bot.store.dynamodb_schema import CLUSTER_INDEX, TABLE_DEFINITION
+from bot.adapters.store import open_store
+from bot.adapters.store.base import StoreError
+from bot.adapters.store.dynamodb import DynamoStore
+from bot.adapters.store.dynamodb_schema import CLUSTER_INDEX, TABLE_DEFINITION
+from bot.core.models import Mark, MarkKind
+from bot.usecases.loader import load_artifact
 from tests.fixtures.artifacts import write_artifact
 
 pytestmark = pytest.mark.dynamodb

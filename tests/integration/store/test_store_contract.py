@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from bot.models import Mark, MarkKind, Movie, RunState, TrainingRun, VersionStatus
-from bot.store import dynamodb, sqlite
-from bot.store.base import ActivationConflict, Store, StoreError
+from bot.adapters.store import dynamodb, sqlite
+from bot.adapters.store.base import ActivationConflict, Store, StoreError
+from bot.core.models import Mark, MarkKind, Movie, RunState, TrainingRun, VersionStatus
 from tests.fixtures.artifacts import SAMPLE_MOVIES
 from tests.fixtures.stores import StoreOpener, fill_version
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.artifact import iter_akas, iter_movies, read_manifest
+from bot.core.artifact import iter_akas, iter_movies, read_manifest
 from infra.source_bundle import build_bundle
 from training.generate import generate
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.artifact import TITLE_INDEX_FILE, iter_akas, iter_movies, read_manifest
-from bot.matching import TitleIndex
-from bot.models import Movie
+from bot.core.artifact import TITLE_INDEX_FILE, iter_akas, iter_movies, read_manifest
+from bot.core.matching import TitleIndex
+from bot.core.models import Movie
 from tests.fixtures.artifacts import shared_data
 from training.train import main
 

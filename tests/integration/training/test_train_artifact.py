@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.artifact import TITLE_INDEX_FILE, iter_akas, iter_movies, read_manifest
-from bot.matching import TitleIndex
+from bot.core.artifact import TITLE_INDEX_FILE, iter_akas, iter_movies, read_manifest
+from bot.core.matching import TitleIndex
 from tests.fixtures.imdb_files import (
     AKAS,
     BASICS,

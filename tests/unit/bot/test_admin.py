@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.admin import AdminService, LambdaRetrainer, RetrainStart
+from bot.adapters.store.sqlite import SqliteStore
 from bot.config import Settings
-from bot.loader import load_artifact
-from bot.models import RunState, TrainingRun
-from bot.store.sqlite import SqliteStore
+from bot.core.models import RunState, TrainingRun
+from bot.usecases.admin import AdminService, LambdaRetrainer, RetrainStart
+from bot.usecases.loader import load_artifact
 from tests.fixtures.artifacts import write_artifact
 
 

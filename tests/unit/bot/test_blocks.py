@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from bot import blocks as b
-from bot.matching import Candidate
-from bot.models import Mark, MarkKind, ModelVersion
-from bot.recommend import Pick
-from bot.service import Answer
+from bot.core.matching import Candidate
+from bot.core.models import Mark, MarkKind, ModelVersion
+from bot.slack import blocks as b
+from bot.usecases.movies import Answer
+from bot.usecases.recommend import Pick
 from tests.fixtures.artifacts import SAMPLE_MOVIES
 
 BY_ID = {m.tconst: m for m in SAMPLE_MOVIES}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.dedupe import MemoryDeduper, StoreDeduper
-from bot.store.sqlite import SqliteStore
+from bot.adapters.dedupe import MemoryDeduper, StoreDeduper
+from bot.adapters.store.sqlite import SqliteStore
 
 
 class Clock:

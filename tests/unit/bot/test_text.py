@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot import text as t
+from bot.core import text as t
 
 
 @pytest.mark.parametrize(

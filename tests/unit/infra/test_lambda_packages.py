@@ -2,7 +2,7 @@
 imports, even lazily inside functions, and none of them needs what the Lambda does not ship
 (pandas, scikit-learn, ...).
 
-One exemption, by design: the bot trains in-process only on a laptop (bot/admin.py's
+One exemption, by design: the bot trains in-process only on a laptop (bot/usecases/admin.py's
 LocalRetrainer imports training inside a function); in AWS it invokes the retrain Lambda."""
 
 from __future__ import annotations

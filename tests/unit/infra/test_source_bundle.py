@@ -32,14 +32,14 @@ def source(tmp_path: Path) -> Path:
         tmp_path,
         {
             "training/__init__.py": "",
-            "training/train.py": "from training import helpers\nfrom bot.artifact import X\n",
+            "training/train.py": "from training import helpers\nfrom bot.core.artifact import X\n",
             "training/helpers.py": "import json\n",
             "training/requirements.txt": "scikit-learn==1.4.2\n",
             "training/notes.md": "not shipped",
             "bot/__init__.py": "",
-            "bot/artifact.py": "from bot.models import Movie\nX = 1\n",
-            "bot/models.py": "Movie = object\n",
-            "bot/app.py": "import slack_bolt  # the bot's own: training never imports it\n",
+            "bot/core/artifact.py": "from bot.core.models import Movie\nX = 1\n",
+            "bot/core/models.py": "Movie = object\n",
+            "bot/slack/app.py": "import slack_bolt  # the bot's own: training never imports it\n",
             "infra/retrain.py": "",
         },
     )
@@ -52,8 +52,8 @@ def test_holds_training_the_bot_modules_it_imports_requirements_and_the_entry(so
         "training/train.py",
         "training/helpers.py",
         "bot/__init__.py",
-        "bot/artifact.py",
-        "bot/models.py",  # imported by bot/artifact.py: found transitively
+        "bot/core/artifact.py",
+        "bot/core/models.py",  # imported by bot/core/artifact.py: found transitively
         "requirements.txt",
         ENTRY_SCRIPT,
     }

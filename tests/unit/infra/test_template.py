@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from bot.adapters.slack_secret import BOT_TOKEN_KEY, SIGNING_SECRET_KEY
+from bot.adapters.store.dynamodb_schema import EXPIRES_AT, TABLE_DEFINITION
 from bot.config import ConfigError, RetrainSettings, Settings
-from bot.slack_secret import BOT_TOKEN_KEY, SIGNING_SECRET_KEY
-from bot.store.dynamodb_schema import EXPIRES_AT, TABLE_DEFINITION
 from infra.job_names import job_name_for
 from infra.retrain import MODELS_PREFIX
 from tests.unit.infra.cfn import (
@@ -293,7 +293,7 @@ def test_slack_secret_holds_the_keys_the_bot_reads(template: dict[str, Any]) -> 
     keys = set(
         json.loads(secret.replace("${SlackBotToken}", "a").replace("${SlackSigningSecret}", "b"))
     )
-    assert keys == {BOT_TOKEN_KEY, SIGNING_SECRET_KEY}  # what bot/slack_secret.py reads
+    assert keys == {BOT_TOKEN_KEY, SIGNING_SECRET_KEY}  # what bot/adapters/slack_secret.py reads
     for name in ("SlackBotToken", "SlackSigningSecret"):
         assert template["Parameters"][name]["NoEcho"] is True
 

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.normalize import normalize, numbers, typed_readings
+from bot.core.normalize import normalize, numbers, typed_readings
 
 
 @pytest.mark.parametrize(

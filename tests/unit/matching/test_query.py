@@ -1,6 +1,6 @@
 import pytest
 
-from bot.query import parse_query
+from bot.core.query import parse_query
 
 
 @pytest.mark.parametrize(

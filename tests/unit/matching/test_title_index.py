@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import offered
-from bot.matching import TitleIndex
-from bot.models import Movie
+from bot.core.matching import TitleIndex
+from bot.core.models import Movie
+from bot.tools.evaluate import offered
 from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES
 
 

@@ -1,7 +1,7 @@
 from dataclasses import replace
 
-from bot.models import Movie
-from bot.recommend import franchise, rank, reason, recommend
+from bot.core.models import Movie
+from bot.usecases.recommend import franchise, rank, reason, recommend
 from tests.fixtures.artifacts import SAMPLE_MOVIES
 
 BY_ID = {m.tconst: m for m in SAMPLE_MOVIES}

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.index_cache import IndexCache
-from bot.matching import TitleIndex
-from bot.service import MovieService
+from bot.adapters.index_cache import IndexCache
+from bot.core.matching import TitleIndex
+from bot.usecases.movies import MovieService
 from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES
 from tests.unit.service.fakes import MemoryStore
 

@@ -6,8 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bot.models import Mark, ModelVersion, Movie, Page, TrainingRun, VersionState, VersionStatus
-from bot.store.base import ActivationConflict, StoreError
+from bot.adapters.store.base import ActivationConflict, StoreError
+from bot.core.models import (
+    Mark,
+    ModelVersion,
+    Movie,
+    Page,
+    TrainingRun,
+    VersionState,
+    VersionStatus,
+)
 
 
 class MemoryStore:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import ask
-from bot.index_cache import IndexCache
-from bot.matching import TitleIndex
-from bot.service import MovieService
-from bot.store.sqlite import SqliteStore
+from bot.adapters.index_cache import IndexCache
+from bot.adapters.store.sqlite import SqliteStore
+from bot.core.matching import TitleIndex
+from bot.tools.cli import ask
+from bot.usecases.movies import MovieService
 from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES
 from tests.fixtures.stores import fill_version
 
@@ -91,7 +91,7 @@ def test_ask_with_an_unreadable_batch_file(env: None, capsys: pytest.CaptureFixt
 
 
 def test_service_on_an_artifact_loaded_by_the_loader(sample_artifact: Path, tmp_path: Path) -> None:
-    from bot.loader import load_artifact
+    from bot.usecases.loader import load_artifact
 
     store = SqliteStore(tmp_path / "loaded.sqlite")
     report = load_artifact(sample_artifact, store)

@@ -1,9 +1,9 @@
 import json
 from pathlib import Path
 
-from bot.index_cache import IndexCache
-from bot.models import MarkKind
-from bot.service import MovieService
+from bot.adapters.index_cache import IndexCache
+from bot.core.models import MarkKind
+from bot.usecases.movies import MovieService
 from tests.unit.service.conftest import fill
 from tests.unit.service.fakes import MemoryStore
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.store.base import StoreError
-from bot.store.codec import chunks, decode_cursor, encode_cursor, pack_coords, unpack_coords
-from bot.store.dynamodb import shards_for
+from bot.adapters.store.base import StoreError
+from bot.adapters.store.codec import (
+    chunks,
+    decode_cursor,
+    encode_cursor,
+    pack_coords,
+    unpack_coords,
+)
+from bot.adapters.store.dynamodb import shards_for
 
 
 def test_coordinates_round_trip_exactly() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import open_store
-from bot.store.base import StoreError
-from bot.store.sqlite import SqliteStore
+from bot.adapters.store import open_store
+from bot.adapters.store.base import StoreError
+from bot.adapters.store.sqlite import SqliteStore
 from tests.fixtures.artifacts import SAMPLE_MOVIES
 from tests.fixtures.stores import fill_version
 

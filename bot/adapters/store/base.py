@@ -1,0 +1,87 @@
+"""The store interface: what the bot and the loader need, and no more.
+
+Versions: the loader writes a version completely (begin -> movies -> title index),
+then `activate`s it with a conditional switch; readers always go through `active()`,
+so they never see a half-written version. User marks and training runs are kept
+across versions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+from bot.core.models import Mark, ModelVersion, Movie, Page, TrainingRun, VersionState
+
+
+class StoreError(Exception):
+    """A store operation failed in a way the caller can report."""
+
+
+class ActivationConflict(StoreError):
+    """The active version was not the one the caller expected: someone else switched it."""
+
+
+class Store(Protocol):
+    # --- reading: the bot's request path (never a scan) ---
+    def active(self) -> ModelVersion | None: ...
+
+    def movie(self, version: str, tconst: str) -> Movie | None: ...
+
+    def movies(self, version: str, tconsts: Sequence[str]) -> dict[str, Movie]: ...
+
+    def cluster_page(
+        self, version: str, cluster: int, limit: int, cursor: str | None = None
+    ) -> Page:
+        """A cluster's movies, most popular (votes) first, `limit` at a time."""
+        ...
+
+    def title_index(self, version: str) -> bytes | None:
+        """The serialized title index the loader stored with this version."""
+        ...
+
+    # --- a Slack user's seen / not-interested list (kept across versions) ---
+    def add_mark(self, user_id: str, mark: Mark) -> None: ...
+
+    def remove_mark(self, user_id: str, tconst: str) -> None: ...
+
+    def marks(self, user_id: str) -> list[Mark]: ...
+
+    # --- Slack events already answered: retries and duplicates never get a second reply ---
+    def claim_event(self, key: str, ttl_seconds: int) -> bool:
+        """True for the first claim of `key` within `ttl_seconds`, by any process; else False."""
+        ...
+
+    # --- training runs, for the admin's status ---
+    def record_run(self, run: TrainingRun) -> None: ...
+
+    def latest_run(self) -> TrainingRun | None: ...
+
+    # --- writing: the loader ---
+    def versions(self) -> list[VersionState]: ...
+
+    def begin_version(self, version: str, manifest: dict[str, Any]) -> None: ...
+
+    def put_movies(self, version: str, movies: Iterable[Movie]) -> int: ...
+
+    def put_title_index(self, version: str, blob: bytes) -> None: ...
+
+    def put_report(self, version: str, files: Mapping[str, bytes]) -> None:
+        """The training report (report.md, metrics.json, plots) by file name, for the admin."""
+        ...
+
+    def report(self, version: str) -> dict[str, bytes]:
+        """The report files stored with `version`; empty when it has none."""
+        ...
+
+    def count_movies(self, version: str) -> int: ...
+
+    def complete_version(self, version: str) -> None: ...
+
+    def activate(self, version: str, expected_previous: str | None) -> None:
+        """Make `version` active iff the active one is still `expected_previous`."""
+        ...
+
+    def delete_version(self, version: str) -> None: ...
+
+    def close(self) -> None: ...

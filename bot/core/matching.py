@@ -1,0 +1,668 @@
+"""The title index: typo-tolerant resolution of what a user typed to one catalogue movie.
+
+Every movie has one or more entries (its title, original title and alternate titles, normalised
+by `bot.core.normalize`). Candidates come from a character-trigram inverted index held in numpy arrays
+(CSR postings), plus an exact-key table; the best few hundred are re-ranked with rapidfuzz (edits
+counted, a wrong letter as one slip), a popularity prior (votes), the year when the query has
+one, and a penalty for a number the query names that the title lacks. A query is also read with
+the slips that normalising would hide undone (`bot.core.normalize.typed_readings`). All of it is plain
+arrays, so it saves to one `.npz` and loads fast.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Indel
+
+from bot.core.models import Movie
+from bot.core.normalize import normalize, numbers, split_article, typed_readings
+from bot.core.query import parse_query
+
+FORMAT = 3
+N_BUCKETS = 1 << 20  # trigram hash buckets; collisions only add a little noise
+MAX_POSTINGS = 40_000  # per search: the rarest trigrams are read first, common ones skipped
+PRESELECT = 250  # entries re-ranked with rapidfuzz per search
+POPULARITY_WEIGHT = 1.5  # points per tenfold votes
+ARTICLE_AGREES = 1.5  # "Room, The" leans to "The Room", "Room" to "Room"
+CORROBORATED = 3.0  # per further parenthesised name ("Brothers (Brødre)") the film also has
+ALIAS_COST = 4.0  # an alternate title scores this much below the film's own title
+PRIOR_IN_CLAIM = 0.5
+HEAD_ENTRIES = 15_000  # the most-voted titles, scanned in full when the trigrams find nothing good
+HEAD_WHEN_BELOW = 95.0
+NO_MATCH_BELOW = 72.0  # adjusted similarity under which nothing is claimed (longer queries)
+AMBIGUOUS_WITHIN = 1.0  # best two movies this close (ranking points): ask "did you mean"
+SUGGEST_FLOOR = 55.0  # alternatives offered after a miss must be at least this similar
+GUESSED_READING_COST = 3.0  # a reading that guesses at a slip ("Tme Martian" as "martian")
+SLIP_COST = 1.5  # a wrong or swapped letter, in dropped letters (fuzz.ratio: 2)
+EDIT_POINTS = 2.0  # what an edit costs in ranking, whatever the length (shown: 100 / length)...
+LENGTH_SHARE = 0.3  # ...but for this share of the ranking likeness, which is the shown one
+
+Status = Literal["matched", "ambiguous", "no_match", "empty"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    tconst: str
+    title: str
+    year: int | None
+    score: float  # 0..100
+
+
+@dataclass(frozen=True)
+class Resolution:
+    query: str
+    status: Status
+    match: Candidate | None
+    alternatives: list[Candidate]
+
+
+# --- trigram hashing, shared by build (vectorised over all entries) and search ---------------
+_K1, _K2, _K3 = (
+    np.uint64(0x9E3779B97F4A7C15),
+    np.uint64(0xC2B2AE3D27D4EB4F),
+    np.uint64(0x165667B19E3779F9),
+)
+
+
+def _hash_trigrams(codes: np.ndarray) -> np.ndarray:
+    """Bucket of each trigram starting at codes[i] (the caller drops those crossing an end)."""
+    c = codes.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        h = (c[:-2] * _K1) ^ (c[1:-1] * _K2) ^ (c[2:] * _K3)
+        h ^= h >> np.uint64(31)
+    return (h & np.uint64(N_BUCKETS - 1)).astype(np.int64)
+
+
+def _query_buckets(key: str) -> np.ndarray:
+    codes = np.frombuffer(f" {key} ".encode("utf-32-le"), dtype=np.uint32)
+    return _sorted_unique(_hash_trigrams(codes))
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (numpy's hash-based unique is slower on large integer arrays)."""
+    values = np.sort(values)
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def _key_hash(blob: np.ndarray, offsets: np.ndarray, chunk: int = 200_000) -> np.ndarray:
+    """A 64-bit hash per key of a packed key blob (stable across processes, unlike hash()):
+    a polynomial over the UTF-8 bytes, then mixed. A rare collision only adds a candidate,
+    which the re-ranking scores like any other. Keys are hashed a chunk at a time, so the
+    per-byte temporaries stay small."""
+    out = np.zeros(len(offsets) - 1, dtype=np.uint64)
+    for lo in range(0, len(out), chunk):
+        hi = min(len(out), lo + chunk)
+        start = int(offsets[lo])
+        out[lo:hi] = _hash_run(blob[start : int(offsets[hi])], offsets[lo : hi + 1] - start)
+    return out
+
+
+def _hash_run(blob: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    lengths = np.diff(offsets)
+    out = np.zeros(len(lengths), dtype=np.uint64)
+    filled = lengths > 0
+    with np.errstate(over="ignore"):
+        if filled.any():
+            owner = np.repeat(np.arange(len(lengths)), lengths)
+            from_end = offsets[1:][owner] - 1 - np.arange(len(blob))
+            powers = np.ones(int(lengths.max()), dtype=np.uint64)
+            powers[1:] = np.cumprod(np.full(len(powers) - 1, _K1, dtype=np.uint64))
+            terms = (blob.astype(np.uint64) + np.uint64(1)) * powers[from_end]
+            out[filled] = np.add.reduceat(terms, offsets[:-1][filled])
+        out += lengths.astype(np.uint64) * _K2
+        out ^= out >> np.uint64(29)
+        out *= _K3
+        out ^= out >> np.uint64(32)
+    return out
+
+
+def _hash_key(key: str) -> np.uint64:
+    blob = np.frombuffer(key.encode("utf-8"), dtype=np.uint8)
+    return _key_hash(blob, np.array([0, len(blob)], dtype=np.int64))[0]
+
+
+def _map_npz(path: Path) -> dict[str, np.ndarray] | None:
+    """Each member of an uncompressed .npz as a read-only memory map (None if compressed)."""
+    arrays: dict[str, np.ndarray] = {}
+    with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
+        for info in archive.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                return None
+            handle.seek(info.header_offset)
+            local = handle.read(30)  # the local file header: name and extra lengths vary
+            name_len = int.from_bytes(local[26:28], "little")
+            extra_len = int.from_bytes(local[28:30], "little")
+            handle.seek(info.header_offset + 30 + name_len + extra_len)
+            version = np.lib.format.read_magic(handle)
+            read_header = (
+                np.lib.format.read_array_header_1_0
+                if version == (1, 0)
+                else np.lib.format.read_array_header_2_0
+            )
+            shape, fortran, dtype = read_header(handle)
+            if dtype.hasobject:
+                raise ValueError("object arrays are not allowed")
+            name = info.filename[: -len(".npy")]
+            count = int(np.prod(shape))
+            if count == 0:
+                arrays[name] = np.zeros(shape, dtype=dtype)
+                continue
+            # A plain ndarray view of the map: slicing a memmap subclass costs more per call.
+            arrays[name] = np.asarray(np.memmap(
+                path, dtype=dtype, mode="r", offset=handle.tell(), shape=shape,
+                order="F" if fortran else "C",
+            ))  # fmt: skip
+    return arrays
+
+
+def _pack(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    encoded = [s.encode("utf-8") for s in strings]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), offsets
+
+
+def _similarity(key: str, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Two likenesses per key, (shown, ranking). Shown (0..100): whole-title likeness, word
+    order aside; a typed prefix of a longer title ("terminator 2" of "Terminator 2: Judgment
+    Day") or its main words score a little lower. It is relative to length, as it must be to
+    tell a slip from another title (one letter is a lot of a four-letter word), and the
+    no-match floor is held against it.
+
+    Between candidates, though, a slip is about as likely in a short title as in a long one,
+    so popularity must be able to outweigh it: "epin" is Epic (107k votes) sooner than The
+    Pin (75 votes). So the ranking likeness costs an edit at most EDIT_POINTS, except for
+    LENGTH_SHARE of it, which stays the shown likeness (a title as typed keeps an edge)."""
+    indel = process.cdist([key], keys, scorer=Indel.distance, dtype=np.int32)[0]
+    slips = process.cdist([key], keys, scorer=OSA.distance, dtype=np.int32)[0]
+    # fuzz.ratio counts a wrong or swapped letter as two edits (out and in), so "epin" was
+    # nearer "pin" (a letter dropped) than "epic" (one wrong); here it costs SLIP_COST.
+    cost = indel - (2.0 - SLIP_COST) * (indel - slips)
+    lengths = len(key) + np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    shown = np.maximum(
+        100.0 * (1.0 - cost / np.maximum(lengths, 1)),
+        0.95 * process.cdist([key], keys, scorer=fuzz.token_sort_ratio)[0],
+    )
+    if len(key) >= 4:
+        heads = [k[: len(key)] if len(k) > len(key) else "" for k in keys]
+        shown = np.maximum(shown, 0.9 * process.cdist([key], heads, scorer=fuzz.ratio)[0])
+    capped = np.maximum(shown, 100.0 - EDIT_POINTS * cost)
+    return shown, LENGTH_SHARE * shown + (1.0 - LENGTH_SHARE) * capped
+
+
+def no_match_below(key: str) -> float:
+    """Short texts resemble some title by chance, so they must come closer to claim one."""
+    return NO_MATCH_BELOW + (8.0 if len(key) <= 5 else 4.0 if len(key) <= 8 else 0.0)
+
+
+def _claim(scores: tuple[float, float, float]) -> float:
+    """What the no-match floor is held against: the likeness, plus a share of the popularity
+    prior (one slip in "Tohr" is surely Thor; the same slip towards an obscure film is not)."""
+    _ranking, shown, lift = scores
+    return shown + PRIOR_IN_CLAIM * lift
+
+
+@dataclass(frozen=True)
+class CatalogueTitles:
+    """What the index needs of each movie, column by column (training holds them as columns)."""
+
+    tconst: Sequence[str]
+    title: Sequence[str]
+    original_title: Sequence[str]
+    year: Sequence[int | None]
+    votes: Sequence[int]
+
+    @classmethod
+    def of(cls, movies: Iterable[Movie]) -> CatalogueTitles:
+        rows = list(movies)
+        return cls(
+            tconst=[m.tconst for m in rows],
+            title=[m.title for m in rows],
+            original_title=[m.original_title for m in rows],
+            year=[m.year for m in rows],
+            votes=[m.votes for m in rows],
+        )
+
+
+class TitleIndex:
+    """Arrays (movies sorted by tconst; entries; postings); see the module docstring."""
+
+    _ARRAYS = (
+        "tconst", "title_blob", "title_off", "year", "votes",
+        "entry_movie", "entry_alias", "entry_article", "key_blob", "key_off", "entry_grams",
+        "gram_off", "gram_post", "exact_hash", "exact_entry", "format",
+    )  # fmt: skip
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        missing = [name for name in self._ARRAYS if name not in arrays]
+        if missing:
+            raise ValueError(f"title index is missing {', '.join(missing)}")
+        if int(arrays["format"][0]) != FORMAT:
+            raise ValueError(f"title index format {int(arrays['format'][0])}, expected {FORMAT}")
+        self._a = arrays
+        self.tconst: np.ndarray = arrays["tconst"]
+        self.year: np.ndarray = arrays["year"]
+        self.votes: np.ndarray = arrays["votes"]
+        self.entry_movie: np.ndarray = arrays["entry_movie"]
+        self.entry_grams: np.ndarray = arrays["entry_grams"]
+        self.entry_alias: np.ndarray = arrays["entry_alias"]
+        self.entry_article: np.ndarray = arrays["entry_article"]
+        self.gram_off: np.ndarray = arrays["gram_off"]
+        self.gram_post: np.ndarray = arrays["gram_post"]
+        self.exact_hash: np.ndarray = arrays["exact_hash"]
+        self.exact_entry: np.ndarray = arrays["exact_entry"]
+        # Slicing a bytes object is far cheaper than slicing an array per candidate.
+        self._title_bytes = arrays["title_blob"].tobytes()
+        # ...and the arrays become views of those bytes, so the text is held once.
+        arrays["title_blob"] = np.frombuffer(self._title_bytes, dtype=np.uint8)
+        self._title_off = arrays["title_off"]
+        self._key_bytes = arrays["key_blob"].tobytes()
+        arrays["key_blob"] = np.frombuffer(self._key_bytes, dtype=np.uint8)
+        self._head_keys: list[str] | None = None
+        self._key_off = arrays["key_off"]
+        self._prior = POPULARITY_WEIGHT * np.log10(1.0 + self.votes.astype(np.float64))
+
+    # --- building and storing --------------------------------------------------------------
+    @classmethod
+    def build(cls, movies: Iterable[Movie], akas: Iterable[tuple[str, str]]) -> TitleIndex:
+        return cls.from_titles(CatalogueTitles.of(movies), akas)
+
+    @classmethod
+    def from_titles(cls, titles: CatalogueTitles, akas: Iterable[tuple[str, str]]) -> TitleIndex:
+        # One movie per tconst (the last given wins), in tconst order.
+        last = {tconst: i for i, tconst in enumerate(titles.tconst)}
+        rows = sorted(last.values(), key=titles.tconst.__getitem__)
+        position = {titles.tconst[i]: p for p, i in enumerate(rows)}
+        owners = [p for p in range(len(rows)) for _ in (0, 1)]
+        texts = [text for i in rows for text in (titles.title[i], titles.original_title[i])]
+        alias_from = len(texts)
+        for tconst, text in akas:
+            held = position.get(tconst)
+            if held is not None:
+                owners.append(held)
+                texts.append(text)
+
+        # Akas repeat titles: normalise each distinct text once, then work on ids.
+        distinct = list(dict.fromkeys(texts))
+        key_ids: dict[str, int] = {}
+        split = [split_article(text) for text in distinct]
+        distinct_key = np.array([key_ids.setdefault(k, len(key_ids)) for k, _a in split], np.int64)
+        distinct_article = np.array([a for _k, a in split], dtype=bool)
+        text_id = {text: i for i, text in enumerate(distinct)}
+        which = np.array([text_id[text] for text in texts], dtype=np.int64)
+        del split, text_id, texts
+        key_of, article_of = distinct_key[which], distinct_article[which]
+        owner = np.array(owners, dtype=np.int64)
+        # Each (movie, key) once, where it first occurs; empty keys are no entries.
+        _, first = np.unique(owner * max(1, len(key_ids)) + key_of, return_index=True)
+        first = np.sort(first)
+        if "" in key_ids:
+            first = first[key_of[first] != key_ids[""]]
+        all_keys = list(key_ids)
+
+        # Entries are numbered most-voted movie first: a lower id is a more popular film,
+        # which lets search break ties without touching another array.
+        votes = np.array([max(0, int(titles.votes[i])) for i in rows], dtype=np.int64)
+        by_votes = first[np.lexsort((first, -votes[owner[first]]))]
+        entry_movie = owner[by_votes]
+        keys = [all_keys[k] for k in key_of[by_votes].tolist()]
+        gram_post, gram_off, entry_grams = cls._postings(keys)
+        title_blob, title_off = _pack([titles.title[i] for i in rows])
+        key_blob, key_off = _pack(keys)
+        key_hash = _key_hash(key_blob, key_off)
+        order = np.argsort(key_hash, kind="stable")
+        arrays = {
+            "tconst": np.array([titles.tconst[i].encode("ascii") for i in rows], dtype="S12")
+            if rows
+            else np.zeros(0, dtype="S12"),
+            "title_blob": title_blob,
+            "title_off": title_off,
+            "year": np.array([titles.year[i] or 0 for i in rows], dtype=np.int16),
+            "votes": votes.astype(np.int32),
+            "entry_movie": np.array(entry_movie, dtype=np.int32),
+            "key_blob": key_blob,
+            "key_off": key_off,
+            "entry_grams": entry_grams,
+            "entry_alias": by_votes >= alias_from,
+            "entry_article": article_of[by_votes],
+            "gram_off": gram_off,
+            "gram_post": gram_post,
+            "exact_hash": key_hash[order],
+            "exact_entry": order.astype(np.int32),
+            "format": np.array([FORMAT], dtype=np.int32),
+        }
+        return cls(arrays)
+
+    @staticmethod
+    def _postings(keys: list[str], chunk: int = 200_000) -> tuple[np.ndarray, ...]:
+        """CSR postings: entries holding each trigram bucket, each list sorted and unique."""
+        runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (buckets, entries, counts)
+        entry_grams = np.zeros(len(keys), dtype=np.int16)
+        for start in range(0, len(keys), chunk):
+            part = [f" {k} " for k in keys[start : start + chunk]]
+            lengths = np.array([len(p) for p in part], dtype=np.int64)
+            codes = np.frombuffer("".join(part).encode("utf-32-le"), dtype=np.uint32)
+            buckets = _hash_trigrams(codes)
+            starts = np.zeros(len(part), dtype=np.int64)
+            np.cumsum(lengths[:-1], out=starts[1:])
+            owner = np.repeat(np.arange(len(part), dtype=np.int64), lengths)[:-2]
+            local = np.arange(len(buckets), dtype=np.int64) - starts[owner]
+            valid = local <= lengths[owner] - 3
+            combined = _sorted_unique((buckets[valid] << 32) | (owner[valid] + start))
+            entries = (combined & 0xFFFFFFFF).astype(np.int32)
+            entry_grams[start : start + len(part)] = np.minimum(
+                np.bincount(entries - start, minlength=len(part)), 32767
+            )
+            run_buckets = (combined >> 32).astype(np.int32)
+            counts = np.bincount(run_buckets, minlength=N_BUCKETS).astype(np.int32)
+            runs.append((run_buckets, entries, counts))
+        # Each run is sorted by bucket, then entry, and holds later entries than the run before:
+        # placing run after run at each bucket's cursor (a counting sort) keeps every list in
+        # order, without a sort or a copy of all the pairs at once.
+        gram_off = np.zeros(N_BUCKETS + 1, dtype=np.int64)
+        np.cumsum(sum((c for _b, _e, c in runs), np.zeros(N_BUCKETS, np.int64)),
+                  out=gram_off[1:])  # fmt: skip
+        gram_post = np.empty(int(gram_off[-1]), dtype=np.int32)
+        cursor = gram_off[:-1].copy()
+        while runs:
+            run_buckets, entries, counts = runs.pop(0)
+            first_in_run = np.cumsum(counts, dtype=np.int64) - counts
+            rank = np.arange(len(entries), dtype=np.int64) - first_in_run[run_buckets]
+            gram_post[cursor[run_buckets] + rank] = entries
+            cursor += counts
+        return gram_post, gram_off, entry_grams
+
+    def to_bytes(self) -> bytes:
+        """A compressed .npz, the same bytes for the same index (fixed member times). Level 1
+        takes a third of the default level's time for nearly the same size: the arrays are
+        mostly ids, which compress little at any level."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, array in self._a.items():
+                member = io.BytesIO()
+                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                archive.writestr(info, member.getbuffer(), zipfile.ZIP_DEFLATED, compresslevel=1)
+        return buffer.getvalue()
+
+    @staticmethod
+    def fits(blob: bytes, tconsts: Iterable[str]) -> bool:
+        """Whether `blob` is an intact index (every member's checksum holds) of this format
+        over exactly these movies."""
+        wanted = np.array(sorted({t.encode("ascii", "replace") for t in tconsts}), dtype="S12")
+        try:
+            with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+                if archive.testzip() is not None:
+                    return False
+            with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+                return int(data["format"][0]) == FORMAT and np.array_equal(data["tconst"], wanted)
+        except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, zlib.error):
+            return False
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> TitleIndex:
+        try:
+            with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+                return cls({name: data[name] for name in data.files})
+        except (OSError, ValueError, KeyError) as exc:
+            raise ValueError(f"not a title index ({exc})") from None
+
+    def save(self, path: Path) -> None:
+        """Uncompressed .npz, so that `load` can memory-map every array in place."""
+        with open(path, "wb") as handle:
+            np.savez(handle, **self._a)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(cls, path: Path) -> TitleIndex:
+        """Memory-mapped when the file is an uncompressed .npz (what `save` writes): the
+        process reads only the pages a search touches, and shares them with its siblings."""
+        try:
+            arrays = _map_npz(Path(path))
+        except (ValueError, KeyError, zipfile.BadZipFile):
+            arrays = None
+        if arrays is None:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+        return cls(arrays)
+
+    def __len__(self) -> int:
+        return len(self.tconst)
+
+    @property
+    def entries(self) -> int:
+        return len(self.entry_movie)
+
+    @property
+    def postings(self) -> int:
+        return len(self.gram_post)
+
+    # --- reading ---------------------------------------------------------------------------
+    def _title(self, movie: int) -> str:
+        a, b = self._title_off[movie], self._title_off[movie + 1]
+        return self._title_bytes[a:b].decode("utf-8")
+
+    def _head(self) -> list[str]:
+        """The keys of the most popular entries (entry ids are in popularity order)."""
+        if self._head_keys is None:
+            self._head_keys = self._keys(np.arange(min(HEAD_ENTRIES, len(self.entry_movie))))
+        return self._head_keys
+
+    def _keys(self, entries: np.ndarray) -> list[str]:
+        starts = self._key_off[entries].tolist()
+        ends = self._key_off[entries + 1].tolist()
+        blob = self._key_bytes
+        return [blob[a:b].decode("utf-8") for a, b in zip(starts, ends, strict=True)]
+
+    def _candidate(self, movie: int, score: float) -> Candidate:
+        year = int(self.year[movie])
+        return Candidate(
+            tconst=self.tconst[movie].decode("ascii"),
+            title=self._title(movie),
+            year=year or None,
+            score=round(max(0.0, min(100.0, score)), 1),
+        )
+
+    def find_tconst(self, tconst: str) -> int | None:
+        needle = np.array([tconst.encode("ascii", "ignore")], dtype="S12")[0]
+        i = int(np.searchsorted(self.tconst, needle))
+        return i if i < len(self.tconst) and self.tconst[i] == needle else None
+
+    def _exact(self, key: str) -> np.ndarray:
+        h = _hash_key(key)
+        lo = int(np.searchsorted(self.exact_hash, h, side="left"))
+        hi = int(np.searchsorted(self.exact_hash, h, side="right"))
+        return self.exact_entry[lo:hi]
+
+    def _preselect(self, key: str) -> np.ndarray:
+        """Entry ids sharing the most trigrams with `key` (Jaccard-like), popular first on ties."""
+        buckets = _query_buckets(key)
+        sizes = self.gram_off[buckets + 1] - self.gram_off[buckets]
+        order = np.argsort(sizes, kind="stable")
+        budget, chosen = 0, list[np.ndarray]()
+        for i in order:
+            if sizes[i] == 0:
+                continue
+            if chosen and budget + sizes[i] > MAX_POSTINGS:
+                break
+            b = buckets[i]
+            chosen.append(self.gram_post[self.gram_off[b] : self.gram_off[b + 1]])
+            budget += int(sizes[i])
+        exact = self._exact(key)
+        if not chosen:
+            return exact
+        hits = np.sort(np.concatenate(chosen))
+        edge = np.empty(len(hits), dtype=bool)
+        edge[0] = True
+        np.not_equal(hits[1:], hits[:-1], out=edge[1:])
+        starts = np.flatnonzero(edge)
+        entries = hits[starts]
+        shared = np.diff(starts, append=len(hits))
+        wide = 4 * PRESELECT
+        if len(entries) > wide:
+            # Most shared trigrams first, then the more popular (lower id): no lookups needed.
+            order = shared.astype(np.int64) * (1 << 32) - entries
+            cut = np.argpartition(-order, wide)[:wide]
+            entries, shared = entries[cut], shared[cut]
+        jaccard = shared / (len(buckets) + self.entry_grams[entries] - shared)
+        rank = jaccard + 0.002 * self._prior[self.entry_movie[entries]]
+        if len(entries) > PRESELECT:
+            entries = entries[np.argpartition(-rank, PRESELECT)[:PRESELECT]]
+        return np.union1d(entries, exact)
+
+    def _rank(
+        self, key: str, year: int | None, article: bool | None = None
+    ) -> list[tuple[float, float, float, int]]:
+        """(ranking score, shown score, popularity prior, movie) per movie, best first."""
+        if not key:
+            return []
+        entries = self._preselect(key)
+        keys = self._keys(entries)
+        shown, channel = _similarity(key, keys) if keys else (np.zeros(0), np.zeros(0))
+        if not len(shown) or shown.max() < HEAD_WHEN_BELOW:
+            # Typos in short words leave few trigrams in common; people mostly ask for films
+            # others have seen, so compare with every popular title outright.
+            head = np.array(
+                [
+                    i
+                    for _k, _s, i in process.extract(
+                        key, self._head(), scorer=fuzz.ratio, limit=40, score_cutoff=60
+                    )
+                ],
+                dtype=np.int64,
+            )
+            extra = np.setdiff1d(head, entries)
+            if len(extra):
+                entries = np.concatenate([entries, extra])
+                keys = keys + self._keys(extra)
+                more = _similarity(key, self._keys(extra))
+                shown = np.concatenate([shown, more[0]])
+                channel = np.concatenate([channel, more[1]])
+        if len(entries) == 0:
+            return []
+        movies = self.entry_movie[entries]
+        years = self.year[movies].astype(np.int64)
+        adjust = np.zeros(len(entries))
+        if year is not None:
+            gap = np.abs(years - year)
+            bonus = np.where(gap == 0, 6.0, np.where(gap == 1, 2.0, -np.minimum(15.0, 5.0 + gap)))
+            adjust += np.where(years > 0, bonus, 0.0)
+        wanted = numbers(key)
+        if wanted:  # "rocky 4" must not land on a Rocky without a 4
+            missing = [
+                sum(1 for n in wanted if n not in numbers(k) and n != str(y))
+                for k, y in zip(keys, years.tolist(), strict=True)
+            ]
+            adjust -= 12.0 * np.array(missing, dtype=np.float64)
+        # A film's own title outranks the same words as another film's alternate (working
+        # titles, festival titles): "Enchanted" is the 2007 film, not an aka of "Elf".
+        adjust -= ALIAS_COST * self.entry_alias[entries]
+        if article is not None:
+            adjust += ARTICLE_AGREES * (self.entry_article[entries] == article)
+        shown = shown + adjust
+        prior = self._prior[movies]
+        ranking = channel + adjust + prior
+        order = np.lexsort((movies, -ranking))
+        _, first = np.unique(movies[order], return_index=True)  # each movie's best entry
+        keep = order[np.sort(first)]
+        return list(
+            zip(
+                ranking[keep].tolist(),
+                shown[keep].tolist(),
+                prior[keep].tolist(),
+                movies[keep].tolist(),
+                strict=True,
+            )
+        )
+
+    def resolve(self, text: str) -> Resolution:
+        query = parse_query(text)
+        if query.tconst:
+            movie = self.find_tconst(query.tconst)
+            if movie is not None:
+                return Resolution(query.tconst, "matched", self._candidate(movie, 100.0), [])
+            if not query.text:
+                return Resolution(query.tconst, "no_match", None, [])
+        if not normalize(query.text):
+            return Resolution(query.text, "empty", None, [])
+        merged: dict[int, tuple[float, float, float]] = {}  # ranking, shown, claim's lift
+        agree: dict[int, int] = {}
+        alternates = "(" in query.text
+        variants = query.variants()
+        # Readings that guess at a slip ("Tme Martian" as "martian") come last and pay for it;
+        # they are worked out only if no plain reading found the exact title.
+        readings = chain(
+            ((v, *split_article(v), year, 0.0) for v, year in variants),
+            (
+                (v, key, article, year, GUESSED_READING_COST)
+                for v, year in variants
+                for key, article in typed_readings(v)
+            ),
+        )
+        for variant, key, article, year, cost in readings:
+            ranked_variant = [
+                (ranking - cost, shown - cost, prior, movie)
+                for ranking, shown, prior, movie in self._rank(key, year, article)[:20]
+            ]
+            for ranking, shown, prior, movie in ranked_variant:
+                if movie not in merged or ranking > merged[movie][0]:
+                    merged[movie] = (ranking, shown, prior)
+                if alternates and variant != query.text and shown >= 90.0:
+                    agree[movie] = agree.get(movie, 0) + 1
+            if not alternates and ranked_variant and ranked_variant[0][1] >= 100.0:
+                break  # an exact title (and year, when given): other readings cannot beat it
+        for movie, count in agree.items():
+            # "Circle, The (Dayereh)": the film both names fit is the one meant.
+            ranking, shown, lift = merged[movie]
+            bonus = CORROBORATED * (count - 1)
+            merged[movie] = (ranking + bonus, shown, lift + bonus)
+        ranked = sorted(merged.items(), key=lambda item: (-item[1][0], item[0]))
+        floor = no_match_below(normalize(query.text))
+        if not ranked or _claim(ranked[0][1]) < floor:
+            alternatives = [
+                self._candidate(m, s) for m, (_r, s, _l) in ranked[:5] if s >= SUGGEST_FLOOR
+            ]
+            return Resolution(query.text, "no_match", None, alternatives)
+        (best, (best_rank, best_shown, _lift)), rest = ranked[0], ranked[1:6]
+        top = self._candidate(best, best_shown)
+        others = [self._candidate(m, s) for m, (_r, s, _l) in rest if s >= SUGGEST_FLOOR]
+        if rest and _claim(rest[0][1]) >= floor and best_rank - rest[0][1][0] < AMBIGUOUS_WITHIN:
+            return Resolution(query.text, "ambiguous", None, [top, *others])
+        return Resolution(query.text, "matched", top, others)
+
+    def suggest(self, text: str, limit: int = 10) -> list[Candidate]:
+        """Typeahead: the best few titles for a partial text (prefixes count in full)."""
+        query = parse_query(text)
+        if query.tconst and (movie := self.find_tconst(query.tconst)) is not None:
+            return [self._candidate(movie, 100.0)]
+        key = normalize(query.text)
+        if not key:
+            return []
+        entries = self._preselect(key)
+        keys = self._keys(entries)
+        if not keys:
+            return []
+        sims = process.cdist([key], keys, scorer=fuzz.WRatio)[0]
+        best: dict[int, tuple[float, float]] = {}
+        for e, entry_key, sim in zip(entries, keys, sims, strict=True):
+            movie = int(self.entry_movie[e])
+            score = 100.0 if entry_key.startswith(key) else float(sim)
+            ranking = score + float(self._prior[movie])
+            if movie not in best or ranking > best[movie][0]:
+                best[movie] = (ranking, score)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+        return [self._candidate(m, s) for m, (_r, s) in ranked[:limit] if s >= SUGGEST_FLOOR]

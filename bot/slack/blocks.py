@@ -1,0 +1,500 @@
+"""Block Kit for every message and view the bot sends, and a plain-text rendering of the same
+blocks for the terminal chat (buttons numbered so they can be pressed by typing the number).
+
+Everything a user or the catalogue wrote goes through bot.core.text before it lands in a block.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    ExternalDataSelectElement,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.core import text as t
+from bot.core.models import Mark, MarkKind, ModelVersion, Movie
+
+if TYPE_CHECKING:
+    from bot.core.matching import Candidate
+    from bot.usecases.movies import Answer
+
+# Action ids carry a suffix (":<n>") so several buttons can share a block; listeners match
+# on the prefix.
+MORE_LIKE = "more_like_this"
+SHOW_MORE = "show_more"
+DID_YOU_MEAN = "did_you_mean"
+MARK_MENU = "mark_menu"
+SHARE = "share_answer"
+REMOVE_MARK = "remove_mark"
+MODAL_CALLBACK = "movie_modal"
+MODAL_BLOCK = "movie_block"
+MODAL_SELECT = "movie_select"
+
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,30}")
+
+MARK_LABELS = {MarkKind.SEEN: "Seen it", MarkKind.NOT_INTERESTED: "Not interested"}
+
+HELP_TEXT = (
+    "*Ask me for movies like one you love.*\n"
+    "\u2022 Mention me: `@moviebot movies like heat` or DM me `something like alien?`\n"
+    "\u2022 `/movie the matrix` answers just you; *Share in channel* posts it for everyone.\n"
+    "\u2022 `/movie` on its own opens a picker that searches as you type.\n"
+    "\u2022 Typos are fine, and so are IMDb ids (`tt0133093`) and IMDb links.\n"
+    "\u2022 Mark picks *Seen it* or *Not interested* and I will leave them out; "
+    "your list is on my Home tab."
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str  # the notification / fallback text (mrkdwn-escaped)
+    blocks: list[dict[str, Any]]
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+def _dicts(blocks: Sequence[Block]) -> list[dict[str, Any]]:
+    return [block.to_dict() for block in blocks]
+
+
+def _year(year: int | None) -> str:
+    return f" ({year})" if year else ""
+
+
+def encode_page(tconst: str, offset: int) -> str:
+    return json.dumps({"t": tconst, "o": offset}, separators=(",", ":"))
+
+
+def decode_page(value: str | None) -> tuple[str, int] | None:
+    """The (tconst, offset) a Show more / Share button carries, or None when it is not ours."""
+    try:
+        data = json.loads(value or "")
+        tconst, offset = str(data["t"]), int(data["o"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    return (tconst, max(0, offset)) if tconst else None
+
+
+def encode_mark(kind: MarkKind, tconst: str) -> str:
+    return f"{kind.value}:{tconst}"
+
+
+def decode_mark(value: str | None) -> tuple[MarkKind, str] | None:
+    kind, _, tconst = (value or "").partition(":")
+    try:
+        return MarkKind(kind), tconst
+    except ValueError:
+        return None
+
+
+def movie_line(movie: Movie) -> str:
+    """`*<imdb|Title>* (1999) · Action, Sci-Fi · ★ 8.7 (2.1M votes)` in escaped mrkdwn."""
+    parts = [f"*{t.link(movie.imdb_url, movie.title)}*{_year(movie.year)}"]
+    if movie.genres:
+        parts.append(t.mrkdwn(", ".join(movie.genres), 100))
+    if movie.rating:
+        parts.append(
+            f"\u2605 {movie.rating:.1f}"
+            + (f" ({_votes(movie.votes)} votes)" if movie.votes else "")
+        )
+    return " \u00b7 ".join(parts)
+
+
+def _votes(votes: int) -> str:
+    if votes >= 1_000_000:
+        return f"{votes / 1_000_000:.1f}M"
+    if votes >= 1_000:
+        return f"{votes / 1_000:.0f}k"
+    return str(votes)
+
+
+def _pick_blocks(index: int, movie: Movie, reason: str) -> list[Block]:
+    line = movie_line(movie)
+    if reason:
+        line += "\n_" + t.mrkdwn(reason, 200) + "_"
+    return [
+        SectionBlock(block_id=f"pick:{index}", text=MarkdownTextObject(text=line)),
+        ActionsBlock(
+            block_id=f"pick_actions:{index}",
+            elements=[
+                ButtonElement(
+                    action_id=f"{MORE_LIKE}:{index}",
+                    text=PlainTextObject(text="More like this"),
+                    value=movie.tconst,
+                ),
+                OverflowMenuElement(
+                    action_id=f"{MARK_MENU}:{index}",
+                    options=[
+                        Option(value=encode_mark(kind, movie.tconst), text=label)
+                        for kind, label in MARK_LABELS.items()
+                    ],
+                ),
+            ],
+        ),
+    ]
+
+
+def _candidate_buttons(
+    candidates: Sequence[Candidate], prefix: str = DID_YOU_MEAN, block_id: str = "did_you_mean"
+) -> Block:
+    return ActionsBlock(
+        block_id=block_id,
+        elements=[
+            ButtonElement(
+                action_id=f"{prefix}:{i}",
+                text=PlainTextObject(
+                    text=t.plain(f"{c.title}{_year(c.year)}", t.BUTTON_TEXT_LIMIT)
+                ),
+                value=c.tconst,
+            )
+            for i, c in enumerate(candidates[:5])
+        ],
+    )
+
+
+def answer_message(
+    answer: Answer, *, shareable: bool = False, shared_by: str | None = None
+) -> Message:
+    """The reply to a question, a "More like this", a "Show more" or a did-you-mean click."""
+    if answer.status == "no_model":
+        return notice(
+            "I have no movie model loaded yet. An admin can start one with `/movie-admin retrain`."
+        )
+    if answer.status == "empty":
+        return help_message("Tell me a movie and I will find ones like it.")
+    if answer.status in ("ambiguous", "no_match") or answer.movie is None:
+        return _unresolved_message(answer)
+
+    movie = answer.movie
+    blocks: list[Block] = []
+    # Only a well-formed Slack user id becomes a mention.
+    if shared_by and _USER_ID.fullmatch(shared_by):
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=f"<@{shared_by}> shared this")])
+        )
+    heading = "More movies like" if answer.offset else "Movies like"
+    blocks.append(
+        SectionBlock(
+            block_id="seed", text=MarkdownTextObject(text=f"{heading} {movie_line(movie)}")
+        )
+    )
+    # similar() answers carry the seed's id as their query: nothing the user typed to echo.
+    if answer.query and not answer.offset and answer.query != movie.tconst:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    PlainTextObject(text=t.plain(f"You asked: {answer.query}", t.QUERY_ECHO_LIMIT))
+                ]
+            )
+        )
+    if answer.alternatives and not answer.offset:
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text="Not the one you meant? Try one of these:")]
+            )
+        )
+        blocks.append(_candidate_buttons(answer.alternatives[:3], block_id="other_matches"))
+    blocks.append(DividerBlock())
+    if not answer.recommendations:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="That is everything I have like it (apart from what you marked)."
+                )
+            )
+        )
+    for i, pick in enumerate(answer.recommendations):
+        blocks.extend(_pick_blocks(answer.offset + i, pick.movie, pick.reason))
+    footer: list[ButtonElement] = []
+    if answer.has_more:
+        shown = answer.offset + len(answer.recommendations)
+        footer.append(
+            ButtonElement(
+                action_id=f"{SHOW_MORE}:0", text="Show more", value=encode_page(movie.tconst, shown)
+            )
+        )
+    if shareable:
+        footer.append(
+            ButtonElement(
+                action_id=f"{SHARE}:0",
+                text="Share in channel",
+                style="primary",
+                value=encode_page(movie.tconst, answer.offset),
+            )
+        )
+    if footer:
+        blocks.append(ActionsBlock(block_id="footer", elements=footer))
+    titles = ", ".join(p.movie.title for p in answer.recommendations[:5])
+    fallback = (
+        f"Movies like {movie.title}{_year(movie.year)}: {titles}"
+        if titles
+        else f"Movies like {movie.title}"
+    )
+    return Message(text=t.mrkdwn(fallback, t.FALLBACK_TEXT_LIMIT), blocks=_dicts(blocks))
+
+
+def _unresolved_message(answer: Answer) -> Message:
+    said = t.quote_query(answer.query)
+    if answer.status == "ambiguous" and answer.alternatives:
+        lead = f"Did you mean one of these for {said}?"
+    elif answer.alternatives:
+        lead = f"I could not find a movie matching {said}. Closest titles I know:"
+    else:
+        lead = (
+            f"I could not find a movie matching {said}. "
+            "Try the title as IMDb writes it, or an IMDb id like `tt0133093`."
+        )
+    blocks: list[Block] = [SectionBlock(block_id="unresolved", text=MarkdownTextObject(text=lead))]
+    if answer.alternatives:
+        blocks.append(_candidate_buttons(answer.alternatives))
+    fallback = "Did you mean…?" if answer.status == "ambiguous" else "No match for that title"
+    return Message(text=fallback, blocks=_dicts(blocks))
+
+
+def help_message(lead: str | None = None) -> Message:
+    blocks: list[Block] = []
+    if lead:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=t.mrkdwn(lead))))
+    blocks.append(SectionBlock(block_id="help", text=MarkdownTextObject(text=HELP_TEXT)))
+    return Message(text="How to use moviebot", blocks=_dicts(blocks))
+
+
+def notice(mrkdwn_text: str) -> Message:
+    """A one-section message; the caller has already escaped anything user-written in it."""
+    return Message(
+        text=mrkdwn_text[: t.FALLBACK_TEXT_LIMIT],
+        blocks=_dicts(
+            [SectionBlock(text=MarkdownTextObject(text=mrkdwn_text[: t.SECTION_TEXT_LIMIT]))]
+        ),
+    )
+
+
+def marked_notice(kind: MarkKind, movie: Movie | None, tconst: str) -> Message:
+    name = (
+        f"*{t.mrkdwn(movie.title, t.TITLE_LIMIT)}*{_year(movie.year)}"
+        if movie
+        else t.mrkdwn(tconst, 20)
+    )
+    what = "seen" if kind is MarkKind.SEEN else "not interesting to you"
+    return notice(f"Noted: {name} is {what}. I will leave it out of your picks (see my Home tab).")
+
+
+def movie_modal(private_metadata: str = "") -> dict[str, Any]:
+    """The `/movie` modal: one external_select that searches titles as the user types."""
+    view = View(
+        type="modal",
+        callback_id=MODAL_CALLBACK,
+        title=PlainTextObject(text="Movies like…"),
+        submit=PlainTextObject(text="Find similar"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=private_metadata[:3000],
+        blocks=[
+            InputBlock(
+                block_id=MODAL_BLOCK,
+                label=PlainTextObject(text="A movie you like"),
+                element=ExternalDataSelectElement(
+                    action_id=MODAL_SELECT,
+                    placeholder=PlainTextObject(text="Start typing a title"),
+                    min_query_length=2,
+                ),
+            )
+        ],
+    )
+    return view.to_dict()
+
+
+def option_list(candidates: Sequence[Candidate]) -> list[dict[str, Any]]:
+    """Options for the external_select typeahead (Slack allows 100; the picker shows a few)."""
+    return [
+        Option(
+            value=c.tconst, text=t.plain(f"{c.title}{_year(c.year)}", t.OPTION_TEXT_LIMIT)
+        ).to_dict()
+        for c in candidates[:100]
+    ]
+
+
+def home_view(marks: Sequence[Mark], model: ModelVersion | None) -> dict[str, Any]:
+    blocks: list[Block] = [
+        HeaderBlock(text="Movies like the ones you love"),
+        SectionBlock(block_id="help", text=MarkdownTextObject(text=HELP_TEXT)),
+        DividerBlock(),
+        HeaderBlock(text="Your list"),
+    ]
+    if not marks:
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text="Nothing marked yet. Use a pick's ⋯ menu.")]
+            )
+        )
+    # Slack allows 100 blocks in a Home tab; keep room for the rest.
+    for i, mark in enumerate(marks[:80]):
+        label = MARK_LABELS.get(mark.kind, str(mark.kind))
+        title = t.mrkdwn(mark.title or mark.tconst, t.TITLE_LIMIT)
+        blocks.append(
+            SectionBlock(
+                block_id=f"mark:{i}",
+                text=MarkdownTextObject(text=f"*{title}* \u00b7 {label}"),
+                accessory=ButtonElement(
+                    action_id=f"{REMOVE_MARK}:{i}", text="Remove", value=mark.tconst
+                ),
+            )
+        )
+    if len(marks) > 80:
+        blocks.append(
+            ContextBlock(elements=[PlainTextObject(text=f"…and {len(marks) - 80} more.")])
+        )
+    blocks.append(DividerBlock())
+    blocks.append(HeaderBlock(text="The model in service"))
+    blocks.append(
+        SectionBlock(block_id="model", text=MarkdownTextObject(text=model_summary(model)))
+    )
+    return View(type="home", callback_id="home", blocks=blocks).to_dict()
+
+
+def model_summary(model: ModelVersion | None) -> str:
+    if model is None:
+        return "No model is loaded yet."
+    manifest = model.manifest
+    raw_counts = manifest.get("counts")
+    counts: dict[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
+    titles = counts.get("movies", manifest.get("movies"))
+    clusters = manifest.get("k", counts.get("clusters"))
+    lines = [f"*Version* {t.mrkdwn(model.version, 100)}"]
+    if model.created_at:
+        lines.append(f"*Trained* {t.mrkdwn(model.created_at, 60)}")
+    if titles is not None:
+        lines.append(f"*Titles* {_count(titles)}")
+    if clusters is not None:
+        lines.append(f"*Clusters* {_count(clusters)}")
+    return "\n".join(lines)
+
+
+def _count(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else t.mrkdwn(value, 30)
+
+
+# --- the terminal rendering -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Press:
+    """One pressable thing in a rendered message: a button, or one option of an overflow."""
+
+    label: str
+    action_id: str
+    block_id: str
+    value: str
+    kind: str  # "button" | "overflow"
+    option_text: str = ""
+
+
+@dataclass
+class Rendered:
+    text: str
+    presses: list[Press] = field(default_factory=list)
+
+
+_LINK = re.compile(r"<([^|>]+)\|([^>]*)>")
+_BARE_LINK = re.compile(r"<([^|>]+)>")
+_LOOKALIKES_BACK = str.maketrans(
+    {"\u2217": "*", "\u02cd": "_", "\u223c": "~", "\u02cb": "`", "\u2060": ""}
+)
+
+
+def mrkdwn_to_terminal(value: str) -> str:
+    """Show mrkdwn as a terminal would: links by their label, entities decoded, no markers."""
+    value = _LINK.sub(lambda m: m.group(2), value)
+    value = _BARE_LINK.sub(lambda m: m.group(1), value)
+    value = re.sub(r"(?<![\w\u2217])\*([^*\n]+)\*", r"\1", value)
+    value = re.sub(r"(?<!\w)_([^_\n]+)_(?!\w)", r"\1", value)
+    value = value.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return value.translate(_LOOKALIKES_BACK)
+
+
+def _text_of(obj: dict[str, Any] | None) -> str:
+    if not obj:
+        return ""
+    raw = str(obj.get("text", ""))
+    return mrkdwn_to_terminal(raw) if obj.get("type") == "mrkdwn" else raw
+
+
+def render_text(blocks: Sequence[dict[str, Any]], fallback: str = "") -> Rendered:
+    """Render blocks (as dicts, the way the Web API receives them) for a terminal."""
+    lines: list[str] = []
+    presses: list[Press] = []
+
+    def add_element(element: dict[str, Any], block_id: str, context: str) -> str:
+        if element.get("type") == "button":
+            presses.append(
+                Press(
+                    label=_text_of(element.get("text")),
+                    action_id=element.get("action_id", ""),
+                    block_id=block_id,
+                    value=element.get("value", ""),
+                    kind="button",
+                )
+            )
+            return f"[{len(presses)}] {presses[-1].label}"
+        if element.get("type") == "overflow":
+            shown = []
+            for option in element.get("options", []):
+                label = _text_of(option.get("text"))
+                presses.append(
+                    Press(
+                        label=f"{label}: {context}" if context else label,
+                        action_id=element.get("action_id", ""),
+                        block_id=block_id,
+                        value=option.get("value", ""),
+                        kind="overflow",
+                        option_text=label,
+                    )
+                )
+                shown.append(f"[{len(presses)}] {label}")
+            return "  ".join(shown)
+        return ""
+
+    last_title = ""
+    for block in blocks:
+        kind = block.get("type")
+        block_id = block.get("block_id", "")
+        if kind == "header":
+            lines.append(_text_of(block.get("text")).upper())
+        elif kind == "section":
+            text = block.get("text") or {}
+            body = _text_of(text)
+            # A terminal cannot click a label: each link's address goes on a line of its own.
+            links = _LINK.findall(str(text.get("text", ""))) if text.get("type") == "mrkdwn" else []
+            last_title = mrkdwn_to_terminal(links[0][1]) if links else body.split("\n", 1)[0]
+            accessory = block.get("accessory")
+            extra = add_element(accessory, block_id, last_title) if accessory else ""
+            lines.append(body + (f"   {extra}" if extra else ""))
+            lines.extend(f"  {url}" for url, _label in links)
+        elif kind == "context":
+            lines.append("  " + " ".join(_text_of(e) for e in block.get("elements", [])))
+        elif kind == "actions":
+            parts = [add_element(e, block_id, last_title) for e in block.get("elements", [])]
+            lines.append("    " + "   ".join(p for p in parts if p))
+        elif kind == "divider":
+            lines.append("-" * 40)
+    if not lines:
+        lines.append(mrkdwn_to_terminal(fallback))
+    return Rendered(text="\n".join(lines), presses=presses)

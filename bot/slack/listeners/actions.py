@@ -1,0 +1,99 @@
+"""Buttons and overflow menus: More like this, Show more, Did you mean, Seen it / Not
+interested, Share in channel, and Remove on the App Home list."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from bot.adapters import telemetry as tm
+from bot.core.models import MarkKind
+from bot.slack import blocks as b
+from bot.slack.blocks import Message, answer_message
+from bot.slack.listeners.events import publish_home
+from bot.slack.listeners.replies import (
+    apologise_on_error,
+    counted,
+    follow_up,
+    is_ephemeral,
+    just_ack,
+    tell_privately,
+    user_of,
+)
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.bootstrap import Services
+
+
+def _prefix(action_id: str) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(action_id)}(:\d+)?$")
+
+
+def _sorry(kwargs: dict[str, Any], message: Message) -> None:
+    tell_privately(kwargs["body"], kwargs["client"], kwargs["respond"], message)
+
+
+def register(app: App, services: Services) -> None:
+    @apologise_on_error(_sorry)
+    def more_like_this(
+        body: dict[str, Any], action: dict[str, Any], client: Any, respond: Any
+    ) -> None:
+        tconst = str(action.get("value") or "")
+        answer = counted(services, lambda: services.movies.similar(tconst, user_of(body)))
+        follow_up(body, client, respond, answer_message(answer, shareable=is_ephemeral(body)))
+
+    @apologise_on_error(_sorry)
+    def show_more(body: dict[str, Any], action: dict[str, Any], client: Any, respond: Any) -> None:
+        page = b.decode_page(action.get("value"))
+        if page is None:
+            tell_privately(
+                body, client, respond, b.notice("That button has expired; ask me again.")
+            )
+            return
+        tconst, offset = page
+        answer = counted(
+            services, lambda: services.movies.similar(tconst, user_of(body), offset=offset)
+        )
+        follow_up(body, client, respond, answer_message(answer, shareable=is_ephemeral(body)))
+
+    @apologise_on_error(_sorry)
+    def mark(body: dict[str, Any], action: dict[str, Any], client: Any, respond: Any) -> None:
+        selected = action.get("selected_option") or {}
+        decoded = b.decode_mark(selected.get("value"))
+        if decoded is None:
+            tell_privately(body, client, respond, b.notice("I did not understand that choice."))
+            return
+        kind, tconst = decoded
+        movie = services.movies.mark(user_of(body), tconst, kind)
+        if kind is MarkKind.NOT_INTERESTED:
+            services.telemetry.count(tm.DECLINES)
+        tell_privately(body, client, respond, b.marked_notice(kind, movie, tconst))
+
+    @apologise_on_error(_sorry)
+    def share(body: dict[str, Any], action: dict[str, Any], client: Any, respond: Any) -> None:
+        page = b.decode_page(action.get("value"))
+        if page is None:
+            return
+        tconst, offset = page
+        user = user_of(body)
+        answer = services.movies.similar(tconst, user, offset=offset)
+        message = answer_message(answer, shared_by=user)
+        # The response_url of an ephemeral answer can post it for everyone, even in channels
+        # the bot was never invited to; then the private copy goes away.
+        respond(response_type="in_channel", replace_original=False, **message.as_kwargs())
+        respond(delete_original=True)
+
+    @apologise_on_error(lambda kwargs, message: None)
+    def remove_mark(body: dict[str, Any], action: dict[str, Any], client: Any) -> None:
+        user = user_of(body)
+        services.movies.unmark(user, str(action.get("value") or ""))
+        publish_home(services, client, user)
+
+    app.action(_prefix(b.MORE_LIKE))(ack=just_ack, lazy=[more_like_this])
+    app.action(_prefix(b.DID_YOU_MEAN))(ack=just_ack, lazy=[more_like_this])
+    app.action(_prefix(b.SHOW_MORE))(ack=just_ack, lazy=[show_more])
+    app.action(_prefix(b.MARK_MENU))(ack=just_ack, lazy=[mark])
+    app.action(_prefix(b.SHARE))(ack=just_ack, lazy=[share])
+    app.action(_prefix(b.REMOVE_MARK))(ack=just_ack, lazy=[remove_mark])

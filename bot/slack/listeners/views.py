@@ -1,0 +1,65 @@
+"""The `/movie` modal's submission: the picked movie's neighbours, sent back to where the
+command was typed (through the command's response_url), or as a DM when that is gone."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.webhook import WebhookClient
+
+from bot.slack.blocks import MODAL_BLOCK, MODAL_CALLBACK, MODAL_SELECT, Message, answer_message
+from bot.slack.listeners.replies import apologise_on_error, counted
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.bootstrap import Services
+
+
+def _selected(view: dict[str, Any]) -> str | None:
+    values = view.get("state", {}).get("values", {})
+    option = values.get(MODAL_BLOCK, {}).get(MODAL_SELECT, {}).get("selected_option") or {}
+    value = option.get("value")
+    return str(value) if value else None
+
+
+def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _deliver(client: Any, user: str, view: dict[str, Any], message: Message) -> None:
+    response_url = _metadata(view).get("response_url")
+    if response_url:
+        sent = WebhookClient(str(response_url)).send(
+            response_type="ephemeral", **message.as_kwargs()
+        )
+        if sent.status_code == 200:
+            return
+    client.chat_postMessage(channel=user, **message.as_kwargs())
+
+
+def register(app: App, services: Services) -> None:
+    def check(ack: Any, view: dict[str, Any]) -> None:
+        if _selected(view) is None:
+            ack(response_action="errors", errors={MODAL_BLOCK: "Pick a movie from the list."})
+        else:
+            ack()
+
+    def _sorry(kwargs: dict[str, Any], message: Message) -> None:
+        _deliver(kwargs["client"], kwargs["body"]["user"]["id"], kwargs["view"], message)
+
+    @apologise_on_error(_sorry)
+    def answer_pick(body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
+        tconst = _selected(view)
+        if tconst is None:
+            return
+        user = str(body.get("user", {}).get("id") or "")
+        answer = counted(services, lambda: services.movies.similar(tconst, user))
+        _deliver(client, user, view, answer_message(answer, shareable=True))
+
+    app.view(MODAL_CALLBACK)(ack=check, lazy=[answer_pick])

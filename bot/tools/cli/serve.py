@@ -1,0 +1,120 @@
+"""`python -m bot serve --socket-mode` (real Slack over a websocket: no public URL needed; uses
+SLACK_APP_TOKEN) or `--http PORT` (Bolt's /slack/events for events, commands, interactivity and
+options alike). Both run the same app as Lambda; lazy listeners run in threads here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from bot.config import Settings
+
+EVENTS_PATH = "/slack/events"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("serve", help="run the bot against Slack (Socket Mode or HTTP)")
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument(
+        "--socket-mode", action="store_true", help="connect out to Slack (SLACK_APP_TOKEN)"
+    )
+    mode.add_argument("--http", type=int, metavar="PORT", help=f"serve {EVENTS_PATH} on this port")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address for --http (default 127.0.0.1)"
+    )
+    parser.set_defaults(func=run)
+
+
+def build_http_server(settings: Settings, host: str, port: int, services: Any | None = None) -> Any:
+    """A threaded HTTP server whose every POST goes to Bolt (signature checked by Bolt).
+    Returned unstarted: call serve_forever()."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from slack_bolt import BoltRequest
+
+    from bot.bootstrap import build_services
+    from bot.slack.app import build_app
+
+    app = build_app(settings, services or build_services(settings), process_before_response=False)
+
+    class SlackEvents(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            logging.getLogger("bot.serve").debug(format, *args)
+
+        def _send(self, status: int, body: str, headers: dict[str, Any]) -> None:
+            data = body.encode("utf-8")
+            self.send_response(status)
+            for name, values in headers.items():
+                if name.lower() == "content-length":
+                    continue
+                for value in values if isinstance(values, list | tuple) else [values]:
+                    self.send_header(name, str(value))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            self._send(404 if self.path.split("?")[0] != "/health" else 200, "ok", {})
+
+        def do_POST(self) -> None:
+            if self.path.split("?", 1)[0] != EVENTS_PATH:
+                self._send(404, "Not Found", {})
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode("utf-8", errors="replace")
+            headers: dict[str, str | Sequence[str]] = {
+                k.lower(): [v] for k, v in self.headers.items()
+            }
+            response = app.dispatch(BoltRequest(body=body, headers=headers))
+            self._send(response.status, response.body or "", response.headers)
+
+    server = ThreadingHTTPServer((host, port), SlackEvents)
+    server.daemon_threads = True
+    return server
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    missing = [
+        name
+        for name, value in (
+            ("SLACK_BOT_TOKEN", settings.slack_bot_token),
+            ("SLACK_SIGNING_SECRET", settings.slack_signing_secret if args.http else "x"),
+            ("SLACK_APP_TOKEN", settings.slack_app_token if args.socket_mode else "x"),
+        )
+        if not value
+    ]
+    if missing:
+        print(
+            f"serve needs {', '.join(missing)} in the environment (see the README).",
+            file=sys.stderr,
+        )
+        return 2
+    if args.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        from bot.bootstrap import build_services
+        from bot.slack.app import build_app
+
+        app = build_app(settings, build_services(settings), process_before_response=False)
+        print("moviebot: connected to Slack over Socket Mode; Ctrl-C to stop", file=sys.stderr)
+        SocketModeHandler(app, settings.slack_app_token).start()
+        return 0
+    server = build_http_server(settings, args.host, args.http)
+    host, port = server.server_address[:2]
+    print(
+        f"moviebot: listening on http://{host}:{port}{EVENTS_PATH}; Ctrl-C to stop", file=sys.stderr
+    )
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0

@@ -1,0 +1,143 @@
+"""Choosing movies from the seed's cluster: close in the reduced space, popular and well rated,
+varied (not ten entries of one franchise), each with a short reason.
+
+The ranking is deterministic, so "show more" is the same list read from a later offset.
+A `Pool` holds a cluster's candidates with what ranking needs precomputed, so the service
+can keep it per process and rank in a millisecond or two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.core.models import Movie
+from bot.core.normalize import normalize
+
+
+@dataclass(frozen=True)
+class Pick:
+    movie: Movie
+    reason: str
+
+
+@dataclass(frozen=True)
+class Weights:
+    # Tuned on the MovieLens dev split (python -m bot evaluate): closeness carries lift,
+    # popularity and rating carry co-like precision.
+    closeness: float = 3.0
+    popularity: float = 1.0
+    rating: float = 1.0
+    franchise: float = 0.3  # subtracted per earlier pick of the same franchise
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+def franchise_of(key: str) -> str:
+    """A rough series key from a normalised title: the first word when long ("batman",
+    "matrix"), else the first two ("star wars"), numbers aside."""
+    words = [w for w in key.split() if not w.isdigit()] or key.split()
+    if not words:
+        return ""
+    return words[0] if len(words[0]) >= 5 or len(words) == 1 else " ".join(words[:2])
+
+
+def franchise(movie: Movie) -> str:
+    main = movie.title.replace(" - ", ":").split(":")[0]  # before any subtitle
+    return franchise_of(normalize(main)) or movie.tconst
+
+
+class Pool:
+    """A cluster's candidate movies with their normalised titles, series keys and arrays."""
+
+    def __init__(self, movies: Sequence[Movie]) -> None:
+        self.movies = list(movies)
+        self.keys = [normalize(m.title) for m in self.movies]
+        self.franchises = [franchise(m) for m in self.movies]
+        width = max((len(m.coords) for m in self.movies), default=0)
+        self.coords = np.zeros((len(self.movies), width), dtype=np.float64)
+        for i, m in enumerate(self.movies):
+            self.coords[i, : len(m.coords)] = m.coords
+        self.popularity = np.log10(1.0 + np.array([m.votes for m in self.movies], dtype=float))
+        self.rating = np.array([m.rating for m in self.movies], dtype=np.float64)
+        self.tconsts = [m.tconst for m in self.movies]
+
+    def __len__(self) -> int:
+        return len(self.movies)
+
+
+def rank(
+    seed: Movie,
+    pool: Pool | Sequence[Movie],
+    exclude: Collection[str] = (),
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> list[Movie]:
+    """The pool in recommendation order, without the seed, its namesakes and `exclude`."""
+    if not isinstance(pool, Pool):
+        pool = Pool(pool)
+    seed_key = normalize(seed.title)
+    skip = set(exclude) | {seed.tconst}
+    keep = np.array(
+        [t not in skip and k != seed_key for t, k in zip(pool.tconsts, pool.keys, strict=True)],
+        dtype=bool,
+    )
+    index = np.flatnonzero(keep)
+    if len(index) == 0:
+        return []
+    if seed.coords and pool.coords.shape[1]:
+        width = min(len(seed.coords), pool.coords.shape[1])
+        delta = pool.coords[index, :width] - np.asarray(seed.coords[:width], dtype=np.float64)
+        distance = np.sqrt((delta**2).sum(axis=1))
+    else:
+        distance = np.zeros(len(index))
+    scale = float(np.median(distance)) or 1.0  # unit-free closeness
+    top = float(pool.popularity[index].max()) or 1.0
+    score = (
+        weights.closeness * np.exp(-distance / scale)
+        + weights.popularity * pool.popularity[index] / top
+        + weights.rating * (pool.rating[index] - 5.0) / 5.0
+    )
+    order = index[np.lexsort((index, -score))]
+    # Variety: each earlier pick of the same franchise costs the next one a little more.
+    base = dict(zip(index.tolist(), score.tolist(), strict=True))
+    seen: dict[str, int] = {franchise(seed): 1}
+    varied: list[tuple[float, int]] = []
+    for i in order.tolist():
+        key = pool.franchises[i]
+        varied.append((base[i] - weights.franchise * seen.get(key, 0), i))
+        seen[key] = seen.get(key, 0) + 1
+    varied.sort(key=lambda item: (-item[0], item[1]))
+    return [pool.movies[i] for _score, i in varied]
+
+
+def reason(seed: Movie, movie: Movie) -> str:
+    """A few words on why: shared genres, era, rating."""
+    parts = []
+    shared = [g for g in movie.genres if g in seed.genres]
+    if shared:
+        parts.append(" & ".join(shared[:2]))
+    elif movie.genres:
+        parts.append(" & ".join(movie.genres[:2]))
+    if movie.year:
+        same_era = seed.year is not None and abs(movie.year - seed.year) <= 5
+        parts.append(f"{'same era, ' if same_era else ''}{movie.year // 10 * 10}s")
+    if movie.rating:
+        parts.append(f"rated {movie.rating:.1f}")
+    return ", ".join(parts)
+
+
+def recommend(
+    seed: Movie,
+    pool: Pool | Sequence[Movie],
+    exclude: Collection[str] = (),
+    offset: int = 0,
+    limit: int = 5,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> tuple[list[Pick], bool]:
+    """One page of picks from `offset`, and whether there are more after it."""
+    ranked = rank(seed, pool, exclude, weights)
+    page = ranked[max(0, offset) : max(0, offset) + limit]
+    return [Pick(m, reason(seed, m)) for m in page], len(ranked) > offset + limit
