@@ -6,10 +6,10 @@
 The artifact (~720k movies with 12 coordinates, ~3 alternate titles each, and the title index
 training builds) is generated once and cached under $MOVIEBOT_BENCH_DIR (default var/bench).
 Each backend gets a fresh store and the real loader (`bot.usecases.loader.load_artifact`), so
-the figures include reading the CSV, checking the artifact's title index (or with `--build-index`, building
-it, as for an artifact that has none) and verifying the counts. For DynamoDB Local it also
-measures the raw write rate of the same movie items with plain parallel BatchWriteItem calls (no
-loader), which is the ceiling the loader can get near.
+the figures include reading the CSV, checking the artifact's title index (or with `--build-
+index`, building it, as for an artifact that has none) and verifying the counts. For DynamoDB
+Local it also measures the raw write rate of the same movie items with plain parallel
+BatchWriteItem calls (no loader), which is the ceiling the loader can get near.
 """
 
 from __future__ import annotations

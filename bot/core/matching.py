@@ -2,11 +2,12 @@
 
 Every movie has one or more entries (its title, original title and alternate titles, normalised
 by `bot.core.normalize`). Candidates come from a character-trigram inverted index held in numpy
-arrays (CSR postings), plus an exact-key table; the best few hundred are re-ranked with rapidfuzz (edits
-counted, a wrong letter as one slip), a popularity prior (votes), the year when the query has
-one, and a penalty for a number the query names that the title lacks. A query is also read with
-the slips that normalising would hide undone (`bot.core.normalize.typed_readings`). All of it is
-plain arrays, so it saves to one `.npz` and loads fast.
+arrays (CSR postings), plus an exact-key table; the best few hundred are re-ranked with
+rapidfuzz (edits counted, a wrong letter as one slip), a popularity prior (votes), the year when
+the query has one, and a penalty for a number the query names that the title lacks. A query is
+also read with the slips that normalising would hide undone
+(`bot.core.normalize.typed_readings`). All of it is plain arrays, so it saves to one `.npz` and
+loads fast.
 """
 
 from __future__ import annotations
