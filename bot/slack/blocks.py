@@ -31,6 +31,7 @@ from slack_sdk.models.views import View
 
 from bot.core import text as t
 from bot.core.models import Mark, MarkKind, ModelVersion, Movie
+from bot.slack.admin_text import model_summary
 
 if TYPE_CHECKING:
     from bot.core.matching import Candidate
@@ -368,28 +369,6 @@ def home_view(marks: Sequence[Mark], model: ModelVersion | None) -> dict[str, An
         SectionBlock(block_id="model", text=MarkdownTextObject(text=model_summary(model)))
     )
     return View(type="home", callback_id="home", blocks=blocks).to_dict()
-
-
-def model_summary(model: ModelVersion | None) -> str:
-    if model is None:
-        return "No model is loaded yet."
-    manifest = model.manifest
-    raw_counts = manifest.get("counts")
-    counts: dict[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
-    titles = counts.get("movies", manifest.get("movies"))
-    clusters = manifest.get("k", counts.get("clusters"))
-    lines = [f"*Version* {t.mrkdwn(model.version, 100)}"]
-    if model.created_at:
-        lines.append(f"*Trained* {t.mrkdwn(model.created_at, 60)}")
-    if titles is not None:
-        lines.append(f"*Titles* {_count(titles)}")
-    if clusters is not None:
-        lines.append(f"*Clusters* {_count(clusters)}")
-    return "\n".join(lines)
-
-
-def _count(value: object) -> str:
-    return f"{value:,}" if isinstance(value, int) else t.mrkdwn(value, 30)
 
 
 # --- the terminal rendering -------------------------------------------------------------
