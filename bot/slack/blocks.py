@@ -1,15 +1,14 @@
-"""Block Kit for every message and view the bot sends, and a plain-text rendering of the same
-blocks for the terminal chat (buttons numbered so they can be pressed by typing the number).
+"""Block Kit for every message and view the bot sends: answers, help, notices, the `/movie`
+modal and its typeahead options, the App Home tab.
 
 Everything a user or the catalogue wrote goes through bot.core.text before it lands in a block.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.models.blocks import (
@@ -31,22 +30,23 @@ from slack_sdk.models.views import View
 
 from bot.core import text as t
 from bot.core.models import Mark, MarkKind, ModelVersion, Movie
+from bot.slack.action_ids import (
+    DID_YOU_MEAN,
+    MARK_MENU,
+    MODAL_BLOCK,
+    MODAL_CALLBACK,
+    MODAL_SELECT,
+    MORE_LIKE,
+    REMOVE_MARK,
+    SHARE,
+    SHOW_MORE,
+)
+from bot.slack.admin_text import model_summary
+from bot.slack.button_values import encode_mark, encode_page
 
 if TYPE_CHECKING:
     from bot.core.matching import Candidate
     from bot.usecases.movies import Answer
-
-# Action ids carry a suffix (":<n>") so several buttons can share a block; listeners match
-# on the prefix.
-MORE_LIKE = "more_like_this"
-SHOW_MORE = "show_more"
-DID_YOU_MEAN = "did_you_mean"
-MARK_MENU = "mark_menu"
-SHARE = "share_answer"
-REMOVE_MARK = "remove_mark"
-MODAL_CALLBACK = "movie_modal"
-MODAL_BLOCK = "movie_block"
-MODAL_SELECT = "movie_select"
 
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,30}")
 
@@ -78,32 +78,6 @@ def _dicts(blocks: Sequence[Block]) -> list[dict[str, Any]]:
 
 def _year(year: int | None) -> str:
     return f" ({year})" if year else ""
-
-
-def encode_page(tconst: str, offset: int) -> str:
-    return json.dumps({"t": tconst, "o": offset}, separators=(",", ":"))
-
-
-def decode_page(value: str | None) -> tuple[str, int] | None:
-    """The (tconst, offset) a Show more / Share button carries, or None when it is not ours."""
-    try:
-        data = json.loads(value or "")
-        tconst, offset = str(data["t"]), int(data["o"])
-    except (ValueError, TypeError, KeyError):
-        return None
-    return (tconst, max(0, offset)) if tconst else None
-
-
-def encode_mark(kind: MarkKind, tconst: str) -> str:
-    return f"{kind.value}:{tconst}"
-
-
-def decode_mark(value: str | None) -> tuple[MarkKind, str] | None:
-    kind, _, tconst = (value or "").partition(":")
-    try:
-        return MarkKind(kind), tconst
-    except ValueError:
-        return None
 
 
 def movie_line(movie: Movie) -> str:
@@ -368,133 +342,3 @@ def home_view(marks: Sequence[Mark], model: ModelVersion | None) -> dict[str, An
         SectionBlock(block_id="model", text=MarkdownTextObject(text=model_summary(model)))
     )
     return View(type="home", callback_id="home", blocks=blocks).to_dict()
-
-
-def model_summary(model: ModelVersion | None) -> str:
-    if model is None:
-        return "No model is loaded yet."
-    manifest = model.manifest
-    raw_counts = manifest.get("counts")
-    counts: dict[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
-    titles = counts.get("movies", manifest.get("movies"))
-    clusters = manifest.get("k", counts.get("clusters"))
-    lines = [f"*Version* {t.mrkdwn(model.version, 100)}"]
-    if model.created_at:
-        lines.append(f"*Trained* {t.mrkdwn(model.created_at, 60)}")
-    if titles is not None:
-        lines.append(f"*Titles* {_count(titles)}")
-    if clusters is not None:
-        lines.append(f"*Clusters* {_count(clusters)}")
-    return "\n".join(lines)
-
-
-def _count(value: object) -> str:
-    return f"{value:,}" if isinstance(value, int) else t.mrkdwn(value, 30)
-
-
-# --- the terminal rendering -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Press:
-    """One pressable thing in a rendered message: a button, or one option of an overflow."""
-
-    label: str
-    action_id: str
-    block_id: str
-    value: str
-    kind: str  # "button" | "overflow"
-    option_text: str = ""
-
-
-@dataclass
-class Rendered:
-    text: str
-    presses: list[Press] = field(default_factory=list)
-
-
-_LINK = re.compile(r"<([^|>]+)\|([^>]*)>")
-_BARE_LINK = re.compile(r"<([^|>]+)>")
-_LOOKALIKES_BACK = str.maketrans(
-    {"\u2217": "*", "\u02cd": "_", "\u223c": "~", "\u02cb": "`", "\u2060": ""}
-)
-
-
-def mrkdwn_to_terminal(value: str) -> str:
-    """Show mrkdwn as a terminal would: links by their label, entities decoded, no markers."""
-    value = _LINK.sub(lambda m: m.group(2), value)
-    value = _BARE_LINK.sub(lambda m: m.group(1), value)
-    value = re.sub(r"(?<![\w\u2217])\*([^*\n]+)\*", r"\1", value)
-    value = re.sub(r"(?<!\w)_([^_\n]+)_(?!\w)", r"\1", value)
-    value = value.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return value.translate(_LOOKALIKES_BACK)
-
-
-def _text_of(obj: dict[str, Any] | None) -> str:
-    if not obj:
-        return ""
-    raw = str(obj.get("text", ""))
-    return mrkdwn_to_terminal(raw) if obj.get("type") == "mrkdwn" else raw
-
-
-def render_text(blocks: Sequence[dict[str, Any]], fallback: str = "") -> Rendered:
-    """Render blocks (as dicts, the way the Web API receives them) for a terminal."""
-    lines: list[str] = []
-    presses: list[Press] = []
-
-    def add_element(element: dict[str, Any], block_id: str, context: str) -> str:
-        if element.get("type") == "button":
-            presses.append(
-                Press(
-                    label=_text_of(element.get("text")),
-                    action_id=element.get("action_id", ""),
-                    block_id=block_id,
-                    value=element.get("value", ""),
-                    kind="button",
-                )
-            )
-            return f"[{len(presses)}] {presses[-1].label}"
-        if element.get("type") == "overflow":
-            shown = []
-            for option in element.get("options", []):
-                label = _text_of(option.get("text"))
-                presses.append(
-                    Press(
-                        label=f"{label}: {context}" if context else label,
-                        action_id=element.get("action_id", ""),
-                        block_id=block_id,
-                        value=option.get("value", ""),
-                        kind="overflow",
-                        option_text=label,
-                    )
-                )
-                shown.append(f"[{len(presses)}] {label}")
-            return "  ".join(shown)
-        return ""
-
-    last_title = ""
-    for block in blocks:
-        kind = block.get("type")
-        block_id = block.get("block_id", "")
-        if kind == "header":
-            lines.append(_text_of(block.get("text")).upper())
-        elif kind == "section":
-            text = block.get("text") or {}
-            body = _text_of(text)
-            # A terminal cannot click a label: each link's address goes on a line of its own.
-            links = _LINK.findall(str(text.get("text", ""))) if text.get("type") == "mrkdwn" else []
-            last_title = mrkdwn_to_terminal(links[0][1]) if links else body.split("\n", 1)[0]
-            accessory = block.get("accessory")
-            extra = add_element(accessory, block_id, last_title) if accessory else ""
-            lines.append(body + (f"   {extra}" if extra else ""))
-            lines.extend(f"  {url}" for url, _label in links)
-        elif kind == "context":
-            lines.append("  " + " ".join(_text_of(e) for e in block.get("elements", [])))
-        elif kind == "actions":
-            parts = [add_element(e, block_id, last_title) for e in block.get("elements", [])]
-            lines.append("    " + "   ".join(p for p in parts if p))
-        elif kind == "divider":
-            lines.append("-" * 40)
-    if not lines:
-        lines.append(mrkdwn_to_terminal(fallback))
-    return Rendered(text="\n".join(lines), presses=presses)

@@ -1,5 +1,5 @@
-"""Admin use cases: status, retrain, report. No Slack here: the listeners turn the replies
-into messages and files.
+"""Admin use cases: status, retrain, report. No Slack here: each returns what it found, and
+the Slack layer turns that into messages and files.
 
 Who is an admin comes from Settings.admins (MOVIEBOT_ADMINS); anyone else is refused politely
 and the attempt is logged. Retraining goes through a `Retrainer`: in-process on a laptop
@@ -23,8 +23,7 @@ from typing import Any, Literal, Protocol
 from bot.adapters.store.base import Store
 from bot.config import Settings
 from bot.core import text as t
-from bot.core.models import RunState, TrainingRun
-from bot.slack.blocks import model_summary
+from bot.core.models import ModelVersion, RunState, TrainingRun
 
 log = logging.getLogger(__name__)
 
@@ -197,17 +196,40 @@ class ReportFile:
     content: bytes
 
 
+# What each `/movie-admin` command found, as data; bot/slack/admin_text.py words it for Slack.
+
+
 @dataclass(frozen=True)
-class AdminReply:
-    text: str  # mrkdwn, already escaped
-    refused: bool = False
+class Refused:
+    """The user is not an admin."""
+
+
+@dataclass(frozen=True)
+class Usage:
+    """No command, or one this service does not know."""
+
+
+@dataclass(frozen=True)
+class Status:
+    model: ModelVersion | None  # the version in service
+    run: TrainingRun | None  # the latest training run
+    schedule: str | None  # the retrain schedule, None when retraining is on request only
+
+
+@dataclass(frozen=True)
+class NoReport:
+    """The version in service (if any) has no report stored."""
+
+    model: ModelVersion | None
+
+
+@dataclass(frozen=True)
+class Report:
+    metrics: dict[str, int | float | str]  # metrics.json's plain values, in its order
     files: list[ReportFile] = field(default_factory=list)
 
 
-REFUSAL = (
-    "Sorry, `/movie-admin` is for the bot's admins. "
-    "Ask one of them, or use `/movie` to find movies."
-)
+AdminReply = Refused | Usage | Status | RetrainStart | NoReport | Report
 
 
 class AdminService:
@@ -229,62 +251,28 @@ class AdminService:
         word = t.clean(command, 40).lower().split(" ", 1)[0]
         if not self.is_admin(user_id):
             log.warning("refused /movie-admin %s for non-admin user %s", word or "(none)", user_id)
-            return AdminReply(REFUSAL, refused=True)
+            return Refused()
         if word == "status":
             return self.status()
         if word == "retrain":
             return self.retrain(user_id)
         if word == "report":
             return self.report()
-        return AdminReply(
-            "Admin commands: `/movie-admin status`, `/movie-admin retrain`, `/movie-admin report`."
+        return Usage()
+
+    def status(self) -> Status:
+        return Status(
+            self._store.active(), self._store.latest_run(), self._settings.retrain_schedule
         )
 
-    def status(self) -> AdminReply:
-        lines = [
-            "*Model in service*",
-            model_summary(self._store.active()),
-            "",
-            "*Last training run*",
-        ]
-        run = self._store.latest_run()
-        if run is None:
-            lines.append("None recorded yet.")
-        else:
-            started = t.mrkdwn(run.started_at, 40)
-            lines.append(f"{t.mrkdwn(run.run_id, 100)}: *{run.state.value}*, started {started}")
-            if run.ended_at:
-                lines.append(f"ended {t.mrkdwn(run.ended_at, 40)}")
-            if run.detail:
-                lines.append(t.mrkdwn(run.detail, 300))
-            if run.version:
-                lines.append(f"produced {t.mrkdwn(run.version, 100)}")
-        lines += [
-            "",
-            "*Schedule*",
-            t.mrkdwn(self._settings.retrain_schedule or "none: retrain on request", 200),
-        ]
-        return AdminReply("\n".join(lines))
+    def retrain(self, user_id: str) -> RetrainStart:
+        return self._retrainer.start(user_id)
 
-    def retrain(self, user_id: str) -> AdminReply:
-        started = self._retrainer.start(user_id)
-        detail = t.mrkdwn(started.detail, 300)
-        if started.status == "already_running":
-            return AdminReply(
-                f"A training run is already in progress ({detail}). I did not start another."
-            )
-        if started.status == "failed":
-            return AdminReply(f"I could not start a training run: {detail}")
-        return AdminReply(f"Training started: {detail}")
-
-    def report(self) -> AdminReply:
+    def report(self) -> NoReport | Report:
         active = self._store.active()
         stored = self._store.report(active.version) if active is not None else {}
         if not stored:
-            return AdminReply(
-                "The cluster report of the model in service is not available here.\n"
-                + model_summary(active)
-            )
+            return NoReport(active)
         plots = [
             ReportFile(name, name.removesuffix(".png").replace("_", " "), data)
             for name, data in stored.items()
@@ -293,15 +281,13 @@ class AdminService:
         files = plots
         if "report.md" in stored:
             files = [ReportFile("report.md", "Cluster report", stored["report.md"]), *plots]
-        summary = ""
-        try:
-            data = json.loads(stored.get("metrics.json", b"{}").decode("utf-8"))
-            summary = ", ".join(
-                f"{t.mrkdwn(k, 40)} {t.mrkdwn(v, 40)}"
-                for k, v in data.items()
-                if isinstance(v, int | float | str)
-            )
-        except (ValueError, AttributeError):
-            summary = ""
-        text = "*Cluster report*" + (f"\n{summary}" if summary else "")
-        return AdminReply(text, files=files)
+        return Report(_plain_metrics(stored.get("metrics.json", b"{}")), files)
+
+
+def _plain_metrics(raw: bytes) -> dict[str, int | float | str]:
+    """metrics.json's numbers and strings; nothing when it is not a JSON object."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        return {k: v for k, v in data.items() if isinstance(v, int | float | str)}
+    except (ValueError, AttributeError):
+        return {}

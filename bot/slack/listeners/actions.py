@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.adapters import telemetry as tm
 from bot.core.models import MarkKind
-from bot.slack import blocks as b
-from bot.slack.blocks import Message, answer_message
+from bot.slack import action_ids as ids
+from bot.slack.blocks import Message, answer_message, marked_notice, notice
+from bot.slack.button_values import decode_mark, decode_page
 from bot.slack.listeners.events import publish_home
 from bot.slack.listeners.replies import (
     apologise_on_error,
@@ -46,11 +47,9 @@ def register(app: App, services: Services) -> None:
 
     @apologise_on_error(_sorry)
     def show_more(body: dict[str, Any], action: dict[str, Any], client: Any, respond: Any) -> None:
-        page = b.decode_page(action.get("value"))
+        page = decode_page(action.get("value"))
         if page is None:
-            tell_privately(
-                body, client, respond, b.notice("That button has expired; ask me again.")
-            )
+            tell_privately(body, client, respond, notice("That button has expired; ask me again."))
             return
         tconst, offset = page
         answer = counted(
@@ -61,19 +60,19 @@ def register(app: App, services: Services) -> None:
     @apologise_on_error(_sorry)
     def mark(body: dict[str, Any], action: dict[str, Any], client: Any, respond: Any) -> None:
         selected = action.get("selected_option") or {}
-        decoded = b.decode_mark(selected.get("value"))
+        decoded = decode_mark(selected.get("value"))
         if decoded is None:
-            tell_privately(body, client, respond, b.notice("I did not understand that choice."))
+            tell_privately(body, client, respond, notice("I did not understand that choice."))
             return
         kind, tconst = decoded
         movie = services.movies.mark(user_of(body), tconst, kind)
         if kind is MarkKind.NOT_INTERESTED:
             services.telemetry.count(tm.DECLINES)
-        tell_privately(body, client, respond, b.marked_notice(kind, movie, tconst))
+        tell_privately(body, client, respond, marked_notice(kind, movie, tconst))
 
     @apologise_on_error(_sorry)
     def share(body: dict[str, Any], action: dict[str, Any], client: Any, respond: Any) -> None:
-        page = b.decode_page(action.get("value"))
+        page = decode_page(action.get("value"))
         if page is None:
             return
         tconst, offset = page
@@ -91,9 +90,9 @@ def register(app: App, services: Services) -> None:
         services.movies.unmark(user, str(action.get("value") or ""))
         publish_home(services, client, user)
 
-    app.action(_prefix(b.MORE_LIKE))(ack=just_ack, lazy=[more_like_this])
-    app.action(_prefix(b.DID_YOU_MEAN))(ack=just_ack, lazy=[more_like_this])
-    app.action(_prefix(b.SHOW_MORE))(ack=just_ack, lazy=[show_more])
-    app.action(_prefix(b.MARK_MENU))(ack=just_ack, lazy=[mark])
-    app.action(_prefix(b.SHARE))(ack=just_ack, lazy=[share])
-    app.action(_prefix(b.REMOVE_MARK))(ack=just_ack, lazy=[remove_mark])
+    app.action(_prefix(ids.MORE_LIKE))(ack=just_ack, lazy=[more_like_this])
+    app.action(_prefix(ids.DID_YOU_MEAN))(ack=just_ack, lazy=[more_like_this])
+    app.action(_prefix(ids.SHOW_MORE))(ack=just_ack, lazy=[show_more])
+    app.action(_prefix(ids.MARK_MENU))(ack=just_ack, lazy=[mark])
+    app.action(_prefix(ids.SHARE))(ack=just_ack, lazy=[share])
+    app.action(_prefix(ids.REMOVE_MARK))(ack=just_ack, lazy=[remove_mark])

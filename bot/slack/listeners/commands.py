@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 
 from bot.core import text as t
+from bot.slack.admin_text import admin_reply_text
 from bot.slack.blocks import Message, answer_message, help_message, movie_modal, notice
 from bot.slack.listeners.replies import apologise_on_error, counted, just_ack, wants_help
+from bot.usecases.admin import Refused, Report
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -59,10 +61,10 @@ def register(app: App, services: Services) -> None:
     def admin_command(command: dict[str, Any], client: Any, respond: Any) -> None:
         user = str(command.get("user_id") or "")
         reply = services.admin.handle(user, str(command.get("text") or ""))
-        if reply.refused:
+        if isinstance(reply, Refused):
             services.telemetry.count("AdminRefused")
-        respond(response_type="ephemeral", **notice(reply.text).as_kwargs())
-        if reply.files:
+        respond(response_type="ephemeral", **notice(admin_reply_text(reply)).as_kwargs())
+        if isinstance(reply, Report) and reply.files:
             _upload(client, command, reply.files, respond)
 
     app.command("/movie")(ack=ack_or_open_modal, lazy=[movie_command])

@@ -7,7 +7,8 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.core import text as t
-from bot.slack.blocks import MODAL_SELECT, option_list
+from bot.slack.action_ids import MODAL_SELECT
+from bot.slack.blocks import option_list
 
 if TYPE_CHECKING:
     from slack_bolt import App

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk.webhook import WebhookClient
 
-from bot.slack.blocks import MODAL_BLOCK, MODAL_CALLBACK, MODAL_SELECT, Message, answer_message
+from bot.slack.action_ids import MODAL_BLOCK, MODAL_CALLBACK, MODAL_SELECT
+from bot.slack.blocks import Message, answer_message
 from bot.slack.listeners.replies import apologise_on_error, counted
 
 if TYPE_CHECKING:

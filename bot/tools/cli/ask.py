@@ -41,7 +41,8 @@ def _print_answer(service: MovieService, text: str, args: argparse.Namespace, ou
     if args.json or args.batch:
         out.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
         return
-    from bot.slack.blocks import answer_message, render_text
+    from bot.slack.blocks import answer_message
+    from bot.tools.terminal import render_text
 
     message = answer_message(answer)
     out.write(render_text(message.blocks, message.text).text.rstrip() + "\n")

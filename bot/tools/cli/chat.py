@@ -22,8 +22,8 @@ from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
-from bot.slack.blocks import Press, Rendered, render_text
 from bot.tools.local_slack import BOT_USER_ID, TEAM_ID, LocalSlackApi
+from bot.tools.terminal import Press, Rendered, render_text
 from bot.usecases.admin import LocalRetrainer
 
 USER = "ULOCALCHAT"

@@ -1,4 +1,5 @@
-"""Admin commands: who may, what each says, and the AWS retrainer's single flight."""
+"""Admin commands: who may, what each finds, and the AWS retrainer's single flight. What each
+says in Slack is tested in tests/unit/slack/test_admin_text.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,16 @@ from pathlib import Path
 from bot.adapters.store.sqlite import SqliteStore
 from bot.config import Settings
 from bot.core.models import RunState, TrainingRun
-from bot.usecases.admin import AdminService, LambdaRetrainer, RetrainStart
+from bot.usecases.admin import (
+    AdminService,
+    LambdaRetrainer,
+    NoReport,
+    Refused,
+    Report,
+    RetrainStart,
+    Status,
+    Usage,
+)
 from bot.usecases.loader import load_artifact
 from tests.fixtures.artifacts import write_artifact
 
@@ -36,31 +46,36 @@ def _admin(tmp_path: Path) -> tuple[AdminService, CountingRetrainer, SqliteStore
 def test_non_admins_are_refused_before_anything_runs(tmp_path: Path) -> None:
     admin, retrainer, _ = _admin(tmp_path)
     for user in ("UALICE", "", "uadmin"):
-        reply = admin.handle(user, "retrain")
-        assert reply.refused and "for the bot's admins" in reply.text
+        assert admin.handle(user, "retrain") == Refused()
     assert retrainer.calls == []
 
 
 def test_unknown_or_empty_subcommands_list_the_commands(tmp_path: Path) -> None:
     admin, retrainer, _ = _admin(tmp_path)
     for text in ("", "delete everything", "<!channel>"):
-        reply = admin.handle("UADMIN", text)
-        assert not reply.refused and "/movie-admin status" in reply.text
-    assert admin.handle("UADMIN", "  RETRAIN now").text.startswith("Training started")
+        assert admin.handle("UADMIN", text) == Usage()
+    assert admin.handle("UADMIN", "  RETRAIN now") == RetrainStart("started", "ok")
     assert retrainer.calls == ["UADMIN"]
 
 
 def test_status_without_a_model_or_runs_says_so(tmp_path: Path) -> None:
     admin, _, _ = _admin(tmp_path)
-    text = admin.handle("UADMIN", "status").text
-    assert "No model is loaded yet." in text and "None recorded yet." in text
-    assert "retrain on request" in text
+    assert admin.handle("UADMIN", "status") == Status(model=None, run=None, schedule=None)
+
+
+def test_status_returns_the_model_in_service_and_the_latest_run(tmp_path: Path) -> None:
+    admin, _, store = _admin(tmp_path)
+    load_artifact(write_artifact(tmp_path / "model", version="v-st"), store)
+    run = TrainingRun("job-2", RunState.COMPLETED, "2026-11-21T10:00:00Z", version="v-st")
+    store.record_run(run)
+    status = admin.handle("UADMIN", "status")
+    assert isinstance(status, Status) and status.model is not None
+    assert (status.model.version, status.run) == ("v-st", run)
 
 
 def test_report_without_report_files_explains(tmp_path: Path) -> None:
     admin, _, _ = _admin(tmp_path)
-    reply = admin.handle("UADMIN", "report")
-    assert reply.files == [] and "not available here" in reply.text
+    assert admin.handle("UADMIN", "report") == NoReport(model=None)
 
 
 def test_report_comes_from_the_version_in_service(tmp_path: Path) -> None:
@@ -72,7 +87,7 @@ def test_report_comes_from_the_version_in_service(tmp_path: Path) -> None:
     (model / "report" / "metrics.json").write_text('{"silhouette": 0.31}', encoding="utf-8")
     load_artifact(model, store)
     reply = admin.handle("UADMIN", "report")
-    assert "silhouette 0.31" in reply.text
+    assert isinstance(reply, Report) and reply.metrics == {"silhouette": 0.31}
     assert [(f.name, f.title, f.content) for f in reply.files] == [
         ("report.md", "Cluster report", b"# Clusters"),
         ("cluster_sizes.png", "cluster sizes", b"\x89PNG sizes"),

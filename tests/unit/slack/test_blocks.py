@@ -1,4 +1,4 @@
-"""Block Kit for answers, notices, the modal and the Home tab, and its terminal rendering."""
+"""Block Kit for answers, notices, the modal and the Home tab."""
 
 from __future__ import annotations
 
@@ -6,29 +6,12 @@ import json
 
 from bot.core.matching import Candidate
 from bot.core.models import Mark, MarkKind, ModelVersion
+from bot.slack import action_ids as ids
 from bot.slack import blocks as b
+from bot.slack.button_values import decode_mark, decode_page
 from bot.usecases.movies import Answer
-from bot.usecases.recommend import Pick
+from tests.fixtures.answers import MATRIX, matrix_answer
 from tests.fixtures.artifacts import SAMPLE_MOVIES
-
-BY_ID = {m.tconst: m for m in SAMPLE_MOVIES}
-MATRIX = BY_ID["tt0133093"]
-
-
-def _answer(
-    offset: int = 0, has_more: bool = True, query: str = "movies like the matrix", **kw
-) -> Answer:
-    picks = [Pick(m, f"reason {i}") for i, m in enumerate(SAMPLE_MOVIES[1:6])]
-    return Answer(
-        query=query,
-        status=kw.pop("status", "matched"),
-        match=Candidate(MATRIX.tconst, MATRIX.title, MATRIX.year, 99.0),
-        movie=MATRIX,
-        recommendations=kw.pop("recommendations", picks),
-        offset=offset,
-        has_more=has_more,
-        **kw,
-    )
 
 
 def _actions(message: b.Message) -> list[dict]:
@@ -36,17 +19,17 @@ def _actions(message: b.Message) -> list[dict]:
 
 
 def test_answer_has_seed_picks_with_reasons_more_like_this_and_overflow() -> None:
-    message = b.answer_message(_answer())
+    message = b.answer_message(matrix_answer())
     seed = message.blocks[0]["text"]["text"]
     assert "<https://www.imdb.com/title/tt0133093/|The Matrix>" in seed
     assert "(1999)" in seed and "Action, Sci-Fi" in seed and "8.7" in seed
     picks = [blk for blk in message.blocks if blk.get("block_id", "").startswith("pick:")]
     assert len(picks) == 5
     assert "reason 0" in picks[0]["text"]["text"]
-    more = [e for e in _actions(message) if e["action_id"].startswith(b.MORE_LIKE)]
+    more = [e for e in _actions(message) if e["action_id"].startswith(ids.MORE_LIKE)]
     assert [e["value"] for e in more] == [m.tconst for m in SAMPLE_MOVIES[1:6]]
     menus = [e for e in _actions(message) if e["type"] == "overflow"]
-    assert b.decode_mark(menus[0]["options"][1]["value"]) == (
+    assert decode_mark(menus[0]["options"][1]["value"]) == (
         MarkKind.NOT_INTERESTED,
         SAMPLE_MOVIES[1].tconst,
     )
@@ -54,23 +37,23 @@ def test_answer_has_seed_picks_with_reasons_more_like_this_and_overflow() -> Non
 
 
 def test_show_more_carries_how_many_were_shown_and_share_only_when_asked() -> None:
-    message = b.answer_message(_answer(offset=5))
-    show = next(e for e in _actions(message) if e["action_id"].startswith(b.SHOW_MORE))
-    assert b.decode_page(show["value"]) == (MATRIX.tconst, 10)
-    assert not [e for e in _actions(message) if e["action_id"].startswith(b.SHARE)]
-    shared = b.answer_message(_answer(offset=5), shareable=True)
-    share = next(e for e in _actions(shared) if e["action_id"].startswith(b.SHARE))
-    assert b.decode_page(share["value"]) == (MATRIX.tconst, 5)
+    message = b.answer_message(matrix_answer(offset=5))
+    show = next(e for e in _actions(message) if e["action_id"].startswith(ids.SHOW_MORE))
+    assert decode_page(show["value"]) == (MATRIX.tconst, 10)
+    assert not [e for e in _actions(message) if e["action_id"].startswith(ids.SHARE)]
+    shared = b.answer_message(matrix_answer(offset=5), shareable=True)
+    share = next(e for e in _actions(shared) if e["action_id"].startswith(ids.SHARE))
+    assert decode_page(share["value"]) == (MATRIX.tconst, 5)
     assert not [
         e
-        for e in _actions(b.answer_message(_answer(has_more=False)))
+        for e in _actions(b.answer_message(matrix_answer(has_more=False)))
         if "show_more" in e["action_id"]
     ]
 
 
 def test_action_ids_are_unique_per_message() -> None:
-    ids = [e["action_id"] for e in _actions(b.answer_message(_answer(), shareable=True))]
-    assert len(ids) == len(set(ids))
+    found = [e["action_id"] for e in _actions(b.answer_message(matrix_answer(), shareable=True))]
+    assert len(found) == len(set(found))
 
 
 def test_unresolved_answers_offer_did_you_mean_or_say_no_match() -> None:
@@ -96,9 +79,9 @@ def test_modal_has_an_external_select_and_options_are_capped() -> None:
     view = b.movie_modal(json.dumps({"channel": "C1"}))
     element = view["blocks"][0]["element"]
     assert (view["callback_id"], element["type"], element["action_id"]) == (
-        b.MODAL_CALLBACK,
+        ids.MODAL_CALLBACK,
         "external_select",
-        b.MODAL_SELECT,
+        ids.MODAL_SELECT,
     )
     long = Candidate("tt1", "A" * 300, 2000, 50.0)
     options = b.option_list([long] * 150)
@@ -127,34 +110,3 @@ def test_home_lists_marks_with_remove_buttons_and_the_model() -> None:
     many = b.home_view([Mark(f"tt{i:07d}", MarkKind.SEEN, f"M{i}") for i in range(300)], None)
     assert len(many["blocks"]) <= 100
     assert "No model is loaded" in json.dumps(many)
-
-
-def test_terminal_rendering_numbers_buttons_and_overflow_options() -> None:
-    rendered = b.render_text(b.answer_message(_answer(), shareable=True).blocks)
-    assert "The Matrix (1999)" in rendered.text
-    assert "\n  https://www.imdb.com/title/tt0133093/\n" in rendered.text
-    assert "[1] More like this" in rendered.text
-    labels = [p.label for p in rendered.presses]
-    assert labels[:3] == [
-        "More like this",
-        f"Seen it: {SAMPLE_MOVIES[1].title}",
-        f"Not interested: {SAMPLE_MOVIES[1].title}",
-    ]
-    assert labels[-2:] == ["Show more", "Share in channel"]
-    assert rendered.presses[1].kind == "overflow" and rendered.presses[1].value.startswith("seen:")
-    assert f"[{len(labels)}] Share in channel" in rendered.text
-
-
-def test_terminal_rendering_shows_escaped_user_text_as_typed() -> None:
-    rendered = b.render_text(
-        b.answer_message(Answer("<!channel> *hi* & _x_", "no_match", None, None)).blocks
-    )
-    assert "<!channel> *hi* & _x_" in rendered.text
-
-
-def test_page_and_mark_values_reject_garbage() -> None:
-    for junk in (None, "", "{", '{"t": "", "o": 1}', '{"t": "tt1"}', "[]"):
-        assert b.decode_page(junk) is None
-    assert b.decode_page('{"t":"tt1","o":-5}') == ("tt1", 0)
-    assert b.decode_mark("bogus:tt1") is None
-    assert b.decode_mark(b.encode_mark(MarkKind.SEEN, "tt1")) == (MarkKind.SEEN, "tt1")

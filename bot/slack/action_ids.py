@@ -1,0 +1,16 @@
+"""The action, block and callback ids the bot's messages and views carry, shared by the
+builders that set them and the listeners that match them.
+
+Action ids carry a suffix (":<n>") so several buttons can share a block; listeners match on
+the prefix.
+"""
+
+MORE_LIKE = "more_like_this"
+SHOW_MORE = "show_more"
+DID_YOU_MEAN = "did_you_mean"
+MARK_MENU = "mark_menu"
+SHARE = "share_answer"
+REMOVE_MARK = "remove_mark"
+MODAL_CALLBACK = "movie_modal"
+MODAL_BLOCK = "movie_block"
+MODAL_SELECT = "movie_select"
