@@ -122,6 +122,40 @@ def test_bot_function_url_alias_and_no_retries(template: dict[str, Any]) -> None
     }
 
 
+def _evaluate(node: Any, template: dict[str, Any], parameters: dict[str, Any]) -> Any:
+    """The few intrinsics a condition on a parameter uses (Ref, Fn::Equals/Not/If)."""
+    if not isinstance(node, dict) or len(node) != 1:
+        return node
+    [(name, arg)] = node.items()
+    if name == "Ref":
+        return parameters.get(arg, arg)
+    if name == "Fn::Equals":
+        left, right = (_evaluate(a, template, parameters) for a in arg)
+        return str(left) == str(right)
+    if name == "Fn::Not":
+        return not _evaluate(arg[0], template, parameters)
+    if name == "Fn::If":
+        condition = _evaluate(template["Conditions"][arg[0]], template, parameters)
+        return _evaluate(arg[1] if condition else arg[2], template, parameters)
+    return node
+
+
+@pytest.mark.parametrize(("value", "reserved"), [(0, "AWS::NoValue"), (20, 20)])
+def test_bot_reserved_concurrency_is_a_parameter_none_by_default(
+    template: dict[str, Any], value: int, reserved: Any
+) -> None:
+    parameter = template["Parameters"]["BotReservedConcurrency"]
+    assert parameter["Type"] == "Number"
+    # No reservation unless asked: a new account's small quota has none to spare, and 0 as a
+    # reservation would stop the bot altogether.
+    assert int(parameter["Default"]) == 0 and int(parameter["MinValue"]) == 0
+    props = resource(template, "BotFunction")["Properties"]
+    got = _evaluate(
+        props["ReservedConcurrentExecutions"], template, {"BotReservedConcurrency": value}
+    )
+    assert got == reserved
+
+
 def test_bot_may_invoke_itself_directly_and_through_its_alias(template: dict[str, Any]) -> None:
     props = resource(template, "BotFunction")["Properties"]
     name = props["FunctionName"]["Fn::Sub"]
