@@ -24,6 +24,7 @@ FALLBACK_TEXT_LIMIT = 3000
 INPUT_LIMIT = 500  # what the matcher is given: no title is longer
 
 ELLIPSIS = "…"
+Escape = Callable[[str], str]  # escape_mrkdwn or escape_code
 
 # Directional overrides and isolates can make text read differently from what it is.
 _BIDI_CONTROLS = dict.fromkeys(
@@ -112,9 +113,6 @@ def code_lines(text: object, limit: int = SECTION_TEXT_LIMIT) -> str:
     """Several lines (an error, a failure reason) for a code block, at most `limit` characters
     once escaped."""
     return _lines(text, limit, escape_code)
-
-
-Escape = Callable[[str], str]
 
 
 def _lines(text: object, limit: int, escape: Escape) -> str:
