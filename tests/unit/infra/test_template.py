@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from dataclasses import fields
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -299,6 +300,27 @@ def test_slack_secret_holds_the_keys_the_bot_reads(template: dict[str, Any]) -> 
     assert keys == {BOT_TOKEN_KEY, SIGNING_SECRET_KEY}  # what bot/slack_secret.py reads
     for name in ("SlackBotToken", "SlackSigningSecret"):
         assert template["Parameters"][name]["NoEcho"] is True
+
+
+@pytest.mark.parametrize(
+    ("name", "example"),
+    [
+        ("SlackBotToken", "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"),
+        ("SlackSigningSecret", "8f742231b10e8888abcd99fedcba85a5"),
+    ],
+)
+def test_slack_credentials_are_required_and_never_empty(
+    template: dict[str, Any], name: str, example: str
+) -> None:
+    """An empty default deployed a bot that refused every request without saying why."""
+    parameter = template["Parameters"][name]
+    assert "Default" not in parameter, "a deploy must be given the value"
+    assert 1 <= parameter["MinLength"] <= len(example)
+    pattern = re.compile(parameter["AllowedPattern"])
+    assert pattern.fullmatch(example)
+    assert not pattern.fullmatch("")
+    # What the secret's JSON would not survive (SlackSecret substitutes the value into it).
+    assert not pattern.fullmatch('abc"def0123456789') and not pattern.fullmatch("abc def0123456789")
 
 
 # ------------------------------------------------------------------ IAM
