@@ -98,6 +98,12 @@ BATCH_WRITE_MAX = 25
 BATCH_GET_MAX = 100
 MAX_VOTES = 10**12 - 1
 _ACTIVE_KEY = {PARTITION_KEY: {"S": "ACTIVE"}, SORT_KEY: {"S": "ACTIVE"}}
+# Partition-key prefixes of the items the bot writes while answering Slack; template.yaml
+# limits the bot role's writes to exactly these (dynamodb:LeadingKeys), so a new kind of
+# item the bot writes must be added here and there (a template test compares them).
+USER_PK_PREFIX = "USER#"  # a user's marks
+EVENT_PK_PREFIX = "EVENT#"  # claimed Slack events
+BOT_WRITE_PK_PREFIXES = (USER_PK_PREFIX, EVENT_PK_PREFIX)
 # A movie item carries every field of Movie under the field's own name.
 _MOVIE_FIELDS = tuple(field.name for field in dataclasses.fields(Movie))
 
@@ -466,7 +472,7 @@ class DynamoStore:
             "put_item",
             TableName=self.table,
             Item={
-                PARTITION_KEY: {"S": f"USER#{user_id}"},
+                PARTITION_KEY: {"S": f"{USER_PK_PREFIX}{user_id}"},
                 SORT_KEY: {"S": f"MARK#{mark.tconst}"},
                 "tconst": {"S": mark.tconst},
                 "kind": {"S": mark.kind.value},
@@ -479,14 +485,20 @@ class DynamoStore:
         self._call(
             "delete_item",
             TableName=self.table,
-            Key={PARTITION_KEY: {"S": f"USER#{user_id}"}, SORT_KEY: {"S": f"MARK#{tconst}"}},
+            Key={
+                PARTITION_KEY: {"S": f"{USER_PK_PREFIX}{user_id}"},
+                SORT_KEY: {"S": f"MARK#{tconst}"},
+            },
         )
 
     def marks(self, user_id: str) -> list[Mark]:
         items = self._query_all(
             KeyConditionExpression="#pk = :pk AND begins_with(#sk, :mark)",
             ExpressionAttributeNames=_names(PARTITION_KEY, SORT_KEY),
-            ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}, ":mark": {"S": "MARK#"}},
+            ExpressionAttributeValues={
+                ":pk": {"S": f"{USER_PK_PREFIX}{user_id}"},
+                ":mark": {"S": "MARK#"},
+            },
             ConsistentRead=True,
         )
         marks = [
@@ -504,7 +516,7 @@ class DynamoStore:
             self.client.put_item(
                 TableName=self.table,
                 Item={
-                    PARTITION_KEY: {"S": f"EVENT#{key}"},
+                    PARTITION_KEY: {"S": f"{EVENT_PK_PREFIX}{key}"},
                     SORT_KEY: {"S": "EVENT"},
                     EXPIRES_AT: {"N": str(now + ttl_seconds)},
                 },

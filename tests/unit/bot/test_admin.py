@@ -10,6 +10,7 @@ from bot.loader import load_artifact
 from bot.models import RunState, TrainingRun
 from bot.store.sqlite import SqliteStore
 from tests.fixtures.artifacts import write_artifact
+from tests.fixtures.mrkdwn import HOSTILE, assert_defused
 
 
 class CountingRetrainer:
@@ -88,3 +89,27 @@ def test_lambda_retrainer_refuses_while_a_run_is_in_progress_and_reports_failure
     store.record_run(TrainingRun("job-1", RunState.IN_PROGRESS, "2026-11-21T10:00:00Z"))
     busy = LambdaRetrainer("moviebot-retrain", store, client=FailingLambda()).start("UADMIN")
     assert busy.status == "already_running" and busy.run_id == "job-1"
+
+
+class ScriptedRetrainer:
+    def __init__(self, answer: RetrainStart) -> None:
+        self.answer = answer
+
+    def start(self, requested_by: str) -> RetrainStart:
+        return self.answer
+
+
+def test_run_details_versions_and_retrain_errors_are_escaped(tmp_path: Path) -> None:
+    admin, _, store = _admin(tmp_path)
+    store.record_run(
+        TrainingRun(HOSTILE, RunState.FAILED, HOSTILE, HOSTILE, f"{HOSTILE}\n{HOSTILE}", HOSTILE)
+    )
+    assert_defused(admin.handle("UADMIN", "status").text)
+    settings = Settings(admins=frozenset({"UADMIN"}))
+    for answer in (
+        RetrainStart("failed", HOSTILE),
+        RetrainStart("already_running", HOSTILE),
+        RetrainStart("started", HOSTILE),
+    ):
+        retrainer = ScriptedRetrainer(answer)
+        assert_defused(AdminService(settings, store, retrainer).handle("UADMIN", "retrain").text)
