@@ -103,7 +103,8 @@ _ACTIVE_KEY = {PARTITION_KEY: {"S": "ACTIVE"}, SORT_KEY: {"S": "ACTIVE"}}
 # item the bot writes must be added here and there (a template test compares them).
 USER_PK_PREFIX = "USER#"  # a user's marks
 EVENT_PK_PREFIX = "EVENT#"  # claimed Slack events
-BOT_WRITE_PK_PREFIXES = (USER_PK_PREFIX, EVENT_PK_PREFIX)
+RATE_PK_PREFIX = "RATE#"  # a user's questions per rate-limit window
+BOT_WRITE_PK_PREFIXES = (USER_PK_PREFIX, EVENT_PK_PREFIX, RATE_PK_PREFIX)
 # A movie item carries every field of Movie under the field's own name.
 _MOVIE_FIELDS = tuple(field.name for field in dataclasses.fields(Movie))
 
@@ -537,7 +538,7 @@ class DynamoStore:
             "put_item",
             TableName=self.table,
             Item={
-                PARTITION_KEY: {"S": f"EVENT#{key}"},
+                PARTITION_KEY: {"S": f"{EVENT_PK_PREFIX}{key}"},
                 SORT_KEY: {"S": "EVENT"},
                 EXPIRES_AT: {"N": str(int(time.time()) + ttl_seconds)},
             },
@@ -547,7 +548,7 @@ class DynamoStore:
         self._call(
             "delete_item",
             TableName=self.table,
-            Key={PARTITION_KEY: {"S": f"EVENT#{key}"}, SORT_KEY: {"S": "EVENT"}},
+            Key={PARTITION_KEY: {"S": f"{EVENT_PK_PREFIX}{key}"}, SORT_KEY: {"S": "EVENT"}},
         )
 
     # --- rate limit ---
@@ -557,7 +558,10 @@ class DynamoStore:
             # One atomic conditional update: containers counting at once never exceed `limit`.
             self.client.update_item(
                 TableName=self.table,
-                Key={PARTITION_KEY: {"S": f"RATE#{user_id}"}, SORT_KEY: {"S": f"WINDOW#{window}"}},
+                Key={
+                    PARTITION_KEY: {"S": f"{RATE_PK_PREFIX}{user_id}"},
+                    SORT_KEY: {"S": f"WINDOW#{window}"},
+                },
                 UpdateExpression="ADD #count :one SET #expires = :expires",
                 ConditionExpression="attribute_not_exists(#count) OR #count < :limit",
                 ExpressionAttributeNames={"#count": "count", "#expires": EXPIRES_AT},

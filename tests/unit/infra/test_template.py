@@ -430,8 +430,6 @@ DYNAMODB_WRITES = {
     "dynamodb:PartiQLUpdate",
     "dynamodb:PartiQLDelete",
 }
-# The per-user rate limit (issue 11) writes `RATE#{user}`; it lands beside this policy.
-RATE_LIMIT_PK_PREFIX = "RATE#"
 
 
 def _bot_write_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
@@ -451,7 +449,7 @@ def _leading_key_patterns(stmt: dict[str, Any]) -> set[str]:
 def test_bot_writes_only_the_items_it_owns(template: dict[str, Any]) -> None:
     writes = _bot_write_statements(template)
     assert writes, "the bot writes marks and event claims"
-    expected = {f"{prefix}*" for prefix in {*BOT_WRITE_PK_PREFIXES, RATE_LIMIT_PK_PREFIX}}
+    expected = {f"{prefix}*" for prefix in BOT_WRITE_PK_PREFIXES}
     for stmt in writes:
         # Every statement granting a write carries the condition (and nothing else writes).
         assert _leading_key_patterns(stmt) == expected, stmt
@@ -467,7 +465,6 @@ def test_bot_writes_only_the_items_it_owns(template: dict[str, Any]) -> None:
     ("pk", "allowed"),
     [
         *((f"{prefix}U0ABC123", True) for prefix in BOT_WRITE_PK_PREFIXES),
-        (f"{RATE_LIMIT_PK_PREFIX}U0ABC123", True),
         # the loader's and the retrainer's items: the bot reads them, never writes them
         ("ACTIVE", False),
         ("VERSION", False),
