@@ -91,6 +91,8 @@ def lambda_env(
         "MOVIEBOT_ADMINS": sr.ADMIN,
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "moviebot",
+        # Tests ask many questions as one user; test_bursts.py sets a low limit itself.
+        "MOVIEBOT_QUESTIONS_PER_MINUTE": "1000",
     }
     for name in ("MOVIEBOT_SLACK_SECRET", "MOVIEBOT_RETRAIN_FUNCTION", "MOVIEBOT_RETRAIN_SCHEDULE"):
         monkeypatch.delenv(name, raising=False)

@@ -126,6 +126,40 @@ def test_bot_function_url_alias_and_no_retries(template: dict[str, Any]) -> None
     }
 
 
+def _evaluate(node: Any, template: dict[str, Any], parameters: dict[str, Any]) -> Any:
+    """The few intrinsics a condition on a parameter uses (Ref, Fn::Equals/Not/If)."""
+    if not isinstance(node, dict) or len(node) != 1:
+        return node
+    [(name, arg)] = node.items()
+    if name == "Ref":
+        return parameters.get(arg, arg)
+    if name == "Fn::Equals":
+        left, right = (_evaluate(a, template, parameters) for a in arg)
+        return str(left) == str(right)
+    if name == "Fn::Not":
+        return not _evaluate(arg[0], template, parameters)
+    if name == "Fn::If":
+        condition = _evaluate(template["Conditions"][arg[0]], template, parameters)
+        return _evaluate(arg[1] if condition else arg[2], template, parameters)
+    return node
+
+
+@pytest.mark.parametrize(("value", "reserved"), [(0, "AWS::NoValue"), (20, 20)])
+def test_bot_reserved_concurrency_is_a_parameter_none_by_default(
+    template: dict[str, Any], value: int, reserved: Any
+) -> None:
+    parameter = template["Parameters"]["BotReservedConcurrency"]
+    assert parameter["Type"] == "Number"
+    # No reservation unless asked: a new account's small quota has none to spare, and 0 as a
+    # reservation would stop the bot altogether.
+    assert int(parameter["Default"]) == 0 and int(parameter["MinValue"]) == 0
+    props = resource(template, "BotFunction")["Properties"]
+    got = _evaluate(
+        props["ReservedConcurrentExecutions"], template, {"BotReservedConcurrency": value}
+    )
+    assert got == reserved
+
+
 def test_bot_may_invoke_itself_directly_and_through_its_alias(template: dict[str, Any]) -> None:
     props = resource(template, "BotFunction")["Properties"]
     name = props["FunctionName"]["Fn::Sub"]
@@ -396,8 +430,6 @@ DYNAMODB_WRITES = {
     "dynamodb:PartiQLUpdate",
     "dynamodb:PartiQLDelete",
 }
-# The per-user rate limit (issue 11) writes `RATE#{user}`; it lands beside this policy.
-RATE_LIMIT_PK_PREFIX = "RATE#"
 
 
 def _bot_write_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
@@ -417,7 +449,7 @@ def _leading_key_patterns(stmt: dict[str, Any]) -> set[str]:
 def test_bot_writes_only_the_items_it_owns(template: dict[str, Any]) -> None:
     writes = _bot_write_statements(template)
     assert writes, "the bot writes marks and event claims"
-    expected = {f"{prefix}*" for prefix in {*BOT_WRITE_PK_PREFIXES, RATE_LIMIT_PK_PREFIX}}
+    expected = {f"{prefix}*" for prefix in BOT_WRITE_PK_PREFIXES}
     for stmt in writes:
         # Every statement granting a write carries the condition (and nothing else writes).
         assert _leading_key_patterns(stmt) == expected, stmt
@@ -433,7 +465,6 @@ def test_bot_writes_only_the_items_it_owns(template: dict[str, Any]) -> None:
     ("pk", "allowed"),
     [
         *((f"{prefix}U0ABC123", True) for prefix in BOT_WRITE_PK_PREFIXES),
-        (f"{RATE_LIMIT_PK_PREFIX}U0ABC123", True),
         # the loader's and the retrainer's items: the bot reads them, never writes them
         ("ACTIVE", False),
         ("VERSION", False),
