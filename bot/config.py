@@ -76,6 +76,8 @@ class Settings:
     retrain_function: str | None = None
     retrain_schedule: str | None = None
     log_level: str = "INFO"
+    # Questions one Slack user may ask per minute (counted in the store, across containers).
+    questions_per_minute: int = 10
 
     @property
     def configured_store_url(self) -> str | None:
@@ -103,6 +105,9 @@ class Settings:
             retrain_function=get("MOVIEBOT_RETRAIN_FUNCTION"),
             retrain_schedule=get("MOVIEBOT_RETRAIN_SCHEDULE"),
             log_level=get("LOG_LEVEL") or "INFO",
+            questions_per_minute=env.number(
+                "MOVIEBOT_QUESTIONS_PER_MINUTE", cls.questions_per_minute
+            ),
         )
 
 

@@ -14,7 +14,14 @@ from slack_sdk.errors import SlackApiError
 from bot.core import text as t
 from bot.slack.admin_text import admin_reply_text
 from bot.slack.blocks import Message, answer_message, help_message, movie_modal, notice
-from bot.slack.listeners.replies import apologise_on_error, counted, just_ack, wants_help
+from bot.slack.listeners.replies import (
+    apologise_on_error,
+    counted,
+    just_ack,
+    may_ask,
+    slow_down,
+    wants_help,
+)
 from bot.usecases.admin import Refused, Report
 
 if TYPE_CHECKING:
@@ -53,6 +60,9 @@ def register(app: App, services: Services) -> None:
             return  # the modal is open; its submission answers
         if wants_help(text):
             respond(response_type="ephemeral", **help_message().as_kwargs())
+            return
+        if not may_ask(services, user):
+            respond(response_type="ephemeral", **slow_down(services).as_kwargs())
             return
         answer = counted(services, lambda: services.movies.ask(text, user))
         respond(response_type="ephemeral", **answer_message(answer, shareable=True).as_kwargs())

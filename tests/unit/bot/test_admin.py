@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.adapters.store.sqlite import SqliteStore
 from bot.config import Settings
 from bot.core.models import RunState, TrainingRun
+from bot.slack.admin_text import admin_reply_text
 from bot.usecases.admin import (
     AdminService,
     LambdaRetrainer,
@@ -20,6 +21,7 @@ from bot.usecases.admin import (
 )
 from bot.usecases.loader import load_artifact
 from tests.fixtures.artifacts import write_artifact
+from tests.fixtures.mrkdwn import HOSTILE, assert_defused
 
 
 class CountingRetrainer:
@@ -103,3 +105,28 @@ def test_lambda_retrainer_refuses_while_a_run_is_in_progress_and_reports_failure
     store.record_run(TrainingRun("job-1", RunState.IN_PROGRESS, "2026-11-21T10:00:00Z"))
     busy = LambdaRetrainer("moviebot-retrain", store, client=FailingLambda()).start("UADMIN")
     assert busy.status == "already_running" and busy.run_id == "job-1"
+
+
+class ScriptedRetrainer:
+    def __init__(self, answer: RetrainStart) -> None:
+        self.answer = answer
+
+    def start(self, requested_by: str) -> RetrainStart:
+        return self.answer
+
+
+def test_run_details_versions_and_retrain_errors_are_escaped(tmp_path: Path) -> None:
+    admin, _, store = _admin(tmp_path)
+    store.record_run(
+        TrainingRun(HOSTILE, RunState.FAILED, HOSTILE, HOSTILE, f"{HOSTILE}\n{HOSTILE}", HOSTILE)
+    )
+    assert_defused(admin_reply_text(admin.handle("UADMIN", "status")))
+    settings = Settings(admins=frozenset({"UADMIN"}))
+    for answer in (
+        RetrainStart("failed", HOSTILE),
+        RetrainStart("already_running", HOSTILE),
+        RetrainStart("started", HOSTILE),
+    ):
+        retrainer = ScriptedRetrainer(answer)
+        reply = AdminService(settings, store, retrainer).handle("UADMIN", "retrain")
+        assert_defused(admin_reply_text(reply))
