@@ -4,8 +4,8 @@ Items (pk, sk are strings; the table definition is in bot/adapters/store/dynamod
 
 Item (pk | sk): other attributes
 - active pointer (`ACTIVE` | `ACTIVE`): version, manifest (JSON), activated_at
-- model version (`VERSION` | version): status (loading/complete), manifest, movies, created_at,
-  index_chunks, index_bytes, index_sha256
+- model version (`VERSION` | version): status (loading/complete), manifest, movies, created_at
+  (when its latest load began), index_chunks, index_bytes, index_sha256
 - movie (`MOVIE#{version}#{shard}` | tconst): title, original_title, year, runtime, genres,
   rating, votes, cluster, coords (binary float64), gpk, gsk
 - title index part (`INDEX#{version}` | chunk number, 6 digits): data (binary, <= 350 KB)
@@ -630,7 +630,12 @@ class DynamoStore:
         )
         rows = sorted(items, key=lambda i: (i["created_at"]["S"], i[SORT_KEY]["S"]))
         return [
-            VersionState(i[SORT_KEY]["S"], VersionStatus(i["status"]["S"]), int(i["movies"]["N"]))
+            VersionState(
+                i[SORT_KEY]["S"],
+                VersionStatus(i["status"]["S"]),
+                int(i["movies"]["N"]),
+                i["created_at"]["S"],
+            )
             for i in rows
         ]
 
@@ -647,7 +652,8 @@ class DynamoStore:
             Key={PARTITION_KEY: {"S": "VERSION"}, SORT_KEY: {"S": version}},
             UpdateExpression=(
                 "SET #status = :loading, #manifest = :manifest,"
-                " #created_at = if_not_exists(#created_at, :now),"
+                # A rerun resuming a load is a fresh start: no other loader's clean-up takes it.
+                " #created_at = :now,"
                 " #movies = if_not_exists(#movies, :zero),"
                 " #shards = if_not_exists(#shards, :shards)"
             ),

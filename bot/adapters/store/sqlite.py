@@ -383,9 +383,9 @@ class SqliteStore:
     # --- writing ---
     def versions(self) -> list[VersionState]:
         rows = self._conn().execute(
-            "SELECT version, status, movies FROM versions ORDER BY created_at, version"
+            "SELECT version, status, movies, created_at FROM versions ORDER BY created_at, version"
         )
-        return [VersionState(r[0], VersionStatus(r[1]), r[2]) for r in rows]
+        return [VersionState(r[0], VersionStatus(r[1]), r[2], r[3]) for r in rows]
 
     def _active_version(self, conn: sqlite3.Connection) -> str | None:
         row = conn.execute("SELECT version FROM active").fetchone()
@@ -398,7 +398,8 @@ class SqliteStore:
             conn.execute(
                 "INSERT INTO versions (version, status, manifest, created_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (version) DO UPDATE SET status = excluded.status,"
-                " manifest = excluded.manifest",
+                # A rerun resuming a load is a fresh start: no other loader's clean-up takes it.
+                " manifest = excluded.manifest, created_at = excluded.created_at",
                 (version, VersionStatus.LOADING.value, json.dumps(manifest), now_iso()),
             )
 

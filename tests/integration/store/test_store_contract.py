@@ -6,6 +6,7 @@ import dataclasses
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -161,6 +162,19 @@ def test_only_a_complete_version_can_be_activated(store: Store) -> None:
         store.activate("never-begun", None)
     assert store.active() is None
     assert [(s.version, s.status) for s in store.versions()] == [("v1", VersionStatus.LOADING)]
+
+
+def test_a_version_says_when_its_latest_load_began(store: Store) -> None:
+    """The loader's clean-up spares a loading version begun recently: another loader's work,
+    or a rerun resuming a dead load (which begins it again, so it counts from then)."""
+    store.begin_version("v1", {"version": "v1"})
+    (first,) = store.versions()
+    assert first.begun_at is not None
+    assert abs(datetime.fromisoformat(first.begun_at) - datetime.now(UTC)) < timedelta(minutes=1)
+    time.sleep(0.01)
+    store.begin_version("v1", {"version": "v1"})
+    (again,) = store.versions()
+    assert again.begun_at is not None and again.begun_at > first.begun_at
 
 
 def test_a_complete_or_active_version_is_not_written_again(store: Store) -> None:

@@ -61,17 +61,19 @@ EXPECTED_ACTIONS = {
         "secretsmanager:GetSecretValue",
     },
     # single flight, create the job (tagged), pass its role; refresh IMDb / upload the code;
-    # record the run
+    # record the run, and the end of a recorded run whose job ended unannounced
     "RetrainFunction": {
         "sagemaker:ListTrainingJobs",
         "sagemaker:CreateTrainingJob",
         "sagemaker:AddTags",
+        "sagemaker:DescribeTrainingJob",
         "iam:PassRole",
         "s3:GetObject",
         "s3:PutObject",
         "s3:DeleteObject",
         "s3:ListBucket",
         "dynamodb:PutItem",
+        "dynamodb:Query",
     },
     # the manifest out of model.tar.gz, the run's end, the Slack secret
     "NotifyFunction": {"s3:GetObject", "dynamodb:PutItem", "secretsmanager:GetSecretValue"},
@@ -191,7 +193,7 @@ def test_every_moviebot_variable_is_one_the_settings_read(
     for name in function_env(template, logical_id):
         if not name.startswith(("MOVIEBOT_", "SLACK_")):
             continue
-        changed = Settings.from_env({name: "x-value"})
+        changed = Settings.from_env({name: "7"})  # "7": numbers must parse
         assert changed != default, f"{logical_id}: {name} is not read by bot/config.py"
 
 
@@ -205,6 +207,8 @@ def test_bot_gets_store_secret_admins_channel_retrainer_and_schedule(
     assert env["MOVIEBOT_ADMIN_CHANNEL"] == {"Ref": "AdminChannel"}
     assert env["MOVIEBOT_RETRAIN_FUNCTION"] == {"Ref": "RetrainFunction"}
     assert env["MOVIEBOT_RETRAIN_SCHEDULE"] == {"Ref": "RetrainSchedule"}
+    # a run recorded as in progress for longer than a job can live does not block a retrain
+    assert env["MOVIEBOT_MAX_RUNTIME"] == {"Ref": "TrainingMaxRuntimeSeconds"}
     # tokens never travel in the environment
     assert not {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"} & set(env)
 
