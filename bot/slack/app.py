@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.slack.listeners import register_all
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Services
+    from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
 

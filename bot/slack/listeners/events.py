@@ -21,7 +21,7 @@ from bot.slack.listeners.replies import (
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.bootstrap import Services
+    from bot.slack.services import Services
 
 
 def _say_sorry(kwargs: dict[str, Any], message: Message) -> None:
