@@ -98,10 +98,11 @@ test: dev ## run every test, then the template checks
 test-fast: dev ## unit tests only
 	@$(BIN)/python -m pytest tests/unit -q
 
-lint: dev ## ruff and mypy
+lint: dev ## ruff, mypy and the import contracts (pyproject.toml: [tool.importlinter])
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
 	@$(BIN)/mypy bot training infra
+	@$(BIN)/lint-imports --no-cache --no-logo
 
 bench: dev ## the benchmarks at full scale (slow; prints figures)
 	@$(BIN)/python -m benchmarks.run_all

@@ -1,30 +1,17 @@
 """`build_services(settings)`: the one place that wires the store, the title index cache, the
-movie service, the admin service and the retrainer together."""
+movie service, the admin service and the retrainer together into `Services` (defined in
+bot/slack/services.py, the layer that uses it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.adapters.dedupe import EventDeduper, StoreDeduper
+from bot.adapters.dedupe import StoreDeduper
 from bot.adapters.store import Store, open_store
 from bot.adapters.telemetry import NullTelemetry, Telemetry
 from bot.config import Settings
+from bot.slack.services import Services
 from bot.usecases.admin import AdminService, LambdaRetrainer, LocalRetrainer, Retrainer
-
-if TYPE_CHECKING:
-    from bot.usecases.movies import MovieService
-
-
-@dataclass
-class Services:
-    settings: Settings
-    store: Store
-    movies: MovieService
-    admin: AdminService
-    retrainer: Retrainer
-    dedupe: EventDeduper
-    telemetry: Telemetry = field(default_factory=NullTelemetry)
 
 
 def choose_retrainer(

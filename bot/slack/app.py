@@ -16,7 +16,7 @@ from bot.slack.listeners import register_all
 from bot.slack.signature_check import SignatureCheck
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Services
+    from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
 

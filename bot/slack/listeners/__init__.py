@@ -9,7 +9,7 @@ from bot.slack.listeners import actions, commands, events, options, views
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.bootstrap import Services
+    from bot.slack.services import Services
 
 SURFACES = (commands, events, actions, views, options)
 

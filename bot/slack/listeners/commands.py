@@ -27,7 +27,7 @@ from bot.usecases.admin import Refused, Report
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.bootstrap import Services
+    from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from bot.slack.listeners.replies import (
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.bootstrap import Services
+    from bot.slack.services import Services
 
 
 def _thread(event: dict[str, Any]) -> str | None:

@@ -13,7 +13,7 @@ from bot.slack.blocks import option_list
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.bootstrap import Services
+    from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from bot.adapters import telemetry as tm
 from bot.slack.blocks import Message, notice
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Services
+    from bot.slack.services import Services
     from bot.usecases.movies import Answer
 
 log = logging.getLogger("bot.slack.listeners")

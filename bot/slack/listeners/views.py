@@ -15,7 +15,7 @@ from bot.slack.listeners.replies import apologise_on_error, counted
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.bootstrap import Services
+    from bot.slack.services import Services
 
 
 def _selected(view: dict[str, Any]) -> str | None:

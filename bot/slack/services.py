@@ -1,0 +1,29 @@
+"""`Services`: what the Slack surface is handed (use cases, the store, dedupe, telemetry).
+
+Defined here, where it is used, so that the Slack layer never imports the composition root;
+bot.bootstrap builds it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.adapters.dedupe import EventDeduper
+from bot.adapters.store import Store
+from bot.adapters.telemetry import NullTelemetry, Telemetry
+from bot.config import Settings
+from bot.usecases.admin import AdminService, Retrainer
+
+if TYPE_CHECKING:
+    from bot.usecases.movies import MovieService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    movies: MovieService
+    admin: AdminService
+    retrainer: Retrainer
+    dedupe: EventDeduper
+    telemetry: Telemetry = field(default_factory=NullTelemetry)
