@@ -23,7 +23,7 @@ from bot.slack.blocks import Message
 from bot.slack.listeners.replies import SORRY
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Services
+    from bot.slack.services import Services
 
 log = logging.getLogger("bot.slack.listeners")
 
