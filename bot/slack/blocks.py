@@ -373,23 +373,16 @@ def home_view(marks: Sequence[Mark], model: ModelVersion | None) -> dict[str, An
 def model_summary(model: ModelVersion | None) -> str:
     if model is None:
         return "No model is loaded yet."
-    manifest = model.manifest
-    raw_counts = manifest.get("counts")
-    counts: dict[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
-    titles = counts.get("movies", manifest.get("movies"))
-    clusters = manifest.get("k", counts.get("clusters"))
+    titles = model.manifest.counts.get("movies")
+    clusters = model.manifest.k
     lines = [f"*Version* {t.mrkdwn(model.version, 100)}"]
     if model.created_at:
         lines.append(f"*Trained* {t.mrkdwn(model.created_at, 60)}")
     if titles is not None:
-        lines.append(f"*Titles* {_count(titles)}")
+        lines.append(f"*Titles* {titles:,}")
     if clusters is not None:
-        lines.append(f"*Clusters* {_count(clusters)}")
+        lines.append(f"*Clusters* {clusters:,}")
     return "\n".join(lines)
-
-
-def _count(value: object) -> str:
-    return f"{value:,}" if isinstance(value, int) else t.mrkdwn(value, 30)
 
 
 # --- the terminal rendering -------------------------------------------------------------

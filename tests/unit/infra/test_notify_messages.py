@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bot.core.manifest import Manifest
 from infra.admin_messages import (
     activation_message,
     completed_message,
@@ -21,20 +22,20 @@ from tests.fixtures.aws_events import sagemaker_state_change
 state_change = sagemaker_state_change
 
 
-MANIFEST = {
-    "version": "20300102-031500-ab12",
-    "counts": {"movies": 712345, "akas": 1800000},
-    "k": 40,
-    "metrics": {
+MANIFEST = Manifest(
+    version="20300102-031500-ab12",
+    counts={"movies": 712345, "akas": 1800000},
+    k=40,
+    metrics={
         "movies": 712345,
         "k": 40,
         "inertia": 123456.7,
         "silhouette": 0.18234,
         "cluster_sizes": [10, 300000, 2000, 410335],
     },
-    "clusters": {"0": "silent shorts", "1": "2010s dramas", "3": "1990s crime dramas, well rated"},
-    "seconds": 181.4,
-}
+    clusters={"0": "silent shorts", "1": "2010s dramas", "3": "1990s crime dramas, well rated"},
+    seconds=181.4,
+)
 
 
 def test_completed_carries_version_summary_duration_and_links() -> None:
