@@ -66,7 +66,7 @@ $(DEMO_DATA)/title.basics.tsv.gz: training/demo_data.py $(RUNTIME_STAMP)
 	@$(BIN)/python -m training.demo_data --out $(DEMO_DATA)
 
 # Training also builds the bot's title index into the artifact: its code counts too.
-INDEX_CODE := bot/core/matching.py bot/core/normalize.py bot/core/query.py bot/core/models.py bot/core/artifact.py
+INDEX_CODE := bot/core/matching.py bot/core/normalize.py bot/core/query.py bot/core/models.py bot/core/artifact.py bot/core/manifest.py
 $(MODEL_DIR)/manifest.json: $(TRAIN_INPUTS) $(wildcard training/*.py) $(INDEX_CODE) $(RUNTIME_STAMP)
 	@echo "Training $(CLUSTERS) clusters on $(TRAIN_DATA) ..."
 	@$(BIN)/python -m training.train --data-dir $(TRAIN_DATA) --model-dir $(MODEL_DIR) --clusters $(CLUSTERS)

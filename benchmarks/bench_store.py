@@ -40,6 +40,7 @@ from bot.core.artifact import (
     iter_akas,
     iter_movies,
 )
+from bot.core.manifest import Manifest
 from bot.core.matching import TitleIndex
 from bot.core.models import Movie
 from bot.usecases.loader import LoadReport, load_artifact
@@ -289,7 +290,7 @@ def raw_write_rate(endpoint: str, movies: list[Movie], workers: int, label: str 
     table = f"raw-{uuid.uuid4().hex[:8]}"
     client.create_table(TableName=table, **TABLE_DEFINITION)
     # The same items (and the same spread over partitions) as the loader writes at full scale.
-    shards = shards_for({"counts": {"movies": 720_000}})
+    shards = shards_for(Manifest(version="raw", counts={"movies": 720_000}))
     requests = [{"PutRequest": {"Item": _movie_item("raw", shards, m)}} for m in movies]
     batches = [requests[i : i + 25] for i in range(0, len(requests), 25)]
     lock = threading.Lock()

@@ -13,7 +13,6 @@ Targets (issue 3): at most 300 s of wall time and 4 GB of peak memory on a 2-cor
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import subprocess
@@ -22,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.core.artifact import read_manifest
 from training.generate import generate
 
 TARGET_SECONDS = 300.0
@@ -65,10 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         if result.returncode:
             print(f"training failed with exit code {result.returncode}", file=sys.stderr)
             return 1
-        manifest = json.loads((model_dir / "manifest.json").read_text())
+        manifest = read_manifest(model_dir)
 
     peak = usage.ru_maxrss * 1024  # kilobytes on Linux
-    counts = manifest["counts"]
+    counts, metrics = manifest.counts, manifest.metrics or {}
     print(
         f"catalogue: {counts['movies']:,} movies of {counts['basics_rows']:,} basics rows, "
         f"{counts['akas_rows']:,} akas rows read, {counts['akas']:,} alternate titles written"
@@ -80,8 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"peak memory: {peak / 1024**3:.2f} GB (target <= {TARGET_BYTES / 1024**3:.0f} GB)")
     print(
-        f"silhouette: {manifest['metrics']['silhouette']}, "
-        f"explained variance {manifest['metrics']['explained_variance_total']:.1%}"
+        f"silhouette: {metrics['silhouette']}, "
+        f"explained variance {metrics['explained_variance_total']:.1%}"
     )
     ok = wall <= TARGET_SECONDS and peak <= TARGET_BYTES
     print("targets met" if ok else "TARGETS MISSED")

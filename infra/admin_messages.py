@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlparse
 
 from bot.core import text as t
+from bot.core.manifest import Manifest
 from infra.job_event import JobEvent, duration_text
 
 MAX_METRICS_SHOWN = 4
@@ -45,44 +46,36 @@ def _fmt(value: Any) -> str:
     return _name(value)
 
 
-def manifest_summary(manifest: Mapping[str, Any]) -> list[str]:
+def manifest_summary(manifest: Manifest) -> list[str]:
     """A few lines an admin can read at a glance: counts, k, the telling metrics, and the
     largest clusters by the names the training report gave them."""
     lines: list[str] = []
-    counts = manifest.get("counts")
-    if isinstance(counts, Mapping) and counts:
-        lines.append(", ".join(f"{_fmt(v)} {_name(k)}" for k, v in counts.items()))
-    if manifest.get("k") is not None:
-        lines.append(f"{_fmt(manifest['k'])} clusters")
-    metrics = manifest.get("metrics")
-    if isinstance(metrics, Mapping):
-        scalars = {
-            key: value
-            for key, value in metrics.items()
-            if isinstance(value, int | float) and not isinstance(value, bool)
-        }
+    if manifest.counts:
+        lines.append(", ".join(f"{_fmt(v)} {_name(k)}" for k, v in manifest.counts.items()))
+    if manifest.k is not None:
+        lines.append(f"{_fmt(manifest.k)} clusters")
+    if manifest.metrics is not None:
+        scalars = manifest.scalar_metrics
         ordered = [k for k in PREFERRED_METRICS if k in scalars]
         ordered += [k for k in scalars if k not in ordered and k not in counts_keys(manifest)]
         if ordered:
             shown = ordered[:MAX_METRICS_SHOWN]
             lines.append(", ".join(f"{_name(key)} {_fmt(scalars[key])}" for key in shown))
-        names = manifest.get("clusters")
-        sizes = metrics.get("cluster_sizes")
-        if isinstance(names, Mapping) and isinstance(sizes, list) and sizes:
+        names, sizes = manifest.clusters, manifest.cluster_sizes
+        if names is not None and sizes:
             largest = sorted(range(len(sizes)), key=lambda c: -sizes[c])[:LARGEST_CLUSTERS_SHOWN]
             named = [
                 f"{_name(names.get(str(c), f'cluster {c}'))} ({_fmt(sizes[c])})" for c in largest
             ]
             lines.append("largest clusters: " + "; ".join(named))
-    if isinstance(manifest.get("seconds"), int | float):
-        lines.append(f"trained in {manifest['seconds']:.0f} s")
+    if manifest.seconds is not None:
+        lines.append(f"trained in {manifest.seconds:.0f} s")
     return lines
 
 
-def counts_keys(manifest: Mapping[str, Any]) -> set[str]:
+def counts_keys(manifest: Manifest) -> set[str]:
     """Metric names that repeat a count already shown (movies, k)."""
-    counts = manifest.get("counts")
-    return {"k", *(counts if isinstance(counts, Mapping) else {})}
+    return {"k", *manifest.counts}
 
 
 def _section(text: str) -> Block:
@@ -93,8 +86,8 @@ def _context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
-def completed_message(job: JobEvent, manifest: Mapping[str, Any] | None) -> Message:
-    version = manifest.get("version") if manifest else None
+def completed_message(job: JobEvent, manifest: Manifest | None) -> Message:
+    version = manifest.version if manifest else None
     text = f"Training job {_name(job.name)} completed in {duration_text(job)}"
     if version:
         text += f": model {_name(version)}"
@@ -128,7 +121,7 @@ def activation_message(
     version: str,
     movies: int,
     seconds: float | None = None,
-    manifest: Mapping[str, Any] | None = None,
+    manifest: Manifest | None = None,
     detail: str = "",
 ) -> Message:
     text = f"Now serving model {_name(version)}: {movies:,} movies"

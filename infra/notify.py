@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bot.config import Settings
-from bot.core.artifact import MANIFEST_FILE
+from bot.core.manifest import MANIFEST_FILE, Manifest
 from bot.core.models import RunState, TrainingRun
 from infra.admin_channel import post_to_admins
 from infra.admin_messages import (
@@ -37,7 +37,7 @@ from infra.job_names import started_at_from_name
 log = logging.getLogger(__name__)
 
 
-def read_manifest(s3: Any, uri: str) -> dict[str, Any] | None:
+def read_manifest(s3: Any, uri: str) -> Manifest | None:
     """manifest.json out of model.tar.gz, streamed; None (logged) when it cannot be read."""
     parsed = urlparse(uri)
     try:
@@ -46,8 +46,8 @@ def read_manifest(s3: Any, uri: str) -> dict[str, Any] | None:
             for member in tar:
                 if member.isfile() and member.name.removeprefix("./") == MANIFEST_FILE:
                     handle = tar.extractfile(member)
-                    manifest = json.loads(handle.read()) if handle else None
-                    return manifest if isinstance(manifest, dict) else None
+                    data = json.loads(handle.read()) if handle else None
+                    return Manifest.from_dict(data)  # checked as the loader will check it
     except Exception as exc:  # the message goes out without the summary rather than not at all
         log.warning("could not read %s from %s: %s", MANIFEST_FILE, uri, exc)
         return None
@@ -59,7 +59,7 @@ def announce_activation(
     version: str,
     movies: int,
     seconds: float,
-    manifest: Mapping[str, Any] | None = None,
+    manifest: Manifest | None = None,
     *,
     settings: Settings | None = None,
     client: Any | None = None,
@@ -75,8 +75,7 @@ def announce_activation(
         return False
 
 
-def record_end(store: Any, job: JobEvent, manifest: Mapping[str, Any] | None) -> None:
-    version = manifest.get("version") if manifest else None
+def record_end(store: Any, job: JobEvent, manifest: Manifest | None) -> None:
     detail = job.failure_reason[:MAX_REASON_CHARS] if job.status != "Completed" else ""
     store.record_run(
         TrainingRun(
@@ -86,7 +85,7 @@ def record_end(store: Any, job: JobEvent, manifest: Mapping[str, Any] | None) ->
             started_at=started_at_from_name(job.name) or job.created_at or "",
             ended_at=job.ended_at,
             detail=detail or (job.secondary_status if job.status != "Completed" else ""),
-            version=str(version) if version else None,
+            version=manifest.version if manifest else None,
         )
     )
 

@@ -18,6 +18,7 @@ import pandas as pd
 from sklearn.metrics import silhouette_score
 from sklearn.pipeline import Pipeline
 
+from bot.core.manifest import Manifest
 from training.features import IMDB_GENRES, MultiHot
 
 SILHOUETTE_SAMPLE = 5_000
@@ -252,7 +253,7 @@ def write_report(
     out: Path,
     movies: pd.DataFrame,
     metrics: dict[str, Any],
-    manifest: dict[str, Any],
+    manifest: Manifest,
     seed: int = 42,
 ) -> list[ClusterSummary]:
     """Write report/ into `out`; returns the cluster summaries (also in metrics.json)."""
@@ -269,15 +270,12 @@ def write_report(
     return summaries
 
 
-def _markdown(
-    summaries: list[ClusterSummary], metrics: dict[str, Any], manifest: dict[str, Any]
-) -> str:
-    counts = manifest.get("counts", {})
+def _markdown(summaries: list[ClusterSummary], metrics: dict[str, Any], manifest: Manifest) -> str:
     silhouette = metrics.get("silhouette")
     lines = [
-        f"# Model {manifest.get('version', '')}",
+        f"# Model {manifest.version}",
         "",
-        f"Trained {manifest.get('created_at', '')} on {metrics['movies']:,} movies "
+        f"Trained {manifest.created_at or ''} on {metrics['movies']:,} movies "
         f"into {metrics['k']} clusters ({metrics['algorithm']}).",
         "",
         "| measure | value |",
@@ -289,7 +287,7 @@ def _markdown(
         f"{metrics['explained_variance_total']:.1%} |",
         f"| cluster sizes | {metrics['smallest_cluster']:,} to {metrics['largest_cluster']:,} |",
     ]
-    for name, value in counts.items():
+    for name, value in manifest.counts.items():
         lines.append(f"| {name.replace('_', ' ')} | {value:,} |")
     lines += [
         "",

@@ -18,6 +18,7 @@ place only when complete, so a failed run never leaves a half-written model behi
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import json
 import os
@@ -31,7 +32,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 import joblib
 import numpy as np
@@ -54,6 +54,7 @@ from bot.core.artifact import (
     REPORT_DIR,
     TITLE_INDEX_FILE,
 )
+from bot.core.manifest import Manifest
 from bot.core.matching import CatalogueTitles, TitleIndex
 from training import imdb
 from training.features import (
@@ -335,7 +336,7 @@ def publish(staging: Path, model_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
+def run(args: argparse.Namespace) -> Manifest:
     """Train and write the artifact; returns the manifest."""
     progress = Progress(enabled=args.progress)
     started = time.perf_counter()
@@ -359,14 +360,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         joblib.dump(pipeline, staging / PIPELINE_FILE, compress=3)
         metrics = compute_metrics(pipeline, coords, labels, args.seed)
         now = datetime.now(UTC)
-        manifest: dict[str, Any] = {
-            "version": f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}",
-            "created_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "counts": counts,
-            "k": int(args.clusters),
-            "features": feature_names,
-            "coordinates": coord_names,
-            "parameters": {
+        manifest = Manifest(
+            version=f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}",
+            created_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            counts=counts,
+            k=int(args.clusters),
+            features=tuple(feature_names),
+            coordinates=tuple(coord_names),
+            parameters={
                 "clusters": args.clusters,
                 "components": len(coord_names),
                 "min_votes": args.min_votes,
@@ -374,13 +375,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "algorithm": metrics["algorithm"],
                 "seed": args.seed,
             },
-            "libraries": _versions(),
-            "metrics": metrics,
-        }
+            libraries=_versions(),
+            metrics=metrics,
+        )
         summaries = write_report(staging / REPORT_DIR, movies, metrics, manifest, args.seed)
-        manifest["clusters"] = {str(s.cluster): s.name for s in summaries}
-        manifest["seconds"] = round(time.perf_counter() - started, 1)
-        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        manifest = dataclasses.replace(
+            manifest,
+            clusters={str(s.cluster): s.name for s in summaries},
+            seconds=round(time.perf_counter() - started, 1),
+        )
+        text = json.dumps(manifest.to_dict(), indent=2)
+        (staging / MANIFEST_FILE).write_text(text, encoding="utf-8")
         progress.done()
         publish(staging, model_dir)
     except BaseException:
@@ -400,12 +405,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (TrainingError, imdb.DataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    metrics = manifest["metrics"]
-    silhouette = metrics["silhouette"]
+    silhouette = manifest.scalar_metrics.get("silhouette")
     print(
-        f"model {manifest['version']}: {manifest['counts']['movies']:,} movies in {manifest['k']} "
-        f"clusters, {manifest['counts']['akas']:,} alternate titles, silhouette "
-        f"{'n/a' if silhouette is None else f'{silhouette:.3f}'}, {manifest['seconds']} s "
+        f"model {manifest.version}: {manifest.counts['movies']:,} movies in {manifest.k} "
+        f"clusters, {manifest.counts['akas']:,} alternate titles, silhouette "
+        f"{'n/a' if silhouette is None else f'{silhouette:.3f}'}, {manifest.seconds} s "
         f"-> {args.model_dir}"
     )
     return 0

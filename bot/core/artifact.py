@@ -3,12 +3,13 @@
 A model directory holds:
   movies.csv.gz   tconst,title,original_title,year,runtime,genres,rating,votes,cluster,pc1..pcN
                   (genres comma-joined as IMDb writes them; year/runtime empty when unknown;
-                  pc1..pcN are the reduced coordinates, named in manifest["coordinates"])
+                  pc1..pcN are the reduced coordinates, named in the manifest's coordinates)
   akas.csv.gz     tconst,title: distinct alternate titles worth matching on
   title-index.npz the title index over those titles (`bot.core.matching.TitleIndex.to_bytes`), built
                   by training, which has the time for it; optional: the loader builds it from the
                   two files above when it is missing or of another format
   manifest.json   version, created_at, counts, k, features, coordinates, library versions, metrics
+                  (typed and checked by `bot.core.manifest.Manifest`)
   report/         metrics.json, PNG plots, report.md
   pipeline.joblib the fitted pipeline (only training reads it)
 The loader Lambda has no pandas, so nothing here may need it.
@@ -21,14 +22,13 @@ import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
+from bot.core.manifest import MANIFEST_FILE, ArtifactError, Manifest
 from bot.core.models import Movie
 
 MOVIES_FILE = "movies.csv.gz"
 AKAS_FILE = "akas.csv.gz"
 TITLE_INDEX_FILE = "title-index.npz"
-MANIFEST_FILE = "manifest.json"
 REPORT_DIR = "report"
 PIPELINE_FILE = "pipeline.joblib"
 MOVIE_COLUMNS = (
@@ -44,7 +44,6 @@ MOVIE_COLUMNS = (
 )
 AKA_COLUMNS = ("tconst", "title")
 COORD_PREFIX = "pc"
-MANIFEST_REQUIRED = ("version", "created_at", "counts", "k")
 # What of report/ travels with a model version to the admin: the text and the plots. Each file
 # must fit one DynamoDB item (400 KB); a larger one stays in the artifact only.
 REPORT_SUFFIXES = (".md", ".json", ".png")
@@ -54,24 +53,15 @@ REPORT_FILE_MAX_BYTES = 350_000
 csv.field_size_limit(1 << 20)
 
 
-class ArtifactError(Exception):
-    """The model directory is missing something or holds something malformed."""
-
-
-def read_manifest(model_dir: Path) -> dict[str, Any]:
+def read_manifest(model_dir: Path) -> Manifest:
     path = Path(model_dir) / MANIFEST_FILE
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ArtifactError(f"{path}: missing (is this a model directory?)") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ArtifactError(f"{path}: not valid JSON ({exc})") from None
-    if not isinstance(manifest, dict):
-        raise ArtifactError(f"{path}: expected a JSON object")
-    missing = [key for key in MANIFEST_REQUIRED if key not in manifest]
-    if missing:
-        raise ArtifactError(f"{path}: missing {', '.join(missing)}")
-    return manifest
+    return Manifest.from_dict(data, source=str(path))
 
 
 def coordinate_columns(header: list[str]) -> list[str]:

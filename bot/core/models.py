@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 from urllib.parse import quote_plus
+
+from bot.core.manifest import Manifest
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,11 @@ class Movie:
 @dataclass(frozen=True)
 class ModelVersion:
     version: str
-    manifest: dict[str, Any] = field(default_factory=dict)
+    manifest: Manifest
 
     @property
     def created_at(self) -> str | None:
-        value = self.manifest.get("created_at")
-        return str(value) if value is not None else None
+        return self.manifest.created_at
 
 
 class VersionStatus(str, Enum):

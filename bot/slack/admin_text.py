@@ -3,7 +3,7 @@ and the summary of the model in service, which the Home tab shows too."""
 
 from __future__ import annotations
 
-from typing import Any, assert_never
+from typing import assert_never
 
 from bot.core import text as t
 from bot.core.models import ModelVersion
@@ -80,20 +80,13 @@ def _report(report: Report) -> str:
 def model_summary(model: ModelVersion | None) -> str:
     if model is None:
         return "No model is loaded yet."
-    manifest = model.manifest
-    raw_counts = manifest.get("counts")
-    counts: dict[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
-    titles = counts.get("movies", manifest.get("movies"))
-    clusters = manifest.get("k", counts.get("clusters"))
+    titles = model.manifest.counts.get("movies")
+    clusters = model.manifest.k
     lines = [f"*Version* {t.mrkdwn(model.version, 100)}"]
     if model.created_at:
         lines.append(f"*Trained* {t.mrkdwn(model.created_at, 60)}")
     if titles is not None:
-        lines.append(f"*Titles* {_count(titles)}")
+        lines.append(f"*Titles* {titles:,}")
     if clusters is not None:
-        lines.append(f"*Clusters* {_count(clusters)}")
+        lines.append(f"*Clusters* {clusters:,}")
     return "\n".join(lines)
-
-
-def _count(value: object) -> str:
-    return f"{value:,}" if isinstance(value, int) else t.mrkdwn(value, 30)

@@ -427,7 +427,7 @@ def run_evaluation(
                 "version": loaded.version,
                 "movies": len(movies),
                 "clusters": len(clusters),
-                "k": manifest.get("k"),
+                "k": manifest.k,
                 "model_dir": str(model_dir),
             },
             "movielens": str(movielens_dir),

@@ -17,19 +17,16 @@ whose loader died halfway still goes, with the first load after that age.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from bot.adapters.store.base import ActivationConflict, Store
 from bot.core.artifact import (
     TITLE_INDEX_FILE,
-    ArtifactError,
     iter_akas,
     iter_movies,
     read_manifest,
@@ -43,8 +40,6 @@ DEFAULT_BATCH = 10_000
 # Far longer than any load takes (the loader Lambda stops at 15 minutes; a full load measured
 # 3 minutes into DynamoDB Local, 25 s into SQLite): a loading version this old was abandoned.
 STALE_LOAD = timedelta(hours=24)
-# Versions become parts of store keys: keep them to a plain, bounded alphabet.
-_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}")
 
 # progress(stage, amount): "parsed" (movies read and checked), "movies" after each batch
 # (movies written so far), "index" (bytes), "verified" (movies), "activated" (movies).
@@ -96,23 +91,6 @@ class LoadReport:
         if self.deleted:
             text += f"; removed {', '.join(self.deleted)}"
         return text
-
-
-def _expected_movies(manifest: dict[str, Any]) -> int:
-    counts = manifest.get("counts")
-    movies = counts.get("movies") if isinstance(counts, dict) else None
-    if not isinstance(movies, int) or isinstance(movies, bool) or movies < 0:
-        raise ArtifactError("manifest.json: counts.movies must be a whole number")
-    return movies
-
-
-def _version_of(manifest: dict[str, Any]) -> str:
-    version = manifest.get("version")
-    if not isinstance(version, str) or not _VERSION.fullmatch(version):
-        raise ArtifactError(
-            f"manifest.json: version {version!r} must be 1-128 letters, digits or ._:+-"
-        )
-    return version
 
 
 def _title_index(
@@ -171,9 +149,9 @@ def load_artifact(
     started = time.perf_counter()
     report_progress: Progress = progress or (lambda _stage, _amount: None)
     model_dir = Path(model_dir)
-    manifest = read_manifest(model_dir)
-    version = _version_of(manifest)
-    expected = _expected_movies(manifest)
+    manifest = read_manifest(model_dir)  # checked: a bad one is refused before any write
+    version = manifest.version
+    expected = manifest.counts["movies"]
 
     active = store.active()
     previous = active.version if active else None
@@ -233,8 +211,7 @@ def load_artifact(
             pool.shutdown(wait=False)  # a failed write reports at once, not after the build
         del movies  # the index holds what it needs; free the rest before the next step
         if not index_built:  # the akas went into the artifact's index, not through this load
-            akas = manifest["counts"].get("akas")
-            akas_count = akas if isinstance(akas, int) else 0
+            akas_count = manifest.counts.get("akas", 0)
         index_bytes = len(blob)
         store.put_title_index(version, blob)
         report_progress("index", index_bytes)

@@ -9,8 +9,9 @@ across versions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
+from bot.core.manifest import Manifest
 from bot.core.models import Mark, ModelVersion, Movie, Page, TrainingRun, VersionState
 
 
@@ -77,7 +78,7 @@ class Store(Protocol):
     # --- writing: the loader ---
     def versions(self) -> list[VersionState]: ...
 
-    def begin_version(self, version: str, manifest: dict[str, Any]) -> None: ...
+    def begin_version(self, version: str, manifest: Manifest) -> None: ...
 
     def put_movies(self, version: str, movies: Iterable[Movie]) -> int: ...
 

@@ -77,6 +77,7 @@ from bot.adapters.store.dynamodb_schema import (
     SORT_KEY,
     TABLE_DEFINITION,
 )
+from bot.core.manifest import Manifest
 from bot.core.models import (
     Mark,
     MarkKind,
@@ -114,10 +115,9 @@ def _names(*attributes: str) -> dict[str, str]:
     return {f"#{name}": name for name in attributes}
 
 
-def shards_for(manifest: dict[str, Any]) -> int:
-    counts = manifest.get("counts")
-    movies = counts.get("movies") if isinstance(counts, dict) else None
-    if not isinstance(movies, int) or movies < 1:
+def shards_for(manifest: Manifest) -> int:
+    movies = manifest.counts.get("movies", 0)
+    if movies < 1:
         return 16  # size unknown: enough for ~160k movies
     return max(1, min(MAX_SHARDS, -(-movies // MOVIES_PER_SHARD)))
 
@@ -331,7 +331,9 @@ class DynamoStore:
         item = self._get(_ACTIVE_KEY)
         if not item:
             return None
-        return ModelVersion(item["version"]["S"], json.loads(item["manifest"]["S"]))
+        version = item["version"]["S"]
+        manifest = Manifest.from_stored(json.loads(item["manifest"]["S"]), version=version)
+        return ModelVersion(version, manifest)
 
     def movie(self, version: str, tconst: str) -> Movie | None:
         shards = self._shards(version)
@@ -643,7 +645,7 @@ class DynamoStore:
         active = self.active()
         return active.version if active else None
 
-    def begin_version(self, version: str, manifest: dict[str, Any]) -> None:
+    def begin_version(self, version: str, manifest: Manifest) -> None:
         if self._active_version() == version:
             raise StoreError(f"version {version} is active; it cannot be rewritten")
         self._call(
@@ -660,7 +662,7 @@ class DynamoStore:
             ExpressionAttributeNames=_names("status", "manifest", "created_at", "movies", "shards"),
             ExpressionAttributeValues={
                 ":loading": {"S": VersionStatus.LOADING.value},
-                ":manifest": {"S": json.dumps(manifest)},
+                ":manifest": {"S": json.dumps(manifest.to_dict())},
                 ":now": {"S": now_iso()},
                 ":zero": {"N": "0"},
                 ":shards": {"N": str(shards_for(manifest))},

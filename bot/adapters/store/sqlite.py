@@ -31,6 +31,7 @@ from bot.adapters.store.codec import (
     pack_coords,
     unpack_coords,
 )
+from bot.core.manifest import Manifest
 from bot.core.models import (
     Mark,
     MarkKind,
@@ -219,7 +220,9 @@ class SqliteStore:
             .execute("SELECT v.version, v.manifest FROM active a JOIN versions v USING (version)")
             .fetchone()
         )
-        return ModelVersion(row[0], json.loads(row[1])) if row else None
+        if not row:
+            return None
+        return ModelVersion(row[0], Manifest.from_stored(json.loads(row[1]), version=row[0]))
 
     def movie(self, version: str, tconst: str) -> Movie | None:
         row = (
@@ -391,7 +394,7 @@ class SqliteStore:
         row = conn.execute("SELECT version FROM active").fetchone()
         return row[0] if row else None
 
-    def begin_version(self, version: str, manifest: dict[str, Any]) -> None:
+    def begin_version(self, version: str, manifest: Manifest) -> None:
         with self._write() as conn:
             if self._active_version(conn) == version:
                 raise StoreError(f"version {version} is active; it cannot be rewritten")
@@ -400,7 +403,7 @@ class SqliteStore:
                 " ON CONFLICT (version) DO UPDATE SET status = excluded.status,"
                 # A rerun resuming a load is a fresh start: no other loader's clean-up takes it.
                 " manifest = excluded.manifest, created_at = excluded.created_at",
-                (version, VersionStatus.LOADING.value, json.dumps(manifest), now_iso()),
+                (version, VersionStatus.LOADING.value, json.dumps(manifest.to_dict()), now_iso()),
             )
 
     def _require_loading(self, conn: sqlite3.Connection, version: str) -> None:

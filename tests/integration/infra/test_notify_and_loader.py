@@ -128,6 +128,19 @@ def test_completed_job_posts_the_summary_and_closes_the_run(
     assert len(items) == 1
 
 
+def test_a_manifest_the_loader_would_refuse_gives_no_summary(
+    env: DynamoStore, slack_api: LocalSlackApi, tmp_path: Path
+) -> None:
+    upload_model(tmp_path, k="forty", metrics={"silhouette": 0.25})
+    assert notify.handler(state_change("Completed"), None)["posted"] is True
+    (post,) = slack_api.calls("chat.postMessage")
+    assert "completed in 60 min" in post["text"]
+    blocks = json.dumps(post["blocks"])
+    assert "could not be read" in blocks and "forty" not in blocks and "silhouette" not in blocks
+    run = env.latest_run()
+    assert run is not None and run.state is RunState.COMPLETED
+
+
 def test_failed_job_posts_the_reason(env: DynamoStore, slack_api: LocalSlackApi) -> None:
     answer = notify.handler(
         state_change("Failed", FailureReason="AlgorithmError: no movies left after filtering"), None

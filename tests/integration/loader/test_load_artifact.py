@@ -287,6 +287,11 @@ def test_a_malformed_row_loads_nothing(store: Store, tmp_path: Path) -> None:
         ({"version": "../../etc", "counts": {"movies": 35}}, "version"),
         ({"version": "v2", "counts": {"movies": "many"}}, "counts.movies"),
         ({"version": "v2", "counts": []}, "counts.movies"),
+        # The fields the bot reads have the types training writes, or the load stops here.
+        ({"k": "forty"}, "k must be a whole number"),
+        ({"created_at": 20261121}, "created_at must be a string"),
+        ({"counts": {"movies": 35, "akas": "seven"}}, "counts.akas must be a whole number"),
+        ({"clusters": ["dramas"]}, "clusters must be an object"),
     ],
 )
 def test_a_bad_manifest_is_refused_before_any_write(

@@ -12,6 +12,7 @@ from botocore.awsrequest import AWSResponse
 
 from bot.adapters.store.base import StoreError
 from bot.adapters.store.dynamodb import DynamoStore
+from bot.core.manifest import Manifest
 from bot.core.models import Movie
 from tests.fixtures.artifacts import SAMPLE_MOVIES
 from tests.fixtures.stores import fill_version
@@ -129,7 +130,7 @@ def dynamo(dynamodb_local: str, dynamodb_table: str) -> DynamoStore:
 def test_throttled_batch_writes_are_retried_until_nothing_is_lost(dynamo: DynamoStore) -> None:
     throttle = Throttle(times=4)
     dynamo.client.meta.events.register("before-send.dynamodb", throttle)
-    dynamo.begin_version("v1", {"version": "v1"})
+    dynamo.begin_version("v1", Manifest(version="v1"))
     assert dynamo.put_movies("v1", MANY) == len(MANY)
     assert throttle.sent == 4
     assert dynamo.count_movies("v1") == len(MANY)
@@ -139,7 +140,7 @@ def test_throttled_batch_writes_are_retried_until_nothing_is_lost(dynamo: Dynamo
 def test_unprocessed_items_are_written_again(dynamo: DynamoStore) -> None:
     partial = Unprocessed("BatchWriteItem", times=10)
     partial.install(dynamo)
-    dynamo.begin_version("v1", {"version": "v1"})
+    dynamo.begin_version("v1", Manifest(version="v1"))
     dynamo.put_movies("v1", MANY)
     assert partial.handed_back > 0
     assert dynamo.count_movies("v1") == len(MANY)
@@ -162,7 +163,7 @@ def test_a_batch_that_never_goes_through_fails_loudly(
         dynamodb_table, endpoint_url=dynamodb_local, workers=2, max_backoff_attempts=2
     )
     try:
-        store.begin_version("v1", {"version": "v1"})
+        store.begin_version("v1", Manifest(version="v1"))
         calls = []
 
         def nothing_processed(params: dict[str, Any], **_kwargs: Any) -> tuple[Any, Any]:
@@ -196,7 +197,7 @@ class LaggingIndex:
 
 
 def test_completing_a_version_waits_for_the_cluster_index(dynamo: DynamoStore) -> None:
-    dynamo.begin_version("v1", {"version": "v1"})
+    dynamo.begin_version("v1", Manifest(version="v1"))
     dynamo.put_movies("v1", MANY)
     assert dynamo.count_movies("v1") == len(MANY)
     lag = LaggingIndex(times=3)
@@ -213,7 +214,7 @@ def test_a_cluster_index_that_never_catches_up_blocks_completion(
         dynamodb_table, endpoint_url=dynamodb_local, index_timeout_s=0.5, wait_for_index=True
     )
     try:
-        store.begin_version("v1", {"version": "v1"})
+        store.begin_version("v1", Manifest(version="v1"))
         store.put_movies("v1", MANY)
         store.count_movies("v1")
         store.client.meta.events.register("after-call.dynamodb.Query", LaggingIndex(times=-1))

@@ -3,6 +3,7 @@ does, loading or serving, ever scans the table."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -75,3 +76,29 @@ def test_an_endpoint_that_does_not_answer_is_a_store_error(aws_dummy_env: None) 
 
     with pytest.raises(StoreError, match="cannot open DynamoDB table"):
         DynamoStore("t", endpoint_url=f"http://127.0.0.1:{free_port()}")
+
+
+def test_the_manifest_is_stored_as_the_artifacts_json_and_an_older_copy_reads_back(
+    dynamodb_local: str, dynamodb_table: str, tmp_path: Path
+) -> None:
+    store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local)
+    artifact = write_artifact(tmp_path / "model", version="v1", notes={"by": "hand"})
+    load_artifact(artifact, store)
+    written = json.loads((artifact / "manifest.json").read_text())
+    active_key = {"pk": {"S": "ACTIVE"}, "sk": {"S": "ACTIVE"}}
+    for key in (active_key, {"pk": {"S": "VERSION"}, "sk": {"S": "v1"}}):
+        item = store.client.get_item(TableName=dynamodb_table, Key=key)["Item"]
+        assert json.loads(item["manifest"]["S"]) == written  # unknown keys and all
+    # A copy an older loader stored, with values no check refused then: it still reads back.
+    older = {"version": "v1", "created_at": 20261121, "counts": {"movies": 35}, "k": "4"}
+    store.client.update_item(
+        TableName=dynamodb_table,
+        Key=active_key,
+        UpdateExpression="SET manifest = :m",
+        ExpressionAttributeValues={":m": {"S": json.dumps(older)}},
+    )
+    active = store.active()
+    assert active is not None and active.manifest.counts == {"movies": 35}
+    assert active.created_at is None and active.manifest.k is None  # kept aside, unread
+    assert active.manifest.to_dict() == older
+    store.close()

@@ -12,6 +12,7 @@ import pytest
 
 from bot.adapters.store import dynamodb, sqlite
 from bot.adapters.store.base import ActivationConflict, Store, StoreError
+from bot.core.manifest import Manifest
 from bot.core.models import Mark, MarkKind, Movie, RunState, TrainingRun, VersionStatus
 from tests.fixtures.artifacts import SAMPLE_MOVIES
 from tests.fixtures.stores import StoreOpener, fill_version
@@ -48,7 +49,7 @@ def test_a_loaded_version_serves_its_movies_exactly(store: Store) -> None:
     fill_version(store, "v1", SAMPLE_MOVIES, b"the index")
     active = store.active()
     assert active is not None and active.version == "v1"
-    assert active.manifest["version"] == "v1"
+    assert active.manifest.version == "v1"
     assert active.created_at == "2026-11-21T00:00:00Z"
     for movie in SAMPLE_MOVIES[:5]:
         assert store.movie("v1", movie.tconst) == movie  # coords and all, bit for bit
@@ -131,7 +132,7 @@ def test_the_title_index_is_stored_in_chunks_and_comes_back_whole(
 
 
 def test_rewriting_a_loading_version_replaces_its_index(store: Store) -> None:
-    store.begin_version("v1", {"version": "v1"})
+    store.begin_version("v1", Manifest(version="v1"))
     store.put_title_index("v1", b"first attempt, longer")
     store.put_title_index("v1", b"second")
     store.put_movies("v1", SAMPLE_MOVIES[:2])
@@ -154,7 +155,7 @@ def test_activation_is_conditional_on_the_previous_version(store: Store) -> None
 
 
 def test_only_a_complete_version_can_be_activated(store: Store) -> None:
-    store.begin_version("v1", {"version": "v1"})
+    store.begin_version("v1", Manifest(version="v1"))
     store.put_movies("v1", SAMPLE_MOVIES)
     with pytest.raises(StoreError):
         store.activate("v1", None)
@@ -182,7 +183,7 @@ def test_a_complete_or_active_version_is_not_written_again(store: Store) -> None
     with pytest.raises(StoreError):
         store.put_movies("v1", SAMPLE_MOVIES[:1])
     with pytest.raises(StoreError):
-        store.begin_version("v1", {"version": "v1"})
+        store.begin_version("v1", Manifest(version="v1"))
     with pytest.raises(StoreError):
         store.put_movies("never-begun", SAMPLE_MOVIES[:1])
 
@@ -320,7 +321,7 @@ def test_the_quota_starts_again_in_the_next_window(store: Store) -> None:
 def test_a_report_is_kept_with_its_version_and_removed_with_it(store: Store) -> None:
     fill_version(store, "v1", SAMPLE_MOVIES)
     assert store.report("v1") == {}
-    store.begin_version("v2", {"version": "v2", "created_at": "x", "counts": {"movies": 0}})
+    store.begin_version("v2", Manifest(version="v2", created_at="x", counts={"movies": 0}))
     plot = bytes(range(256)) * 1000  # binary, ~256 KB: one item in DynamoDB
     store.put_report("v2", {"report.md": b"# v2", "sizes.png": plot})
     assert store.report("v2") == {"report.md": b"# v2", "sizes.png": plot}

@@ -92,10 +92,10 @@ def test_train_as_a_module_with_pinned_versions(python: Path, data: Path, tmp_pa
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     manifest = read_manifest(model_dir)
-    assert manifest["libraries"]["scikit-learn"] == "1.4.2"
-    assert manifest["libraries"]["pandas"] == pins()["pandas"]
+    assert (manifest.libraries or {})["scikit-learn"] == "1.4.2"
+    assert (manifest.libraries or {})["pandas"] == pins()["pandas"]
     movies = list(iter_movies(model_dir))
-    assert len(movies) == manifest["counts"]["movies"] > 100
+    assert len(movies) == manifest.counts["movies"] > 100
     assert {m.cluster for m in movies} == set(range(6))
     assert list(iter_akas(model_dir))
 
@@ -135,7 +135,7 @@ def test_script_mode_as_sagemaker_runs_it(python: Path, data: Path, tmp_path: Pa
     assert result.returncode == 0, result.stderr
     model_dir = tmp_path / "opt-ml-model"
     manifest = read_manifest(model_dir)
-    assert manifest["k"] == 5
-    assert manifest["counts"]["akas"] == 0
+    assert manifest.k == 5
+    assert manifest.counts["akas"] == 0
     assert all(m.votes >= 10 for m in iter_movies(model_dir))
     assert (tmp_path / "opt-ml-output" / "report" / "report.md").is_file()

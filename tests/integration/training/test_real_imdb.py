@@ -56,14 +56,14 @@ def test_clusters_are_balanced_enough(movies_2017: tuple[Path, list[Movie]]) -> 
     assert len(sizes) == 20
     assert max(sizes.values()) < 0.25 * len(movies)
     manifest = read_manifest(model_dir)
-    assert manifest["counts"]["movies"] == len(movies) > 7000
-    assert manifest["metrics"]["silhouette"] > 0.05
+    assert manifest.counts["movies"] == len(movies) > 7000
+    assert manifest.scalar_metrics["silhouette"] > 0.05
 
 
 def test_real_akas_give_alternate_titles_and_regions(movies_2017: tuple[Path, list[Movie]]) -> None:
     model_dir, movies = movies_2017
     manifest = read_manifest(model_dir)
-    assert "regions" in manifest["features"]
+    assert "regions" in (manifest.features or ())
     titles = {m.tconst: m.title for m in movies}
     akas = list(iter_akas(model_dir))
     assert len(akas) > 1000
@@ -94,7 +94,7 @@ def test_the_head_of_a_full_dump_keeps_only_rated_movies(tmp_path: Path) -> None
         if len(row) == 9 and row[1] == "movie" and row[4] == "0" and row[0] in rated
     }
     assert {m.tconst for m in movies} == expected
-    assert read_manifest(tmp_path / "model")["counts"]["basics_rows"] == len(basics)
+    assert read_manifest(tmp_path / "model").counts["basics_rows"] == len(basics)
     assert min(m.year for m in movies if m.year) < 1920
 
 

@@ -46,15 +46,15 @@ def test_artifact_reads_back_through_the_bot_reader(model: Path, generated: Path
     manifest = read_manifest(model)
     movies = list(iter_movies(model))
     akas = list(iter_akas(model))
-    assert manifest["k"] == 8
-    assert manifest["coordinates"] == ["pc1", "pc2", "pc3", "pc4", "pc5"]
-    assert manifest["counts"]["movies"] == len(movies) > 100
-    assert manifest["counts"]["akas"] == len(akas) > 0
+    assert manifest.k == 8
+    assert manifest.coordinates == ("pc1", "pc2", "pc3", "pc4", "pc5")
+    assert manifest.counts["movies"] == len(movies) > 100
+    assert manifest.counts["akas"] == len(akas) > 0
     assert {m.cluster for m in movies} == set(range(8))
     assert all(len(m.coords) == 5 for m in movies)
     assert all(m.tconst.startswith("tt") and m.rating > 0 and m.votes > 0 for m in movies)
     # Generated data carries one malformed row per file and chunk: counted, not fatal.
-    counts = manifest["counts"]
+    counts = manifest.counts
     assert counts["malformed_basics"] >= 1 and counts["malformed_akas"] >= 1
     assert counts["basics_rows"] > counts["movies"]
     titles = {m.tconst: m.title.casefold() for m in movies}
@@ -73,18 +73,20 @@ def test_the_artifact_carries_the_title_index_the_loader_would_build(model: Path
 
 def test_manifest_describes_the_run(model: Path) -> None:
     manifest = read_manifest(model)
-    for key in ("version", "created_at", "counts", "k", "features", "coordinates", "libraries",
-                "metrics", "clusters"):  # fmt: skip
-        assert key in manifest
-    assert "scikit-learn" in manifest["libraries"] and "pandas" in manifest["libraries"]
-    assert manifest["features"][0] == "genres"
-    metrics = manifest["metrics"]
-    assert sum(metrics["cluster_sizes"]) == manifest["counts"]["movies"]
-    assert 0 < metrics["explained_variance_total"] <= 1
-    assert len(manifest["clusters"]) == 8
+    written = json.loads((model / "manifest.json").read_text())
+    # Every key is a typed field, written in the order training always wrote them.
+    assert list(written) == ["version", "created_at", "counts", "k", "features", "coordinates",
+                             "parameters", "libraries", "metrics", "clusters",
+                             "seconds"]  # fmt: skip
+    assert manifest.to_dict() == written and not manifest.extra
+    assert manifest.libraries and {"scikit-learn", "pandas"} <= set(manifest.libraries)
+    assert manifest.features and manifest.features[0] == "genres"
+    assert sum(manifest.cluster_sizes) == manifest.counts["movies"]
+    assert 0 < manifest.scalar_metrics["explained_variance_total"] <= 1
+    assert manifest.clusters and len(manifest.clusters) == 8
     assert (model / "pipeline.joblib").stat().st_size > 0
     report = (model / "report" / "report.md").read_text()
-    assert all(name in report for name in manifest["clusters"].values())
+    assert all(name in report for name in manifest.clusters.values())
     assert json.loads((model / "report" / "metrics.json").read_text())["k"] == 8
 
 
@@ -93,9 +95,9 @@ def test_each_run_is_a_new_version_and_replaces_the_model(tmp_path: Path) -> Non
     model_dir = tmp_path / "model"
     args = ["--data-dir", str(data), "--model-dir", str(model_dir), "--clusters", "3"]
     assert main(args) == 0
-    first = read_manifest(model_dir)["version"]
+    first = read_manifest(model_dir).version
     assert main(args) == 0
-    assert read_manifest(model_dir)["version"] != first
+    assert read_manifest(model_dir).version != first
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "model"]  # no staging left
 
 
@@ -124,7 +126,7 @@ def test_small_hand_made_catalogue(tmp_path: Path) -> None:
     assert ("tt0000003", "Seven Samurai") not in akas  # same as the primary title
     assert ("tt0000002", "AMÉLIE") not in akas  # differs only in case
     assert not any(tconst == "tt0000006" for tconst, _ in akas)  # adult: not in the catalogue
-    assert read_manifest(model_dir)["features"][:2] == ["genres", "regions"]
+    assert (read_manifest(model_dir).features or ())[:2] == ("genres", "regions")
 
 
 def test_catalogue_without_regions_like_the_demo(tmp_path: Path) -> None:
@@ -137,9 +139,9 @@ def test_catalogue_without_regions_like_the_demo(tmp_path: Path) -> None:
     model_dir = tmp_path / "model"
     assert main(["--data-dir", str(data), "--model-dir", str(model_dir), "--clusters", "3"]) == 0
     manifest = read_manifest(model_dir)
-    assert manifest["counts"]["movies"] == 30
-    assert "regions" not in manifest["features"]
-    assert manifest["counts"]["akas"] == 0
+    assert manifest.counts["movies"] == 30
+    assert "regions" not in (manifest.features or ())
+    assert manifest.counts["akas"] == 0
 
 
 # --- bad input: one line naming the file and the problem, no traceback, no artifact ----------
@@ -209,9 +211,9 @@ def test_a_failed_run_keeps_the_previous_model(tmp_path: Path) -> None:
     data = write_imdb(tmp_path / "data", BASICS, RATINGS, AKAS)
     model_dir = tmp_path / "model"
     assert main(["--data-dir", str(data), "--model-dir", str(model_dir), "--clusters", "3"]) == 0
-    before = read_manifest(model_dir)["version"]
+    before = read_manifest(model_dir).version
     with gzip.open(data / "title.akas.tsv.gz", "wb") as handle:
         handle.write(b"")
     assert main(["--data-dir", str(data), "--model-dir", str(model_dir), "--clusters", "3"]) == 2
-    assert read_manifest(model_dir)["version"] == before
+    assert read_manifest(model_dir).version == before
     assert len(list(iter_movies(model_dir))) == 8

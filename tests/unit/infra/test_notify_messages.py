@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 import pytest
 
+from bot.core.manifest import Manifest
 from bot.core.text import SECTION_TEXT_LIMIT
 from infra.admin_messages import (
     activation_message,
@@ -25,20 +27,20 @@ from tests.fixtures.mrkdwn import HOSTILE, assert_defused, rendered
 state_change = sagemaker_state_change
 
 
-MANIFEST = {
-    "version": "20300102-031500-ab12",
-    "counts": {"movies": 712345, "akas": 1800000},
-    "k": 40,
-    "metrics": {
+MANIFEST = Manifest(
+    version="20300102-031500-ab12",
+    counts={"movies": 712345, "akas": 1800000},
+    k=40,
+    metrics={
         "movies": 712345,
         "k": 40,
         "inertia": 123456.7,
         "silhouette": 0.18234,
         "cluster_sizes": [10, 300000, 2000, 410335],
     },
-    "clusters": {"0": "silent shorts", "1": "2010s dramas", "3": "1990s crime dramas, well rated"},
-    "seconds": 181.4,
-}
+    clusters={"0": "silent shorts", "1": "2010s dramas", "3": "1990s crime dramas, well rated"},
+    seconds=181.4,
+)
 
 
 def test_completed_carries_version_summary_duration_and_links() -> None:
@@ -173,12 +175,9 @@ def test_a_failure_reason_cannot_ping_link_or_break_out_of_its_code_block() -> N
 
 
 def test_versions_names_and_s3_paths_of_a_completed_job_are_escaped() -> None:
-    manifest = {
-        **MANIFEST,
-        "version": HOSTILE,
-        "counts": {HOSTILE: 5},
-        "clusters": {"1": HOSTILE, "3": HOSTILE},
-    }
+    manifest = dataclasses.replace(
+        MANIFEST, version=HOSTILE, counts={HOSTILE: 5}, clusters={"1": HOSTILE, "3": HOSTILE}
+    )
     job = JobEvent.from_event(
         state_change(
             "Completed",

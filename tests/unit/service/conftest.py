@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.index_cache import IndexCache
+from bot.core.manifest import Manifest
 from bot.core.matching import TitleIndex
 from bot.usecases.movies import MovieService
 from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES
@@ -12,7 +13,7 @@ from tests.unit.service.fakes import MemoryStore
 def fill(store: MemoryStore, version: str = "v1") -> MemoryStore:
     """What the loader does: a complete version with its index, then the switch."""
     previous = store.active()
-    store.begin_version(version, {"version": version, "k": 4})
+    store.begin_version(version, Manifest(version=version, k=4))
     store.put_movies(version, SAMPLE_MOVIES)
     store.put_title_index(version, TitleIndex.build(SAMPLE_MOVIES, SAMPLE_AKAS).to_bytes())
     store.complete_version(version)

@@ -4,9 +4,9 @@ votes, marks across versions), for service tests that need no database."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from bot.adapters.store.base import ActivationConflict, StoreError
+from bot.core.manifest import Manifest
 from bot.core.models import (
     Mark,
     ModelVersion,
@@ -20,7 +20,7 @@ from bot.core.models import (
 
 class MemoryStore:
     def __init__(self) -> None:
-        self._manifests: dict[str, dict[str, Any]] = {}
+        self._manifests: dict[str, Manifest] = {}
         self._status: dict[str, VersionStatus] = {}
         self._movies: dict[str, dict[str, Movie]] = {}
         self._indexes: dict[str, bytes] = {}
@@ -32,7 +32,7 @@ class MemoryStore:
     def active(self) -> ModelVersion | None:
         if self._active is None:
             return None
-        return ModelVersion(self._active, dict(self._manifests[self._active]))
+        return ModelVersion(self._active, self._manifests[self._active])
 
     def movie(self, version: str, tconst: str) -> Movie | None:
         return self._movies.get(version, {}).get(tconst)
@@ -76,8 +76,8 @@ class MemoryStore:
             VersionState(v, self._status[v], len(self._movies.get(v, {}))) for v in self._status
         ]
 
-    def begin_version(self, version: str, manifest: dict[str, Any]) -> None:
-        self._manifests[version] = dict(manifest)
+    def begin_version(self, version: str, manifest: Manifest) -> None:
+        self._manifests[version] = manifest
         self._status[version] = VersionStatus.LOADING
         self._movies[version] = {}
 

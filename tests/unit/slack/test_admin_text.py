@@ -3,11 +3,14 @@ run, a model or a report carries is escaped."""
 
 from __future__ import annotations
 
+from bot.core.manifest import Manifest
 from bot.core.models import ModelVersion, RunState, TrainingRun
 from bot.slack.admin_text import admin_reply_text, model_summary
 from bot.usecases.admin import NoReport, Refused, Report, RetrainStart, Status, Usage
 
-MODEL = ModelVersion("v-9", {"created_at": "2026-11-20T00:00:00Z", "counts": {"movies": 720000}})
+MODEL = ModelVersion(
+    "v-9", Manifest("v-9", created_at="2026-11-20T00:00:00Z", counts={"movies": 720000})
+)
 
 
 def test_refusal_and_usage() -> None:
@@ -55,6 +58,8 @@ def test_report_replies() -> None:
     assert admin_reply_text(Report({})) == "*Cluster report*"
 
 
-def test_model_summary_takes_counts_from_either_manifest_shape() -> None:
-    flat = model_summary(ModelVersion("v-1", {"movies": 12, "counts": {"clusters": 3}}))
-    assert flat == "*Version* v-1\n*Titles* 12\n*Clusters* 3"
+def test_model_summary_shows_the_counts_and_k_the_manifest_has() -> None:
+    model = ModelVersion("v-1", Manifest("v-1", counts={"movies": 12}, k=3))
+    assert model_summary(model) == "*Version* v-1\n*Titles* 12\n*Clusters* 3"
+    bare = model_summary(ModelVersion("v-2", Manifest("v-2")))
+    assert bare == "*Version* v-2"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.core.manifest import Manifest
 from bot.core.matching import Candidate
 from bot.core.models import Mark, MarkKind, ModelVersion
 from bot.slack import action_ids as ids
@@ -94,9 +95,8 @@ def test_home_lists_marks_with_remove_buttons_and_the_model() -> None:
         Mark("tt0113277", MarkKind.SEEN, "Heat"),
         Mark("tt0070047", MarkKind.NOT_INTERESTED, "The *Exorcist*"),
     ]
-    model = ModelVersion(
-        "v-9", {"created_at": "2026-11-20T00:00:00Z", "counts": {"movies": 720000}, "k": 400}
-    )
+    manifest = Manifest("v-9", "2026-11-20T00:00:00Z", counts={"movies": 720000}, k=400)
+    model = ModelVersion("v-9", manifest)
     view = b.home_view(marks, model)
     assert view["type"] == "home"
     removes = [blk["accessory"]["value"] for blk in view["blocks"] if blk.get("accessory")]

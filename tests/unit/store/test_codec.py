@@ -13,6 +13,7 @@ from bot.adapters.store.codec import (
     unpack_coords,
 )
 from bot.adapters.store.dynamodb import shards_for
+from bot.core.manifest import Manifest
 
 
 def test_coordinates_round_trip_exactly() -> None:
@@ -45,17 +46,17 @@ def test_chunks_cover_the_blob_in_order() -> None:
 
 
 @pytest.mark.parametrize(
-    ("manifest", "shards"),
+    ("counts", "shards"),
     [
-        ({"counts": {"movies": 35}}, 1),
-        ({"counts": {"movies": 10_001}}, 2),
-        ({"counts": {"movies": 720_000}}, 72),
-        ({"counts": {"movies": 50_000_000}}, 256),
-        ({"counts": {}}, 16),
+        ({"movies": 35}, 1),
+        ({"movies": 10_001}, 2),
+        ({"movies": 720_000}, 72),
+        ({"movies": 50_000_000}, 256),
+        ({"movies": 0}, 16),
         ({}, 16),
     ],
 )
 def test_dynamodb_spreads_a_version_over_a_shard_per_10k_movies(
-    manifest: dict[str, object], shards: int
+    counts: dict[str, int], shards: int
 ) -> None:
-    assert shards_for(manifest) == shards
+    assert shards_for(Manifest(version="v1", counts=counts)) == shards

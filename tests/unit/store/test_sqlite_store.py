@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 from bot.adapters.store import open_store
 from bot.adapters.store.base import StoreError
 from bot.adapters.store.sqlite import SqliteStore
-from tests.fixtures.artifacts import SAMPLE_MOVIES
+from bot.usecases.loader import load_artifact
+from tests.fixtures.artifacts import SAMPLE_MOVIES, write_artifact
 from tests.fixtures.stores import fill_version
 
 
@@ -65,3 +67,24 @@ def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("a file where a folder should be")
     with pytest.raises(StoreError, match="cannot create"):
         SqliteStore(blocker / "moviebot.sqlite")
+
+
+def test_the_manifest_is_stored_as_the_artifacts_json_and_an_older_copy_reads_back(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.sqlite"
+    store = SqliteStore(path)
+    artifact = write_artifact(tmp_path / "model", version="v1", notes={"by": "hand"})
+    load_artifact(artifact, store)
+    with sqlite3.connect(path) as conn:
+        [stored] = conn.execute("SELECT manifest FROM versions").fetchone()
+    assert json.loads(stored) == json.loads((artifact / "manifest.json").read_text())
+    # A copy an older loader stored, with values no check refused then: it still reads back.
+    older = {"version": "v1", "created_at": 20261121, "counts": {"movies": 35}, "k": "4"}
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE versions SET manifest = ?", (json.dumps(older),))
+    active = store.active()
+    assert active is not None and active.manifest.counts == {"movies": 35}
+    assert active.created_at is None and active.manifest.k is None  # kept aside, unread
+    assert active.manifest.to_dict() == older
+    store.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bot.core.manifest import Manifest
 from training.features import IMDB_GENRES
 from training.report import cluster_name, genre_matrix, summarise, write_report
 
@@ -82,7 +83,7 @@ def test_write_report_files(tmp_path: Path) -> None:
         "largest_cluster": 2, "explained_variance_ratio": [0.6, 0.3],
         "explained_variance_total": 0.9,
     }  # fmt: skip
-    manifest = {"version": "v1", "created_at": "now", "counts": {"movies": 4, "malformed_akas": 3}}
+    manifest = Manifest(version="v1", created_at="now", counts={"movies": 4, "malformed_akas": 3})
     write_report(tmp_path, _movies(), metrics, manifest)
     for name in ("titles_per_year.png", "rating_vs_votes.png", "cluster_sizes.png",
                  "cluster_composition.png"):  # fmt: skip
