@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters import telemetry as tm
 from bot.core import text as t
 from bot.slack.blocks import Message, answer_message, help_message, movie_modal, notice
 from bot.slack.listeners.replies import apologise_on_error, counted, just_ack, wants_help
@@ -60,7 +61,7 @@ def register(app: App, services: Services) -> None:
         user = str(command.get("user_id") or "")
         reply = services.admin.handle(user, str(command.get("text") or ""))
         if reply.refused:
-            services.telemetry.count("AdminRefused")
+            services.telemetry.count(tm.ADMIN_REFUSED)
         respond(response_type="ephemeral", **notice(reply.text).as_kwargs())
         if reply.files:
             _upload(client, command, reply.files, respond)

@@ -12,7 +12,6 @@ import boto3
 import pytest
 
 from bot.adapters.store.dynamodb import DynamoStore
-from bot.config import Settings
 from bot.core.models import RunState, TrainingRun
 from bot.tools.local_slack import LocalSlackApi
 from infra import loader, notify
@@ -216,14 +215,3 @@ def test_a_refused_artifact_and_a_crashed_loader_are_both_reported(
     refused, crashed = slack_api.calls("chat.postMessage")
     assert refused["text"].startswith(f"Model not loaded from s3://{BUCKET}/{KEY}:")
     assert "Sandbox.Timedout: Task timed out" in crashed["text"]
-
-
-def test_announce_activation_directly(slack_api: LocalSlackApi) -> None:
-    settings = Settings(
-        slack_bot_token="xoxb-test-token", slack_api_url=slack_api.url, admin_channel=ADMIN_CHANNEL
-    )
-    assert notify.announce_activation("v9", 1234, 12.3, settings=settings) is True
-    (post,) = slack_api.calls("chat.postMessage")
-    assert post["text"] == "Now serving model v9: 1,234 movies (loaded in 12 s)"
-    # no channel: nothing posted, nothing raised
-    assert notify.announce_activation("v9", 1, 1.0, settings=Settings()) is False
