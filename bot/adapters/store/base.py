@@ -8,7 +8,7 @@ across versions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from bot.core.models import Mark, ModelVersion, Movie, Page, TrainingRun, VersionState
@@ -27,8 +27,6 @@ class Store(Protocol):
     def active(self) -> ModelVersion | None: ...
 
     def movie(self, version: str, tconst: str) -> Movie | None: ...
-
-    def movies(self, version: str, tconsts: Sequence[str]) -> dict[str, Movie]: ...
 
     def cluster_page(
         self, version: str, cluster: int, limit: int, cursor: str | None = None

@@ -35,8 +35,8 @@ Item (pk | sk): other attributes
 - Attribute names such as `cluster`, `status`, `year`, `data` are DynamoDB reserved words, so
   every expression names attributes through ExpressionAttributeNames placeholders.
 - Batch writes run in parallel threads; botocore retries throttling errors
-  (ProvisionedThroughputExceeded, Throttling) and this module retries UnprocessedItems /
-  UnprocessedKeys with exponential backoff and jitter, failing loudly if they never go through.
+  (ProvisionedThroughputExceeded, Throttling) and this module retries UnprocessedItems with
+  exponential backoff and jitter, failing loudly if they never go through.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ import json
 import random
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from itertools import islice
 from typing import Any
@@ -93,7 +93,6 @@ MOVIES_PER_SHARD = 10_000
 MAX_SHARDS = 256
 INDEX_CHUNK_BYTES = 350_000
 BATCH_WRITE_MAX = 25
-BATCH_GET_MAX = 100
 MAX_VOTES = 10**12 - 1
 _ACTIVE_KEY = {PARTITION_KEY: {"S": "ACTIVE"}, SORT_KEY: {"S": "ACTIVE"}}
 # A movie item carries every field of Movie under the field's own name.
@@ -330,33 +329,6 @@ class DynamoStore:
             return None
         item = self._get(_movie_key(version, shards, tconst))
         return _movie(item) if item else None
-
-    def movies(self, version: str, tconsts: Sequence[str]) -> dict[str, Movie]:
-        wanted = list(dict.fromkeys(tconsts))  # BatchGetItem rejects duplicate keys
-        found: dict[str, Movie] = {}
-        shards = self._shards(version)
-        if shards is None:
-            return found
-        projection = {
-            "ProjectionExpression": ", ".join(f"#{name}" for name in _MOVIE_FIELDS),
-            "ExpressionAttributeNames": _names(*_MOVIE_FIELDS),
-            "ConsistentRead": True,
-        }
-        for batch in _batched(wanted, BATCH_GET_MAX):
-            request = {
-                self.table: {"Keys": [_movie_key(version, shards, t) for t in batch], **projection}
-            }
-            attempt = 0
-            while request:
-                response = self._call("batch_get_item", RequestItems=request)
-                for item in response.get("Responses", {}).get(self.table, []):
-                    movie = _movie(item)
-                    found[movie.tconst] = movie
-                request = response.get("UnprocessedKeys") or {}
-                if request:
-                    self._backoff(attempt)
-                    attempt += 1
-        return found
 
     def cluster_page(
         self, version: str, cluster: int, limit: int, cursor: str | None = None

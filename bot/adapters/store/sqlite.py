@@ -43,8 +43,6 @@ from bot.core.models import (
 )
 
 INDEX_CHUNK_BYTES = 4 << 20
-# A lookup of many tconsts is split so the statement stays under SQLite's variable limit.
-_IN_CHUNK = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
@@ -225,21 +223,6 @@ class SqliteStore:
             .fetchone()
         )
         return _movie(row) if row else None
-
-    def movies(self, version: str, tconsts: Sequence[str]) -> dict[str, Movie]:
-        wanted = list(dict.fromkeys(tconsts))
-        found: dict[str, Movie] = {}
-        conn = self._conn()
-        for start in range(0, len(wanted), _IN_CHUNK):
-            part = wanted[start : start + _IN_CHUNK]
-            marks = ",".join("?" * len(part))
-            rows = conn.execute(
-                f"SELECT {_MOVIE_COLUMNS} FROM movies WHERE version = ? AND tconst IN ({marks})",
-                (version, *part),
-            )
-            for row in rows:
-                found[row[0]] = _movie(row)
-        return found
 
     def cluster_page(
         self, version: str, cluster: int, limit: int, cursor: str | None = None

@@ -37,7 +37,6 @@ def test_an_empty_store_has_nothing_active(store: Store) -> None:
     assert store.latest_run() is None
     assert store.marks("U1") == []
     assert store.movie("v1", "tt0133093") is None
-    assert store.movies("v1", ["tt0133093"]) == {}
     assert store.title_index("v1") is None
     assert store.cluster_page("v1", 0, 5).movies == []
 
@@ -59,21 +58,6 @@ def test_a_loaded_version_serves_its_movies_exactly(store: Store) -> None:
         VersionStatus.COMPLETE,
         len(SAMPLE_MOVIES),
     )
-
-
-def test_movies_reads_a_batch_ignoring_duplicates_and_unknown_ids(store: Store) -> None:
-    fill_version(store, "v1", SAMPLE_MOVIES)
-    wanted = [m.tconst for m in SAMPLE_MOVIES[:3]]
-    found = store.movies("v1", [*wanted, wanted[0], "tt9999999"])
-    assert found == {m.tconst: m for m in SAMPLE_MOVIES[:3]}
-
-
-def test_movies_reads_more_than_one_request_holds(store: Store) -> None:
-    many = [dataclasses.replace(SAMPLE_MOVIES[0], tconst=f"tt{i:07d}", votes=i) for i in range(250)]
-    fill_version(store, "v1", many)
-    found = store.movies("v1", [m.tconst for m in many])
-    assert sorted(found) == sorted(m.tconst for m in many)
-    assert found["tt0000123"].votes == 123
 
 
 def test_movies_without_year_or_runtime_or_coords_round_trip(store: Store) -> None:
