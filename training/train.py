@@ -54,6 +54,7 @@ from bot.core.artifact import (
     REPORT_DIR,
     TITLE_INDEX_FILE,
 )
+from bot.core.clock import format_utc
 from bot.core.matching import CatalogueTitles, TitleIndex
 from training import imdb
 from training.features import (
@@ -361,7 +362,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         now = datetime.now(UTC)
         manifest: dict[str, Any] = {
             "version": f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}",
-            "created_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "created_at": format_utc(now),
             "counts": counts,
             "k": int(args.clusters),
             "features": feature_names,

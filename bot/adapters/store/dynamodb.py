@@ -62,7 +62,6 @@ from bot.adapters.store.codec import (
     chunks,
     decode_cursor,
     encode_cursor,
-    now_iso,
     pack_coords,
     unpack_coords,
 )
@@ -75,6 +74,7 @@ from bot.adapters.store.dynamodb_schema import (
     SORT_KEY,
     TABLE_DEFINITION,
 )
+from bot.core.clock import utc_now_iso
 from bot.core.models import (
     Mark,
     MarkKind,
@@ -441,7 +441,7 @@ class DynamoStore:
                 "tconst": {"S": mark.tconst},
                 "kind": {"S": mark.kind.value},
                 "title": {"S": mark.title},
-                "marked_at": {"S": mark.marked_at or now_iso()},
+                "marked_at": {"S": mark.marked_at or utc_now_iso()},
             },
         )
 
@@ -565,7 +565,7 @@ class DynamoStore:
             ExpressionAttributeValues={
                 ":loading": {"S": VersionStatus.LOADING.value},
                 ":manifest": {"S": json.dumps(manifest)},
-                ":now": {"S": now_iso()},
+                ":now": {"S": utc_now_iso()},
                 ":zero": {"N": "0"},
                 ":shards": {"N": str(shards_for(manifest))},
             },
@@ -754,7 +754,7 @@ class DynamoStore:
                                 **_ACTIVE_KEY,
                                 "version": {"S": version},
                                 "manifest": meta["manifest"],
-                                "activated_at": {"S": now_iso()},
+                                "activated_at": {"S": utc_now_iso()},
                             },
                             "ConditionExpression": condition,
                             "ExpressionAttributeNames": names,

@@ -26,10 +26,10 @@ from bot.adapters.store.codec import (
     chunks,
     decode_cursor,
     encode_cursor,
-    now_iso,
     pack_coords,
     unpack_coords,
 )
+from bot.core.clock import utc_now_iso
 from bot.core.models import (
     Mark,
     MarkKind,
@@ -272,7 +272,13 @@ class SqliteStore:
             conn.execute(
                 "INSERT OR REPLACE INTO marks (user_id, tconst, kind, title, marked_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (user_id, mark.tconst, mark.kind.value, mark.title, mark.marked_at or now_iso()),
+                (
+                    user_id,
+                    mark.tconst,
+                    mark.kind.value,
+                    mark.title,
+                    mark.marked_at or utc_now_iso(),
+                ),
             )
 
     def remove_mark(self, user_id: str, tconst: str) -> None:
@@ -347,7 +353,7 @@ class SqliteStore:
                 "INSERT INTO versions (version, status, manifest, created_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (version) DO UPDATE SET status = excluded.status,"
                 " manifest = excluded.manifest",
-                (version, VersionStatus.LOADING.value, json.dumps(manifest), now_iso()),
+                (version, VersionStatus.LOADING.value, json.dumps(manifest), utc_now_iso()),
             )
 
     def _require_loading(self, conn: sqlite3.Connection, version: str) -> None:

@@ -102,7 +102,7 @@ def test_completed_job_posts_the_summary_and_closes_the_run(
 ) -> None:
     upload_model(tmp_path, metrics={"silhouette": 0.25})
     # what the retrain Lambda recorded when it started the job
-    env.record_run(TrainingRun(JOB, RunState.IN_PROGRESS, "2030-01-02T03:04:05+00:00", detail="x"))
+    env.record_run(TrainingRun(JOB, RunState.IN_PROGRESS, "2030-01-02T03:04:05Z", detail="x"))
 
     answer = notify.handler(state_change("Completed"), None)
 
@@ -118,6 +118,7 @@ def test_completed_job_posts_the_summary_and_closes_the_run(
     run = env.latest_run()
     assert run is not None
     assert (run.run_id, run.state, run.version) == (JOB, RunState.COMPLETED, "v-2030-01-02")
+    assert (run.started_at, run.ended_at) == ("2030-01-02T03:04:05Z", "2030-01-02T04:05:05Z")
     # the same item the retrain Lambda wrote, updated: not a second run
     items = env.client.query(
         TableName=env.table,
@@ -125,6 +126,18 @@ def test_completed_job_posts_the_summary_and_closes_the_run(
         ExpressionAttributeValues={":pk": {"S": "RUN"}},
     )["Items"]
     assert len(items) == 1
+
+
+def test_a_run_an_older_version_started_shows_as_ended(
+    env: DynamoStore, slack_api: LocalSlackApi
+) -> None:
+    # Before one timestamp format, the retrain Lambda wrote "+00:00"; the run's end, written
+    # now, sorts after it, so the status shows the run ended (the old item stays, unread).
+    env.record_run(TrainingRun(JOB, RunState.IN_PROGRESS, "2030-01-02T03:04:05+00:00"))
+    notify.handler(state_change("Failed", FailureReason="AlgorithmError: boom"), None)
+    run = env.latest_run()
+    assert run is not None and (run.run_id, run.state) == (JOB, RunState.FAILED)
+    assert (run.started_at, run.ended_at) == ("2030-01-02T03:04:05Z", "2030-01-02T04:05:05Z")
 
 
 def test_failed_job_posts_the_reason(env: DynamoStore, slack_api: LocalSlackApi) -> None:

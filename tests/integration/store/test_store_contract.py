@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import time
 
 import pytest
@@ -185,7 +186,8 @@ def test_marks_are_kept_across_versions(store: Store) -> None:
         Mark("tt0133093", MarkKind.SEEN, "The Matrix", "2026-11-21T10:00:00Z"),
     ]
     [u2] = store.marks("U2")
-    assert u2.tconst == "tt0068646" and u2.marked_at  # stamped when not given
+    assert u2.tconst == "tt0068646"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", u2.marked_at)  # stamped when not given
 
 
 def test_marks_are_replaced_and_removed(store: Store) -> None:
