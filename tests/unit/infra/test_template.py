@@ -31,11 +31,10 @@ from tests.unit.infra.cfn import (
 
 # What each function's code calls (keep in step with the code; the integration tests run it).
 EXPECTED_ACTIONS = {
-    # store reads (GetItem/BatchGetItem/Query), marks (PutItem/DeleteItem), the Slack secret,
+    # store reads (GetItem/Query), marks (PutItem/DeleteItem), the Slack secret,
     # lazy listeners invoking the function itself and the admin's retrain invoking the retrainer
     "BotFunction": {
         "dynamodb:GetItem",
-        "dynamodb:BatchGetItem",
         "dynamodb:Query",
         "dynamodb:PutItem",
         "dynamodb:DeleteItem",
@@ -47,7 +46,6 @@ EXPECTED_ACTIONS = {
     "LoaderFunction": {
         "s3:GetObject",
         "dynamodb:GetItem",
-        "dynamodb:BatchGetItem",
         "dynamodb:Query",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
