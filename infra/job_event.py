@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from bot.core.clock import format_utc, parse_utc
+
 DETAIL_TYPE = "SageMaker Training Job State Change"
 ENDED = {"Completed", "Failed", "Stopped"}
 
@@ -56,19 +58,15 @@ def _iso(value: Any) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value / 1000, UTC).isoformat(timespec="seconds")
+        return format_utc(datetime.fromtimestamp(value / 1000, UTC))
     return str(value)
 
 
 def duration_text(job: JobEvent) -> str:
-    if job.started_at and job.ended_at:
-        try:
-            start = datetime.fromisoformat(job.started_at.replace("Z", "+00:00"))
-            end = datetime.fromisoformat(job.ended_at.replace("Z", "+00:00"))
-            minutes = max(0, round((end - start).total_seconds() / 60))
-            return f"{minutes} min"
-        except ValueError:
-            pass
+    start = parse_utc(job.started_at) if job.started_at else None
+    end = parse_utc(job.ended_at) if job.ended_at else None
+    if start is not None and end is not None:
+        return f"{max(0, round((end - start).total_seconds() / 60))} min"
     if job.billable_seconds is not None:
         return f"{round(job.billable_seconds / 60)} billable min"
     return "unknown time"

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from bot.core.clock import format_utc
+
 _STAMP = "%Y%m%d-%H%M%S"
 _STAMP_RE = re.compile(r"-(\d{8}-\d{6})$")
 
@@ -17,8 +19,8 @@ def job_name_for(prefix: str, started: datetime) -> str:
 
 
 def started_at(started: datetime) -> str:
-    """The run's started_at as the store keeps it (ISO 8601, whole seconds, UTC)."""
-    return started.astimezone(UTC).replace(microsecond=0).isoformat()
+    """The run's started_at as the store keeps it (bot.core.clock's format)."""
+    return format_utc(started)
 
 
 def started_at_from_name(name: str) -> str | None:

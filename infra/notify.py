@@ -2,8 +2,7 @@
 Job State Change"), or the loader switched the bot to a new model version (or could not).
 
 The loader's and the retrainer's outcomes arrive as Lambda destination records (template.yaml:
-their EventInvokeConfig sends success and failure here), so neither needs Slack code;
-`announce_activation` is there for a caller that wants to announce directly.
+their EventInvokeConfig sends success and failure here), so neither needs Slack code.
 
 Completed: the job's report summary (read from manifest.json inside model.tar.gz, streamed, so
 nothing is written to disk) with links to the job and the artifact. Failed / Stopped: the reason.
@@ -25,7 +24,6 @@ from bot.core.models import RunState, TrainingRun
 from infra.admin_channel import post_to_admins
 from infra.admin_messages import (
     MAX_REASON_CHARS,
-    activation_message,
     completed_message,
     ended_badly_message,
     loader_messages,
@@ -53,26 +51,6 @@ def read_manifest(s3: Any, uri: str) -> Manifest | None:
         return None
     log.warning("%s has no %s", uri, MANIFEST_FILE)
     return None
-
-
-def announce_activation(
-    version: str,
-    movies: int,
-    seconds: float,
-    manifest: Manifest | None = None,
-    *,
-    settings: Settings | None = None,
-    client: Any | None = None,
-) -> bool:
-    """Tell the admin channel that `version` now serves, for a caller that loads a model itself
-    (the deployed loader's outcome comes through its Lambda destination instead). Never raises
-    for Slack trouble: the model is live either way."""
-    text, blocks = activation_message(version, movies, seconds, manifest)
-    try:
-        return post_to_admins(text, blocks, settings=settings or Settings.from_env(), client=client)
-    except Exception as exc:  # a missing secret must not fail a load that already succeeded
-        log.error("could not announce %s: %s", version, exc)
-        return False
 
 
 def record_end(store: Any, job: JobEvent, manifest: Manifest | None) -> None:

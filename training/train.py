@@ -54,6 +54,7 @@ from bot.core.artifact import (
     REPORT_DIR,
     TITLE_INDEX_FILE,
 )
+from bot.core.clock import format_utc
 from bot.core.manifest import Manifest
 from bot.core.matching import CatalogueTitles, TitleIndex
 from training import imdb
@@ -362,7 +363,7 @@ def run(args: argparse.Namespace) -> Manifest:
         now = datetime.now(UTC)
         manifest = Manifest(
             version=f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}",
-            created_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            created_at=format_utc(now),
             counts=counts,
             k=int(args.clusters),
             features=tuple(feature_names),

@@ -33,18 +33,35 @@ FORMAT = 3
 N_BUCKETS = 1 << 20  # trigram hash buckets; collisions only add a little noise
 MAX_POSTINGS = 40_000  # per search: the rarest trigrams are read first, common ones skipped
 PRESELECT = 250  # entries re-ranked with rapidfuzz per search
+PRESELECT_WIDE = 4  # x PRESELECT: kept by shared trigrams alone, before the finer cut
+PRESELECT_PRIOR = 0.002  # popularity in the preselection: it only breaks near-ties in overlap
 POPULARITY_WEIGHT = 1.5  # points per tenfold votes
 ARTICLE_AGREES = 1.5  # "Room, The" leans to "The Room", "Room" to "Room"
 CORROBORATED = 3.0  # per further parenthesised name ("Brothers (Brødre)") the film also has
 ALIAS_COST = 4.0  # an alternate title scores this much below the film's own title
-PRIOR_IN_CLAIM = 0.5
+PRIOR_IN_CLAIM = 0.5  # share of the popularity prior that counts towards claiming a match
 HEAD_ENTRIES = 15_000  # the most-voted titles, scanned in full when the trigrams find nothing good
-HEAD_WHEN_BELOW = 95.0
+HEAD_WHEN_BELOW = 95.0  # ...that is, when no preselected title is this alike
+HEAD_LIMIT = 40  # popular titles the full scan adds at most (more is only slower)
+HEAD_CUTOFF = 60  # fuzz.ratio under which a popular title is not worth adding
 NO_MATCH_BELOW = 72.0  # adjusted similarity under which nothing is claimed (longer queries)
+SHORT_KEY_FLOORS = ((5, 8.0), (8, 4.0))  # (up to this many characters, points added to it)
 AMBIGUOUS_WITHIN = 1.0  # best two movies this close (ranking points): ask "did you mean"
 SUGGEST_FLOOR = 55.0  # alternatives offered after a miss must be at least this similar
 GUESSED_READING_COST = 3.0  # a reading that guesses at a slip ("Tme Martian" as "martian")
 SLIP_COST = 1.5  # a wrong or swapped letter, in dropped letters (fuzz.ratio: 2)
+REORDERED_SHARE = 0.95  # the same words in another order: nearly, not quite, the title typed
+PREFIX_SHARE = 0.9  # a typed prefix of a longer title ("terminator 2" of "... Judgment Day")
+PREFIX_FROM = 4  # characters a prefix needs to count: shorter ones begin too many titles
+YEAR_AGREES = 6.0  # the year asked for is the film's
+YEAR_NEAR = 2.0  # one year off (a festival year, a late release)
+YEAR_OFF = 5.0  # further off: this, plus a point per year, ...
+YEAR_OFF_MAX = 15.0  # ...but no more than this
+NUMBER_MISSING = 12.0  # per number the query names that the title lacks ("rocky 4" is not Rocky)
+PER_READING = 20  # best movies of each reading of the query that are merged
+AGREES_FROM = 90.0  # shown likeness at which a parenthesised name counts as fitting the film
+EXACT = 100.0  # the top of the likeness scale: the title exactly as typed (or the tconst)
+ALTERNATIVES = 5  # further titles offered besides the best one (or instead of it, after a miss)
 EDIT_POINTS = 2.0  # what an edit costs in ranking, whatever the length (shown: 100 / length)...
 LENGTH_SHARE = 0.3  # ...but for this share of the ranking likeness, which is the shown one
 
@@ -197,18 +214,19 @@ def _similarity(key: str, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     lengths = len(key) + np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
     shown = np.maximum(
         100.0 * (1.0 - cost / np.maximum(lengths, 1)),
-        0.95 * process.cdist([key], keys, scorer=fuzz.token_sort_ratio)[0],
+        REORDERED_SHARE * process.cdist([key], keys, scorer=fuzz.token_sort_ratio)[0],
     )
-    if len(key) >= 4:
+    if len(key) >= PREFIX_FROM:
         heads = [k[: len(key)] if len(k) > len(key) else "" for k in keys]
-        shown = np.maximum(shown, 0.9 * process.cdist([key], heads, scorer=fuzz.ratio)[0])
+        shown = np.maximum(shown, PREFIX_SHARE * process.cdist([key], heads, scorer=fuzz.ratio)[0])
     capped = np.maximum(shown, 100.0 - EDIT_POINTS * cost)
     return shown, LENGTH_SHARE * shown + (1.0 - LENGTH_SHARE) * capped
 
 
 def no_match_below(key: str) -> float:
     """Short texts resemble some title by chance, so they must come closer to claim one."""
-    return NO_MATCH_BELOW + (8.0 if len(key) <= 5 else 4.0 if len(key) <= 8 else 0.0)
+    extra = next((points for chars, points in SHORT_KEY_FLOORS if len(key) <= chars), 0.0)
+    return NO_MATCH_BELOW + extra
 
 
 def _claim(scores: tuple[float, float, float]) -> float:
@@ -513,14 +531,14 @@ class TitleIndex:
         starts = np.flatnonzero(edge)
         entries = hits[starts]
         shared = np.diff(starts, append=len(hits))
-        wide = 4 * PRESELECT
+        wide = PRESELECT_WIDE * PRESELECT
         if len(entries) > wide:
             # Most shared trigrams first, then the more popular (lower id): no lookups needed.
             order = shared.astype(np.int64) * (1 << 32) - entries
             cut = np.argpartition(-order, wide)[:wide]
             entries, shared = entries[cut], shared[cut]
         jaccard = shared / (len(buckets) + self.entry_grams[entries] - shared)
-        rank = jaccard + 0.002 * self._prior[self.entry_movie[entries]]
+        rank = jaccard + PRESELECT_PRIOR * self._prior[self.entry_movie[entries]]
         if len(entries) > PRESELECT:
             entries = entries[np.argpartition(-rank, PRESELECT)[:PRESELECT]]
         return np.union1d(entries, exact)
@@ -541,7 +559,11 @@ class TitleIndex:
                 [
                     i
                     for _k, _s, i in process.extract(
-                        key, self._head(), scorer=fuzz.ratio, limit=40, score_cutoff=60
+                        key,
+                        self._head(),
+                        scorer=fuzz.ratio,
+                        limit=HEAD_LIMIT,
+                        score_cutoff=HEAD_CUTOFF,
                     )
                 ],
                 dtype=np.int64,
@@ -560,7 +582,8 @@ class TitleIndex:
         adjust = np.zeros(len(entries))
         if year is not None:
             gap = np.abs(years - year)
-            bonus = np.where(gap == 0, 6.0, np.where(gap == 1, 2.0, -np.minimum(15.0, 5.0 + gap)))
+            off = -np.minimum(YEAR_OFF_MAX, YEAR_OFF + gap)
+            bonus = np.where(gap == 0, YEAR_AGREES, np.where(gap == 1, YEAR_NEAR, off))
             adjust += np.where(years > 0, bonus, 0.0)
         wanted = numbers(key)
         if wanted:  # "rocky 4" must not land on a Rocky without a 4
@@ -568,7 +591,7 @@ class TitleIndex:
                 sum(1 for n in wanted if n not in numbers(k) and n != str(y))
                 for k, y in zip(keys, years.tolist(), strict=True)
             ]
-            adjust -= 12.0 * np.array(missing, dtype=np.float64)
+            adjust -= NUMBER_MISSING * np.array(missing, dtype=np.float64)
         # A film's own title outranks the same words as another film's alternate (working
         # titles, festival titles): "Enchanted" is the 2007 film, not an aka of "Elf".
         adjust -= ALIAS_COST * self.entry_alias[entries]
@@ -595,7 +618,7 @@ class TitleIndex:
         if query.tconst:
             movie = self.find_tconst(query.tconst)
             if movie is not None:
-                return Resolution(query.tconst, "matched", self._candidate(movie, 100.0), [])
+                return Resolution(query.tconst, "matched", self._candidate(movie, EXACT), [])
             if not query.text:
                 return Resolution(query.tconst, "no_match", None, [])
         if not normalize(query.text):
@@ -617,14 +640,14 @@ class TitleIndex:
         for variant, key, article, year, cost in readings:
             ranked_variant = [
                 (ranking - cost, shown - cost, prior, movie)
-                for ranking, shown, prior, movie in self._rank(key, year, article)[:20]
+                for ranking, shown, prior, movie in self._rank(key, year, article)[:PER_READING]
             ]
             for ranking, shown, prior, movie in ranked_variant:
                 if movie not in merged or ranking > merged[movie][0]:
                     merged[movie] = (ranking, shown, prior)
-                if alternates and variant != query.text and shown >= 90.0:
+                if alternates and variant != query.text and shown >= AGREES_FROM:
                     agree[movie] = agree.get(movie, 0) + 1
-            if not alternates and ranked_variant and ranked_variant[0][1] >= 100.0:
+            if not alternates and ranked_variant and ranked_variant[0][1] >= EXACT:
                 break  # an exact title (and year, when given): other readings cannot beat it
         for movie, count in agree.items():
             # "Circle, The (Dayereh)": the film both names fit is the one meant.
@@ -635,10 +658,12 @@ class TitleIndex:
         floor = no_match_below(normalize(query.text))
         if not ranked or _claim(ranked[0][1]) < floor:
             alternatives = [
-                self._candidate(m, s) for m, (_r, s, _l) in ranked[:5] if s >= SUGGEST_FLOOR
+                self._candidate(m, s)
+                for m, (_r, s, _l) in ranked[:ALTERNATIVES]
+                if s >= SUGGEST_FLOOR
             ]
             return Resolution(query.text, "no_match", None, alternatives)
-        (best, (best_rank, best_shown, _lift)), rest = ranked[0], ranked[1:6]
+        (best, (best_rank, best_shown, _lift)), rest = ranked[0], ranked[1 : 1 + ALTERNATIVES]
         top = self._candidate(best, best_shown)
         others = [self._candidate(m, s) for m, (_r, s, _l) in rest if s >= SUGGEST_FLOOR]
         if rest and _claim(rest[0][1]) >= floor and best_rank - rest[0][1][0] < AMBIGUOUS_WITHIN:
@@ -649,7 +674,7 @@ class TitleIndex:
         """Typeahead: the best few titles for a partial text (prefixes count in full)."""
         query = parse_query(text)
         if query.tconst and (movie := self.find_tconst(query.tconst)) is not None:
-            return [self._candidate(movie, 100.0)]
+            return [self._candidate(movie, EXACT)]
         key = normalize(query.text)
         if not key:
             return []
@@ -661,7 +686,7 @@ class TitleIndex:
         best: dict[int, tuple[float, float]] = {}
         for e, entry_key, sim in zip(entries, keys, sims, strict=True):
             movie = int(self.entry_movie[e])
-            score = 100.0 if entry_key.startswith(key) else float(sim)
+            score = EXACT if entry_key.startswith(key) else float(sim)
             ranking = score + float(self._prior[movie])
             if movie not in best or ranking > best[movie][0]:
                 best[movie] = (ranking, score)

@@ -23,15 +23,12 @@ from typing import Any, Literal, Protocol
 from bot.adapters.store.base import Store
 from bot.config import DEFAULT_MAX_RUNTIME_SECONDS, Settings
 from bot.core import text as t
+from bot.core.clock import utc_now_iso
 from bot.core.models import ModelVersion, RunState, TrainingRun
 
 log = logging.getLogger(__name__)
 
 IMDB_BASICS = "title.basics.tsv.gz"
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -134,7 +131,7 @@ class LocalRetrainer:
             run = TrainingRun(
                 run_id=f"local-{datetime.now(UTC):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}",
                 state=RunState.IN_PROGRESS,
-                started_at=_now(),
+                started_at=utc_now_iso(),
                 detail=f"requested by {requested_by}",
             )
             self._store.record_run(run)
@@ -174,14 +171,14 @@ class LocalRetrainer:
                 run.run_id,
                 RunState.COMPLETED,
                 run.started_at,
-                _now(),
+                utc_now_iso(),
                 "loaded and active",
                 report.version,
             )
         except Exception as exc:  # the run must end recorded, whatever went wrong
             log.exception("local retrain %s failed", run.run_id)
             done = TrainingRun(
-                run.run_id, RunState.FAILED, run.started_at, _now(), t.clean(exc, 300)
+                run.run_id, RunState.FAILED, run.started_at, utc_now_iso(), t.clean(exc, 300)
             )
         finally:
             # The store holds all the bot needs of the model, its report included.

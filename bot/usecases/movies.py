@@ -39,7 +39,8 @@ class Answer:
     elapsed_ms: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        """The `ask --json` shape of DESIGN.md."""
+        """What `python -m bot ask --json` prints (README, "The command line"): the shape is
+        defined here, so a change here is a change to that output."""
         match = None
         if self.match is not None:
             match = _candidate_json(self.match)

@@ -8,7 +8,7 @@ across versions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from bot.core.manifest import Manifest
@@ -28,8 +28,6 @@ class Store(Protocol):
     def active(self) -> ModelVersion | None: ...
 
     def movie(self, version: str, tconst: str) -> Movie | None: ...
-
-    def movies(self, version: str, tconsts: Sequence[str]) -> dict[str, Movie]: ...
 
     def cluster_page(
         self, version: str, cluster: int, limit: int, cursor: str | None = None

@@ -7,7 +7,6 @@ import binascii
 import json
 from array import array
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from bot.adapters.store.base import StoreError
@@ -46,7 +45,3 @@ def chunks(blob: bytes, size: int) -> Iterator[bytes]:
     view = memoryview(blob)
     for start in range(0, len(blob), size):
         yield bytes(view[start : start + size])
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -37,8 +37,8 @@ Item (pk | sk): other attributes
 - Attribute names such as `cluster`, `status`, `year`, `data` are DynamoDB reserved words, so
   every expression names attributes through ExpressionAttributeNames placeholders.
 - Batch writes run in parallel threads; botocore retries throttling errors
-  (ProvisionedThroughputExceeded, Throttling) and this module retries UnprocessedItems /
-  UnprocessedKeys with exponential backoff and jitter, failing loudly if they never go through.
+  (ProvisionedThroughputExceeded, Throttling) and this module retries UnprocessedItems with
+  exponential backoff and jitter, failing loudly if they never go through.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ import json
 import random
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from itertools import islice
 from typing import Any
@@ -64,7 +64,6 @@ from bot.adapters.store.codec import (
     chunks,
     decode_cursor,
     encode_cursor,
-    now_iso,
     pack_coords,
     unpack_coords,
 )
@@ -77,6 +76,7 @@ from bot.adapters.store.dynamodb_schema import (
     SORT_KEY,
     TABLE_DEFINITION,
 )
+from bot.core.clock import utc_now_iso
 from bot.core.manifest import Manifest
 from bot.core.models import (
     Mark,
@@ -96,7 +96,6 @@ MOVIES_PER_SHARD = 10_000
 MAX_SHARDS = 256
 INDEX_CHUNK_BYTES = 350_000
 BATCH_WRITE_MAX = 25
-BATCH_GET_MAX = 100
 MAX_VOTES = 10**12 - 1
 _ACTIVE_KEY = {PARTITION_KEY: {"S": "ACTIVE"}, SORT_KEY: {"S": "ACTIVE"}}
 # Partition-key prefixes of the items the bot writes while answering Slack; template.yaml
@@ -342,33 +341,6 @@ class DynamoStore:
         item = self._get(_movie_key(version, shards, tconst))
         return _movie(item) if item else None
 
-    def movies(self, version: str, tconsts: Sequence[str]) -> dict[str, Movie]:
-        wanted = list(dict.fromkeys(tconsts))  # BatchGetItem rejects duplicate keys
-        found: dict[str, Movie] = {}
-        shards = self._shards(version)
-        if shards is None:
-            return found
-        projection = {
-            "ProjectionExpression": ", ".join(f"#{name}" for name in _MOVIE_FIELDS),
-            "ExpressionAttributeNames": _names(*_MOVIE_FIELDS),
-            "ConsistentRead": True,
-        }
-        for batch in _batched(wanted, BATCH_GET_MAX):
-            request = {
-                self.table: {"Keys": [_movie_key(version, shards, t) for t in batch], **projection}
-            }
-            attempt = 0
-            while request:
-                response = self._call("batch_get_item", RequestItems=request)
-                for item in response.get("Responses", {}).get(self.table, []):
-                    movie = _movie(item)
-                    found[movie.tconst] = movie
-                request = response.get("UnprocessedKeys") or {}
-                if request:
-                    self._backoff(attempt)
-                    attempt += 1
-        return found
-
     def cluster_page(
         self, version: str, cluster: int, limit: int, cursor: str | None = None
     ) -> Page:
@@ -480,7 +452,7 @@ class DynamoStore:
                 "tconst": {"S": mark.tconst},
                 "kind": {"S": mark.kind.value},
                 "title": {"S": mark.title},
-                "marked_at": {"S": mark.marked_at or now_iso()},
+                "marked_at": {"S": mark.marked_at or utc_now_iso()},
             },
         )
 
@@ -663,7 +635,7 @@ class DynamoStore:
             ExpressionAttributeValues={
                 ":loading": {"S": VersionStatus.LOADING.value},
                 ":manifest": {"S": json.dumps(manifest.to_dict())},
-                ":now": {"S": now_iso()},
+                ":now": {"S": utc_now_iso()},
                 ":zero": {"N": "0"},
                 ":shards": {"N": str(shards_for(manifest))},
             },
@@ -852,7 +824,7 @@ class DynamoStore:
                                 **_ACTIVE_KEY,
                                 "version": {"S": version},
                                 "manifest": meta["manifest"],
-                                "activated_at": {"S": now_iso()},
+                                "activated_at": {"S": utc_now_iso()},
                             },
                             "ConditionExpression": condition,
                             "ExpressionAttributeNames": names,

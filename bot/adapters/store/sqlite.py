@@ -27,10 +27,10 @@ from bot.adapters.store.codec import (
     chunks,
     decode_cursor,
     encode_cursor,
-    now_iso,
     pack_coords,
     unpack_coords,
 )
+from bot.core.clock import utc_now_iso
 from bot.core.manifest import Manifest
 from bot.core.models import (
     Mark,
@@ -45,8 +45,6 @@ from bot.core.models import (
 )
 
 INDEX_CHUNK_BYTES = 4 << 20
-# A lookup of many tconsts is split so the statement stays under SQLite's variable limit.
-_IN_CHUNK = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
@@ -235,21 +233,6 @@ class SqliteStore:
         )
         return _movie(row) if row else None
 
-    def movies(self, version: str, tconsts: Sequence[str]) -> dict[str, Movie]:
-        wanted = list(dict.fromkeys(tconsts))
-        found: dict[str, Movie] = {}
-        conn = self._conn()
-        for start in range(0, len(wanted), _IN_CHUNK):
-            part = wanted[start : start + _IN_CHUNK]
-            marks = ",".join("?" * len(part))
-            rows = conn.execute(
-                f"SELECT {_MOVIE_COLUMNS} FROM movies WHERE version = ? AND tconst IN ({marks})",
-                (version, *part),
-            )
-            for row in rows:
-                found[row[0]] = _movie(row)
-        return found
-
     def cluster_page(
         self, version: str, cluster: int, limit: int, cursor: str | None = None
     ) -> Page:
@@ -298,7 +281,13 @@ class SqliteStore:
             conn.execute(
                 "INSERT OR REPLACE INTO marks (user_id, tconst, kind, title, marked_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (user_id, mark.tconst, mark.kind.value, mark.title, mark.marked_at or now_iso()),
+                (
+                    user_id,
+                    mark.tconst,
+                    mark.kind.value,
+                    mark.title,
+                    mark.marked_at or utc_now_iso(),
+                ),
             )
 
     def remove_mark(self, user_id: str, tconst: str) -> None:
@@ -403,7 +392,12 @@ class SqliteStore:
                 " ON CONFLICT (version) DO UPDATE SET status = excluded.status,"
                 # A rerun resuming a load is a fresh start: no other loader's clean-up takes it.
                 " manifest = excluded.manifest, created_at = excluded.created_at",
-                (version, VersionStatus.LOADING.value, json.dumps(manifest.to_dict()), now_iso()),
+                (
+                    version,
+                    VersionStatus.LOADING.value,
+                    json.dumps(manifest.to_dict()),
+                    utc_now_iso(),
+                ),
             )
 
     def _require_loading(self, conn: sqlite3.Connection, version: str) -> None:

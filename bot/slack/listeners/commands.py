@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters import telemetry as tm
 from bot.core import text as t
 from bot.slack.admin_text import admin_reply_text
 from bot.slack.blocks import Message, answer_message, help_message, movie_modal, notice
@@ -72,7 +73,7 @@ def register(app: App, services: Services) -> None:
         user = str(command.get("user_id") or "")
         reply = services.admin.handle(user, str(command.get("text") or ""))
         if isinstance(reply, Refused):
-            services.telemetry.count("AdminRefused")
+            services.telemetry.count(tm.ADMIN_REFUSED)
         respond(response_type="ephemeral", **notice(admin_reply_text(reply)).as_kwargs())
         if isinstance(reply, Report) and reply.files:
             _upload(client, command, reply.files, respond)

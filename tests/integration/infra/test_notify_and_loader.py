@@ -12,7 +12,6 @@ import boto3
 import pytest
 
 from bot.adapters.store.dynamodb import DynamoStore
-from bot.config import Settings
 from bot.core.models import RunState, TrainingRun
 from bot.tools.local_slack import LocalSlackApi
 from infra import loader, notify
@@ -103,7 +102,7 @@ def test_completed_job_posts_the_summary_and_closes_the_run(
 ) -> None:
     upload_model(tmp_path, metrics={"silhouette": 0.25})
     # what the retrain Lambda recorded when it started the job
-    env.record_run(TrainingRun(JOB, RunState.IN_PROGRESS, "2030-01-02T03:04:05+00:00", detail="x"))
+    env.record_run(TrainingRun(JOB, RunState.IN_PROGRESS, "2030-01-02T03:04:05Z", detail="x"))
 
     answer = notify.handler(state_change("Completed"), None)
 
@@ -119,6 +118,7 @@ def test_completed_job_posts_the_summary_and_closes_the_run(
     run = env.latest_run()
     assert run is not None
     assert (run.run_id, run.state, run.version) == (JOB, RunState.COMPLETED, "v-2030-01-02")
+    assert (run.started_at, run.ended_at) == ("2030-01-02T03:04:05Z", "2030-01-02T04:05:05Z")
     # the same item the retrain Lambda wrote, updated: not a second run
     items = env.client.query(
         TableName=env.table,
@@ -139,6 +139,18 @@ def test_a_manifest_the_loader_would_refuse_gives_no_summary(
     assert "could not be read" in blocks and "forty" not in blocks and "silhouette" not in blocks
     run = env.latest_run()
     assert run is not None and run.state is RunState.COMPLETED
+
+
+def test_a_run_an_older_version_started_shows_as_ended(
+    env: DynamoStore, slack_api: LocalSlackApi
+) -> None:
+    # Before one timestamp format, the retrain Lambda wrote "+00:00"; the run's end, written
+    # now, sorts after it, so the status shows the run ended (the old item stays, unread).
+    env.record_run(TrainingRun(JOB, RunState.IN_PROGRESS, "2030-01-02T03:04:05+00:00"))
+    notify.handler(state_change("Failed", FailureReason="AlgorithmError: boom"), None)
+    run = env.latest_run()
+    assert run is not None and (run.run_id, run.state) == (JOB, RunState.FAILED)
+    assert (run.started_at, run.ended_at) == ("2030-01-02T03:04:05Z", "2030-01-02T04:05:05Z")
 
 
 def test_failed_job_posts_the_reason(env: DynamoStore, slack_api: LocalSlackApi) -> None:
@@ -229,14 +241,3 @@ def test_a_refused_artifact_and_a_crashed_loader_are_both_reported(
     refused, crashed = slack_api.calls("chat.postMessage")
     assert refused["text"].startswith(f"Model not loaded from s3://{BUCKET}/{KEY}:")
     assert "Sandbox.Timedout: Task timed out" in crashed["text"]
-
-
-def test_announce_activation_directly(slack_api: LocalSlackApi) -> None:
-    settings = Settings(
-        slack_bot_token="xoxb-test-token", slack_api_url=slack_api.url, admin_channel=ADMIN_CHANNEL
-    )
-    assert notify.announce_activation("v9", 1234, 12.3, settings=settings) is True
-    (post,) = slack_api.calls("chat.postMessage")
-    assert post["text"] == "Now serving model v9: 1,234 movies (loaded in 12 s)"
-    # no channel: nothing posted, nothing raised
-    assert notify.announce_activation("v9", 1, 1.0, settings=Settings()) is False

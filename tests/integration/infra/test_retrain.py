@@ -356,7 +356,7 @@ def test_a_run_whose_job_ended_unannounced_is_closed_and_blocks_nothing(
     run = store.latest_run()
     assert run is not None
     assert (run.run_id, run.state) == (first.job_name, RunState(status))
-    assert run.ended_at and run.started_at == "2030-01-02T03:04:05+00:00"
+    assert run.ended_at and run.started_at == "2030-01-02T03:04:05Z"
     assert (reason or status) in run.detail and "requested by" in run.detail
     assert bot_side.start("U0ADMIN").status == "started"
     assert len(lambda_client.invocations) == 1

@@ -11,6 +11,7 @@ from typing import Any
 from bot.adapters.store.base import Store
 from bot.core.models import Movie
 from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES, write_artifact
+from tests.fixtures.stores import read_movies
 
 CLUSTERS = sorted({m.cluster for m in SAMPLE_MOVIES})
 
@@ -41,7 +42,7 @@ def snapshot(store: Store) -> dict[str, Any]:
         "version": version,
         "manifest": active.manifest,
         "pages": pages,
-        "movies": store.movies(version, [m.tconst for m in SAMPLE_MOVIES]),
+        "movies": read_movies(store, version, [m.tconst for m in SAMPLE_MOVIES]),
         "index": store.title_index(version),
     }
 

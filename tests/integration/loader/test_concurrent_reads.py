@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.usecases.loader import load_artifact
 from tests.fixtures.artifacts import SAMPLE_MOVIES
-from tests.fixtures.stores import StoreOpener
+from tests.fixtures.stores import StoreOpener, read_movies
 
 from .helpers import version_artifact
 
@@ -37,7 +37,7 @@ def test_reads_during_loads_never_mix_versions(store_opener: StoreOpener, tmp_pa
                 continue
             version = active.version
             page = reader.cluster_page(version, 0, 50).movies
-            movies = reader.movies(version, SOME)
+            movies = read_movies(reader, version, SOME)
             tags = {tag(m.title) for m in [*page, *movies.values()]}
             if tags != {version} or len(page) != CLUSTER_0 or len(movies) != len(SOME):
                 problems.append(f"{version}: tags {tags}, {len(page)} in page, {len(movies)}")

@@ -15,7 +15,7 @@ from bot.adapters.store.dynamodb import DynamoStore
 from bot.core.manifest import Manifest
 from bot.core.models import Movie
 from tests.fixtures.artifacts import SAMPLE_MOVIES
-from tests.fixtures.stores import fill_version
+from tests.fixtures.stores import read_movies
 
 from .test_store_contract import by_popularity
 
@@ -67,11 +67,10 @@ class Throttle:
 
 
 class Unprocessed:
-    """Drops part of a batch before it is sent and hands it back as UnprocessedItems /
-    UnprocessedKeys, as DynamoDB does when a partition is busy."""
+    """Drops part of a batch write before it is sent and hands it back as UnprocessedItems, as
+    DynamoDB does when a partition is busy."""
 
-    def __init__(self, operation: str, times: int) -> None:
-        self.operation = operation
+    def __init__(self, times: int) -> None:
         self.left = times
         self.handed_back = 0
         self._lock = threading.Lock()
@@ -88,36 +87,27 @@ class Unprocessed:
         self._held.items = None
         if not self._take():
             return
-        key = "RequestItems"
         held: dict[str, Any] = {}
-        for table, requests in params[key].items():
-            if self.operation == "BatchWriteItem":
-                keep = max(1, len(requests) // 2)
-                held[table] = requests[keep:]
-                params[key][table] = requests[:keep]
-            else:
-                keys = requests["Keys"]
-                keep = max(1, len(keys) // 2)
-                held[table] = {**requests, "Keys": keys[keep:]}
-                params[key][table] = {**requests, "Keys": keys[:keep]}
+        for table, requests in params["RequestItems"].items():
+            keep = max(1, len(requests) // 2)
+            held[table] = requests[keep:]
+            params["RequestItems"][table] = requests[:keep]
         self._held.items = held
 
     def after(self, parsed: dict[str, Any], **_kwargs: Any) -> None:
         held = getattr(self._held, "items", None)
         if not held:
             return
-        field = "UnprocessedItems" if self.operation == "BatchWriteItem" else "UnprocessedKeys"
-        for table, value in held.items():
-            count = len(value) if self.operation == "BatchWriteItem" else len(value["Keys"])
-            if count:
-                parsed.setdefault(field, {})[table] = value
+        for table, requests in held.items():
+            if requests:
+                parsed.setdefault("UnprocessedItems", {})[table] = requests
                 with self._lock:
-                    self.handed_back += count
+                    self.handed_back += len(requests)
 
     def install(self, store: DynamoStore) -> None:
         events = store.client.meta.events
-        events.register(f"provide-client-params.dynamodb.{self.operation}", self.before)
-        events.register(f"after-call.dynamodb.{self.operation}", self.after)
+        events.register("provide-client-params.dynamodb.BatchWriteItem", self.before)
+        events.register("after-call.dynamodb.BatchWriteItem", self.after)
 
 
 @pytest.fixture
@@ -134,26 +124,17 @@ def test_throttled_batch_writes_are_retried_until_nothing_is_lost(dynamo: Dynamo
     assert dynamo.put_movies("v1", MANY) == len(MANY)
     assert throttle.sent == 4
     assert dynamo.count_movies("v1") == len(MANY)
-    assert dynamo.movies("v1", [m.tconst for m in MANY]) == {m.tconst: m for m in MANY}
+    assert read_movies(dynamo, "v1", [m.tconst for m in MANY]) == {m.tconst: m for m in MANY}
 
 
 def test_unprocessed_items_are_written_again(dynamo: DynamoStore) -> None:
-    partial = Unprocessed("BatchWriteItem", times=10)
+    partial = Unprocessed(times=10)
     partial.install(dynamo)
     dynamo.begin_version("v1", Manifest(version="v1"))
     dynamo.put_movies("v1", MANY)
     assert partial.handed_back > 0
     assert dynamo.count_movies("v1") == len(MANY)
     assert dynamo.cluster_page("v1", 1, 500).movies == by_popularity(MANY, 1)
-
-
-def test_unprocessed_keys_are_read_again(dynamo: DynamoStore) -> None:
-    fill_version(dynamo, "v1", MANY)
-    partial = Unprocessed("BatchGetItem", times=3)
-    partial.install(dynamo)
-    found = dynamo.movies("v1", [m.tconst for m in MANY])
-    assert partial.handed_back > 0
-    assert found == {m.tconst: m for m in MANY}
 
 
 def test_a_batch_that_never_goes_through_fails_loudly(

@@ -21,7 +21,7 @@ from tests.fixtures.artifacts import write_artifact
 
 pytestmark = pytest.mark.dynamodb
 
-READS = {"GetItem", "Query", "BatchGetItem"}
+READS = {"GetItem", "Query"}
 
 
 def test_a_missing_table_is_created_from_the_definition_on_a_local_endpoint(
@@ -61,7 +61,6 @@ def test_loading_and_serving_never_scan(
     page = store.cluster_page(active.version, 0, 3)
     store.cluster_page(active.version, 0, 3, page.next_cursor)
     store.movie(active.version, "tt0133093")
-    store.movies(active.version, ["tt0133093", "tt0078748"])
     store.title_index(active.version)
     store.add_mark("U1", Mark("tt0133093", MarkKind.SEEN, "The Matrix"))
     store.marks("U1")

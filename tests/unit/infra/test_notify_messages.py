@@ -19,7 +19,7 @@ from infra.admin_messages import (
     manifest_summary,
     retrain_messages,
 )
-from infra.job_event import JobEvent
+from infra.job_event import JobEvent, duration_text
 from infra.job_names import job_name_for, started_at, started_at_from_name
 from tests.fixtures.aws_events import sagemaker_state_change
 from tests.fixtures.mrkdwn import HOSTILE, assert_defused, rendered
@@ -109,8 +109,25 @@ def test_job_names_carry_the_runs_started_at() -> None:
     when = datetime(2030, 1, 2, 3, 4, 5, 999, tzinfo=UTC)
     name = job_name_for("moviebot", when)
     assert name == "moviebot-20300102-030405"
-    assert started_at_from_name(name) == started_at(when) == "2030-01-02T03:04:05+00:00"
+    assert started_at_from_name(name) == started_at(when) == "2030-01-02T03:04:05Z"
     assert started_at_from_name("someone-elses-job") is None
+
+
+def test_job_times_are_in_the_stores_format_and_older_ones_still_give_a_duration() -> None:
+    job = JobEvent.from_event(state_change("Completed"))
+    assert (job.created_at, job.started_at, job.ended_at) == (
+        "2030-01-02T03:04:05Z",
+        "2030-01-02T03:05:05Z",
+        "2030-01-02T04:05:05Z",
+    )
+    older = JobEvent(
+        "j",
+        "Completed",
+        "eu-west-1",
+        started_at="2030-01-02T03:05:05+00:00",
+        ended_at="2030-01-02T04:05:05.250000Z",
+    )
+    assert duration_text(older) == "60 min"
 
 
 def retrain_record(

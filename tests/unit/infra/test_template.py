@@ -34,11 +34,10 @@ from tests.unit.infra.cfn import (
 
 # What each function's code calls (keep in step with the code; the integration tests run it).
 EXPECTED_ACTIONS = {
-    # store reads (GetItem/BatchGetItem/Query), marks (PutItem/DeleteItem), the Slack secret,
+    # store reads (GetItem/Query), marks (PutItem/DeleteItem), the Slack secret,
     # lazy listeners invoking the function itself and the admin's retrain invoking the retrainer
     "BotFunction": {
         "dynamodb:GetItem",
-        "dynamodb:BatchGetItem",
         "dynamodb:Query",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",  # the per-user rate limit's counter
@@ -51,7 +50,6 @@ EXPECTED_ACTIONS = {
     "LoaderFunction": {
         "s3:GetObject",
         "dynamodb:GetItem",
-        "dynamodb:BatchGetItem",
         "dynamodb:Query",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
@@ -462,7 +460,7 @@ def test_bot_writes_only_the_items_it_owns(template: dict[str, Any]) -> None:
         assert set(as_list(stmt["Action"])) <= DYNAMODB_WRITES, "reads stay unconditioned"
         assert as_list(stmt["Resource"]) == [{"Fn::GetAtt": ["Table", "Arn"]}]
     reads = [s for s in statements(template, "BotFunction") if s not in writes]
-    assert {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"} <= allowed_actions(reads)
+    assert {"dynamodb:GetItem", "dynamodb:Query"} <= allowed_actions(reads)
 
 
 @pytest.mark.parametrize(

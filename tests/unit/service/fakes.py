@@ -3,7 +3,7 @@ votes, marks across versions), for service tests that need no database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from bot.adapters.store.base import ActivationConflict, StoreError
 from bot.core.manifest import Manifest
@@ -36,10 +36,6 @@ class MemoryStore:
 
     def movie(self, version: str, tconst: str) -> Movie | None:
         return self._movies.get(version, {}).get(tconst)
-
-    def movies(self, version: str, tconsts: Sequence[str]) -> dict[str, Movie]:
-        held = self._movies.get(version, {})
-        return {t: held[t] for t in tconsts if t in held}
 
     def cluster_page(
         self, version: str, cluster: int, limit: int, cursor: str | None = None
