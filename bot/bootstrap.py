@@ -4,20 +4,32 @@ bot/slack/services.py, the layer that uses it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.adapters.dedupe import StoreDeduper
+from bot.adapters.retrainers.base import NoRetrainer, Retrainer
+from bot.adapters.retrainers.lambda_retrainer import LambdaRetrainer
 from bot.adapters.store import Store, open_store
 from bot.adapters.telemetry import NullTelemetry, Telemetry
 from bot.config import Settings
 from bot.slack.services import Services
-from bot.usecases.admin import AdminService, LambdaRetrainer, LocalRetrainer, Retrainer
+from bot.usecases.admin import AdminService
+
+# Builds the in-process retrainer for the store chosen here. The laptop's entry points pass
+# bot.tools.training_runner's, so that this module (shipped in the bot Lambda) never imports
+# training.
+RetrainerFactory = Callable[[Store], Retrainer]
 
 
 def choose_retrainer(
-    settings: Settings, store: Store, lambda_client: Any | None = None
+    settings: Settings,
+    store: Store,
+    lambda_client: Any | None = None,
+    local: RetrainerFactory | None = None,
 ) -> Retrainer:
-    """The retrain Lambda when configured (AWS), else training in this process (laptop)."""
+    """The retrain Lambda when configured (AWS), else the in-process one when given (laptop),
+    else none: the admin hears that retraining is not available."""
     if settings.retrain_function:
         return LambdaRetrainer(
             settings.retrain_function,
@@ -25,7 +37,9 @@ def choose_retrainer(
             client=lambda_client,
             max_runtime_seconds=settings.training_max_runtime_seconds,
         )
-    return LocalRetrainer(settings, store)
+    if local is not None:
+        return local(store)
+    return NoRetrainer()
 
 
 def build_services(
@@ -33,6 +47,7 @@ def build_services(
     *,
     store: Store | None = None,
     retrainer: Retrainer | None = None,
+    local_retrainer: RetrainerFactory | None = None,
     telemetry: Telemetry | None = None,
     lambda_client: Any | None = None,
 ) -> Services:
@@ -45,7 +60,9 @@ def build_services(
         else open_store(settings.store_url, endpoint_url=settings.aws_endpoint_url)
     )
     retrainer = (
-        retrainer if retrainer is not None else choose_retrainer(settings, store, lambda_client)
+        retrainer
+        if retrainer is not None
+        else choose_retrainer(settings, store, lambda_client, local_retrainer)
     )
 
     return Services(

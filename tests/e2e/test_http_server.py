@@ -20,7 +20,7 @@ from bot.bootstrap import build_services
 from bot.config import Settings
 from bot.core.models import RunState
 from bot.tools.cli.serve import EVENTS_PATH, MAX_BODY_BYTES, build_http_server
-from bot.usecases.admin import LocalRetrainer
+from bot.tools.training_runner import local_retrainer
 from tests.e2e import slack_requests as sr
 from tests.fixtures.artifacts import write_artifact
 
@@ -55,7 +55,7 @@ def server(slack_api: Any, store_path: Path, tmp_path: Path) -> Iterator[dict[st
     )
     store = SqliteStore(str(store_path))
     gate = Gate()
-    retrainer = LocalRetrainer(settings, store, train=gate)
+    retrainer = local_retrainer(settings, store, train=gate)
     (tmp_path / "imdb").mkdir()
     (tmp_path / "imdb" / "title.basics.tsv.gz").write_bytes(b"")  # real data "present": no demo
     services = build_services(settings, store=store, retrainer=retrainer)

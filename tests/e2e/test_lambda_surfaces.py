@@ -296,6 +296,21 @@ def test_admin_retrain_invokes_the_retrain_service_once(
     assert len([i for i in lambda_bot.invoker.invocations if i[0] == "moviebot-retrain"]) == 1
 
 
+def test_admin_retrain_without_a_retrain_function_says_it_is_not_available(
+    lambda_bot, store_path: Path
+) -> None:
+    """The bot Lambda never trains in its own process (it does not ship training)."""
+    lambda_bot.command("retrain", command="/movie-admin", user=sr.ADMIN)
+    text = lambda_bot.last_post("response_url")["text"]
+    assert "could not start a training run" in text and "not available" in text
+    store = SqliteStore(str(store_path))
+    try:
+        assert store.latest_run() is None  # nothing started, nothing recorded
+    finally:
+        store.close()
+    assert [i for i in lambda_bot.invoker.invocations if "retrain" in i[0]] == []
+
+
 def test_admin_report_uploads_the_plots(lambda_bot, store_path: Path, tmp_path: Path) -> None:
     # A new version whose artifact carries its report: the loader stores it with the version,
     # so the report reaches the admin wherever the bot runs (no model folder in Lambda).

@@ -14,6 +14,7 @@ import secrets
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any, TextIO
 from urllib.parse import urlencode
 
@@ -21,10 +22,10 @@ from slack_bolt import App, BoltRequest
 from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_sdk.signature import SignatureVerifier
 
+from bot.adapters.retrainers.local_retrainer import LocalRetrainer
 from bot.config import Settings
 from bot.tools.local_slack import BOT_USER_ID, TEAM_ID, LocalSlackApi
 from bot.tools.terminal import Press, Rendered, render_text
-from bot.usecases.admin import LocalRetrainer
 
 USER = "ULOCALCHAT"
 CHANNEL = "DLOCALCHAT"
@@ -191,6 +192,7 @@ class TerminalChat:
 def build_chat(settings: Settings, api: LocalSlackApi, user: str = USER) -> TerminalChat:
     from bot.bootstrap import build_services
     from bot.slack.app import build_app
+    from bot.tools.training_runner import local_retrainer
 
     secret = secrets.token_hex(16)
     # The person at the terminal owns this bot: they may use /movie-admin too.
@@ -201,7 +203,8 @@ def build_chat(settings: Settings, api: LocalSlackApi, user: str = USER) -> Term
         slack_api_url=api.url,
         admins=settings.admins | {user},
     )
-    services = build_services(local)
+    # `/movie-admin retrain` trains in this process (unless a retrain function is configured).
+    services = build_services(local, local_retrainer=partial(local_retrainer, local))
     app = build_app(local, services)
     app.listener_runner.lazy_listener_runner = InlineLazyRunner(app.logger)
     return TerminalChat(

@@ -8,9 +8,13 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.slack.services import Services
 
 EVENTS_PATH = "/slack/events"
 # Slack's largest requests (a view submission carrying its whole view, a message event with
@@ -31,6 +35,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _services(settings: Settings) -> Services:
+    """The bot's services, with `/movie-admin retrain` training in this process (unless a
+    retrain function is configured)."""
+    from bot.bootstrap import build_services
+    from bot.tools.training_runner import local_retrainer
+
+    return build_services(settings, local_retrainer=partial(local_retrainer, settings))
+
+
 def build_http_server(settings: Settings, host: str, port: int, services: Any | None = None) -> Any:
     """A threaded HTTP server whose every POST goes to Bolt (signature checked by Bolt).
     Returned unstarted: call serve_forever()."""
@@ -38,10 +51,9 @@ def build_http_server(settings: Settings, host: str, port: int, services: Any | 
 
     from slack_bolt import BoltRequest
 
-    from bot.bootstrap import build_services
     from bot.slack.app import build_app
 
-    app = build_app(settings, services or build_services(settings), process_before_response=False)
+    app = build_app(settings, services or _services(settings), process_before_response=False)
 
     class SlackEvents(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -137,10 +149,9 @@ def run(args: argparse.Namespace) -> int:
     if args.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        from bot.bootstrap import build_services
         from bot.slack.app import build_app
 
-        app = build_app(settings, build_services(settings), process_before_response=False)
+        app = build_app(settings, _services(settings), process_before_response=False)
         print("moviebot: connected to Slack over Socket Mode; Ctrl-C to stop", file=sys.stderr)
         SocketModeHandler(app, settings.slack_app_token).start()
         return 0

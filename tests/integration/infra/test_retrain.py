@@ -13,10 +13,10 @@ from typing import Any
 import boto3
 import pytest
 
+from bot.adapters.retrainers.lambda_retrainer import LambdaRetrainer
 from bot.adapters.store.dynamodb import DynamoStore
 from bot.config import RetrainSettings
 from bot.core.models import RunState
-from bot.usecases.admin import LambdaRetrainer
 from infra import retrain
 from infra.source_bundle import ENTRY_SCRIPT
 from tests.e2e.slack_requests import InProcessLambda
@@ -341,7 +341,11 @@ def test_a_run_whose_job_ended_unannounced_is_closed_and_blocks_nothing(
     just_after = T0.replace(minute=10)
     lambda_client = InProcessLambda()
     bot_side = LambdaRetrainer(
-        "moviebot-retrain", store, client=lambda_client, clock=lambda: just_after
+        "moviebot-retrain",
+        store,
+        client=lambda_client,
+        max_runtime_seconds=settings.max_runtime_seconds,
+        clock=lambda: just_after,
     )
     assert bot_side.start("U0ADMIN").status == "already_running"  # it is running: right
 

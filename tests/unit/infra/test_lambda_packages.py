@@ -2,8 +2,8 @@
 imports, even lazily inside functions, and none of them needs what the Lambda does not ship
 (pandas, scikit-learn, ...).
 
-One exemption, by design: the bot trains in-process only on a laptop (bot/usecases/admin.py's
-LocalRetrainer imports training inside a function); in AWS it invokes the retrain Lambda."""
+No exemption: the bot trains in-process only on a laptop, where bot/tools (which no Lambda
+handler imports) hands bootstrap that retrainer; in AWS it invokes the retrain Lambda."""
 
 from __future__ import annotations
 
@@ -32,26 +32,16 @@ def copied_packages() -> dict[str, set[str]]:
     return result
 
 
-def _imports(path: Path) -> list[tuple[str, bool]]:
-    """(module, imported inside a function) for every absolute import in the file."""
-    found: list[tuple[str, bool]] = []
-
-    def visit(node: ast.AST, lazy: bool) -> None:
-        for child in ast.iter_child_nodes(node):
-            inner = lazy or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
-            if isinstance(child, ast.Import):
-                found.extend((alias.name, inner) for alias in child.names)
-            elif isinstance(child, ast.ImportFrom) and child.module and child.level == 0:
-                found.append((child.module, inner))
-                found.extend((f"{child.module}.{alias.name}", inner) for alias in child.names)
-            visit(child, inner)
-
-    visit(ast.parse(path.read_bytes()), False)
+def _imports(path: Path) -> list[str]:
+    """Every module the file imports absolutely, at the top or inside a function."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        if isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append(node.module)
+            found.extend(f"{node.module}.{alias.name}" for alias in node.names)
     return found
-
-
-def _exempt(path: Path, module: str, lazy: bool) -> bool:
-    return lazy and path.relative_to(REPO_ROOT).parts[0] == "bot" and module.startswith("training")
 
 
 def _module_file(module: str) -> Path | None:
@@ -70,8 +60,8 @@ def handler_closure(logical_id: str) -> set[Path]:
     seen, queue = {start}, [start]
     while queue:
         path = queue.pop()
-        for name, lazy in _imports(path):
-            if name.split(".")[0] not in PROJECT_PACKAGES or _exempt(path, name, lazy):
+        for name in _imports(path):
+            if name.split(".")[0] not in PROJECT_PACKAGES:
                 continue
             parts = name.split(".")
             for depth in range(1, len(parts) + 1):
@@ -94,7 +84,7 @@ def test_nothing_the_handler_imports_needs_training_libraries(logical_id: str) -
     offenders = [
         f"{path.relative_to(REPO_ROOT)}: {name}"
         for path in handler_closure(logical_id)
-        for name, _ in _imports(path)
+        for name in _imports(path)
         if name.split(".")[0] in NOT_IN_LAMBDA
     ]
     assert not offenders
