@@ -4,14 +4,16 @@ HTTP and Socket Mode servers, and the terminal chat). No I/O at import or build 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry import RateLimitErrorRetryHandler, default_retry_handlers
 
 from bot.adapters.dedupe import event_key
 from bot.config import Settings
+from bot.slack.context import put_services
 from bot.slack.listeners import register_all
 from bot.slack.signature_check import SignatureCheck
 
@@ -54,10 +56,22 @@ def build_app(
         request_verification_enabled=False,
         before_authorize=SignatureCheck(settings.slack_signing_secret or ""),
     )
+    app.middleware(_with_services(services))
     app.middleware(_once_per_event(services))
     app.error(_release_on_failure(services))
-    register_all(app, services)
+    register_all(app)
     return app
+
+
+def _with_services(services: Services) -> Any:
+    """Every request, lazy runs included, carries the services in its context, where the
+    listeners take them from (bot.slack.context)."""
+
+    def provide_services(context: BoltContext, next: Callable[[], None]) -> None:
+        put_services(context, services)
+        next()
+
+    return provide_services
 
 
 def _once_per_event(services: Services) -> Any:

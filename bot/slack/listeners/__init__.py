@@ -1,4 +1,6 @@
-"""Bolt listeners, one module per Slack surface; each has `register(app, services)`."""
+"""Bolt listeners, one module per Slack surface. Each listener is a module-level function with
+Bolt's typed arguments that takes the services from its context (bot.slack.context); each
+module's `register(app)` only wires them."""
 
 from __future__ import annotations
 
@@ -9,11 +11,9 @@ from bot.slack.listeners import actions, commands, events, options, views
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.slack.services import Services
-
 SURFACES = (commands, events, actions, views, options)
 
 
-def register_all(app: App, services: Services) -> None:
+def register_all(app: App) -> None:
     for surface in SURFACES:
-        surface.register(app, services)
+        surface.register(app)

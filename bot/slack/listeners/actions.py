@@ -4,13 +4,17 @@ interested, Share in channel, and Remove on the App Home list."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from slack_bolt import App, BoltContext, Respond
+from slack_sdk import WebClient
 
 from bot.adapters import telemetry as tm
 from bot.core.models import MarkKind
 from bot.slack import action_ids as ids
 from bot.slack.blocks import Message, answer_message, marked_notice, notice
 from bot.slack.button_values import decode_mark, decode_page
+from bot.slack.context import services_of
 from bot.slack.listeners.events import publish_home
 from bot.slack.listeners.replies import (
     apologise_on_error,
@@ -18,14 +22,10 @@ from bot.slack.listeners.replies import (
     follow_up,
     is_ephemeral,
     just_ack,
+    say_nothing,
     tell_privately,
     user_of,
 )
-
-if TYPE_CHECKING:
-    from slack_bolt import App
-
-    from bot.slack.services import Services
 
 
 def _prefix(action_id: str) -> re.Pattern[str]:
@@ -36,60 +36,95 @@ def _sorry(kwargs: dict[str, Any], message: Message) -> None:
     tell_privately(kwargs["body"], kwargs["client"], kwargs["respond"], message)
 
 
-def register(app: App, services: Services) -> None:
-    @apologise_on_error(_sorry)
-    def more_like_this(
-        body: dict[str, Any], action: dict[str, Any], client: Any, respond: Any
-    ) -> None:
-        tconst = str(action.get("value") or "")
-        answer = counted(services, lambda: services.movies.similar(tconst, user_of(body)))
-        follow_up(body, client, respond, answer_message(answer, shareable=is_ephemeral(body)))
+@apologise_on_error(_sorry)
+def more_like_this(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+) -> None:
+    services = services_of(context)
+    tconst = str(action.get("value") or "")
+    answer = counted(services, lambda: services.movies.similar(tconst, user_of(body)))
+    follow_up(body, client, respond, answer_message(answer, shareable=is_ephemeral(body)))
 
-    @apologise_on_error(_sorry)
-    def show_more(body: dict[str, Any], action: dict[str, Any], client: Any, respond: Any) -> None:
-        page = decode_page(action.get("value"))
-        if page is None:
-            tell_privately(body, client, respond, notice("That button has expired; ask me again."))
-            return
-        tconst, offset = page
-        answer = counted(
-            services, lambda: services.movies.similar(tconst, user_of(body), offset=offset)
-        )
-        follow_up(body, client, respond, answer_message(answer, shareable=is_ephemeral(body)))
 
-    @apologise_on_error(_sorry)
-    def mark(body: dict[str, Any], action: dict[str, Any], client: Any, respond: Any) -> None:
-        selected = action.get("selected_option") or {}
-        decoded = decode_mark(selected.get("value"))
-        if decoded is None:
-            tell_privately(body, client, respond, notice("I did not understand that choice."))
-            return
-        kind, tconst = decoded
-        movie = services.movies.mark(user_of(body), tconst, kind)
-        if kind is MarkKind.NOT_INTERESTED:
-            services.telemetry.count(tm.DECLINES)
-        tell_privately(body, client, respond, marked_notice(kind, movie, tconst))
+@apologise_on_error(_sorry)
+def show_more(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+) -> None:
+    services = services_of(context)
+    page = decode_page(action.get("value"))
+    if page is None:
+        tell_privately(body, client, respond, notice("That button has expired; ask me again."))
+        return
+    tconst, offset = page
+    answer = counted(
+        services, lambda: services.movies.similar(tconst, user_of(body), offset=offset)
+    )
+    follow_up(body, client, respond, answer_message(answer, shareable=is_ephemeral(body)))
 
-    @apologise_on_error(_sorry)
-    def share(body: dict[str, Any], action: dict[str, Any], client: Any, respond: Any) -> None:
-        page = decode_page(action.get("value"))
-        if page is None:
-            return
-        tconst, offset = page
-        user = user_of(body)
-        answer = services.movies.similar(tconst, user, offset=offset)
-        message = answer_message(answer, shared_by=user)
-        # The response_url of an ephemeral answer can post it for everyone, even in channels
-        # the bot was never invited to; then the private copy goes away.
-        respond(response_type="in_channel", replace_original=False, **message.as_kwargs())
-        respond(delete_original=True)
 
-    @apologise_on_error(lambda kwargs, message: None)
-    def remove_mark(body: dict[str, Any], action: dict[str, Any], client: Any) -> None:
-        user = user_of(body)
-        services.movies.unmark(user, str(action.get("value") or ""))
-        publish_home(services, client, user)
+@apologise_on_error(_sorry)
+def mark(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+) -> None:
+    services = services_of(context)
+    selected = action.get("selected_option") or {}
+    decoded = decode_mark(selected.get("value"))
+    if decoded is None:
+        tell_privately(body, client, respond, notice("I did not understand that choice."))
+        return
+    kind, tconst = decoded
+    movie = services.movies.mark(user_of(body), tconst, kind)
+    if kind is MarkKind.NOT_INTERESTED:
+        services.telemetry.count(tm.DECLINES)
+    tell_privately(body, client, respond, marked_notice(kind, movie, tconst))
 
+
+@apologise_on_error(_sorry)
+def share(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+) -> None:
+    services = services_of(context)
+    page = decode_page(action.get("value"))
+    if page is None:
+        return
+    tconst, offset = page
+    user = user_of(body)
+    answer = services.movies.similar(tconst, user, offset=offset)
+    message = answer_message(answer, shared_by=user)
+    # The response_url of an ephemeral answer can post it for everyone, even in channels
+    # the bot was never invited to; then the private copy goes away.
+    respond(response_type="in_channel", replace_original=False, **message.as_kwargs())
+    respond(delete_original=True)
+
+
+@apologise_on_error(say_nothing)
+def remove_mark(
+    body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    services = services_of(context)
+    user = user_of(body)
+    services.movies.unmark(user, str(action.get("value") or ""))
+    publish_home(services, client, user)
+
+
+def register(app: App) -> None:
+    # The lazy listeners' names route a Lambda lazy run: keep them unique and stable.
     app.action(_prefix(ids.MORE_LIKE))(ack=just_ack, lazy=[more_like_this])
     app.action(_prefix(ids.DID_YOU_MEAN))(ack=just_ack, lazy=[more_like_this])
     app.action(_prefix(ids.SHOW_MORE))(ack=just_ack, lazy=[show_more])

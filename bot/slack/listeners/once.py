@@ -16,14 +16,11 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.adapters.dedupe import event_key
-from bot.slack.blocks import Message
-from bot.slack.listeners.replies import SORRY
-
-if TYPE_CHECKING:
-    from bot.slack.services import Services
+from bot.adapters.dedupe import EventDeduper, event_key
+from bot.slack.context import services_of
+from bot.slack.listeners.replies import SORRY, Reply
 
 log = logging.getLogger("bot.slack.listeners")
 
@@ -33,8 +30,8 @@ ATTEMPTS = 2
 class _Claim:
     """The claim on one event, through the deduper; a store failure is logged, never raised."""
 
-    def __init__(self, services: Services, key: str | None) -> None:
-        self._dedupe = services.dedupe
+    def __init__(self, dedupe: EventDeduper, key: str | None) -> None:
+        self._dedupe = dedupe
         self._key = key
 
     def take(self) -> bool:
@@ -62,10 +59,9 @@ class _Claim:
             log.warning("could not %s the claim of %s: %s", what, self._key, exc)
 
 
-def answer_once(
-    services: Services, reply: Callable[[dict[str, Any], Message], None]
-) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Wrap an event's lazy listener (its signature must take `body`, which names the event).
+def answer_once(reply: Reply) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Wrap an event's lazy listener. Its signature must take `body`, which names the event,
+    and `context`, which holds the services (their deduper keeps the claims).
 
     `functools.wraps` keeps the signature Bolt reads to inject arguments, and the name a
     Lambda lazy invocation is routed by.
@@ -74,7 +70,7 @@ def answer_once(
     def decorate(work: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(work)
         def settled(**kwargs: Any) -> None:
-            claim = _Claim(services, event_key(kwargs["body"]))
+            claim = _Claim(services_of(kwargs["context"]).dedupe, event_key(kwargs["body"]))
             for attempt in range(1, ATTEMPTS + 1):
                 # The middleware's claim is held for the first attempt.
                 if attempt > 1 and not claim.take():

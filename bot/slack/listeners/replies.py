@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters import telemetry as tm
@@ -20,6 +22,9 @@ if TYPE_CHECKING:
     from bot.usecases.movies import Answer
 
 log = logging.getLogger("bot.slack.listeners")
+
+# How a listener that failed says sorry: given the listener's keyword arguments and the note.
+Reply = Callable[[dict[str, Any], Message], None]
 
 SORRY = notice(
     "Sorry, something went wrong on my side while answering. Please try again in a moment."
@@ -101,17 +106,18 @@ def user_of(body: dict[str, Any]) -> str:
     return str(user.get("id") or body.get("user_id") or "")
 
 
-def follow_up(body: dict[str, Any], client: Any, respond: Any, message: Message) -> None:
+def follow_up(body: dict[str, Any], client: WebClient, respond: Respond, message: Message) -> None:
     """Answer a button press: replace an ephemeral answer, or reply in the message's thread."""
-    if is_ephemeral(body) or not channel_of(body):
+    channel = channel_of(body)
+    if is_ephemeral(body) or not channel:
         respond(replace_original=True, response_type="ephemeral", **message.as_kwargs())
         return
-    client.chat_postMessage(
-        channel=channel_of(body), thread_ts=thread_of(body), **message.as_kwargs()
-    )
+    client.chat_postMessage(channel=channel, thread_ts=thread_of(body), **message.as_kwargs())
 
 
-def tell_privately(body: dict[str, Any], client: Any, respond: Any, message: Message) -> None:
+def tell_privately(
+    body: dict[str, Any], client: WebClient, respond: Respond, message: Message
+) -> None:
     """A note only the presser sees, next to the message they pressed on."""
     channel = channel_of(body)
     if is_ephemeral(body) or not channel:
@@ -125,9 +131,7 @@ def tell_privately(body: dict[str, Any], client: Any, respond: Any, message: Mes
         respond(replace_original=False, response_type="ephemeral", **message.as_kwargs())
 
 
-def apologise_on_error(
-    reply: Callable[[dict[str, Any], Message], None],
-) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def apologise_on_error(reply: Reply) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Wrap a lazy listener: log the failure (without the user's text) and say sorry.
 
     `functools.wraps` keeps the signature Bolt reads to inject arguments, and the name a
@@ -151,5 +155,9 @@ def apologise_on_error(
     return decorate
 
 
-def just_ack(ack: Any) -> None:
+def just_ack(ack: Ack) -> None:
     ack()
+
+
+def say_nothing(kwargs: dict[str, Any], message: Message) -> None:
+    """For listeners with nobody to apologise to (the App Home): the failure is only logged."""

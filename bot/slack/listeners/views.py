@@ -4,18 +4,16 @@ command was typed (through the command's response_url), or as a DM when that is 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack.action_ids import MODAL_BLOCK, MODAL_CALLBACK, MODAL_SELECT
 from bot.slack.blocks import Message, answer_message
+from bot.slack.context import services_of
 from bot.slack.listeners.replies import apologise_on_error, counted
-
-if TYPE_CHECKING:
-    from slack_bolt import App
-
-    from bot.slack.services import Services
 
 
 def _selected(view: dict[str, Any]) -> str | None:
@@ -33,7 +31,7 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _deliver(client: Any, user: str, view: dict[str, Any], message: Message) -> None:
+def _deliver(client: WebClient, user: str, view: dict[str, Any], message: Message) -> None:
     response_url = _metadata(view).get("response_url")
     if response_url:
         sent = WebhookClient(str(response_url)).send(
@@ -44,23 +42,30 @@ def _deliver(client: Any, user: str, view: dict[str, Any], message: Message) -> 
     client.chat_postMessage(channel=user, **message.as_kwargs())
 
 
-def register(app: App, services: Services) -> None:
-    def check(ack: Any, view: dict[str, Any]) -> None:
-        if _selected(view) is None:
-            ack(response_action="errors", errors={MODAL_BLOCK: "Pick a movie from the list."})
-        else:
-            ack()
+def check(ack: Ack, view: dict[str, Any]) -> None:
+    if _selected(view) is None:
+        ack(response_action="errors", errors={MODAL_BLOCK: "Pick a movie from the list."})
+    else:
+        ack()
 
-    def _sorry(kwargs: dict[str, Any], message: Message) -> None:
-        _deliver(kwargs["client"], kwargs["body"]["user"]["id"], kwargs["view"], message)
 
-    @apologise_on_error(_sorry)
-    def answer_pick(body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
-        tconst = _selected(view)
-        if tconst is None:
-            return
-        user = str(body.get("user", {}).get("id") or "")
-        answer = counted(services, lambda: services.movies.similar(tconst, user))
-        _deliver(client, user, view, answer_message(answer, shareable=True))
+def _sorry(kwargs: dict[str, Any], message: Message) -> None:
+    _deliver(kwargs["client"], kwargs["body"]["user"]["id"], kwargs["view"], message)
 
+
+@apologise_on_error(_sorry)
+def answer_pick(
+    body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    services = services_of(context)
+    tconst = _selected(view)
+    if tconst is None:
+        return
+    user = str(body.get("user", {}).get("id") or "")
+    answer = counted(services, lambda: services.movies.similar(tconst, user))
+    _deliver(client, user, view, answer_message(answer, shareable=True))
+
+
+def register(app: App) -> None:
+    # The lazy listener's name routes a Lambda lazy run: keep it unique and stable.
     app.view(MODAL_CALLBACK)(ack=check, lazy=[answer_pick])
