@@ -1,4 +1,5 @@
-"""The loader Lambda (infra/loader.py): S3 event -> download -> safe extraction -> load.
+"""The loader Lambda (infra/loader.py, infra/loading.py): S3 event -> download -> safe
+extraction (infra/model_archive.py) -> load.
 
 S3 is moto's (no local S3 server here); the store is a real SQLite file."""
 
@@ -15,11 +16,14 @@ from moto import mock_aws
 from bot.adapters.store.sqlite import SqliteStore
 from bot.core.artifact import TITLE_INDEX_FILE, ArtifactError, iter_akas, iter_movies
 from bot.core.matching import TitleIndex
-from infra.loader import Limits, UnsafeArchive, extract_model, handler, s3_objects
+from infra.loader import handler, model_objects
+from infra.model_archive import Limits, UnsafeArchive, extract_model
+from tests.fixtures.aws_events import lambda_context
 
 from .helpers import version_artifact
 
 BUCKET = "moviebot-data"
+CONTEXT = lambda_context("moviebot-loader")
 
 
 def tar_model(model_dir: Path, archive: Path, extra: list[tarfile.TarInfo] | None = None) -> Path:
@@ -56,7 +60,7 @@ def test_an_uploaded_model_is_loaded_and_activated(s3, tmp_path: Path) -> None: 
     archive = tar_model(model, tmp_path / "model.tar.gz")
     key = "models/job-1/output/model.tar.gz"
     s3.upload_file(str(archive), BUCKET, key)
-    result = handler(s3_event(key), s3=s3)
+    result = handler(s3_event(key), CONTEXT)
     [loaded] = result["results"]
     assert loaded["loaded"] and loaded["version"] == "v1" and loaded["movies"] == 35
     store = SqliteStore(tmp_path / "store" / "moviebot.sqlite")
@@ -66,21 +70,21 @@ def test_an_uploaded_model_is_loaded_and_activated(s3, tmp_path: Path) -> None: 
     finally:
         store.close()
     # S3 may deliver the same event twice: harmless.
-    [again] = handler(s3_event(key), s3=s3)["results"]
+    [again] = handler(s3_event(key), CONTEXT)["results"]
     assert again["loaded"] and not again["activated"]
 
 
 def test_a_bad_archive_is_reported_and_the_old_version_keeps_serving(s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     good = tar_model(version_artifact(tmp_path, "v1"), tmp_path / "good.tar.gz")
     s3.upload_file(str(good), BUCKET, "models/a/output/model.tar.gz")
-    handler(s3_event("models/a/output/model.tar.gz"), s3=s3)
+    handler(s3_event("models/a/output/model.tar.gz"), CONTEXT)
     link = tarfile.TarInfo("akas.csv.gz")
     link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
     model = version_artifact(tmp_path, "v2")
     (model / "akas.csv.gz").unlink()
     evil = tar_model(model, tmp_path / "evil.tar.gz", [link])
     s3.upload_file(str(evil), BUCKET, "models/b/output/model.tar.gz")
-    [result] = handler(s3_event("models/b/output/model.tar.gz"), s3=s3)["results"]
+    [result] = handler(s3_event("models/b/output/model.tar.gz"), CONTEXT)["results"]
     assert not result["loaded"] and "links are refused" in result["error"]
     store = SqliteStore(tmp_path / "store" / "moviebot.sqlite")
     try:
@@ -97,8 +101,8 @@ def test_other_objects_are_ignored() -> None:
             for key in ("models/x/output/output.tar.gz", "models/My+Job/model.tar.gz")
         ]
     }
-    assert s3_objects(event) == [(BUCKET, "models/My Job/model.tar.gz")]
-    assert handler({"Records": []}) == {"results": []}
+    assert model_objects(event) == [(BUCKET, "models/My Job/model.tar.gz")]
+    assert handler({"Records": []}, CONTEXT) == {"results": []}
 
 
 def test_extraction_takes_only_the_files_the_loader_reads(tmp_path: Path) -> None:
@@ -128,7 +132,7 @@ def test_the_report_travels_with_the_version_to_the_store(s3, tmp_path: Path) ->
     (model / "report" / "cluster_sizes.png").write_bytes(b"\x89PNG sizes")
     key = "models/job-2/output/model.tar.gz"
     s3.upload_file(str(tar_model(model, tmp_path / "model.tar.gz")), BUCKET, key)
-    [loaded] = handler(s3_event(key), s3=s3)["results"]
+    [loaded] = handler(s3_event(key), CONTEXT)["results"]
     assert loaded["activated"]
     store = SqliteStore(tmp_path / "store" / "moviebot.sqlite")
     try:
