@@ -17,6 +17,7 @@ from bot.tools.local_slack import LocalSlackApi
 from infra import loader, notify
 from tests.fixtures.artifacts import write_artifact
 from tests.fixtures.aws_events import JOB, lambda_context, sagemaker_state_change
+from tests.fixtures.lambda_output import LambdaOutput
 from tests.integration.infra.conftest_helpers import BUCKET, REGION, model_tarball
 
 KEY = f"models/{JOB}/output/model.tar.gz"
@@ -140,6 +141,26 @@ def test_failed_job_posts_the_reason(env: DynamoStore, slack_api: LocalSlackApi)
     run = env.latest_run()
     assert run is not None and run.state is RunState.FAILED
     assert "no movies left" in run.detail
+
+
+def test_notify_logs_json_lines_and_counts_ended_jobs_by_status(
+    env: DynamoStore, slack_api: LocalSlackApi, lambda_output: LambdaOutput
+) -> None:
+    notify.handler(state_change("Failed", FailureReason="boom"), NOTIFY)
+    notify.handler(state_change("Completed"), NOTIFY)  # its model.tar.gz is not in S3
+
+    assert lambda_output.dimensions_of("TrainingJobsEnded") == [
+        {"service": "moviebot", "status": "Failed"},
+        {"service": "moviebot", "status": "Completed"},
+    ]
+    assert lambda_output.metrics()["AdminMessagesPosted"] == [1, 1]
+    # infra/model_archive.py logs with plain `logging`: its records go out as Powertools JSON.
+    [unread] = lambda_output.logs_from("infra.model_archive")
+    assert (
+        unread["level"] == "WARNING"
+        and f"could not read manifest.json from s3://{BUCKET}/{KEY}" in unread["message"]
+    )
+    assert unread["service"] == "moviebot" and unread["function_name"] == "moviebot-notify"
 
 
 def test_the_token_comes_from_secrets_manager_in_aws(

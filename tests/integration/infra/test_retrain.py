@@ -21,6 +21,7 @@ from infra import retrain, retraining
 from infra.source_bundle import ENTRY_SCRIPT
 from tests.e2e.slack_requests import InProcessLambda
 from tests.fixtures.aws_events import lambda_context
+from tests.fixtures.lambda_output import LambdaOutput
 from tests.integration.infra.conftest_helpers import BUCKET, REGION, ImdbSite
 
 NAMES = ("title.basics.tsv.gz", "title.ratings.tsv.gz", "title.akas.tsv.gz")
@@ -232,6 +233,32 @@ def test_handler_records_the_run_in_the_store(
     }
 
 
+def test_the_retrainer_logs_json_lines_and_counts_starts(
+    aws: None,
+    site: ImdbSite,
+    source: Path,
+    dynamodb_local: str,
+    dynamodb_table: str,
+    monkeypatch: pytest.MonkeyPatch,
+    lambda_output: LambdaOutput,
+) -> None:
+    deploy(monkeypatch, source, site.url, dynamodb_table, dynamodb_local)
+    answer = retrain.handler({"requested_by": "U0ADMIN"}, RETRAIN)
+    set_status(answer["job_name"], "InProgress")
+    retrain.handler({"source": "schedule", "requested_by": "schedule"}, RETRAIN)
+
+    metrics = lambda_output.metrics()
+    assert metrics["RetrainsStarted"] == [1] and metrics["RetrainAlreadyRunning"] == [1]
+    # infra/retraining.py logs with plain `logging`: its records go out as Powertools JSON lines.
+    [started] = [
+        line
+        for line in lambda_output.logs_from("infra.retraining")
+        if line["message"].startswith(f"started training job {answer['job_name']}")
+    ]
+    assert started["level"] == "INFO" and started["service"] == "moviebot"
+    assert started["function_name"] == "moviebot-retrain"
+
+
 def test_a_job_started_during_the_refresh_is_not_doubled(
     aws: None, site: ImdbSite, source: Path
 ) -> None:
@@ -265,6 +292,7 @@ def test_a_retrain_that_cannot_start_is_recorded_and_told(
     dynamodb_table: str,
     slack_api: Any,
     monkeypatch: pytest.MonkeyPatch,
+    lambda_output: LambdaOutput,
 ) -> None:
     """IMDb unreachable and no copy in S3: no job, a FAILED run for /movie-admin status, and the
     error (as Lambda's OnFailure destination hands it over) in the admin channel."""
@@ -284,6 +312,7 @@ def test_a_retrain_that_cannot_start_is_recorded_and_told(
 
     with pytest.raises(Exception, match="unreachable") as raised:
         retrain.handler(request, RETRAIN)
+    assert lambda_output.metrics()["RetrainsFailed"] == [1]
 
     assert (
         boto3.client("sagemaker", region_name=REGION).list_training_jobs()["TrainingJobSummaries"]

@@ -19,6 +19,7 @@ from bot.core.matching import TitleIndex
 from infra.loader import handler, model_objects
 from infra.model_archive import Limits, UnsafeArchive, extract_model
 from tests.fixtures.aws_events import lambda_context
+from tests.fixtures.lambda_output import LambdaOutput
 
 from .helpers import version_artifact
 
@@ -102,6 +103,14 @@ def test_other_objects_are_ignored() -> None:
         ]
     }
     assert model_objects(event) == [(BUCKET, "models/My Job/model.tar.gz")]
+    # S3's event through EventBridge names one object
+    bridged = {
+        "detail-type": "Object Created",
+        "source": "aws.s3",
+        "detail": {"bucket": {"name": BUCKET}, "object": {"key": "models/j/model.tar.gz"}},
+    }
+    assert model_objects(bridged) == [(BUCKET, "models/j/model.tar.gz")]
+    assert model_objects({"Records": [{"eventSource": "aws:sqs"}], "detail": {}}) == []
     assert handler({"Records": []}, CONTEXT) == {"results": []}
 
 
@@ -193,3 +202,25 @@ def test_a_corrupt_or_incomplete_archive_is_a_clear_error(tmp_path: Path) -> Non
     (model / "akas.csv.gz").unlink()
     with pytest.raises(ArtifactError, match=r"lacks akas\.csv\.gz"):
         extract_model(tar_model(model, tmp_path / "m.tar.gz"), tmp_path / "b")
+
+
+def test_the_loader_logs_json_lines_and_counts_what_it_loads(  # type: ignore[no-untyped-def]
+    s3, tmp_path: Path, lambda_output: LambdaOutput
+) -> None:
+    good = tar_model(version_artifact(tmp_path, "v1"), tmp_path / "good.tar.gz")
+    s3.upload_file(str(good), BUCKET, "models/a/output/model.tar.gz")
+    s3.put_object(Bucket=BUCKET, Key="models/b/output/model.tar.gz", Body=b"not a tarball")
+    keys = ("models/a/output/model.tar.gz", "models/b/output/model.tar.gz")
+    handler({"Records": [s3_event(key)["Records"][0] for key in keys]}, CONTEXT)
+
+    metrics = lambda_output.metrics()
+    assert metrics["ModelsLoaded"] == [1] and metrics["LoadFailed"] == [1]
+    [seconds] = metrics["LoadSeconds"]
+    assert 0 < seconds < 600
+    # infra/loading.py logs with plain `logging`: its records go out as Powertools JSON lines.
+    lines = lambda_output.logs_from("infra.loading")
+    assert [line["level"] for line in lines] == ["INFO", "ERROR"]
+    assert "s3://moviebot-data/models/a/output/model.tar.gz" in lines[0]["message"]
+    for line in lines:
+        assert line["service"] == "moviebot"
+        assert line["function_name"] == "moviebot-loader"
