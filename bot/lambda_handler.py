@@ -40,8 +40,6 @@ from bot.slack.app import build_app
 # At most one uncached read of the secret per this many seconds, on a refused signature.
 FORCED_READ_INTERVAL_SECONDS = 10.0
 NOT_CONFIGURED = "moviebot is not configured yet: an admin must set its Slack credentials."
-# The loggers whose records go out as Powertools JSON lines.
-LOGGED_PACKAGES = ("bot", "slack_bolt")
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -136,7 +134,7 @@ class _Container:
         with self._lock:
             if self._bot is None:
                 settings = Settings.from_env()
-                configure_logging(settings.log_level, LOGGED_PACKAGES)
+                configure_logging(settings.log_level, also=("slack_bolt",))
                 self._bot = _Bot(settings, self._lambda_client)
             return self._bot
 

@@ -22,8 +22,6 @@ from bot.config import Settings
 from infra.loading import LoadOutcome, load_models
 from infra.model_archive import ARCHIVE_NAME
 
-LOGGED_PACKAGES = ("bot", "infra")
-
 
 def _notified(event: Mapping[str, Any]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
@@ -58,7 +56,7 @@ def _measure(outcomes: list[LoadOutcome]) -> None:
 @logger.inject_lambda_context(log_event=False)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = Settings.from_env()
-    configure_logging(settings.log_level, LOGGED_PACKAGES)
+    configure_logging(settings.log_level)
     outcomes = load_models(model_objects(event), settings, s3=boto3.client("s3"))
     _measure(outcomes)
     return {"results": [outcome.to_dict() for outcome in outcomes]}

@@ -20,8 +20,6 @@ from bot.config import Settings
 from infra.job_event import ENDED, JobEvent
 from infra.notifying import notify, notify_outcome
 
-LOGGED_PACKAGES = ("bot", "infra")
-
 
 def is_destination_record(event: Mapping[str, Any]) -> bool:
     """A Lambda destination record (an asynchronous invocation's outcome)."""
@@ -42,7 +40,7 @@ def _job_ended(status: str) -> None:
 @logger.inject_lambda_context(log_event=False)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = Settings.from_env()
-    configure_logging(settings.log_level, LOGGED_PACKAGES)
+    configure_logging(settings.log_level)
     if is_destination_record(event):
         answer = notify_outcome(event, settings=settings)
     else:

@@ -20,7 +20,6 @@ from bot.adapters.store import open_store
 from bot.config import RetrainSettings
 from infra.retraining import retrain
 
-LOGGED_PACKAGES = ("bot", "infra")
 RESULT_METRICS = {"started": "RetrainsStarted", "already_running": "RetrainAlreadyRunning"}
 
 
@@ -38,7 +37,7 @@ class RetrainRequest(DictWrapper):
 @logger.inject_lambda_context(log_event=False)
 def handler(event: dict[str, Any] | None, context: LambdaContext) -> dict[str, str]:
     settings = RetrainSettings.from_env()
-    configure_logging(settings.log_level, LOGGED_PACKAGES)
+    configure_logging(settings.log_level)
     request = RetrainRequest(event or {})
     store = (
         open_store(settings.store_url, endpoint_url=settings.aws_endpoint_url)

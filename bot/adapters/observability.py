@@ -20,12 +20,17 @@ metrics = Metrics(namespace=SERVICE, service=SERVICE)
 tracer = Tracer(service=SERVICE)
 
 
-def configure_logging(level: str, packages: Iterable[str]) -> None:
-    """Log at `level`, and send the records of `packages`' plain `logging` loggers through the
-    Powertools logger: under the Lambda runtime `logging.basicConfig` does nothing, so they
-    would otherwise reach CloudWatch unstructured, and nothing below WARNING at all."""
+# The project's own loggers (`logging.getLogger(__name__)` in bot/ and infra/).
+PROJECT_LOGGERS = ("bot", "infra")
+
+
+def configure_logging(level: str, also: Iterable[str] = ()) -> None:
+    """Log at `level`, and send the records of the project's plain `logging` loggers (and of
+    the libraries named in `also`) through the Powertools logger: under the Lambda runtime
+    `logging.basicConfig` does nothing, so they would otherwise reach CloudWatch unstructured,
+    and nothing below WARNING at all."""
     logger.setLevel(level)
-    copy_config_to_registered_loggers(source_logger=logger, include=set(packages))
+    copy_config_to_registered_loggers(source_logger=logger, include={*PROJECT_LOGGERS, *also})
 
 
 class PowertoolsTelemetry:
