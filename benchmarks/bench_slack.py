@@ -1,6 +1,7 @@
 """The bot as Slack meets it, at full scale: signed `/movie` slash commands through the Lambda
-handler (`bot.lambda_handler.handler`, in-process, lazy self-invocation routed back in a thread
-as Lambda's asynchronous invoke would run it) against a SQLite store holding ~720k movies.
+handler (one container of `bot.lambda_handler.lambda_entry()`, in-process, lazy self-invocation
+routed back in a thread as Lambda's asynchronous invoke would run it) against a SQLite store
+holding ~720k movies.
 
 Prints:
 - ack p50/p95/max: the handler's return (what Slack waits for; it must be < 3 s; target < 50 ms),
@@ -136,10 +137,8 @@ def bench_warm(
     replies: list[float] = []
     with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
         # Logs and metrics go to stdout in Lambda (CloudWatch); here to /dev/null, still paid for.
-        from bot import lambda_handler
-
         invoker = sr.InProcessLambda()
-        lambda_handler.use_lambda_client(invoker)
+        handler = sr.bot_container(invoker)
 
         def one(text: str) -> tuple[float, float]:
             before = len(api.calls("response_url"))
@@ -148,7 +147,7 @@ def bench_warm(
             )
             event = sr.function_url_event(body, sr.signed_headers(body, ctype))
             started = time.perf_counter()
-            response = lambda_handler.handler(event, sr.LambdaContext())
+            response = handler(event, sr.LambdaContext())
             acked = time.perf_counter()
             assert response["statusCode"] == 200, response
             got = api.wait_for("response_url", before + 1, timeout=120)
@@ -164,7 +163,6 @@ def bench_warm(
             ack, reply = one(text)
             acks.append(ack)
             replies.append(reply)
-        lambda_handler.use_lambda_client(None)
     api.stop()
     return acks, replies
 
@@ -173,19 +171,19 @@ COLD_SCRIPT = r"""
 import contextlib, json, os, sys, time
 t0 = time.perf_counter()
 with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
-    from bot import lambda_handler
+    from bot import lambda_handler  # what a cold start imports first
     t_import = time.perf_counter()
     from bot.tools.local_slack import LocalSlackApi
     from tests.e2e import slack_requests as sr
     api = LocalSlackApi().start()
     os.environ["SLACK_API_URL"] = api.url
     invoker = sr.InProcessLambda()
-    lambda_handler.use_lambda_client(invoker)
+    handler = sr.bot_container(invoker)
     url = api.response_url()
     body, ctype = sr.command_body("/movie", sys.argv[1], user=sr.USER, response_url=url)
     event = sr.function_url_event(body, sr.signed_headers(body, ctype))
     t1 = time.perf_counter()
-    response = lambda_handler.handler(event, sr.LambdaContext())
+    response = handler(event, sr.LambdaContext())
     t_ack = time.perf_counter()
     api.wait_for("response_url", 1, timeout=60)
     t_reply = time.perf_counter()

@@ -138,6 +138,7 @@ class RetrainSettings:
     # Only when set (dynamodb://TABLE in AWS) are runs recorded for the admin's status.
     store_url: str | None = None
     aws_endpoint_url: str | None = None
+    log_level: str = "INFO"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> RetrainSettings:
@@ -155,4 +156,5 @@ class RetrainSettings:
             refresh_imdb=env.flag("MOVIEBOT_IMDB_REFRESH", True),
             store_url=env.get("MOVIEBOT_STORE"),
             aws_endpoint_url=env.get("AWS_ENDPOINT_URL"),
+            log_level=env.get("LOG_LEVEL") or cls.log_level,
         )

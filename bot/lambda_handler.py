@@ -6,9 +6,9 @@ asynchronously. Powertools gives structured logs (never tokens or message text a
 metrics (matches, misses, declines, latency) and traces. In AWS the bot token and signing
 secret come from Secrets Manager (MOVIEBOT_SLACK_SECRET) through Powertools Parameters, cached.
 
-Nothing is built at import: the first request builds the app and keeps it for the container,
-rebuilding it when the credentials change (a rotated secret). While they are missing, every
-request gets a 503 and the log says what is missing.
+Nothing is built at import: `handler` is one container's `lambda_entry()`, whose first request
+builds the app and keeps it, rebuilding it when the credentials change (a rotated secret). While
+they are missing, every request gets a 503 and the log says what is missing.
 """
 
 from __future__ import annotations
@@ -17,54 +17,46 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.metrics import MetricUnit
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 from slack_bolt.adapter.aws_lambda.lazy_listener_runner import LambdaLazyListenerRunner
 
+from bot.adapters.observability import (
+    PowertoolsTelemetry,
+    configure_logging,
+    logger,
+    metrics,
+    tracer,
+)
 from bot.adapters.slack_secret import MissingCredentials, SlackCredentials, read_credentials
 from bot.bootstrap import Services, build_services
 from bot.config import Settings
 from bot.slack.app import build_app
 
-SERVICE = "moviebot"
 # At most one uncached read of the secret per this many seconds, on a refused signature.
 FORCED_READ_INTERVAL_SECONDS = 10.0
 NOT_CONFIGURED = "moviebot is not configured yet: an admin must set its Slack credentials."
 
-logger = Logger(service=SERVICE)
-metrics = Metrics(namespace=SERVICE, service=SERVICE)
-tracer = Tracer(service=SERVICE)
-
-
-class PowertoolsTelemetry:
-    def __init__(self, sink: Metrics) -> None:
-        self._metrics = sink
-
-    def count(self, name: str, value: int = 1) -> None:
-        self._metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
-
-    def timing(self, name: str, milliseconds: float) -> None:
-        self._metrics.add_metric(name=name, unit=MetricUnit.Milliseconds, value=milliseconds)
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 def build_handler(
     settings: Settings, services: Services, lambda_client: Any | None = None
 ) -> SlackRequestHandler:
     """The Bolt handler for `settings`, whose Slack credentials are already resolved."""
-    handler = SlackRequestHandler(build_app(settings, services, process_before_response=True))
+    bolt = SlackRequestHandler(build_app(settings, services, process_before_response=True))
     # Its DEBUG line dumps every event (user text, response_url) before the signature is checked.
-    handler.logger.setLevel(max(handler.logger.getEffectiveLevel(), logging.INFO))
+    bolt.logger.setLevel(max(bolt.logger.getEffectiveLevel(), logging.INFO))
     if lambda_client is not None:
         # Where the lazy self-invocation goes (tests and benchmarks route it in-process).
-        runner = handler.app.listener_runner.lazy_listener_runner
+        runner = bolt.app.listener_runner.lazy_listener_runner
         if isinstance(runner, LambdaLazyListenerRunner):
             runner.lambda_client = lambda_client
-    return handler
+    return bolt
 
 
 class _Bot:
@@ -103,11 +95,11 @@ class _Bot:
                 if self._services is None:
                     self._services = build_services(
                         settings,
-                        telemetry=PowertoolsTelemetry(metrics),
+                        telemetry=PowertoolsTelemetry(),
                         lambda_client=self._lambda_client,
                     )
-                handler = build_handler(settings, self._services, self._lambda_client)
-                self._built = (credentials, handler)
+                bolt = build_handler(settings, self._services, self._lambda_client)
+                self._built = (credentials, bolt)
             return self._built[1]
 
     def _may_force_read(self) -> bool:
@@ -129,41 +121,41 @@ def _not_configured() -> dict[str, Any]:
     }
 
 
-_lock = threading.Lock()
-_bot: _Bot | None = None
-_lambda_client: Any | None = None
+class _Container:
+    """What one Lambda container keeps between requests: its bot, built from the environment at
+    the first request (nothing at import)."""
+
+    def __init__(self, lambda_client: Any | None) -> None:
+        self._lambda_client = lambda_client
+        self._lock = threading.Lock()
+        self._bot: _Bot | None = None
+
+    def bot(self) -> _Bot:
+        with self._lock:
+            if self._bot is None:
+                settings = Settings.from_env()
+                configure_logging(settings.log_level, also=("slack_bolt",))
+                self._bot = _Bot(settings, self._lambda_client)
+            return self._bot
 
 
-def use_lambda_client(client: Any | None) -> None:
-    """Route lazy self-invocations to `client` (e.g. an in-process stand-in) and rebuild."""
-    global _lambda_client
-    _lambda_client = client
-    reset()
+def lambda_entry(lambda_client: Any | None = None) -> LambdaHandler:
+    """The Lambda entry of one container. Bolt's lazy self-invocations go through
+    `lambda_client` (boto3's Lambda client when None; in-process elsewhere)."""
+    container = _Container(lambda_client)
+
+    @metrics.log_metrics
+    @tracer.capture_lambda_handler(capture_response=False)
+    @logger.inject_lambda_context(log_event=False)
+    def entry(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        headers = event.get("headers") or {}
+        lazy = bool(headers.get("x-slack-bolt-lazy-only"))
+        logger.append_keys(lazy=lazy, retry=headers.get("x-slack-retry-num"))
+        metrics.add_metric(name="LazyRuns" if lazy else "Requests", unit=MetricUnit.Count, value=1)
+        return container.bot().handle(event, context)
+
+    return entry
 
 
-def reset() -> None:
-    global _bot
-    with _lock:
-        _bot = None
-
-
-def _current() -> _Bot:
-    global _bot
-    with _lock:
-        if _bot is None:
-            settings = Settings.from_env()
-            logger.setLevel(settings.log_level)
-            copy_config_to_registered_loggers(source_logger=logger, include={"bot", "slack_bolt"})
-            _bot = _Bot(settings, _lambda_client)
-        return _bot
-
-
-@metrics.log_metrics
-@tracer.capture_lambda_handler(capture_response=False)
-@logger.inject_lambda_context(log_event=False)
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    headers = event.get("headers") or {}
-    lazy = bool(headers.get("x-slack-bolt-lazy-only"))
-    logger.append_keys(lazy=lazy, retry=headers.get("x-slack-retry-num"))
-    metrics.add_metric(name="LazyRuns" if lazy else "Requests", unit=MetricUnit.Count, value=1)
-    return _current().handle(event, context)
+# What template.yaml names (bot.lambda_handler.handler).
+handler = lambda_entry()

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
+
 from bot.core.clock import format_utc, parse_utc
 
 DETAIL_TYPE = "SageMaker Training Job State Change"
@@ -29,19 +31,22 @@ class JobEvent:
 
     @classmethod
     def from_event(cls, event: Mapping[str, Any]) -> JobEvent:
-        if event.get("detail-type") != DETAIL_TYPE:
-            raise ValueError(f"not a {DETAIL_TYPE!r} event: {event.get('detail-type')!r}")
-        detail = event.get("detail") or {}
+        """The job in an EventBridge event (or its plain dict); ValueError for another event."""
+        change = event if isinstance(event, EventBridgeEvent) else EventBridgeEvent(dict(event))
+        if change.get("detail-type") != DETAIL_TYPE:
+            raise ValueError(f"not a {DETAIL_TYPE!r} event: {change.get('detail-type')!r}")
+        # EventBridge always sends these; the job's own fields are read with care.
+        detail = change.detail
         return cls(
             name=str(detail["TrainingJobName"]),
             status=str(detail["TrainingJobStatus"]),
-            region=str(event.get("region") or ""),
+            region=change.region,
             failure_reason=str(detail.get("FailureReason") or ""),
             secondary_status=str(detail.get("SecondaryStatus") or ""),
             artifact_uri=(detail.get("ModelArtifacts") or {}).get("S3ModelArtifacts"),
             created_at=_iso(detail.get("CreationTime")),
             started_at=_iso(detail.get("TrainingStartTime") or detail.get("CreationTime")),
-            ended_at=_iso(detail.get("TrainingEndTime") or event.get("time")),
+            ended_at=_iso(detail.get("TrainingEndTime") or change.time),
             billable_seconds=detail.get("BillableTimeInSeconds"),
         )
 

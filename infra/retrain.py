@@ -1,251 +1,63 @@
-"""The retrain Lambda: refresh the IMDb dumps, then start one SageMaker training job.
+"""The retrain Lambda's handler: EventBridge Scheduler invokes it (its input: `{"source":
+"schedule", "requested_by": "schedule"}`), and so does the bot's `/movie-admin retrain`
+(`{"requested_by": "U123"}`, asynchronously: the IMDb refresh can take minutes). The work is
+infra/retraining.py. Its answer (started / already running) and any error go to the notify
+function as Lambda destination records, so the admin channel hears about them.
 
-Invoked by EventBridge Scheduler (`{"source": "schedule"}`) and by the bot's `/movie-admin
-retrain` (`{"requested_by": "U123"}`, asynchronously: the refresh can take minutes).
-Single flight: when a job of this stack (name PREFIX-...) is InProgress it starts nothing and
-says which one runs. It records the started run in the store so the admin's status shows it;
-the notify Lambda records how it ended, and should that never happen (event lost), the next
-retrain records it from SageMaker. Its answer (started / already running) and any error go
-to the notify Lambda as Lambda destination records, so the admin channel hears about them.
-"""
+Metrics: RetrainsStarted, RetrainAlreadyRunning, RetrainsFailed (no job started: an error)."""
 
 from __future__ import annotations
 
-import json
-import logging
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+import boto3
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes.common import DictWrapper
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from bot.adapters.observability import configure_logging, logger, metrics, tracer
+from bot.adapters.store import open_store
 from bot.config import RetrainSettings
-from bot.core.models import RunState, TrainingRun
-from infra.imdb_refresh import DATA_PREFIX, Refreshed, refresh_imdb
-from infra.job_event import ENDED
-from infra.job_names import job_name_for, started_at
-from infra.source_bundle import ENTRY_SCRIPT, build_bundle, ensure_uploaded
-from training.download import IMDB_BASE_URL, IMDB_FILES
+from infra.retraining import retrain
 
-log = logging.getLogger(__name__)
-
-CHANNEL = "imdb"
-CHANNEL_DIR = f"/opt/ml/input/data/{CHANNEL}"
-MODELS_PREFIX = "models/"
-CHECKPOINTS_PREFIX = "checkpoints/"
-CHECKPOINT_DIR = "/opt/ml/checkpoints"
-VOLUME_GB = 30
-MAX_DETAIL_CHARS = 1000
-# Where training/ is shipped: the repository root locally, the task root in the Lambda package.
-SOURCE_ROOT = Path(__file__).resolve().parents[1]
+RESULT_METRICS = {"started": "RetrainsStarted", "already_running": "RetrainAlreadyRunning"}
 
 
-@dataclass(frozen=True)
-class RetrainResult:
-    status: Literal["started", "already_running"]
-    job_name: str
-    detail: str
+class RetrainRequest(DictWrapper):
+    """Who asked for a retrain: the bot's admin, or "schedule" (Scheduler sends its input as
+    is, not an EventBridge event); an EventBridge event names its source."""
 
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-
-def running_jobs(sagemaker: Any, prefix: str) -> list[str]:
-    """This stack's training jobs that are InProgress (NameContains is a substring match, so
-    the names are checked for the prefix too)."""
-    names: list[str] = []
-    paginator = sagemaker.get_paginator("list_training_jobs")
-    for page in paginator.paginate(NameContains=f"{prefix}-", StatusEquals="InProgress"):
-        for job in page.get("TrainingJobSummaries", []):
-            if job["TrainingJobName"].startswith(f"{prefix}-"):
-                names.append(job["TrainingJobName"])
-    return names
+    @property
+    def requested_by(self) -> str:
+        return str(self.get("requested_by") or self.get("source") or "unknown")
 
 
-def _iso(value: Any) -> str | None:
-    """A time from DescribeTrainingJob (boto3 gives datetimes) as the store keeps times."""
-    return started_at(value) if isinstance(value, datetime) else None
-
-
-def record_unannounced_end(sagemaker: Any, store: Any, running: list[str]) -> TrainingRun | None:
-    """Record the end of the latest run when the store still shows it in progress but its job
-    has ended in SageMaker (the state-change event was lost, or the notify Lambda failed), so
-    the admin's status is right and the bot stops refusing retrains. Returns the run recorded."""
-    run = store.latest_run()
-    if run is None or run.state is not RunState.IN_PROGRESS or run.run_id in running:
-        return None
-    try:
-        job = sagemaker.describe_training_job(TrainingJobName=run.run_id)
-    except sagemaker.exceptions.ClientError as exc:
-        # Not a job of this stack (or gone): the bot's max-runtime rule lets it expire.
-        log.warning("run %s is in progress in the store, not in SageMaker: %s", run.run_id, exc)
-        return None
-    status = str(job.get("TrainingJobStatus") or "")
-    if status not in ENDED:
-        return None
-    reason = str(job.get("FailureReason") or "") if status != "Completed" else ""
-    ended = TrainingRun(
-        run_id=run.run_id,
-        state=RunState(status),
-        started_at=run.started_at,  # the same item, updated
-        ended_at=_iso(job.get("TrainingEndTime") or job.get("LastModifiedTime")),
-        detail=f"{run.detail}; {reason or status} (recorded late: no state-change event)"[
-            :MAX_DETAIL_CHARS
-        ],
-        version=run.version,
-    )
-    store.record_run(ended)
-    log.warning("run %s had ended unannounced (%s): recorded", run.run_id, status)
-    return ended
-
-
-def training_job_request(
-    settings: RetrainSettings, job_name: str, source_uri: str, region: str, requested_by: str
-) -> dict[str, Any]:
-    """The CreateTrainingJob request: scikit-learn script mode, the way the SageMaker SDK
-    writes it (hyperparameters JSON-encoded; sagemaker_* ones tell the container what to run)."""
-    hyperparameters = {
-        "clusters": settings.clusters,
-        "data-dir": CHANNEL_DIR,
-        "sagemaker_program": ENTRY_SCRIPT,
-        "sagemaker_submit_directory": source_uri,
-        "sagemaker_region": region,
-        "sagemaker_container_log_level": logging.INFO,
-        "sagemaker_job_name": job_name,
-    }
-    stopping: dict[str, int] = {"MaxRuntimeInSeconds": settings.max_runtime_seconds}
-    request: dict[str, Any] = {
-        "TrainingJobName": job_name,
-        "AlgorithmSpecification": {
-            "TrainingImage": settings.image_uri,
-            "TrainingInputMode": "File",
-        },
-        "RoleArn": settings.role_arn,
-        "HyperParameters": {key: json.dumps(value) for key, value in hyperparameters.items()},
-        "InputDataConfig": [
-            {
-                "ChannelName": CHANNEL,
-                "DataSource": {
-                    "S3DataSource": {
-                        "S3DataType": "S3Prefix",
-                        "S3Uri": f"s3://{settings.bucket}/{DATA_PREFIX}",
-                        "S3DataDistributionType": "FullyReplicated",
-                    }
-                },
-                "InputMode": "File",
-            }
-        ],
-        "OutputDataConfig": {"S3OutputPath": f"s3://{settings.bucket}/{MODELS_PREFIX}"},
-        "ResourceConfig": {
-            "InstanceType": settings.instance_type,
-            "InstanceCount": 1,
-            "VolumeSizeInGB": VOLUME_GB,
-        },
-        "StoppingCondition": stopping,
-        "Tags": [
-            {"Key": "moviebot:requested-by", "Value": requested_by[:256] or "unknown"},
-        ],
-    }
-    if settings.use_spot:
-        # Spot may wait for capacity; a reclaimed instance resumes from the checkpoint dir.
-        request["EnableManagedSpotTraining"] = True
-        stopping["MaxWaitTimeInSeconds"] = settings.max_runtime_seconds * 2
-        request["CheckpointConfig"] = {
-            "S3Uri": f"s3://{settings.bucket}/{CHECKPOINTS_PREFIX}{job_name}/",
-            "LocalPath": CHECKPOINT_DIR,
-        }
-    return request
-
-
-def start_retrain(
-    settings: RetrainSettings,
-    *,
-    sagemaker: Any,
-    s3: Any,
-    store: Any | None = None,
-    requested_by: str = "unknown",
-    source_root: Path | None = None,
-    now: datetime | None = None,
-    refresh: Any = refresh_imdb,
-) -> RetrainResult:
-    running = running_jobs(sagemaker, settings.job_prefix)
-    if store is not None:
-        record_unannounced_end(sagemaker, store, running)
-    if running:
-        return RetrainResult("already_running", running[0], f"{running[0]} is still in progress")
-    refreshed: list[Refreshed] = []
-    if settings.refresh_imdb:
-        base_url = settings.imdb_base_url or IMDB_BASE_URL
-        refreshed = refresh(s3, settings.bucket, base_url, IMDB_FILES)
-    source_uri = ensure_uploaded(s3, settings.bucket, build_bundle(source_root or SOURCE_ROOT))
-    # The refresh can take minutes: look again, so the race window is the create call alone.
-    running = running_jobs(sagemaker, settings.job_prefix)
-    if running:
-        return RetrainResult("already_running", running[0], f"{running[0]} started meanwhile")
-    started = now or datetime.now(UTC)
-    name = job_name_for(settings.job_prefix, started)
-    region = str(sagemaker.meta.region_name)
-    sagemaker.create_training_job(
-        **training_job_request(settings, name, source_uri, region, requested_by)
-    )
-    copied = [item.name for item in refreshed if item.copied]
-    data_note = f"refreshed {', '.join(copied)}" if copied else "IMDb data unchanged"
-    detail = f"requested by {requested_by}; {data_note}"
-    if store is not None:
-        store.record_run(
-            TrainingRun(
-                run_id=name,
-                state=RunState.IN_PROGRESS,
-                started_at=started_at(started),
-                detail=detail,
-            )
-        )
-    log.info("started training job %s (%s)", name, detail)
-    return RetrainResult("started", name, detail)
-
-
-def handler(event: dict[str, Any] | None, context: Any) -> dict[str, str]:
-    import boto3
-
-    from bot.adapters.store import open_store
-
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+@logger.inject_lambda_context(log_event=False)
+def handler(event: dict[str, Any] | None, context: LambdaContext) -> dict[str, str]:
     settings = RetrainSettings.from_env()
-    event = event or {}
-    requested_by = str(event.get("requested_by") or event.get("source") or "unknown")
+    configure_logging(settings.log_level)
+    request = RetrainRequest(event or {})
     store = (
         open_store(settings.store_url, endpoint_url=settings.aws_endpoint_url)
         if settings.store_url
         else None
     )
     try:
-        result = start_retrain(
+        result = retrain(
             settings,
             sagemaker=boto3.client("sagemaker"),
             s3=boto3.client("s3"),
             store=store,
-            requested_by=requested_by,
+            requested_by=request.requested_by,
         )
-    except Exception as exc:
-        # The admin's status shows it; raising sends the error to the notify function (the
-        # template's OnFailure destination), which tells the admin channel.
-        if store is not None:
-            record_not_started(store, settings.job_prefix, requested_by, exc)
+    except Exception:
+        # Raised on: the template's OnFailure destination tells the admin channel.
+        metrics.add_metric(name="RetrainsFailed", unit=MetricUnit.Count, value=1)
         raise
     finally:
         if store is not None:
             store.close()
+    metrics.add_metric(name=RESULT_METRICS[result.status], unit=MetricUnit.Count, value=1)
     return result.to_dict()
-
-
-def record_not_started(store: Any, prefix: str, requested_by: str, error: Exception) -> None:
-    now = datetime.now(UTC)
-    store.record_run(
-        TrainingRun(
-            run_id=job_name_for(prefix, now),
-            state=RunState.FAILED,
-            started_at=started_at(now),
-            ended_at=started_at(now),
-            detail=f"requested by {requested_by}; no job started: {type(error).__name__}: {error}"[
-                :MAX_DETAIL_CHARS
-            ],
-        )
-    )

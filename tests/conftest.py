@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.artifacts",
     "tests.fixtures.slack_api",
     "tests.fixtures.dynamodb_local",
+    "tests.fixtures.lambda_output",
 ]

@@ -1,13 +1,14 @@
-"""The bot as Slack reaches it in AWS: signed Function URL events into
-`bot.lambda_handler.handler`, lazy self-invocations routed back in-process, a real SQLite store
-filled by the loader, and the Web API stand-in recording what the bot posts."""
+"""The bot as Slack reaches it in AWS: signed Function URL events into a container of the bot's
+function (`bot.lambda_handler.lambda_entry()`, as `handler` is in AWS), lazy self-invocations
+routed back in-process, a real SQLite store filled by the loader, and the Web API stand-in
+recording what the bot posts."""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,10 @@ import pytest
 from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
 
-from bot import lambda_handler
+from bot.adapters import observability
 from bot.adapters.slack_secret import BOT_TOKEN_KEY, SIGNING_SECRET_KEY
 from bot.adapters.store.sqlite import SqliteStore
+from bot.lambda_handler import LambdaHandler
 from bot.usecases.loader import load_artifact
 from tests.e2e import slack_requests as sr
 
@@ -36,8 +38,19 @@ def store_path(tmp_path: Path, sample_artifact: Path) -> Path:
 
 @dataclass
 class LambdaBot:
+    """One container of the bot's function, as Slack reaches it."""
+
     slack_api: Any
     invoker: sr.InProcessLambda
+    handler: LambdaHandler = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.restart()
+
+    def restart(self) -> None:
+        """A new container: it reads the environment (and the secret) again."""
+        self.invoker.settle()
+        self.handler = sr.bot_container(self.invoker)
 
     def send(
         self, body: str, content_type: str, *, settle: bool = True, **sign: Any
@@ -48,7 +61,7 @@ class LambdaBot:
     def send_raw(
         self, body: str, headers: dict[str, str], *, settle: bool = True
     ) -> dict[str, Any]:
-        response = lambda_handler.handler(sr.function_url_event(body, headers), sr.LambdaContext())
+        response = self.handler(sr.function_url_event(body, headers), sr.LambdaContext())
         if settle:
             self.invoker.settle()
         return response
@@ -103,13 +116,11 @@ def lambda_env(
 
 @pytest.fixture
 def lambda_bot(lambda_env: dict[str, str], slack_api: Any) -> Iterator[LambdaBot]:
-    invoker = sr.InProcessLambda()
-    lambda_handler.use_lambda_client(invoker)
+    bot = LambdaBot(slack_api, sr.InProcessLambda())
     try:
-        yield LambdaBot(slack_api, invoker)
+        yield bot
     finally:
-        invoker.settle()
-        lambda_handler.use_lambda_client(None)
+        bot.invoker.settle()
 
 
 SLACK_SECRET_NAME = "moviebot/slack"
@@ -145,7 +156,7 @@ def slack_secret(lambda_bot: LambdaBot, monkeypatch: pytest.MonkeyPatch) -> Iter
         secret.put()
         # Powertools keeps values (and its client) across tests: start from nothing.
         parameters.clear_caches()
-        lambda_handler.reset()
+        lambda_bot.restart()
         try:
             yield secret
         finally:
@@ -176,12 +187,12 @@ class BotLogs:
 def bot_logs(caplog: pytest.LogCaptureFixture) -> Iterator[BotLogs]:
     """What the bot logs, at the levels the bot sets (LOG_LEVEL; nothing raised here): the
     capture sits on the loggers that do not pass records on to the root."""
-    names = ["bot", "slack_bolt", "slack_sdk", lambda_handler.SERVICE]
+    names = ["bot", "slack_bolt", "slack_sdk", observability.SERVICE]
     loggers = [logging.getLogger(name) for name in names]
     for logger in loggers:
         logger.addHandler(caplog.handler)
     try:
-        yield BotLogs(caplog, lambda_handler.logger.registered_formatter)
+        yield BotLogs(caplog, observability.logger.registered_formatter)
     finally:
         for logger in loggers:
             logger.removeHandler(caplog.handler)

@@ -8,8 +8,13 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
+
+from tests.fixtures.aws_events import LambdaContext  # sr.LambdaContext, as ever
+
+if TYPE_CHECKING:
+    from bot.lambda_handler import LambdaHandler
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-test-token"
@@ -206,19 +211,13 @@ def overflow_action(
 
 
 @dataclass
-class LambdaContext:
-    function_name: str = "moviebot-bot"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:moviebot-bot"
-    aws_request_id: str = "test-request"
-
-
-@dataclass
 class InProcessLambda:
-    """Stands in for boto3's Lambda client: Bolt's lazy self-invocation runs the handler again in
-    a thread (as the asynchronous invoke would); any other function is only recorded."""
+    """Stands in for boto3's Lambda client: Bolt's lazy self-invocation runs `function` (the
+    bot's entry, set by `bot_container`) again in a thread, as the asynchronous invoke would;
+    any other function is only recorded."""
 
     bot_function_arn: str = LambdaContext.invoked_function_arn
+    function: LambdaHandler | None = None
     invocations: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     _threads: list[threading.Thread] = field(default_factory=list)
     errors: list[BaseException] = field(default_factory=list)
@@ -229,11 +228,12 @@ class InProcessLambda:
         payload = json.loads(Payload)
         self.invocations.append((FunctionName, InvocationType, payload))
         if FunctionName == self.bot_function_arn:
-            from bot import lambda_handler
+            function = self.function
+            assert function is not None, "no bot function: build it with bot_container()"
 
             def run() -> None:
                 try:
-                    lambda_handler.handler(payload, LambdaContext())
+                    function(payload, LambdaContext())
                 except BaseException as exc:  # surfaced by settle()
                     self.errors.append(exc)
 
@@ -254,3 +254,12 @@ class InProcessLambda:
                 raise TimeoutError("lazy listeners still running")
         if self.errors:
             raise self.errors[0]
+
+
+def bot_container(invoker: InProcessLambda) -> LambdaHandler:
+    """A new container of the bot's function (it reads the environment at its first request),
+    its lazy self-invocations run in-process by `invoker`."""
+    from bot.lambda_handler import lambda_entry
+
+    invoker.function = lambda_entry(lambda_client=invoker)
+    return invoker.function

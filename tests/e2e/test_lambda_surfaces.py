@@ -256,10 +256,7 @@ def test_admin_status_shows_version_run_and_schedule(
     lambda_bot, monkeypatch, store_path: Path
 ) -> None:
     monkeypatch.setenv("MOVIEBOT_RETRAIN_SCHEDULE", "rate(7 days)")
-    lambda_bot.invoker.settle()
-    from bot import lambda_handler
-
-    lambda_handler.reset()
+    lambda_bot.restart()
     store = SqliteStore(str(store_path))
     store.record_run(
         TrainingRun("job-41", RunState.COMPLETED, "2026-11-20T10:00:00Z", "2026-11-20T10:20:00Z")
@@ -276,9 +273,7 @@ def test_admin_retrain_invokes_the_retrain_service_once(
     lambda_bot, monkeypatch, store_path: Path
 ) -> None:
     monkeypatch.setenv("MOVIEBOT_RETRAIN_FUNCTION", "moviebot-retrain")
-    from bot import lambda_handler
-
-    lambda_handler.reset()
+    lambda_bot.restart()
     lambda_bot.command("retrain", command="/movie-admin", user=sr.ADMIN)
     assert "Training started" in lambda_bot.last_post("response_url")["text"]
     started = [i for i in lambda_bot.invoker.invocations if i[0] == "moviebot-retrain"]

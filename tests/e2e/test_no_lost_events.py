@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot import lambda_handler
 from bot.adapters.store.base import StoreError
 from bot.adapters.store.sqlite import SqliteStore
 from bot.usecases.movies import MovieService
@@ -83,7 +82,6 @@ class LambdaThatFailsOnce(sr.InProcessLambda):
 
 def test_an_answer_that_could_not_be_started_is_left_to_slacks_retry(lambda_env, slack_api) -> None:
     invoker = LambdaThatFailsOnce()
-    lambda_handler.use_lambda_client(invoker)
     try:
         bot = LambdaBot(slack_api, invoker)
         body, ctype = sr.event_body(sr.mention("heat"), event_id="Ev0NOSTART")
@@ -94,4 +92,3 @@ def test_an_answer_that_could_not_be_started_is_left_to_slacks_retry(lambda_env,
         assert len(posts) == 1 and "Heat" in _seed(posts[0])
     finally:
         invoker.settle()
-        lambda_handler.use_lambda_client(None)

@@ -16,11 +16,14 @@ from bot.core.models import RunState, TrainingRun
 from bot.tools.local_slack import LocalSlackApi
 from infra import loader, notify
 from tests.fixtures.artifacts import write_artifact
-from tests.fixtures.aws_events import JOB, sagemaker_state_change
+from tests.fixtures.aws_events import JOB, lambda_context, sagemaker_state_change
+from tests.fixtures.lambda_output import LambdaOutput
 from tests.integration.infra.conftest_helpers import BUCKET, REGION, model_tarball
 
 KEY = f"models/{JOB}/output/model.tar.gz"
 ADMIN_CHANNEL = "C0ADMINS"
+LOADER = lambda_context("moviebot-loader")
+NOTIFY = lambda_context("moviebot-notify")
 
 
 def s3_put_event(bucket: str, key: str, size: int) -> dict[str, Any]:
@@ -104,7 +107,7 @@ def test_completed_job_posts_the_summary_and_closes_the_run(
     # what the retrain Lambda recorded when it started the job
     env.record_run(TrainingRun(JOB, RunState.IN_PROGRESS, "2030-01-02T03:04:05Z", detail="x"))
 
-    answer = notify.handler(state_change("Completed"), None)
+    answer = notify.handler(state_change("Completed"), NOTIFY)
 
     assert answer == {"job": JOB, "status": "Completed", "posted": True}
     (post,) = slack_api.calls("chat.postMessage")
@@ -155,7 +158,8 @@ def test_a_run_an_older_version_started_shows_as_ended(
 
 def test_failed_job_posts_the_reason(env: DynamoStore, slack_api: LocalSlackApi) -> None:
     answer = notify.handler(
-        state_change("Failed", FailureReason="AlgorithmError: no movies left after filtering"), None
+        state_change("Failed", FailureReason="AlgorithmError: no movies left after filtering"),
+        NOTIFY,
     )
     assert answer["posted"] is True
     (post,) = slack_api.calls("chat.postMessage")
@@ -163,6 +167,26 @@ def test_failed_job_posts_the_reason(env: DynamoStore, slack_api: LocalSlackApi)
     run = env.latest_run()
     assert run is not None and run.state is RunState.FAILED
     assert "no movies left" in run.detail
+
+
+def test_notify_logs_json_lines_and_counts_ended_jobs_by_status(
+    env: DynamoStore, slack_api: LocalSlackApi, lambda_output: LambdaOutput
+) -> None:
+    notify.handler(state_change("Failed", FailureReason="boom"), NOTIFY)
+    notify.handler(state_change("Completed"), NOTIFY)  # its model.tar.gz is not in S3
+
+    assert lambda_output.dimensions_of("TrainingJobsEnded") == [
+        {"service": "moviebot", "status": "Failed"},
+        {"service": "moviebot", "status": "Completed"},
+    ]
+    assert lambda_output.metrics()["AdminMessagesPosted"] == [1, 1]
+    # infra/model_archive.py logs with plain `logging`: its records go out as Powertools JSON.
+    [unread] = lambda_output.logs_from("infra.model_archive")
+    assert (
+        unread["level"] == "WARNING"
+        and f"could not read manifest.json from s3://{BUCKET}/{KEY}" in unread["message"]
+    )
+    assert unread["service"] == "moviebot" and unread["function_name"] == "moviebot-notify"
 
 
 def test_the_token_comes_from_secrets_manager_in_aws(
@@ -177,7 +201,7 @@ def test_the_token_comes_from_secrets_manager_in_aws(
     )
     monkeypatch.delenv("SLACK_BOT_TOKEN")
     monkeypatch.setenv("MOVIEBOT_SLACK_SECRET", name)
-    notify.handler(state_change("Stopped"), None)
+    notify.handler(state_change("Stopped"), NOTIFY)
     assert slack_api.headers("chat.postMessage")[0]["authorization"] == "Bearer xoxb-from-secret"
 
 
@@ -185,7 +209,7 @@ def test_without_an_admin_channel_nothing_is_posted_but_the_run_is_recorded(
     env: DynamoStore, slack_api: LocalSlackApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("MOVIEBOT_ADMIN_CHANNEL")
-    answer = notify.handler(state_change("Failed", FailureReason="boom"), None)
+    answer = notify.handler(state_change("Failed", FailureReason="boom"), NOTIFY)
     assert answer["posted"] is False
     assert slack_api.calls("chat.postMessage") == []
     run = env.latest_run()
@@ -198,7 +222,7 @@ def test_s3_put_loads_the_model_and_the_destination_record_announces_it(
     size = upload_model(tmp_path)
     event = s3_put_event(BUCKET, KEY, size)
 
-    result = loader.handler(event, None)
+    result = loader.handler(event, LOADER)
 
     (loaded,) = result["results"]
     assert loaded["loaded"] is True and loaded["activated"] is True
@@ -207,7 +231,7 @@ def test_s3_put_loads_the_model_and_the_destination_record_announces_it(
     assert env.movie("v-2030-01-02", "tt0133093") is not None
 
     # Lambda hands the loader's answer to notify (OnSuccess destination)
-    answer = notify.handler(destination_record(event, result, "Success"), None)
+    answer = notify.handler(destination_record(event, result, "Success"), NOTIFY)
     assert answer == {"from": "loader", "messages": 1, "posted": 1}
     (post,) = slack_api.calls("chat.postMessage")
     assert post["channel"] == ADMIN_CHANNEL
@@ -218,10 +242,10 @@ def test_loading_the_same_model_again_says_nothing(
     env: DynamoStore, slack_api: LocalSlackApi, tmp_path: Path
 ) -> None:
     event = s3_put_event(BUCKET, KEY, upload_model(tmp_path))
-    loader.handler(event, None)
-    again = loader.handler(event, None)
+    loader.handler(event, LOADER)
+    again = loader.handler(event, LOADER)
     assert again["results"][0]["activated"] is False
-    assert notify.handler(destination_record(event, again, "Success"), None)["messages"] == 0
+    assert notify.handler(destination_record(event, again, "Success"), NOTIFY)["messages"] == 0
     assert slack_api.calls("chat.postMessage") == []
 
 
@@ -230,13 +254,13 @@ def test_a_refused_artifact_and_a_crashed_loader_are_both_reported(
 ) -> None:
     boto3.client("s3", region_name=REGION).put_object(Bucket=BUCKET, Key=KEY, Body=b"not a tarball")
     event = s3_put_event(BUCKET, KEY, 13)
-    result = loader.handler(event, None)
+    result = loader.handler(event, LOADER)
     assert result["results"][0]["loaded"] is False
     assert env.active() is None  # nothing half-loaded became active
 
-    notify.handler(destination_record(event, result, "Success"), None)
+    notify.handler(destination_record(event, result, "Success"), NOTIFY)
     crash = {"errorMessage": "Task timed out after 900.00 seconds", "errorType": "Sandbox.Timedout"}
-    notify.handler(destination_record(event, crash, "RetriesExhausted"), None)
+    notify.handler(destination_record(event, crash, "RetriesExhausted"), NOTIFY)
 
     refused, crashed = slack_api.calls("chat.postMessage")
     assert refused["text"].startswith(f"Model not loaded from s3://{BUCKET}/{KEY}:")

@@ -17,13 +17,16 @@ from bot.adapters.retrainers.lambda_retrainer import LambdaRetrainer
 from bot.adapters.store.dynamodb import DynamoStore
 from bot.config import RetrainSettings
 from bot.core.models import RunState
-from infra import retrain
+from infra import retrain, retraining
 from infra.source_bundle import ENTRY_SCRIPT
 from tests.e2e.slack_requests import InProcessLambda
+from tests.fixtures.aws_events import lambda_context
+from tests.fixtures.lambda_output import LambdaOutput
 from tests.integration.infra.conftest_helpers import BUCKET, REGION, ImdbSite
 
 NAMES = ("title.basics.tsv.gz", "title.ratings.tsv.gz", "title.akas.tsv.gz")
 ROLE = "arn:aws:iam::123456789012:role/moviebot-sagemaker"
+RETRAIN = lambda_context("moviebot-retrain")
 IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-py312-cpu-py3"
 T0 = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -84,7 +87,7 @@ def set_attribute(name: str, attribute: str, value: str) -> None:
 
 def test_the_training_job_request(aws: None, site: ImdbSite, source: Path) -> None:
     sagemaker, s3 = clients()
-    result = retrain.start_retrain(
+    result = retraining.start_retrain(
         settings_for(site),
         sagemaker=sagemaker,
         s3=s3,
@@ -128,7 +131,7 @@ def test_the_training_job_request(aws: None, site: ImdbSite, source: Path) -> No
 
 def test_spot_training_with_a_checkpoint(aws: None, site: ImdbSite, source: Path) -> None:
     sagemaker, s3 = clients()
-    result = retrain.start_retrain(
+    result = retraining.start_retrain(
         settings_for(site, use_spot=True), sagemaker=sagemaker, s3=s3, source_root=source, now=T0
     )
     job = sagemaker.describe_training_job(TrainingJobName=result.job_name)
@@ -148,11 +151,13 @@ def test_single_flight_and_one_upload_per_source(aws: None, site: ImdbSite, sour
     )
     settings = settings_for(site)
 
-    first = retrain.start_retrain(settings, sagemaker=sagemaker, s3=s3, source_root=source, now=T0)
+    first = retraining.start_retrain(
+        settings, sagemaker=sagemaker, s3=s3, source_root=source, now=T0
+    )
     set_status(first.job_name, "InProgress")
     downloads = len(site.gets)
 
-    second = retrain.start_retrain(
+    second = retraining.start_retrain(
         settings, sagemaker=sagemaker, s3=s3, source_root=source, now=T0.replace(hour=4)
     )
     assert second.status == "already_running"
@@ -163,12 +168,12 @@ def test_single_flight_and_one_upload_per_source(aws: None, site: ImdbSite, sour
     # another stack's job in progress does not count
     set_status(first.job_name, "Completed")
     other = dict(settings.__dict__, job_prefix="otherbot")
-    other_job = retrain.start_retrain(
+    other_job = retraining.start_retrain(
         RetrainSettings(**other), sagemaker=sagemaker, s3=s3, source_root=source, now=T0
     )
     set_status(other_job.job_name, "InProgress")
 
-    third = retrain.start_retrain(
+    third = retraining.start_retrain(
         settings, sagemaker=sagemaker, s3=s3, source_root=source, now=T0.replace(hour=5)
     )
     assert third.status == "started" and third.job_name == "moviebot-20300102-050405"
@@ -185,7 +190,7 @@ def deploy(
     **extra: str,
 ) -> None:
     """The retrain Lambda as deployed: its code, and the environment template.yaml sets."""
-    monkeypatch.setattr(retrain, "SOURCE_ROOT", source)
+    monkeypatch.setattr(retraining, "SOURCE_ROOT", source)
     env = {
         "MOVIEBOT_BUCKET": BUCKET,
         "MOVIEBOT_JOB_PREFIX": "moviebot",
@@ -212,7 +217,7 @@ def test_handler_records_the_run_in_the_store(
     """The Lambda entry as deployed: settings from the environment template.yaml sets."""
     deploy(monkeypatch, source, site.url, dynamodb_table, dynamodb_local)
 
-    answer = retrain.handler({"source": "slack", "requested_by": "U0ADMIN"}, None)
+    answer = retrain.handler({"source": "slack", "requested_by": "U0ADMIN"}, RETRAIN)
     assert answer["status"] == "started"
     run = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local).latest_run()
     assert run is not None
@@ -220,12 +225,38 @@ def test_handler_records_the_run_in_the_store(
     assert "U0ADMIN" in run.detail
 
     set_status(answer["job_name"], "InProgress")
-    again = retrain.handler({"source": "schedule", "requested_by": "schedule"}, None)
+    again = retrain.handler({"source": "schedule", "requested_by": "schedule"}, RETRAIN)
     assert again == {
         "status": "already_running",
         "job_name": answer["job_name"],
         "detail": f"{answer['job_name']} is still in progress",
     }
+
+
+def test_the_retrainer_logs_json_lines_and_counts_starts(
+    aws: None,
+    site: ImdbSite,
+    source: Path,
+    dynamodb_local: str,
+    dynamodb_table: str,
+    monkeypatch: pytest.MonkeyPatch,
+    lambda_output: LambdaOutput,
+) -> None:
+    deploy(monkeypatch, source, site.url, dynamodb_table, dynamodb_local)
+    answer = retrain.handler({"requested_by": "U0ADMIN"}, RETRAIN)
+    set_status(answer["job_name"], "InProgress")
+    retrain.handler({"source": "schedule", "requested_by": "schedule"}, RETRAIN)
+
+    metrics = lambda_output.metrics()
+    assert metrics["RetrainsStarted"] == [1] and metrics["RetrainAlreadyRunning"] == [1]
+    # infra/retraining.py logs with plain `logging`: its records go out as Powertools JSON lines.
+    [started] = [
+        line
+        for line in lambda_output.logs_from("infra.retraining")
+        if line["message"].startswith(f"started training job {answer['job_name']}")
+    ]
+    assert started["level"] == "INFO" and started["service"] == "moviebot"
+    assert started["function_name"] == "moviebot-retrain"
 
 
 def test_a_job_started_during_the_refresh_is_not_doubled(
@@ -235,13 +266,13 @@ def test_a_job_started_during_the_refresh_is_not_doubled(
     settings = settings_for(site)
 
     def refresh_while_another_trigger_starts_a_job(*args: Any) -> list[Any]:
-        other = retrain.start_retrain(
+        other = retraining.start_retrain(
             settings, sagemaker=sagemaker, s3=s3, source_root=source, now=T0, refresh=lambda *a: []
         )
         set_status(other.job_name, "InProgress")
         return []
 
-    result = retrain.start_retrain(
+    result = retraining.start_retrain(
         settings,
         sagemaker=sagemaker,
         s3=s3,
@@ -261,6 +292,7 @@ def test_a_retrain_that_cannot_start_is_recorded_and_told(
     dynamodb_table: str,
     slack_api: Any,
     monkeypatch: pytest.MonkeyPatch,
+    lambda_output: LambdaOutput,
 ) -> None:
     """IMDb unreachable and no copy in S3: no job, a FAILED run for /movie-admin status, and the
     error (as Lambda's OnFailure destination hands it over) in the admin channel."""
@@ -279,7 +311,8 @@ def test_a_retrain_that_cannot_start_is_recorded_and_told(
     request = {"source": "slack", "requested_by": "U0ADMIN"}
 
     with pytest.raises(Exception, match="unreachable") as raised:
-        retrain.handler(request, None)
+        retrain.handler(request, RETRAIN)
+    assert lambda_output.metrics()["RetrainsFailed"] == [1]
 
     assert (
         boto3.client("sagemaker", region_name=REGION).list_training_jobs()["TrainingJobSummaries"]
@@ -298,7 +331,7 @@ def test_a_retrain_that_cannot_start_is_recorded_and_told(
             "errorMessage": str(raised.value),
         },
     }
-    assert notify.handler(record, None)["posted"] == 1
+    assert notify.handler(record, lambda_context("moviebot-notify"))["posted"] == 1
     (post,) = slack_api.calls("chat.postMessage")
     assert post["channel"] == "C0ADMINS"
     assert post["text"].startswith(
@@ -334,7 +367,7 @@ def test_a_run_whose_job_ended_unannounced_is_closed_and_blocks_nothing(
     sagemaker, s3 = clients()
     store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local)
     settings = settings_for(site)
-    first = retrain.start_retrain(
+    first = retraining.start_retrain(
         settings, sagemaker=sagemaker, s3=s3, store=store, source_root=source, now=T0
     )
     set_status(first.job_name, "InProgress")
@@ -355,7 +388,7 @@ def test_a_run_whose_job_ended_unannounced_is_closed_and_blocks_nothing(
     # A retrain the store still blocks (the bot cannot ask SageMaker) ...
     assert bot_side.start("U0ADMIN").status == "already_running"
     # ... until the retrain Lambda, which can, looks: here through the schedule's next run.
-    ended = retrain.record_unannounced_end(sagemaker, store, running=[])
+    ended = retraining.record_unannounced_end(sagemaker, store, running=[])
     assert ended is not None
     run = store.latest_run()
     assert run is not None
@@ -372,12 +405,12 @@ def test_the_next_retrain_records_the_lost_end_and_starts(
     sagemaker, s3 = clients()
     store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local)
     settings = settings_for(site)
-    first = retrain.start_retrain(
+    first = retraining.start_retrain(
         settings, sagemaker=sagemaker, s3=s3, store=store, source_root=source, now=T0
     )
     set_status(first.job_name, "Stopped")  # ended; no event reached the notify Lambda
 
-    second = retrain.start_retrain(
+    second = retraining.start_retrain(
         settings,
         sagemaker=sagemaker,
         s3=s3,
@@ -397,11 +430,11 @@ def test_a_run_still_going_in_sagemaker_is_left_alone(
 ) -> None:
     sagemaker, s3 = clients()
     store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local)
-    first = retrain.start_retrain(
+    first = retraining.start_retrain(
         settings_for(site), sagemaker=sagemaker, s3=s3, store=store, source_root=source, now=T0
     )
     set_status(first.job_name, "InProgress")
-    again = retrain.start_retrain(
+    again = retraining.start_retrain(
         settings_for(site), sagemaker=sagemaker, s3=s3, store=store, source_root=source, now=T0
     )
     assert again.status == "already_running"

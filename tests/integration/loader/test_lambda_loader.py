@@ -1,4 +1,5 @@
-"""The loader Lambda (infra/loader.py): S3 event -> download -> safe extraction -> load.
+"""The loader Lambda (infra/loader.py, infra/loading.py): S3 event -> download -> safe
+extraction (infra/model_archive.py) -> load.
 
 S3 is moto's (no local S3 server here); the store is a real SQLite file."""
 
@@ -15,11 +16,15 @@ from moto import mock_aws
 from bot.adapters.store.sqlite import SqliteStore
 from bot.core.artifact import TITLE_INDEX_FILE, ArtifactError, iter_akas, iter_movies
 from bot.core.matching import TitleIndex
-from infra.loader import Limits, UnsafeArchive, extract_model, handler, s3_objects
+from infra.loader import handler, model_objects
+from infra.model_archive import Limits, UnsafeArchive, extract_model
+from tests.fixtures.aws_events import lambda_context
+from tests.fixtures.lambda_output import LambdaOutput
 
 from .helpers import version_artifact
 
 BUCKET = "moviebot-data"
+CONTEXT = lambda_context("moviebot-loader")
 
 
 def tar_model(model_dir: Path, archive: Path, extra: list[tarfile.TarInfo] | None = None) -> Path:
@@ -56,7 +61,7 @@ def test_an_uploaded_model_is_loaded_and_activated(s3, tmp_path: Path) -> None: 
     archive = tar_model(model, tmp_path / "model.tar.gz")
     key = "models/job-1/output/model.tar.gz"
     s3.upload_file(str(archive), BUCKET, key)
-    result = handler(s3_event(key), s3=s3)
+    result = handler(s3_event(key), CONTEXT)
     [loaded] = result["results"]
     assert loaded["loaded"] and loaded["version"] == "v1" and loaded["movies"] == 35
     store = SqliteStore(tmp_path / "store" / "moviebot.sqlite")
@@ -66,21 +71,21 @@ def test_an_uploaded_model_is_loaded_and_activated(s3, tmp_path: Path) -> None: 
     finally:
         store.close()
     # S3 may deliver the same event twice: harmless.
-    [again] = handler(s3_event(key), s3=s3)["results"]
+    [again] = handler(s3_event(key), CONTEXT)["results"]
     assert again["loaded"] and not again["activated"]
 
 
 def test_a_bad_archive_is_reported_and_the_old_version_keeps_serving(s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     good = tar_model(version_artifact(tmp_path, "v1"), tmp_path / "good.tar.gz")
     s3.upload_file(str(good), BUCKET, "models/a/output/model.tar.gz")
-    handler(s3_event("models/a/output/model.tar.gz"), s3=s3)
+    handler(s3_event("models/a/output/model.tar.gz"), CONTEXT)
     link = tarfile.TarInfo("akas.csv.gz")
     link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
     model = version_artifact(tmp_path, "v2")
     (model / "akas.csv.gz").unlink()
     evil = tar_model(model, tmp_path / "evil.tar.gz", [link])
     s3.upload_file(str(evil), BUCKET, "models/b/output/model.tar.gz")
-    [result] = handler(s3_event("models/b/output/model.tar.gz"), s3=s3)["results"]
+    [result] = handler(s3_event("models/b/output/model.tar.gz"), CONTEXT)["results"]
     assert not result["loaded"] and "links are refused" in result["error"]
     store = SqliteStore(tmp_path / "store" / "moviebot.sqlite")
     try:
@@ -97,8 +102,16 @@ def test_other_objects_are_ignored() -> None:
             for key in ("models/x/output/output.tar.gz", "models/My+Job/model.tar.gz")
         ]
     }
-    assert s3_objects(event) == [(BUCKET, "models/My Job/model.tar.gz")]
-    assert handler({"Records": []}) == {"results": []}
+    assert model_objects(event) == [(BUCKET, "models/My Job/model.tar.gz")]
+    # S3's event through EventBridge names one object
+    bridged = {
+        "detail-type": "Object Created",
+        "source": "aws.s3",
+        "detail": {"bucket": {"name": BUCKET}, "object": {"key": "models/j/model.tar.gz"}},
+    }
+    assert model_objects(bridged) == [(BUCKET, "models/j/model.tar.gz")]
+    assert model_objects({"Records": [{"eventSource": "aws:sqs"}], "detail": {}}) == []
+    assert handler({"Records": []}, CONTEXT) == {"results": []}
 
 
 def test_extraction_takes_only_the_files_the_loader_reads(tmp_path: Path) -> None:
@@ -128,7 +141,7 @@ def test_the_report_travels_with_the_version_to_the_store(s3, tmp_path: Path) ->
     (model / "report" / "cluster_sizes.png").write_bytes(b"\x89PNG sizes")
     key = "models/job-2/output/model.tar.gz"
     s3.upload_file(str(tar_model(model, tmp_path / "model.tar.gz")), BUCKET, key)
-    [loaded] = handler(s3_event(key), s3=s3)["results"]
+    [loaded] = handler(s3_event(key), CONTEXT)["results"]
     assert loaded["activated"]
     store = SqliteStore(tmp_path / "store" / "moviebot.sqlite")
     try:
@@ -189,3 +202,25 @@ def test_a_corrupt_or_incomplete_archive_is_a_clear_error(tmp_path: Path) -> Non
     (model / "akas.csv.gz").unlink()
     with pytest.raises(ArtifactError, match=r"lacks akas\.csv\.gz"):
         extract_model(tar_model(model, tmp_path / "m.tar.gz"), tmp_path / "b")
+
+
+def test_the_loader_logs_json_lines_and_counts_what_it_loads(  # type: ignore[no-untyped-def]
+    s3, tmp_path: Path, lambda_output: LambdaOutput
+) -> None:
+    good = tar_model(version_artifact(tmp_path, "v1"), tmp_path / "good.tar.gz")
+    s3.upload_file(str(good), BUCKET, "models/a/output/model.tar.gz")
+    s3.put_object(Bucket=BUCKET, Key="models/b/output/model.tar.gz", Body=b"not a tarball")
+    keys = ("models/a/output/model.tar.gz", "models/b/output/model.tar.gz")
+    handler({"Records": [s3_event(key)["Records"][0] for key in keys]}, CONTEXT)
+
+    metrics = lambda_output.metrics()
+    assert metrics["ModelsLoaded"] == [1] and metrics["LoadFailed"] == [1]
+    [seconds] = metrics["LoadSeconds"]
+    assert 0 < seconds < 600
+    # infra/loading.py logs with plain `logging`: its records go out as Powertools JSON lines.
+    lines = lambda_output.logs_from("infra.loading")
+    assert [line["level"] for line in lines] == ["INFO", "ERROR"]
+    assert "s3://moviebot-data/models/a/output/model.tar.gz" in lines[0]["message"]
+    for line in lines:
+        assert line["service"] == "moviebot"
+        assert line["function_name"] == "moviebot-loader"

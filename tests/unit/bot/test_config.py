@@ -17,16 +17,18 @@ REQUIRED = {
 def test_defaults_and_overrides() -> None:
     settings = RetrainSettings.from_env(REQUIRED)
     assert (settings.use_spot, settings.clusters, settings.refresh_imdb) == (False, 40, True)
-    assert settings.store_url is None
+    assert settings.store_url is None and settings.log_level == "INFO"
     settings = RetrainSettings.from_env(
         {
             **REQUIRED,
             "MOVIEBOT_USE_SPOT": "TRUE",
             "MOVIEBOT_CLUSTERS": "12",
             "MOVIEBOT_STORE": "dynamodb://t",
+            "LOG_LEVEL": "DEBUG",
         }
     )
     assert (settings.use_spot, settings.clusters, settings.store_url) == (True, 12, "dynamodb://t")
+    assert settings.log_level == "DEBUG"
 
 
 @pytest.mark.parametrize("name", sorted(REQUIRED))

@@ -19,7 +19,7 @@ from bot.adapters.store.dynamodb import BOT_WRITE_PK_PREFIXES
 from bot.adapters.store.dynamodb_schema import EXPIRES_AT, TABLE_DEFINITION
 from bot.config import ConfigError, RetrainSettings, Settings
 from infra.job_names import job_name_for
-from infra.retrain import MODELS_PREFIX
+from infra.training_job import MODELS_PREFIX
 from tests.unit.infra.cfn import (
     FUNCTIONS,
     allowed_actions,
