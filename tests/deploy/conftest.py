@@ -30,7 +30,8 @@ from tests.unit.infra.cfn import FUNCTIONS, create_table_args, load_template, re
 __all__ = ["imdb_site"]  # the IMDb dataset site stand-in, for the retrain function
 
 ADMIN_CHANNEL = "C0ADMINS"
-BUILT = pytest.StashKey[dict[str, BuiltPackage]]()
+# Every package built this session, for the summary.
+BUILT = pytest.StashKey[list[BuiltPackage]]()
 
 
 Packages = dict[str, BuiltPackage]  # by logical id
@@ -41,10 +42,13 @@ def packages(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     """Every function's package, built once per session (one after the other: side by side
     they were slower on a busy two-core machine; pip's wheel cache serves the repeats)."""
     folder = tmp_path_factory.mktemp("lambda-packages")
-    built = request.config.stash[BUILT] = {}
-    for logical_id in FUNCTIONS:
-        built[logical_id] = build(logical_id, folder / logical_id)
+    built = {logical_id: build(logical_id, folder / logical_id) for logical_id in FUNCTIONS}
+    record(request.config, *built.values())
     return built
+
+
+def record(config: pytest.Config, *built: BuiltPackage) -> None:
+    config.stash.setdefault(BUILT, []).extend(built)
 
 
 @pytest.fixture(scope="session")
@@ -54,17 +58,16 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    built = config.stash.get(BUILT, {})
+    built = config.stash.get(BUILT, [])
     if not built:
         return
-    terminalreporter.section("Lambda packages (built for this machine; Lambda's limit: unzipped)")
-    for logical_id in FUNCTIONS:
-        if logical_id in built:
-            package = built[logical_id]
-            terminalreporter.write_line(
-                f"{logical_id:<16} {package.unzipped_bytes / 1e6:7.1f} MB of "
-                f"{LAMBDA_UNZIPPED_LIMIT / 1e6:.0f} MB unzipped  (built in {package.seconds:.0f} s)"
-            )
+    terminalreporter.section("Lambda packages: unzipped size against Lambda's limit")
+    for package in built:
+        terminalreporter.write_line(
+            f"{package.logical_id:<16} wheels for {package.wheels_for:<15}"
+            f"{package.unzipped_bytes / 1e6:7.1f} MB of {LAMBDA_UNZIPPED_LIMIT / 1e6:.0f} MB"
+            f"  (built in {package.seconds:.0f} s)"
+        )
 
 
 @pytest.fixture(scope="module")

@@ -23,9 +23,14 @@ class BuildError(AssertionError):
     """`make build-X` failed: its output says why."""
 
 
+THIS_MACHINE = "this machine"
+LAMBDA_TARGET = "Lambda (arm64)"
+
+
 @dataclass(frozen=True)
 class BuiltPackage:
     logical_id: str
+    wheels_for: str  # THIS_MACHINE or LAMBDA_TARGET
     path: Path
     unzipped_bytes: int
     seconds: float
@@ -53,10 +58,13 @@ def this_machine() -> dict[str, str]:
     }
 
 
-def build(logical_id: str, target: Path) -> BuiltPackage:
-    """`make build-<logical_id> ARTIFACTS_DIR=<target>`, as `sam build` runs it."""
+def build(logical_id: str, target: Path, wheels_for: str = THIS_MACHINE) -> BuiltPackage:
+    """`make build-<logical_id> ARTIFACTS_DIR=<target>`, as `sam build` runs it: with wheels
+    for this machine (to run it here), or for Lambda (the Makefile's own defaults)."""
     target.mkdir(parents=True, exist_ok=False)
-    variables = {"ARTIFACTS_DIR": str(target), **this_machine()}
+    variables = {"ARTIFACTS_DIR": str(target)}
+    if wheels_for == THIS_MACHINE:
+        variables.update(this_machine())
     command = ["make", "--no-print-directory", f"build-{logical_id}"]
     command += [f"{name}={value}" for name, value in variables.items()]
     started = time.monotonic()
@@ -70,7 +78,8 @@ def build(logical_id: str, target: Path) -> BuiltPackage:
     )
     if done.returncode != 0:
         raise BuildError(f"make build-{logical_id} failed:\n{done.stdout}\n{done.stderr}")
-    return BuiltPackage(logical_id, target, unzipped_size(target), time.monotonic() - started)
+    seconds = time.monotonic() - started
+    return BuiltPackage(logical_id, wheels_for, target, unzipped_size(target), seconds)
 
 
 def runtime_python(folder: Path) -> Path:

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 
 from bot.store.dynamodb import DynamoStore
-from tests.deploy.conftest import ADMIN_CHANNEL, Packages, Stack
+from tests.deploy.conftest import ADMIN_CHANNEL, Packages, Stack, record
 from tests.deploy.local_lambda import Invocation
-from tests.deploy.packages import LAMBDA_UNZIPPED_LIMIT
+from tests.deploy.packages import LAMBDA_TARGET, LAMBDA_UNZIPPED_LIMIT, build
 from tests.deploy.stack import REGION
 from tests.e2e import slack_requests as sr
 from tests.e2e.conftest import find_block
@@ -181,5 +181,16 @@ def test_the_bot_package_holds_the_bot_and_nothing_else(packages: Packages) -> N
 @pytest.mark.parametrize("logical_id", FUNCTIONS)
 def test_each_package_fits_lambdas_limit(packages: Packages, logical_id: str) -> None:
     package = packages[logical_id]
-    print(f"{logical_id}: {package.unzipped_bytes / 1e6:.1f} MB unzipped")
     assert package.unzipped_bytes < LAMBDA_UNZIPPED_LIMIT
+
+
+def test_the_bot_builds_for_lambdas_own_platform(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The recipe with its own defaults (Python 3.12, arm64) finds a wheel for every
+    requirement, and what really ships fits too. Cannot run here: the rehearsal above runs
+    the same recipe built for this machine."""
+    shipped = build("BotFunction", tmp_path / "BotFunction", wheels_for=LAMBDA_TARGET)
+    record(request.config, shipped)
+    assert shipped.holds("bot/lambda_handler.py") and shipped.holds("aws_xray_sdk")
+    assert shipped.unzipped_bytes < LAMBDA_UNZIPPED_LIMIT
