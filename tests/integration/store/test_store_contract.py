@@ -5,11 +5,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-<<<<<<< HEAD
 from concurrent.futures import ThreadPoolExecutor
-=======
 from datetime import UTC, datetime, timedelta
->>>>>>> i11-runs
 
 import pytest
 
