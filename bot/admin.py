@@ -16,13 +16,13 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from bot import text as t
 from bot.blocks import model_summary
-from bot.config import Settings
+from bot.config import DEFAULT_MAX_RUNTIME_SECONDS, Settings
 from bot.models import RunState, TrainingRun
 from bot.store.base import Store
 
@@ -46,10 +46,43 @@ class Retrainer(Protocol):
     def start(self, requested_by: str) -> RetrainStart: ...
 
 
-def _already_running(store: Store) -> RetrainStart | None:
-    """The answer to a retrain request while the store shows a run in progress, else None."""
+# SageMaker ends a job within its maximum runtime, or (managed spot) within MaxWaitTimeInSeconds,
+# which the retrain Lambda sets to twice that; so a run still recorded as in progress after
+# twice the maximum runtime has ended, and only its end was never recorded.
+STALE_RUN_FACTOR = 2
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _started(run: TrainingRun) -> datetime | None:
+    try:
+        started = datetime.fromisoformat(run.started_at)
+    except ValueError:
+        return None
+    return started if started.tzinfo else started.replace(tzinfo=UTC)
+
+
+def _already_running(store: Store, max_runtime_seconds: int, now: datetime) -> RetrainStart | None:
+    """The answer to a retrain request while the store shows a run in progress, else None.
+
+    A run that cannot still be going (older than its job could live, or with no readable start)
+    does not count: a killed process or a lost state-change event must not block retraining
+    forever. The retrain Lambda, which can ask SageMaker, records such a run's end."""
     run = store.latest_run()
     if run is None or run.state is not RunState.IN_PROGRESS:
+        return None
+    started = _started(run)
+    limit = timedelta(seconds=max_runtime_seconds * STALE_RUN_FACTOR)
+    if started is None or now - started > limit:
+        log.warning(
+            "run %s, in progress since %s, is past its maximum runtime: it no longer blocks",
+            run.run_id,
+            run.started_at,
+        )
         return None
     return RetrainStart("already_running", f"run {run.run_id} started {run.started_at}", run.run_id)
 
@@ -79,11 +112,13 @@ class LocalRetrainer:
         store: Store,
         train: TrainFunction = train_in_process,
         on_finish: Callable[[TrainingRun], None] | None = None,
+        clock: Clock = _utc_now,
     ) -> None:
         self._settings = settings
         self._store = store
         self._train = train
         self._on_finish = on_finish
+        self._clock = clock
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.last_run: TrainingRun | None = None
@@ -92,7 +127,9 @@ class LocalRetrainer:
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 return RetrainStart("already_running", "a training run started here is still going")
-            running = _already_running(self._store)
+            running = _already_running(
+                self._store, self._settings.training_max_runtime_seconds, self._clock()
+            )
             if running is not None:
                 return running
             run = TrainingRun(
@@ -161,13 +198,23 @@ class LambdaRetrainer:
     keeps the single-flight check authoritative. This side refuses early when the store
     already shows a run in progress."""
 
-    def __init__(self, function_name: str, store: Store, client: Any | None = None) -> None:
+    def __init__(
+        self,
+        function_name: str,
+        store: Store,
+        client: Any | None = None,
+        *,
+        max_runtime_seconds: int = DEFAULT_MAX_RUNTIME_SECONDS,
+        clock: Clock = _utc_now,
+    ) -> None:
         self._function = function_name
         self._store = store
         self._client = client
+        self._max_runtime_seconds = max_runtime_seconds
+        self._clock = clock
 
     def start(self, requested_by: str) -> RetrainStart:
-        running = _already_running(self._store)
+        running = _already_running(self._store, self._max_runtime_seconds, self._clock())
         if running is not None:
             return running
         if self._client is None:

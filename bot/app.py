@@ -8,18 +8,21 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.http_retry import RateLimitErrorRetryHandler, default_retry_handlers
 
 from bot.config import Settings
+from bot.dedupe import event_key
 from bot.listeners import register_all
+from bot.signature_check import SignatureCheck
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
 
 log = logging.getLogger(__name__)
 
-# Slack gives up waiting for an ack after 3 s and retries; a retry for a timeout means the
-# first delivery arrived and is being answered.
-TIMEOUT_RETRY = "http_timeout"
+# Slack answers a burst with 429 and Retry-After: wait and send again (twice at most, so a
+# lazy run stays well inside the Lambda timeout) rather than lose the reply.
+RATE_LIMIT_RETRIES = 2
 
 
 def build_app(
@@ -31,7 +34,14 @@ def build_app(
 ) -> App:
     """The Bolt app. `process_before_response=True` is what Lambda needs (nothing may run
     after the response is returned); long work runs in lazy listeners."""
-    client = client or WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    client = client or WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            *default_retry_handlers(),
+            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        ],
+    )
     app = App(
         name="moviebot",
         signing_secret=settings.slack_signing_secret or "",
@@ -40,28 +50,59 @@ def build_app(
         # auth.test runs on the first request instead of at build time (no I/O here).
         token_verification_enabled=False,
         logger=logging.getLogger("bot.bolt"),
+        # Our check of Slack's signature runs where Bolt's would: Bolt's logs refused bodies.
+        request_verification_enabled=False,
+        before_authorize=SignatureCheck(settings.slack_signing_secret or ""),
     )
     app.middleware(_once_per_event(services))
+    app.error(_release_on_failure(services))
     register_all(app, services)
     return app
 
 
 def _once_per_event(services: Services) -> Any:
+    """Claim each event before it is processed (bot.dedupe). Any delivery, first or retry,
+    is dropped only while the claim is held: the event is being answered or was answered."""
+
     def answer_each_event_once(body: dict[str, Any], request: BoltRequest, next: Any) -> Any:
-        if body.get("type") != "event_callback" or request.lazy_only:
+        key = event_key(body)
+        if key is None or request.lazy_only:
             return next()
-        event_id = str(body.get("event_id") or "")
-        retry_num = request.headers.get("x-slack-retry-num", [None])[0]
-        retry_reason = request.headers.get("x-slack-retry-reason", [None])[0]
-        if retry_num and retry_reason == TIMEOUT_RETRY:
-            log.info("dropped a timeout retry", extra={"event_id": event_id, "retry": retry_num})
-            return _dropped()
-        if event_id and not services.dedupe.first_time(f"event:{event_id}"):
-            log.info("dropped a duplicate event", extra={"event_id": event_id, "retry": retry_num})
+        retry = {
+            "event_id": body.get("event_id"),
+            "retry": request.headers.get("x-slack-retry-num", [None])[0],
+            "reason": request.headers.get("x-slack-retry-reason", [None])[0],
+        }
+        try:
+            claimed = services.dedupe.claim(key)
+        except Exception as exc:
+            # Whether it was claimed is unknown: answering could reply twice, dropping could
+            # lose it. A 503 without x-slack-no-retry has Slack deliver it again.
+            log.error("could not claim an event: %s; Slack will retry", exc, extra=retry)
+            return BoltResponse(status=503, body="")
+        if not claimed:
+            log.info("dropped an event being answered or answered", extra=retry)
             return _dropped()
         return next()
 
     return answer_each_event_once
+
+
+def _release_on_failure(services: Services) -> Any:
+    """A request that fails after its event was claimed (e.g. the lazy listener could not be
+    started) answers 500, and Slack retries: release the claim so the retry is answered."""
+
+    def release(error: Exception, body: dict[str, Any], request: BoltRequest) -> None:
+        log.error("request failed: %s", error, exc_info=error)
+        key = event_key(body)
+        if key is None or request.lazy_only:
+            return  # lazy listeners settle their claim themselves (bot.listeners.once)
+        try:
+            services.dedupe.release(key)
+        except Exception as exc:
+            log.error("could not release the claim of %s: %s", key, exc)
+
+    return release
 
 
 def _dropped() -> BoltResponse:

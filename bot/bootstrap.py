@@ -32,7 +32,12 @@ def choose_retrainer(
 ) -> Retrainer:
     """The retrain Lambda when configured (AWS), else training in this process (laptop)."""
     if settings.retrain_function:
-        return LambdaRetrainer(settings.retrain_function, store, client=lambda_client)
+        return LambdaRetrainer(
+            settings.retrain_function,
+            store,
+            client=lambda_client,
+            max_runtime_seconds=settings.training_max_runtime_seconds,
+        )
     return LocalRetrainer(settings, store)
 
 

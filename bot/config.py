@@ -11,6 +11,8 @@ from pathlib import Path
 DEFAULT_STORE_URL = "sqlite:///var/moviebot.sqlite"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+# SageMaker stops a training job after this long (template.yaml: TrainingMaxRuntimeSeconds).
+DEFAULT_MAX_RUNTIME_SECONDS = 3600
 
 
 class ConfigError(Exception):
@@ -75,7 +77,12 @@ class Settings:
     # Set in AWS: the retrain Lambda that the admin command invokes.
     retrain_function: str | None = None
     retrain_schedule: str | None = None
+    # The training jobs' maximum runtime: a run recorded as in progress for much longer has
+    # ended even if its end was never recorded, so it no longer blocks a retrain.
+    training_max_runtime_seconds: int = DEFAULT_MAX_RUNTIME_SECONDS
     log_level: str = "INFO"
+    # Questions one Slack user may ask per minute (counted in the store, across containers).
+    questions_per_minute: int = 10
 
     @property
     def configured_store_url(self) -> str | None:
@@ -102,7 +109,13 @@ class Settings:
             aws_endpoint_url=get("AWS_ENDPOINT_URL"),
             retrain_function=get("MOVIEBOT_RETRAIN_FUNCTION"),
             retrain_schedule=get("MOVIEBOT_RETRAIN_SCHEDULE"),
+            training_max_runtime_seconds=env.number(
+                "MOVIEBOT_MAX_RUNTIME", DEFAULT_MAX_RUNTIME_SECONDS
+            ),
             log_level=get("LOG_LEVEL") or "INFO",
+            questions_per_minute=env.number(
+                "MOVIEBOT_QUESTIONS_PER_MINUTE", cls.questions_per_minute
+            ),
         )
 
 
@@ -115,7 +128,7 @@ class RetrainSettings:
     role_arn: str
     image_uri: str
     instance_type: str = "ml.m5.2xlarge"
-    max_runtime_seconds: int = 3600
+    max_runtime_seconds: int = DEFAULT_MAX_RUNTIME_SECONDS
     use_spot: bool = False
     clusters: int = 40
     # Where the IMDb dumps are fetched from (None: IMDb's own site), and whether the Lambda

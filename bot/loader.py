@@ -6,6 +6,12 @@ write; only then remove versions older than the previous one. A loader that dies
 before the flip leaves the previous version serving unchanged, and a rerun writes the same
 version again (writes are idempotent upserts) and finishes. Loading the active version again
 only tidies up.
+
+Two loaders may run at once (two uploads close together, or a rerun beside the S3-triggered
+one). The clean-up removes complete versions that are neither active nor the previous one, and
+a loading version only once its load began longer ago than STALE_LOAD: until then another
+loader may be writing it. So a version is never deleted under a loader writing it, and one
+whose loader died halfway still goes, with the first load after that age.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +34,15 @@ from bot.artifact import (
     read_manifest,
     report_files,
 )
-from bot.models import Movie, VersionStatus
+from bot.models import Movie, VersionState, VersionStatus
 from bot.store.base import ActivationConflict, Store
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 10_000
+# Far longer than any load takes (the loader Lambda stops at 15 minutes; a full load measured
+# 3 minutes into DynamoDB Local, 25 s into SQLite): a loading version this old was abandoned.
+STALE_LOAD = timedelta(hours=24)
 # Versions become parts of store keys: keep them to a plain, bounded alphabet.
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}")
 
@@ -40,6 +50,11 @@ _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}")
 # (movies written so far), "index" (bytes), "verified" (movies), "activated" (movies).
 # The benchmark times the stages with it; tests raise from it to kill the loader there.
 Progress = Callable[[str, int], None]
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class LoadError(Exception):
@@ -117,8 +132,23 @@ def _title_index(
     return TitleIndex.build(movies, akas).to_bytes(), True
 
 
-def _remove_old(store: Store, keep: set[str]) -> tuple[str, ...]:
-    doomed = tuple(s.version for s in store.versions() if s.version not in keep)
+def _abandoned(state: VersionState, now: datetime) -> bool:
+    """A loading version whose load began longer ago than STALE_LOAD; when the store cannot
+    say when it began, it is kept (a leftover costs space, a deletion could cost a load)."""
+    try:
+        begun = datetime.fromisoformat(state.begun_at or "")
+    except ValueError:
+        return False
+    begun = begun if begun.tzinfo else begun.replace(tzinfo=UTC)
+    return now - begun > STALE_LOAD
+
+
+def _remove_old(store: Store, keep: set[str], now: datetime) -> tuple[str, ...]:
+    doomed = tuple(
+        s.version
+        for s in store.versions()
+        if s.version not in keep and (s.status == VersionStatus.COMPLETE or _abandoned(s, now))
+    )
     for version in doomed:
         store.delete_version(version)
     return doomed
@@ -131,6 +161,7 @@ def load_artifact(
     keep_previous: bool = True,
     batch_size: int = DEFAULT_BATCH,
     progress: Progress | None = None,
+    clock: Clock = _utc_now,
 ) -> LoadReport:
     """Load `model_dir` into `store` and make it the active version.
 
@@ -163,7 +194,7 @@ def load_artifact(
             activated=False,
             skipped_already_active=True,
             previous=previous,
-            deleted=_remove_old(store, keep),
+            deleted=_remove_old(store, keep, clock()),
         )
 
     state = {s.version: s for s in store.versions()}.get(version)
@@ -223,7 +254,7 @@ def load_artifact(
         raise LoadError(f"another load switched versions meanwhile: {exc}") from None
     report_progress("activated", expected)
     keep = {version, *([previous] if previous and keep_previous else [])}
-    deleted = _remove_old(store, keep)
+    deleted = _remove_old(store, keep, clock())
     return LoadReport(
         version=version,
         movies=expected,

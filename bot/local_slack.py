@@ -6,6 +6,9 @@ Point a WebClient (or SLACK_API_URL) at `slack_api.url`. Besides the Web API met
 /api/<method>, it accepts the file upload POST that files.getUploadURLExternal hands out
 (recorded as "files.upload") and response_url posts (recorded as "response_url"; get a URL
 from `slack_api.response_url()`).
+
+`rate_limit(method)` has it refuse the next call(s) of a method with 429 and Retry-After, as
+Slack does under a burst; refused calls are not recorded as calls (see `refused(method)`).
 """
 
 from __future__ import annotations
@@ -61,6 +64,9 @@ class LocalSlackApi:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _changed: threading.Condition = field(init=False)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    # method -> (calls still to refuse, Retry-After seconds); and the refusals made.
+    _limits: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _refused: list[str] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
 
@@ -100,6 +106,16 @@ class LocalSlackApi:
         with self._lock:
             self._calls.clear()
 
+    def rate_limit(self, method: str, times: int = 1, retry_after: int = 0) -> None:
+        """Refuse the next `times` calls of `method` with 429 and `Retry-After: retry_after`."""
+        with self._lock:
+            self._limits[method] = (times, retry_after)
+
+    def refused(self, method: str) -> int:
+        """How many calls of `method` were refused with 429."""
+        with self._lock:
+            return self._refused.count(method)
+
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[dict[str, Any]]:
         """Wait until `method` was called at least `count` times (for work done lazily)."""
         deadline = time.monotonic() + timeout
@@ -121,11 +137,15 @@ class LocalSlackApi:
             def log_message(self, format: str, *args: Any) -> None:
                 return  # keep the terminal and test output quiet
 
-            def _reply(self, status: int, payload: dict[str, Any]) -> None:
+            def _reply(
+                self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+            ) -> None:
                 data = json.dumps(payload).encode("utf-8")
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -154,6 +174,14 @@ class LocalSlackApi:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 if path.startswith("/api/"):
                     method = path[len("/api/") :].strip("/")
+                    retry_after = stand_in._take_limit(method)
+                    if retry_after is not None:
+                        self._reply(
+                            429,
+                            {"ok": False, "error": "ratelimited"},
+                            {"Retry-After": str(retry_after)},
+                        )
+                        return
                     stand_in._record(method, body, headers)
                     self._reply(200, stand_in._answer(method, body))
                 elif path.startswith("/upload/"):
@@ -187,6 +215,16 @@ class LocalSlackApi:
         with self._changed:
             self._calls.append((method, body, headers))
             self._changed.notify_all()
+
+    def _take_limit(self, method: str) -> int | None:
+        """Retry-After seconds when this call of `method` is to be refused, else None."""
+        with self._lock:
+            times, retry_after = self._limits.get(method, (0, 0))
+            if times <= 0:
+                return None
+            self._limits[method] = (times - 1, retry_after)
+            self._refused.append(method)
+            return retry_after
 
     def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         n = next(self._ids)

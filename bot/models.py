@@ -52,6 +52,8 @@ class VersionState:
     version: str
     status: VersionStatus
     movies: int = 0
+    # When its latest load began (ISO 8601, UTC): a loading version begun long ago was abandoned.
+    begun_at: str | None = None
 
 
 @dataclass(frozen=True)

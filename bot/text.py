@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 # Slack's own limits, with room to spare.
 QUERY_ECHO_LIMIT = 200  # a user's query quoted back to them
@@ -23,6 +24,7 @@ FALLBACK_TEXT_LIMIT = 3000
 INPUT_LIMIT = 500  # what the matcher is given: no title is longer
 
 ELLIPSIS = "…"
+Escape = Callable[[str], str]  # escape_mrkdwn or escape_code
 
 # Directional overrides and isolates can make text read differently from what it is.
 _BIDI_CONTROLS = dict.fromkeys(
@@ -36,6 +38,8 @@ _FORMATTING_LOOKALIKES = str.maketrans(
         "`": "\u02cb",  # modifier letter grave accent
     }
 )
+# Inside a code span or block Slack formats nothing, but a backtick would end the code.
+_CODE_LOOKALIKES = str.maketrans({"`": _FORMATTING_LOOKALIKES[ord("`")]})
 _BROADCAST = re.compile(r"@(?=(?:here|channel|everyone)\b)", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
 _SPACES = re.compile(r"\s+")
@@ -72,16 +76,73 @@ def truncate(text: str, limit: int) -> str:
     return cut + ELLIPSIS
 
 
+def _entities(text: str) -> str:
+    """Slack's documented escape: mentions and links (`<...>`) cannot be written."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCAST.sub("@" + _WORD_JOINER, escaped)
+
+
 def escape_mrkdwn(text: str) -> str:
     """Escape text that is already clean for a mrkdwn field (no length change except entities)."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    escaped = escaped.translate(_FORMATTING_LOOKALIKES)
-    return _BROADCAST.sub("@" + _WORD_JOINER, escaped)
+    return _entities(text.translate(_FORMATTING_LOOKALIKES))
+
+
+def escape_code(text: str) -> str:
+    """Escape clean text for inside a code span or block: entities, and backticks as look-alikes;
+    the formatting characters stay, so a copied S3 key or traceback is the real one."""
+    return _entities(text.translate(_CODE_LOOKALIKES))
 
 
 def mrkdwn(text: object, limit: int = SECTION_TEXT_LIMIT) -> str:
     """Clean, cap and escape text for a mrkdwn field."""
     return escape_mrkdwn(clean(text, limit))
+
+
+def code(text: object, limit: int = SECTION_TEXT_LIMIT) -> str:
+    """Clean and escape one line for a code span, at most `limit` characters once escaped."""
+    return _escaped_within(clean(text, limit), limit, escape_code)
+
+
+def mrkdwn_lines(text: object, limit: int = SECTION_TEXT_LIMIT) -> str:
+    """Several lines (an error, a failure reason) for a mrkdwn field, at most `limit` characters
+    once escaped."""
+    return _lines(text, limit, escape_mrkdwn)
+
+
+def code_lines(text: object, limit: int = SECTION_TEXT_LIMIT) -> str:
+    """Several lines (an error, a failure reason) for a code block, at most `limit` characters
+    once escaped."""
+    return _lines(text, limit, escape_code)
+
+
+def _lines(text: object, limit: int, escape: Escape) -> str:
+    """Each line cleaned and escaped, blank ones dropped, the whole capped *after* escaping:
+    entities lengthen text (`<` is four characters) and Slack refuses an overlong field."""
+    raw = text if isinstance(text, str) else ("" if text is None else str(text))
+    lines: list[str] = []
+    room = limit
+    for line in raw[: limit * 4 + 16].splitlines():
+        escaped = escape(clean(line, limit))
+        if len(escaped) > room:
+            # The last line that fits, cut short (an ellipsis ends it); nothing after it.
+            lines.append(_escaped_within(clean(line, limit), room, escape))
+            break
+        if escaped:
+            lines.append(escaped)
+            room -= len(escaped) + 1  # and the newline
+    return "\n".join(line for line in lines if line)
+
+
+def _escaped_within(line: str, room: int, escape: Escape) -> str:
+    """`escape(line)`, the line cut short enough that the result fits in `room` characters."""
+    cap = room
+    while cap > 0:
+        escaped = escape(truncate(line, cap))
+        if len(escaped) <= room:
+            return escaped
+        # Shrink in proportion (an entity is up to five characters); always by at least one.
+        cap = min(cap - 1, cap * room // len(escaped))
+    return ""
 
 
 def plain(text: object, limit: int = SECTION_TEXT_LIMIT) -> str:

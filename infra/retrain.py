@@ -4,7 +4,8 @@ Invoked by EventBridge Scheduler (`{"source": "schedule"}`) and by the bot's `/m
 retrain` (`{"requested_by": "U123"}`, asynchronously: the refresh can take minutes).
 Single flight: when a job of this stack (name PREFIX-...) is InProgress it starts nothing and
 says which one runs. It records the started run in the store so the admin's status shows it;
-the notify Lambda records how it ended. Its answer (started / already running) and any error go
+the notify Lambda records how it ended, and should that never happen (event lost), the next
+retrain records it from SageMaker. Its answer (started / already running) and any error go
 to the notify Lambda as Lambda destination records, so the admin channel hears about them.
 """
 
@@ -20,6 +21,7 @@ from typing import Any, Literal
 from bot.config import RetrainSettings
 from bot.models import RunState, TrainingRun
 from infra.imdb_refresh import DATA_PREFIX, Refreshed, refresh_imdb
+from infra.job_event import ENDED
 from infra.job_names import job_name_for, started_at
 from infra.source_bundle import ENTRY_SCRIPT, build_bundle, ensure_uploaded
 from training.download import IMDB_BASE_URL, IMDB_FILES
@@ -57,6 +59,43 @@ def running_jobs(sagemaker: Any, prefix: str) -> list[str]:
             if job["TrainingJobName"].startswith(f"{prefix}-"):
                 names.append(job["TrainingJobName"])
     return names
+
+
+def _iso(value: Any) -> str | None:
+    """A time from DescribeTrainingJob (boto3 gives datetimes) as the store keeps times."""
+    return started_at(value) if isinstance(value, datetime) else None
+
+
+def record_unannounced_end(sagemaker: Any, store: Any, running: list[str]) -> TrainingRun | None:
+    """Record the end of the latest run when the store still shows it in progress but its job
+    has ended in SageMaker (the state-change event was lost, or the notify Lambda failed), so
+    the admin's status is right and the bot stops refusing retrains. Returns the run recorded."""
+    run = store.latest_run()
+    if run is None or run.state is not RunState.IN_PROGRESS or run.run_id in running:
+        return None
+    try:
+        job = sagemaker.describe_training_job(TrainingJobName=run.run_id)
+    except sagemaker.exceptions.ClientError as exc:
+        # Not a job of this stack (or gone): the bot's max-runtime rule lets it expire.
+        log.warning("run %s is in progress in the store, not in SageMaker: %s", run.run_id, exc)
+        return None
+    status = str(job.get("TrainingJobStatus") or "")
+    if status not in ENDED:
+        return None
+    reason = str(job.get("FailureReason") or "") if status != "Completed" else ""
+    ended = TrainingRun(
+        run_id=run.run_id,
+        state=RunState(status),
+        started_at=run.started_at,  # the same item, updated
+        ended_at=_iso(job.get("TrainingEndTime") or job.get("LastModifiedTime")),
+        detail=f"{run.detail}; {reason or status} (recorded late: no state-change event)"[
+            :MAX_DETAIL_CHARS
+        ],
+        version=run.version,
+    )
+    store.record_run(ended)
+    log.warning("run %s had ended unannounced (%s): recorded", run.run_id, status)
+    return ended
 
 
 def training_job_request(
@@ -129,6 +168,8 @@ def start_retrain(
     refresh: Any = refresh_imdb,
 ) -> RetrainResult:
     running = running_jobs(sagemaker, settings.job_prefix)
+    if store is not None:
+        record_unannounced_end(sagemaker, store, running)
     if running:
         return RetrainResult("already_running", running[0], f"{running[0]} is still in progress")
     refreshed: list[Refreshed] = []

@@ -5,15 +5,16 @@
 
 The job runs the same script as `python -m training.train`, in SageMaker's scikit-learn
 container (the image URI comes from the SDK's own tables; scikit-learn 1.4-2), with
-training/requirements.txt installed first. The IMDb files are the `imdb` channel
-(SM_CHANNEL_IMDB), the artifact is written to SM_MODEL_DIR and uploaded by SageMaker as
-model.tar.gz under --output. `--wait` follows the job's logs until it ends.
+training/requirements.txt installed first. Its code is the retrain Lambda's source bundle, byte
+for byte (infra/source_bundle.py: training/, the bot modules it imports, the entry script).
+The IMDb files are the `imdb` channel (SM_CHANNEL_IMDB), the artifact is written to
+SM_MODEL_DIR and uploaded by SageMaker as model.tar.gz under --output. `--wait` follows the
+job's logs until it ends.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -21,13 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra.source_bundle import ENTRY_SCRIPT, TARBALL_NAME, build_bundle
+
 SKLEARN_VERSION = "1.4-2"  # the container the pins in training/requirements.txt match
 PY_VERSION = "py3"  # the SDK's table lists 1.4-2 under "py3" (that image runs Python 3.12)
 CHANNEL = "imdb"
-ENTRY_SCRIPT = "training/train.py"
-REQUIREMENTS = "training/requirements.txt"
+REQUIREMENTS = "requirements.txt"  # where the bundle puts training/requirements.txt
 BASE_JOB_NAME = "moviebot-train"
-TRAINING_DIR = Path(__file__).resolve().parent
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -57,18 +59,14 @@ def image_uri(region: str, instance_type: str) -> str:
 
 
 def source_bundle(into: Path) -> Path:
-    """A folder with only the training package (and its pinned requirements): what the job
-    needs, without the repository's virtualenvs and data."""
-    root = into / "source"
-    shutil.copytree(
-        TRAINING_DIR,
-        root / "training",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-    )
-    return root
+    """The job's code as a sourcedir.tar.gz in `into` (the SDK uploads it and the container
+    unpacks it): the one bundle the retrain Lambda uploads too."""
+    tarball = into / TARBALL_NAME
+    tarball.write_bytes(build_bundle(REPO_ROOT).tarball())
+    return tarball
 
 
-def build_trainer(request: LaunchRequest, source_dir: Path, session: Any = None) -> Any:
+def build_trainer(request: LaunchRequest, source: Path, session: Any = None) -> Any:
     """The ModelTrainer for this request (nothing is sent until `.train()`)."""
     import boto3
     from sagemaker.core.helper.session_helper import Session
@@ -90,7 +88,7 @@ def build_trainer(request: LaunchRequest, source_dir: Path, session: Any = None)
         base_job_name=BASE_JOB_NAME,
         training_image=image_uri(region, request.instance_type),
         source_code=SourceCode(
-            source_dir=str(source_dir),
+            source_dir=str(source),
             entry_script=ENTRY_SCRIPT,
             requirements=REQUIREMENTS,
         ),

@@ -13,6 +13,9 @@ from typing import Any
 from bot.config import Settings
 
 EVENTS_PATH = "/slack/events"
+# Slack's largest requests (a view submission carrying its whole view, a message event with
+# 50 blocks) are a few hundred KB even URL-encoded; a body over this is refused unread.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -58,14 +61,47 @@ def build_http_server(settings: Settings, host: str, port: int, services: Any | 
             self.end_headers()
             self.wfile.write(data)
 
+        def _refuse(self, status: int, reason: str) -> None:
+            # The body stays unread, so this connection cannot carry another request.
+            self.close_connection = True
+            self._send(status, reason + "\n", {"Connection": "close"})
+
+        def _body_length(self) -> int | None:
+            """The declared length of an acceptable body; None once the request is refused."""
+            if self.headers.get("Transfer-Encoding") is not None:
+                # Never decoded here, and Slack always sends a Content-Length.
+                self._refuse(411, "send the body with a Content-Length, not chunked")
+                return None
+            declared = {value.strip() for value in self.headers.get_all("Content-Length", [])}
+            if not declared:
+                self._refuse(411, "a Content-Length is required")
+                return None
+            value = declared.pop()
+            if declared or not (value.isascii() and value.isdigit()):
+                self._refuse(400, "invalid Content-Length")
+                return None
+            if int(value) > MAX_BODY_BYTES:
+                self._refuse(413, f"request body over {MAX_BODY_BYTES} bytes")
+                return None
+            return int(value)
+
+        def handle_expect_100(self) -> bool:
+            # A client that waits for "100 Continue" hears the refusal before sending the body.
+            if self.path.split("?", 1)[0] != EVENTS_PATH:
+                self._refuse(404, "Not Found")
+                return False
+            return self._body_length() is not None and super().handle_expect_100()
+
         def do_GET(self) -> None:
             self._send(404 if self.path.split("?")[0] != "/health" else 200, "ok", {})
 
         def do_POST(self) -> None:
             if self.path.split("?", 1)[0] != EVENTS_PATH:
-                self._send(404, "Not Found", {})
+                self._refuse(404, "Not Found")
                 return
-            length = int(self.headers.get("Content-Length") or 0)
+            length = self._body_length()
+            if length is None:
+                return
             body = self.rfile.read(length).decode("utf-8", errors="replace")
             headers: dict[str, str | Sequence[str]] = {
                 k.lower(): [v] for k, v in self.headers.items()

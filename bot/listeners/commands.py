@@ -13,7 +13,14 @@ from slack_sdk.errors import SlackApiError
 
 from bot import text as t
 from bot.blocks import Message, answer_message, help_message, movie_modal, notice
-from bot.listeners.replies import apologise_on_error, counted, just_ack, wants_help
+from bot.listeners.replies import (
+    apologise_on_error,
+    counted,
+    just_ack,
+    may_ask,
+    slow_down,
+    wants_help,
+)
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -51,6 +58,9 @@ def register(app: App, services: Services) -> None:
             return  # the modal is open; its submission answers
         if wants_help(text):
             respond(response_type="ephemeral", **help_message().as_kwargs())
+            return
+        if not may_ask(services, user):
+            respond(response_type="ephemeral", **slow_down(services).as_kwargs())
             return
         answer = counted(services, lambda: services.movies.ask(text, user))
         respond(response_type="ephemeral", **answer_message(answer, shareable=True).as_kwargs())

@@ -24,6 +24,8 @@ log = logging.getLogger("bot.listeners")
 SORRY = notice(
     "Sorry, something went wrong on my side while answering. Please try again in a moment."
 )
+# Questions are counted per user in fixed windows of a minute (Settings.questions_per_minute).
+QUOTA_WINDOW_SECONDS = 60
 _LEADING_MENTIONS = re.compile(r"^\s*(?:<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s,:]*)+")
 HELP_WORDS = frozenset({"help", "?", "hi", "hello", "hey", "usage", "commands"})
 
@@ -35,6 +37,27 @@ def strip_bot_mention(text: str | None) -> str:
 
 def wants_help(text: str) -> bool:
     return text.strip().lower().strip("!. ") in HELP_WORDS
+
+
+def may_ask(services: Services, user_id: str) -> bool:
+    """Count a question against the user's quota; False when it is used up. The count is in
+    the store, so every container agrees. If the store cannot count, the question goes
+    through: the limit is there to stop bursts, not to silence the bot."""
+    try:
+        return services.store.take_quota(
+            user_id, services.settings.questions_per_minute, QUOTA_WINDOW_SECONDS
+        )
+    except Exception as exc:
+        log.warning("could not count a question against the rate limit: %s", exc)
+        return True
+
+
+def slow_down(services: Services) -> Message:
+    limit = services.settings.questions_per_minute
+    return notice(
+        f"You are asking faster than I can keep up with: up to {limit} questions a minute."
+        " Give me a moment, then ask again."
+    )
 
 
 def counted(services: Services, work: Callable[[], Answer]) -> Answer:

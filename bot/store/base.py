@@ -49,7 +49,24 @@ class Store(Protocol):
 
     # --- Slack events already answered: retries and duplicates never get a second reply ---
     def claim_event(self, key: str, ttl_seconds: int) -> bool:
-        """True for the first claim of `key` within `ttl_seconds`, by any process; else False."""
+        """True when nobody holds `key` (by any process): the claim is then held, in progress,
+        for `ttl_seconds`, and its holder completes or releases it. Else False."""
+        ...
+
+    def complete_event(self, key: str, ttl_seconds: int) -> None:
+        """The event was answered: hold `key` for `ttl_seconds` more, so a retry gets no
+        second reply."""
+        ...
+
+    def release_event(self, key: str) -> None:
+        """Answering failed: drop the claim on `key` so Slack's retry is answered, not dropped
+        (nothing happens when there is none)."""
+        ...
+
+    # --- a per-user limit on questions (fixed windows, shared by every process) ---
+    def take_quota(self, user_id: str, limit: int, window_seconds: int) -> bool:
+        """Count one question of `user_id` in the current window of `window_seconds`; False,
+        counting nothing, when `limit` were already counted in it."""
         ...
 
     # --- training runs, for the admin's status ---

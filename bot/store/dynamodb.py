@@ -4,8 +4,8 @@ Items (pk, sk are strings; the table definition is in bot/store/dynamodb_schema.
 
 Item (pk | sk): other attributes
 - active pointer (`ACTIVE` | `ACTIVE`): version, manifest (JSON), activated_at
-- model version (`VERSION` | version): status (loading/complete), manifest, movies, created_at,
-  index_chunks, index_bytes, index_sha256
+- model version (`VERSION` | version): status (loading/complete), manifest, movies, created_at
+  (when its latest load began), index_chunks, index_bytes, index_sha256
 - movie (`MOVIE#{version}#{shard}` | tconst): title, original_title, year, runtime, genres,
   rating, votes, cluster, coords (binary float64), gpk, gsk
 - title index part (`INDEX#{version}` | chunk number, 6 digits): data (binary, <= 350 KB)
@@ -16,6 +16,8 @@ Item (pk | sk): other attributes
   version
 - claimed Slack event (`EVENT#{key}` | `EVENT`): expires_at (epoch seconds, the table's TTL
   attribute; a claim past it counts as free even before DynamoDB deletes the item)
+- a user's questions in one rate-limit window (`RATE#{user_id}` | `WINDOW#{window start}`):
+  count, expires_at (the window's end; TTL)
 
 - Movies are spread over `shards` partitions per version (shard = crc32(tconst) % shards; the
   version item records `shards`, about one per 10k movies, so a
@@ -96,6 +98,13 @@ BATCH_WRITE_MAX = 25
 BATCH_GET_MAX = 100
 MAX_VOTES = 10**12 - 1
 _ACTIVE_KEY = {PARTITION_KEY: {"S": "ACTIVE"}, SORT_KEY: {"S": "ACTIVE"}}
+# Partition-key prefixes of the items the bot writes while answering Slack; template.yaml
+# limits the bot role's writes to exactly these (dynamodb:LeadingKeys), so a new kind of
+# item the bot writes must be added here and there (a template test compares them).
+USER_PK_PREFIX = "USER#"  # a user's marks
+EVENT_PK_PREFIX = "EVENT#"  # claimed Slack events
+RATE_PK_PREFIX = "RATE#"  # a user's questions per rate-limit window
+BOT_WRITE_PK_PREFIXES = (USER_PK_PREFIX, EVENT_PK_PREFIX, RATE_PK_PREFIX)
 # A movie item carries every field of Movie under the field's own name.
 _MOVIE_FIELDS = tuple(field.name for field in dataclasses.fields(Movie))
 
@@ -464,7 +473,7 @@ class DynamoStore:
             "put_item",
             TableName=self.table,
             Item={
-                PARTITION_KEY: {"S": f"USER#{user_id}"},
+                PARTITION_KEY: {"S": f"{USER_PK_PREFIX}{user_id}"},
                 SORT_KEY: {"S": f"MARK#{mark.tconst}"},
                 "tconst": {"S": mark.tconst},
                 "kind": {"S": mark.kind.value},
@@ -477,14 +486,20 @@ class DynamoStore:
         self._call(
             "delete_item",
             TableName=self.table,
-            Key={PARTITION_KEY: {"S": f"USER#{user_id}"}, SORT_KEY: {"S": f"MARK#{tconst}"}},
+            Key={
+                PARTITION_KEY: {"S": f"{USER_PK_PREFIX}{user_id}"},
+                SORT_KEY: {"S": f"MARK#{tconst}"},
+            },
         )
 
     def marks(self, user_id: str) -> list[Mark]:
         items = self._query_all(
             KeyConditionExpression="#pk = :pk AND begins_with(#sk, :mark)",
             ExpressionAttributeNames=_names(PARTITION_KEY, SORT_KEY),
-            ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}, ":mark": {"S": "MARK#"}},
+            ExpressionAttributeValues={
+                ":pk": {"S": f"{USER_PK_PREFIX}{user_id}"},
+                ":mark": {"S": "MARK#"},
+            },
             ConsistentRead=True,
         )
         marks = [
@@ -502,7 +517,7 @@ class DynamoStore:
             self.client.put_item(
                 TableName=self.table,
                 Item={
-                    PARTITION_KEY: {"S": f"EVENT#{key}"},
+                    PARTITION_KEY: {"S": f"{EVENT_PK_PREFIX}{key}"},
                     SORT_KEY: {"S": "EVENT"},
                     EXPIRES_AT: {"N": str(now + ttl_seconds)},
                 },
@@ -516,6 +531,53 @@ class DynamoStore:
             raise StoreError(f"DynamoDB put_item failed: {exc}") from exc
         except BotoCoreError as exc:
             raise StoreError(f"DynamoDB put_item failed: {exc}") from exc
+        return True
+
+    def complete_event(self, key: str, ttl_seconds: int) -> None:
+        self._call(
+            "put_item",
+            TableName=self.table,
+            Item={
+                PARTITION_KEY: {"S": f"{EVENT_PK_PREFIX}{key}"},
+                SORT_KEY: {"S": "EVENT"},
+                EXPIRES_AT: {"N": str(int(time.time()) + ttl_seconds)},
+            },
+        )
+
+    def release_event(self, key: str) -> None:
+        self._call(
+            "delete_item",
+            TableName=self.table,
+            Key={PARTITION_KEY: {"S": f"{EVENT_PK_PREFIX}{key}"}, SORT_KEY: {"S": "EVENT"}},
+        )
+
+    # --- rate limit ---
+    def take_quota(self, user_id: str, limit: int, window_seconds: int) -> bool:
+        window = int(time.time()) // window_seconds * window_seconds
+        try:
+            # One atomic conditional update: containers counting at once never exceed `limit`.
+            self.client.update_item(
+                TableName=self.table,
+                Key={
+                    PARTITION_KEY: {"S": f"{RATE_PK_PREFIX}{user_id}"},
+                    SORT_KEY: {"S": f"WINDOW#{window}"},
+                },
+                UpdateExpression="ADD #count :one SET #expires = :expires",
+                ConditionExpression="attribute_not_exists(#count) OR #count < :limit",
+                ExpressionAttributeNames={"#count": "count", "#expires": EXPIRES_AT},
+                ExpressionAttributeValues={
+                    ":one": {"N": "1"},
+                    ":limit": {"N": str(limit)},
+                    # The table's TTL removes a window's item once it is over.
+                    ":expires": {"N": str(window + window_seconds)},
+                },
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise StoreError(f"DynamoDB update_item failed: {exc}") from exc
+        except BotoCoreError as exc:
+            raise StoreError(f"DynamoDB update_item failed: {exc}") from exc
         return True
 
     # --- training runs ---
@@ -568,7 +630,12 @@ class DynamoStore:
         )
         rows = sorted(items, key=lambda i: (i["created_at"]["S"], i[SORT_KEY]["S"]))
         return [
-            VersionState(i[SORT_KEY]["S"], VersionStatus(i["status"]["S"]), int(i["movies"]["N"]))
+            VersionState(
+                i[SORT_KEY]["S"],
+                VersionStatus(i["status"]["S"]),
+                int(i["movies"]["N"]),
+                i["created_at"]["S"],
+            )
             for i in rows
         ]
 
@@ -585,7 +652,8 @@ class DynamoStore:
             Key={PARTITION_KEY: {"S": "VERSION"}, SORT_KEY: {"S": version}},
             UpdateExpression=(
                 "SET #status = :loading, #manifest = :manifest,"
-                " #created_at = if_not_exists(#created_at, :now),"
+                # A rerun resuming a load is a fresh start: no other loader's clean-up takes it.
+                " #created_at = :now,"
                 " #movies = if_not_exists(#movies, :zero),"
                 " #shards = if_not_exists(#shards, :shards)"
             ),

@@ -6,7 +6,8 @@ its own connection (sqlite3 connections must not be shared between threads mid-s
 
 Tables: `versions` (status, manifest, counts, index size/hash), `active` (the one-row pointer),
 `movies` (keyed by version+tconst, indexed by version+cluster+votes for cluster pages),
-`index_chunks` (the title index in 4 MB pieces), `marks` and `runs` (kept across versions).
+`index_chunks` (the title index in 4 MB pieces), `marks` and `runs` (kept across versions),
+`events` (claimed Slack events) and `rates` (each user's question count in the current window).
 """
 
 from __future__ import annotations
@@ -99,6 +100,11 @@ CREATE TABLE IF NOT EXISTS marks (
 CREATE TABLE IF NOT EXISTS events (
     key TEXT PRIMARY KEY,
     expires_at REAL NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rates (
+    user_id TEXT PRIMARY KEY,
+    window_start INTEGER NOT NULL,
+    count INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
@@ -316,6 +322,35 @@ class SqliteStore:
             )
             return inserted.rowcount == 1
 
+    def complete_event(self, key: str, ttl_seconds: int) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO events (key, expires_at) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at",
+                (key, time.time() + ttl_seconds),
+            )
+
+    def release_event(self, key: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM events WHERE key = ?", (key,))
+
+    # --- rate limit ---
+    def take_quota(self, user_id: str, limit: int, window_seconds: int) -> bool:
+        window = int(time.time() // window_seconds) * window_seconds
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT window_start, count FROM rates WHERE user_id = ?", (user_id,)
+            ).fetchone()
+            # One row per user: a new window starts the count again.
+            count = row[1] if row and row[0] == window else 0
+            if count >= limit:
+                return False
+            conn.execute(
+                "INSERT OR REPLACE INTO rates (user_id, window_start, count) VALUES (?, ?, ?)",
+                (user_id, window, count + 1),
+            )
+            return True
+
     # --- training runs ---
     def record_run(self, run: TrainingRun) -> None:
         with self._write() as conn:
@@ -348,9 +383,9 @@ class SqliteStore:
     # --- writing ---
     def versions(self) -> list[VersionState]:
         rows = self._conn().execute(
-            "SELECT version, status, movies FROM versions ORDER BY created_at, version"
+            "SELECT version, status, movies, created_at FROM versions ORDER BY created_at, version"
         )
-        return [VersionState(r[0], VersionStatus(r[1]), r[2]) for r in rows]
+        return [VersionState(r[0], VersionStatus(r[1]), r[2], r[3]) for r in rows]
 
     def _active_version(self, conn: sqlite3.Connection) -> str | None:
         row = conn.execute("SELECT version FROM active").fetchone()
@@ -363,7 +398,8 @@ class SqliteStore:
             conn.execute(
                 "INSERT INTO versions (version, status, manifest, created_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (version) DO UPDATE SET status = excluded.status,"
-                " manifest = excluded.manifest",
+                # A rerun resuming a load is a fresh start: no other loader's clean-up takes it.
+                " manifest = excluded.manifest, created_at = excluded.created_at",
                 (version, VersionStatus.LOADING.value, json.dumps(manifest), now_iso()),
             )
 

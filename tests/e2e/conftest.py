@@ -5,15 +5,20 @@ filled by the loader, and the Web API stand-in recording what the bot posts."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from aws_lambda_powertools.utilities import parameters
+from moto import mock_aws
 
 from bot import lambda_handler
 from bot.loader import load_artifact
+from bot.slack_secret import BOT_TOKEN_KEY, SIGNING_SECRET_KEY
 from bot.store.sqlite import SqliteStore
 from tests.e2e import slack_requests as sr
 
@@ -86,6 +91,8 @@ def lambda_env(
         "MOVIEBOT_ADMINS": sr.ADMIN,
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "moviebot",
+        # Tests ask many questions as one user; test_bursts.py sets a low limit itself.
+        "MOVIEBOT_QUESTIONS_PER_MINUTE": "1000",
     }
     for name in ("MOVIEBOT_SLACK_SECRET", "MOVIEBOT_RETRAIN_FUNCTION", "MOVIEBOT_RETRAIN_SCHEDULE"):
         monkeypatch.delenv(name, raising=False)
@@ -103,6 +110,81 @@ def lambda_bot(lambda_env: dict[str, str], slack_api: Any) -> Iterator[LambdaBot
     finally:
         invoker.settle()
         lambda_handler.use_lambda_client(None)
+
+
+SLACK_SECRET_NAME = "moviebot/slack"
+
+
+@dataclass
+class SlackSecret:
+    """The bot's credentials in (moto) Secrets Manager, as template.yaml stores them."""
+
+    name: str
+    client: Any
+
+    def put(
+        self, *, bot_token: str = sr.BOT_TOKEN, signing_secret: str = sr.SIGNING_SECRET
+    ) -> None:
+        """Store a new version (a rotation, or a broken deploy's empty values)."""
+        values = {BOT_TOKEN_KEY: bot_token, SIGNING_SECRET_KEY: signing_secret}
+        self.client.put_secret_value(SecretId=self.name, SecretString=json.dumps(values))
+
+
+@pytest.fixture
+def slack_secret(lambda_bot: LambdaBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackSecret]:
+    """The credentials come from a secret (MOVIEBOT_SLACK_SECRET), none from the environment."""
+    for name in ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("MOVIEBOT_SLACK_SECRET", SLACK_SECRET_NAME)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        secret = SlackSecret(SLACK_SECRET_NAME, boto3.client("secretsmanager"))
+        secret.client.create_secret(Name=secret.name, SecretString="{}")
+        secret.put()
+        # Powertools keeps values (and its client) across tests: start from nothing.
+        parameters.clear_caches()
+        lambda_handler.reset()
+        try:
+            yield secret
+        finally:
+            lambda_bot.invoker.settle()
+            parameters.clear_caches()
+
+
+@dataclass
+class BotLogs:
+    caplog: pytest.LogCaptureFixture
+    formatter: logging.Formatter
+
+    @property
+    def records(self) -> list[logging.LogRecord]:
+        # The same record can reach the capture through more than one logger.
+        return list({id(r): r for r in self.caplog.records}.values())
+
+    def text(self) -> str:
+        """Every record as a line: its message, its attributes, and the JSON line the
+        Powertools logger prints for it."""
+        return "\n".join(
+            f"{r.getMessage()} {json.dumps(r.__dict__, default=str)} {self.formatter.format(r)}"
+            for r in self.records
+        )
+
+
+@pytest.fixture
+def bot_logs(caplog: pytest.LogCaptureFixture) -> Iterator[BotLogs]:
+    """What the bot logs, at the levels the bot sets (LOG_LEVEL; nothing raised here): the
+    capture sits on the loggers that do not pass records on to the root."""
+    names = ["bot", "slack_bolt", "slack_sdk", lambda_handler.SERVICE]
+    loggers = [logging.getLogger(name) for name in names]
+    for logger in loggers:
+        logger.addHandler(caplog.handler)
+    try:
+        yield BotLogs(caplog, lambda_handler.logger.registered_formatter)
+    finally:
+        for logger in loggers:
+            logger.removeHandler(caplog.handler)
 
 
 def find_block(blocks: list[dict[str, Any]], block_id: str) -> dict[str, Any]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
-
-from slack_sdk.signature import SignatureVerifier
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-test-token"
@@ -29,7 +29,9 @@ def signed_headers(
     extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
-    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    # Slack's v0 scheme by hand: slack-sdk's signer refuses the empty key a broken deploy has.
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    signature = f"v0={digest}"
     return {
         "content-type": content_type,
         "x-slack-request-timestamp": ts,

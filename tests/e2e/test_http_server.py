@@ -3,6 +3,7 @@ embedded retrain (in-process training in the background, then the loader) from /
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
@@ -16,7 +17,7 @@ import pytest
 
 from bot.admin import LocalRetrainer
 from bot.bootstrap import build_services
-from bot.cli.serve import EVENTS_PATH, build_http_server
+from bot.cli.serve import EVENTS_PATH, MAX_BODY_BYTES, build_http_server
 from bot.config import Settings
 from bot.models import RunState
 from bot.store.sqlite import SqliteStore
@@ -66,6 +67,7 @@ def server(slack_api: Any, store_path: Path, tmp_path: Path) -> Iterator[dict[st
     try:
         yield {
             "url": f"http://127.0.0.1:{httpd.server_address[1]}{EVENTS_PATH}",
+            "port": httpd.server_address[1],
             "gate": gate,
             "retrainer": retrainer,
             "store": store,
@@ -151,3 +153,64 @@ def test_embedded_retrain_runs_once_loads_the_model_and_reports(server, slack_ap
     uploads = slack_api.wait_for("files.upload", 2)
     assert sorted(u["_raw"] for u in uploads) == [b"# v-test-2 clusters\n", b"\x89PNG v2"]
     assert server["store"].latest_run().state is RunState.COMPLETED
+
+
+def send_headers_only(
+    port: int, headers: list[tuple[str, str]]
+) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    """A POST whose headers go out and whose body never does: the answer must come without it
+    (a server that waited for the body would time out here)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.putrequest("POST", EVENTS_PATH, skip_accept_encoding=True)
+    conn.putheader("Content-Type", "application/x-www-form-urlencoded")
+    for name, value in headers:
+        conn.putheader(name, value)
+    conn.endheaders()
+    return conn, conn.getresponse()
+
+
+@pytest.mark.parametrize("expect_continue", [False, True])
+def test_a_body_over_the_limit_is_refused_before_it_is_read(
+    server, slack_api, expect_continue: bool
+) -> None:
+    headers = [("Content-Length", str(MAX_BODY_BYTES + 1))]
+    if expect_continue:
+        headers.append(("Expect", "100-continue"))  # curl's way: the refusal, never a 100
+    conn, response = send_headers_only(server["port"], headers)
+    assert response.status == 413
+    assert str(MAX_BODY_BYTES) in response.read().decode()
+    assert response.getheader("Connection") == "close"  # the unread body is no next request
+    conn.close()
+    assert slack_api.methods() == []
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ([], 411),
+        ([("Transfer-Encoding", "chunked")], 411),
+        ([("Content-Length", "12"), ("Transfer-Encoding", "chunked")], 411),
+        ([("Content-Length", "abc")], 400),
+        ([("Content-Length", "-1")], 400),
+        ([("Content-Length", "10"), ("Content-Length", "20")], 400),
+    ],
+)
+def test_a_missing_chunked_or_invalid_length_gets_a_clear_refusal(
+    server, headers: list[tuple[str, str]], status: int
+) -> None:
+    conn, response = send_headers_only(server["port"], headers)
+    assert response.status == status
+    assert "Content-Length" in response.read().decode()
+    assert response.getheader("Connection") == "close"
+    conn.close()
+
+
+def test_a_body_at_the_limit_is_still_read_and_checked(server, slack_api) -> None:
+    body, ctype = sr.command_body(
+        "/movie", "heat", user=sr.USER, response_url=slack_api.response_url()
+    )
+    body += "&padding=" + "x" * (MAX_BODY_BYTES - len(body) - len("&padding="))
+    assert len(body.encode()) == MAX_BODY_BYTES
+    status, _ = signed_post(server["url"], body, ctype)
+    assert status == 200
+    assert slack_api.wait_for("response_url")

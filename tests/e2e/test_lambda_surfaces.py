@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -287,7 +288,8 @@ def test_admin_retrain_invokes_the_retrain_service_once(
 
     # The retrain service records its job; a second request while it runs does not start another.
     store = SqliteStore(str(store_path))
-    store.record_run(TrainingRun("job-42", RunState.IN_PROGRESS, "2026-11-21T10:00:00Z"))
+    now = datetime.now(UTC).isoformat(timespec="seconds")  # a run that may well still be going
+    store.record_run(TrainingRun("job-42", RunState.IN_PROGRESS, now))
     store.close()
     lambda_bot.command("retrain", command="/movie-admin", user=sr.ADMIN)
     assert "already in progress" in lambda_bot.last_post("response_url")["text"]

@@ -13,11 +13,13 @@ from typing import Any
 import boto3
 import pytest
 
+from bot.admin import LambdaRetrainer
 from bot.config import RetrainSettings
 from bot.models import RunState
 from bot.store.dynamodb import DynamoStore
 from infra import retrain
 from infra.source_bundle import ENTRY_SCRIPT
+from tests.e2e.slack_requests import InProcessLambda
 from tests.integration.infra.conftest_helpers import BUCKET, REGION, ImdbSite
 
 NAMES = ("title.basics.tsv.gz", "title.ratings.tsv.gz", "title.akas.tsv.gz")
@@ -69,10 +71,15 @@ def clients() -> tuple[Any, Any]:
 
 def set_status(name: str, status: str) -> None:
     """What SageMaker reports while a job runs (moto marks jobs Completed at once)."""
+    set_attribute(name, "training_job_status", status)
+
+
+def set_attribute(name: str, attribute: str, value: str) -> None:
+    """A field of moto's training job (moto has no StopTrainingJob, and never fails a job)."""
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.sagemaker.models import sagemaker_backends
 
-    sagemaker_backends[DEFAULT_ACCOUNT_ID][REGION].training_jobs[name].training_job_status = status
+    setattr(sagemaker_backends[DEFAULT_ACCOUNT_ID][REGION].training_jobs[name], attribute, value)
 
 
 def test_the_training_job_request(aws: None, site: ImdbSite, source: Path) -> None:
@@ -297,3 +304,102 @@ def test_a_retrain_that_cannot_start_is_recorded_and_told(
     assert post["text"].startswith(
         "Retraining requested by <@U0ADMIN> started no job: RefreshError"
     )
+
+
+def run_items(store: DynamoStore) -> dict[str, dict[str, Any]]:
+    """Every recorded run by id, straight from the table (the store reads only the latest)."""
+    items = store.client.query(
+        TableName=store.table,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "RUN"}},
+    )["Items"]
+    return {item["run_id"]["S"]: item for item in items}
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"), [("Stopped", ""), ("Failed", "AlgorithmError: out of memory")]
+)
+def test_a_run_whose_job_ended_unannounced_is_closed_and_blocks_nothing(
+    aws: None,
+    site: ImdbSite,
+    source: Path,
+    dynamodb_local: str,
+    dynamodb_table: str,
+    status: str,
+    reason: str,
+) -> None:
+    """The job ended in SageMaker but its state-change event never reached the notify Lambda:
+    the store says IN_PROGRESS. The bot must not refuse retrains over it, and the status must
+    say how it ended."""
+    sagemaker, s3 = clients()
+    store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local)
+    settings = settings_for(site)
+    first = retrain.start_retrain(
+        settings, sagemaker=sagemaker, s3=s3, store=store, source_root=source, now=T0
+    )
+    set_status(first.job_name, "InProgress")
+    just_after = T0.replace(minute=10)
+    lambda_client = InProcessLambda()
+    bot_side = LambdaRetrainer(
+        "moviebot-retrain", store, client=lambda_client, clock=lambda: just_after
+    )
+    assert bot_side.start("U0ADMIN").status == "already_running"  # it is running: right
+
+    set_status(first.job_name, status)  # ... and ends; the event is lost
+    if reason:
+        set_attribute(first.job_name, "failure_reason", reason)
+    # A retrain the store still blocks (the bot cannot ask SageMaker) ...
+    assert bot_side.start("U0ADMIN").status == "already_running"
+    # ... until the retrain Lambda, which can, looks: here through the schedule's next run.
+    ended = retrain.record_unannounced_end(sagemaker, store, running=[])
+    assert ended is not None
+    run = store.latest_run()
+    assert run is not None
+    assert (run.run_id, run.state) == (first.job_name, RunState(status))
+    assert run.ended_at and run.started_at == "2030-01-02T03:04:05+00:00"
+    assert (reason or status) in run.detail and "requested by" in run.detail
+    assert bot_side.start("U0ADMIN").status == "started"
+    assert len(lambda_client.invocations) == 1
+
+
+def test_the_next_retrain_records_the_lost_end_and_starts(
+    aws: None, site: ImdbSite, source: Path, dynamodb_local: str, dynamodb_table: str
+) -> None:
+    sagemaker, s3 = clients()
+    store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local)
+    settings = settings_for(site)
+    first = retrain.start_retrain(
+        settings, sagemaker=sagemaker, s3=s3, store=store, source_root=source, now=T0
+    )
+    set_status(first.job_name, "Stopped")  # ended; no event reached the notify Lambda
+
+    second = retrain.start_retrain(
+        settings,
+        sagemaker=sagemaker,
+        s3=s3,
+        store=store,
+        source_root=source,
+        now=T0.replace(hour=9),
+    )
+    assert second.status == "started"
+    runs = run_items(store)
+    assert runs[first.job_name]["state"]["S"] == "Stopped" and "ended_at" in runs[first.job_name]
+    assert runs[second.job_name]["state"]["S"] == "InProgress"
+    assert len(runs) == 2  # the first run's item was updated, not doubled
+
+
+def test_a_run_still_going_in_sagemaker_is_left_alone(
+    aws: None, site: ImdbSite, source: Path, dynamodb_local: str, dynamodb_table: str
+) -> None:
+    sagemaker, s3 = clients()
+    store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local)
+    first = retrain.start_retrain(
+        settings_for(site), sagemaker=sagemaker, s3=s3, store=store, source_root=source, now=T0
+    )
+    set_status(first.job_name, "InProgress")
+    again = retrain.start_retrain(
+        settings_for(site), sagemaker=sagemaker, s3=s3, store=store, source_root=source, now=T0
+    )
+    assert again.status == "already_running"
+    run = store.latest_run()
+    assert run is not None and run.state is RunState.IN_PROGRESS and run.ended_at is None

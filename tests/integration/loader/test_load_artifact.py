@@ -7,12 +7,13 @@ import csv
 import gzip
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.artifact import ArtifactError
-from bot.loader import LoadError, load_artifact
+from bot.loader import STALE_LOAD, LoadError, load_artifact
 from bot.matching import TitleIndex
 from bot.models import VersionStatus
 from bot.store.base import Store
@@ -159,15 +160,22 @@ def test_death_after_the_flip_is_tidied_by_a_rerun(store: Store, tmp_path: Path)
     assert set(states(store)) == {"v2", "v3"}
 
 
-def test_an_abandoned_partial_version_is_removed_by_the_next_load(
+def test_an_abandoned_partial_version_is_removed_once_it_is_stale(
     store: Store, tmp_path: Path
 ) -> None:
+    """A loading version may be another loader's work in progress: it is removed only when its
+    load began longer ago than any load takes."""
     load_artifact(version_artifact(tmp_path, "v1"), store)
     with pytest.raises(Boom):
         load_artifact(version_artifact(tmp_path, "v2"), store, progress=die_at("movies"))
     report = load_artifact(version_artifact(tmp_path, "v3"), store)
-    assert report.deleted == ("v2",)
-    assert states(store) == {"v1": VersionStatus.COMPLETE, "v3": VersionStatus.COMPLETE}
+    assert report.deleted == ()
+    assert states(store)["v2"] is VersionStatus.LOADING
+
+    later = datetime.now(UTC) + STALE_LOAD + timedelta(minutes=1)
+    report = load_artifact(version_artifact(tmp_path, "v4"), store, clock=lambda: later)
+    assert set(report.deleted) == {"v1", "v2"}
+    assert states(store) == {"v3": VersionStatus.COMPLETE, "v4": VersionStatus.COMPLETE}
     assert store.count_movies("v2") == 0
 
 
@@ -186,6 +194,65 @@ def test_a_switch_by_another_loader_meanwhile_is_not_overwritten(
         load_artifact(version_artifact(tmp_path, "v2"), store, progress=other_loader_wins)
     assert store.active().version == "v3"  # type: ignore[union-attr]
     assert store.movie("v3", "tt0133093").title == "The Matrix [v3]"  # type: ignore[union-attr]
+
+
+def test_a_load_finishing_meanwhile_deletes_nothing_another_loader_is_writing(
+    store_opener: StoreOpener, tmp_path: Path
+) -> None:
+    """Loader A begins writing vA; loader B loads vB from start to finish (activation and
+    clean-up included); then A finishes. Nothing of vA may be gone: B's clean-up left it alone.
+    A then finds B's switch and does not overwrite it; rerun, it switches to vA as written."""
+    a_store, b_store = store_opener(), store_opener()
+    load_artifact(version_artifact(tmp_path, "v0"), a_store)
+    b_reports = []
+
+    def b_loads_meanwhile(stage: str, written: int) -> None:
+        if stage == "movies" and written == BATCH:  # A has begun vA and written a batch
+            b_reports.append(load_artifact(version_artifact(tmp_path, "vB"), b_store))
+
+    va = version_artifact(tmp_path, "vA")
+    with pytest.raises(LoadError, match="another load switched versions meanwhile"):
+        load_artifact(va, a_store, batch_size=BATCH, progress=b_loads_meanwhile)
+
+    (b_report,) = b_reports
+    assert b_report.activated and b_report.previous == "v0" and b_report.deleted == ()
+    assert a_store.active().version == "vB"  # type: ignore[union-attr]
+    # vA is all there, complete: every movie, its title index, its report
+    assert states(a_store)["vA"] is VersionStatus.COMPLETE
+    assert a_store.count_movies("vA") == len(SAMPLE_MOVIES)
+    index = TitleIndex.from_bytes(a_store.title_index("vA"))  # type: ignore[arg-type]
+    assert index.resolve("matrix").match is not None
+
+    rerun = load_artifact(va, a_store)
+    assert rerun.activated and rerun.reused and rerun.previous == "vB"
+    assert rerun.deleted == ("v0",)
+    served = snapshot(a_store)
+    assert served["version"] == "vA"
+    assert served["movies"] == {m.tconst: m for m in versioned_movies("vA")}
+
+
+def test_a_load_never_deletes_a_version_another_loader_has_just_begun(
+    store_opener: StoreOpener, tmp_path: Path
+) -> None:
+    """The other order: B begins vB while A finishes vA, activates it and tidies up; B's
+    version survives A's clean-up, whatever B does next."""
+    a_store, b_store = store_opener(), store_opener()
+    load_artifact(version_artifact(tmp_path, "v0"), a_store)
+    vb = version_artifact(tmp_path, "vB")
+
+    def a_loads_meanwhile(stage: str, written: int) -> None:
+        if stage == "movies" and written == BATCH:
+            report = load_artifact(version_artifact(tmp_path, "vA"), a_store)
+            assert report.activated and report.deleted == ()
+
+    with pytest.raises(LoadError, match="another load"):
+        load_artifact(vb, b_store, batch_size=BATCH, progress=a_loads_meanwhile)
+    assert states(b_store) == {
+        "v0": VersionStatus.COMPLETE,
+        "vA": VersionStatus.COMPLETE,
+        "vB": VersionStatus.COMPLETE,
+    }
+    assert b_store.count_movies("vB") == len(SAMPLE_MOVIES)
 
 
 def test_a_count_that_does_not_match_the_manifest_loads_nothing(

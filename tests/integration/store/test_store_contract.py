@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -162,6 +164,19 @@ def test_only_a_complete_version_can_be_activated(store: Store) -> None:
     assert [(s.version, s.status) for s in store.versions()] == [("v1", VersionStatus.LOADING)]
 
 
+def test_a_version_says_when_its_latest_load_began(store: Store) -> None:
+    """The loader's clean-up spares a loading version begun recently: another loader's work,
+    or a rerun resuming a dead load (which begins it again, so it counts from then)."""
+    store.begin_version("v1", {"version": "v1"})
+    (first,) = store.versions()
+    assert first.begun_at is not None
+    assert abs(datetime.fromisoformat(first.begun_at) - datetime.now(UTC)) < timedelta(minutes=1)
+    time.sleep(0.01)
+    store.begin_version("v1", {"version": "v1"})
+    (again,) = store.versions()
+    assert again.begun_at is not None and again.begun_at > first.begun_at
+
+
 def test_a_complete_or_active_version_is_not_written_again(store: Store) -> None:
     fill_version(store, "v1", SAMPLE_MOVIES)
     with pytest.raises(StoreError):
@@ -243,10 +258,63 @@ def test_an_event_is_claimed_once_across_store_handles(store: Store) -> None:
 
 
 def test_an_expired_claim_can_be_claimed_again(store: Store) -> None:
-    assert store.claim_event("event:Ev9", 1) is True
-    assert store.claim_event("event:Ev9", 1) is False
-    time.sleep(2.1)  # past the time to live (DynamoDB's TTL is in whole seconds)
-    assert store.claim_event("event:Ev9", 1) is True
+    # 2 s, not 1: DynamoDB's expiry is in whole seconds, and on a busy machine the second
+    # claim could already fall in the next one.
+    assert store.claim_event("event:Ev9", 2) is True
+    assert store.claim_event("event:Ev9", 2) is False
+    time.sleep(3.1)  # past the time to live
+    assert store.claim_event("event:Ev9", 2) is True
+
+
+def test_a_released_claim_can_be_taken_again_and_a_completed_one_cannot(
+    store_opener: StoreOpener,
+) -> None:
+    acking, answering = store_opener(), store_opener()  # two containers
+    assert acking.claim_event("event:Ev3", 3600) is True
+    answering.release_event("event:Ev3")  # answering failed
+    assert acking.claim_event("event:Ev3", 3600) is True  # so Slack's retry is answered
+    answering.complete_event("event:Ev3", 3600)
+    assert acking.claim_event("event:Ev3", 3600) is False
+    answering.release_event("event:never-claimed")  # nothing to release: no error
+    assert acking.claim_event("event:never-claimed", 3600) is True
+
+
+def test_completing_a_claim_holds_it_longer_than_its_lease(store: Store) -> None:
+    assert store.claim_event("event:Ev4", 1) is True
+    store.complete_event("event:Ev4", 3600)
+    time.sleep(2.1)  # past the in-progress lease (DynamoDB's TTL is in whole seconds)
+    assert store.claim_event("event:Ev4", 1) is False
+
+
+# A window far longer than a test, so no test run straddles two windows.
+LONG_WINDOW = 10**9
+
+
+def test_the_quota_counts_each_user_up_to_the_limit(store: Store) -> None:
+    assert [store.take_quota("U1", 3, LONG_WINDOW) for _ in range(5)] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert store.take_quota("U2", 3, LONG_WINDOW) is True  # another user has their own count
+
+
+def test_the_quota_holds_across_handles_asking_at_once(store_opener: StoreOpener) -> None:
+    handles = [store_opener() for _ in range(4)]  # four containers
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        taken = list(pool.map(lambda i: handles[i % 4].take_quota("U1", 5, LONG_WINDOW), range(16)))
+    assert taken.count(True) == 5
+
+
+def test_the_quota_starts_again_in_the_next_window(store: Store) -> None:
+    window = 2
+    time.sleep(window - time.time() % window + 0.05)  # at the start of a window
+    assert store.take_quota("U1", 1, window) is True
+    assert store.take_quota("U1", 1, window) is False
+    time.sleep(window - time.time() % window + 0.05)
+    assert store.take_quota("U1", 1, window) is True
 
 
 def test_a_report_is_kept_with_its_version_and_removed_with_it(store: Store) -> None:

@@ -17,9 +17,11 @@ import pytest
 
 moto = pytest.importorskip("moto")
 
+from infra.source_bundle import TARBALL_NAME, build_bundle  # noqa: E402
 from training.launch import (  # noqa: E402
     CHANNEL,
     ENTRY_SCRIPT,
+    REPO_ROOT,
     image_uri,
     main,
     source_bundle,
@@ -94,12 +96,16 @@ def test_the_image_comes_from_the_sdk_tables() -> None:
     assert ".dkr.ecr.us-east-1.amazonaws.com/" in uri
 
 
-def test_source_bundle_holds_the_training_package(tmp_path: Path) -> None:
-    root = source_bundle(tmp_path)
-    names = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
-    assert ENTRY_SCRIPT in names
-    assert "training/requirements.txt" in names
-    assert {"training/imdb.py", "training/features.py", "training/report.py"} <= names
+def test_the_job_gets_the_retrain_lambdas_bundle(tmp_path: Path) -> None:
+    """One bundle for both launch paths: training/, the bot modules train.py imports, the
+    requirements at the root, the entry script (run in the container by
+    tests/integration/training/test_pinned_versions.py)."""
+    tarball = source_bundle(tmp_path)
+    assert tarball.read_bytes() == build_bundle(REPO_ROOT).tarball()
+    with tarfile.open(tarball) as tar:
+        names = set(tar.getnames())
+    assert {ENTRY_SCRIPT, "requirements.txt", "training/train.py"} <= names
+    assert {"bot/artifact.py", "bot/matching.py"} <= names
     assert not any("__pycache__" in name for name in names)
 
 
@@ -129,22 +135,39 @@ def test_create_training_job_request(launched: Launched) -> None:
     assert "code" in channels and "sm_drivers" in channels
 
 
-def test_the_uploaded_code_is_the_training_package(launched: Launched) -> None:
-    code = next(c for c in launched.job["InputDataConfig"] if c["ChannelName"] == "code")
-    uri = code["DataSource"]["S3DataSource"]["S3Uri"]
+def channel_files(launched: Launched, name: str) -> dict[str, bytes]:
+    """What the SDK uploaded for one input channel of the job, by path under its prefix (by
+    name when the channel is one file)."""
+    channel = next(c for c in launched.job["InputDataConfig"] if c["ChannelName"] == name)
+    uri = channel["DataSource"]["S3DataSource"]["S3Uri"]
     bucket, _, prefix = uri.removeprefix("s3://").partition("/")
     s3 = boto3.client("s3", region_name=REGION)
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]]
+    return {
+        (key.removeprefix(prefix).lstrip("/") or key.rsplit("/", 1)[-1]): s3.get_object(
+            Bucket=bucket, Key=key
+        )["Body"].read()
+        for key in keys
+    }
+
+
+def test_the_uploaded_code_is_the_training_package(launched: Launched) -> None:
     files = set()
-    for key in keys:
-        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-        if key.endswith(".tar.gz"):
+    for name, body in channel_files(launched, "code").items():
+        if name.endswith(".tar.gz"):
             with tarfile.open(fileobj=io.BytesIO(body)) as tar:
                 files |= set(tar.getnames())
         else:
-            files.add(key.removeprefix(prefix).lstrip("/"))
-    assert any(f.endswith(ENTRY_SCRIPT) for f in files), files
-    assert any(f.endswith("training/requirements.txt") for f in files), files
+            files.add(name)
+    assert {ENTRY_SCRIPT, "requirements.txt", "training/train.py", "bot/artifact.py"} <= files
+    # The container unpacks the bundle in the code folder and runs the entry script from there.
+    drivers = channel_files(launched, "sm_drivers")
+    assert f"tar -xzf {TARBALL_NAME}" in drivers["sm_train.sh"].decode()
+    sourcecode = json.loads(drivers["sourcecode.json"])
+    assert (sourcecode["entry_script"], sourcecode["requirements"]) == (
+        ENTRY_SCRIPT,
+        "requirements.txt",
+    )
 
 
 def test_wait_follows_the_job_to_its_end(aws: None, capsys: pytest.CaptureFixture[str]) -> None:

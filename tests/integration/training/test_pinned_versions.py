@@ -2,8 +2,8 @@
 
 A virtualenv is built once from training/requirements.txt (cached under var/, keyed by the
 file's hash, so changing a pin builds a new one) with the machine's python3, and the training
-runs in it twice: as a module, and as SageMaker's script mode runs it (`python training/train.py`
-with SM_* variables and hyperparameter flags)."""
+runs in it twice: as a module, and as SageMaker's script mode runs it (the source bundle alone
+in the code folder, its entry script run with SM_* variables and hyperparameter flags)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ import json
 import os
 import shutil
 import subprocess
+import tarfile
 from pathlib import Path
 
 import pytest
 
 from bot.artifact import iter_akas, iter_movies, read_manifest
-from infra.source_bundle import build_bundle
+from training import launch
 from training.generate import generate
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -99,23 +100,36 @@ def test_train_as_a_module_with_pinned_versions(python: Path, data: Path, tmp_pa
     assert list(iter_akas(model_dir))
 
 
+def unpack(source: Path, code_dir: Path) -> None:
+    """The code folder as the container gets it: the SDK uploads a folder as it is, and a
+    sourcedir.tar.gz is unpacked there (`tar -xzf`), as is the retrain Lambda's."""
+    if source.is_dir():
+        shutil.copytree(source, code_dir)
+        return
+    code_dir.mkdir()
+    with tarfile.open(source) as tar:
+        tar.extractall(code_dir, filter="data")
+
+
 @pytest.mark.slow
 def test_script_mode_as_sagemaker_runs_it(python: Path, data: Path, tmp_path: Path) -> None:
-    """SageMaker: cwd is the code folder, the script is run by path, data and model folders come
-    from SM_* variables, hyperparameters are flags with JSON-ish values."""
+    """SageMaker: the code folder holds the bundle and nothing else; the driver runs the entry
+    script from there, with the data and model folders in SM_* variables and the
+    hyperparameters as flags. training.launch and the retrain Lambda ship the same bundle."""
+    from sagemaker.train.container_drivers.common.utils import hyperparameters_to_cli_args
+
     code_dir = tmp_path / "code"
-    for name, content in build_bundle(ROOT).files.items():  # the code folder as deployed
-        (code_dir / name).parent.mkdir(parents=True, exist_ok=True)
-        (code_dir / name).write_bytes(content)
+    unpack(launch.source_bundle(tmp_path), code_dir)
+    hyperparameters = {"clusters": 5, "write-akas": False, "min-votes": 10}
     env = clean_env() | {
         "SM_CHANNEL_IMDB": str(data),
         "SM_MODEL_DIR": str(tmp_path / "opt-ml-model"),
         "SM_OUTPUT_DATA_DIR": str(tmp_path / "opt-ml-output"),
+        "SM_HPS": json.dumps(hyperparameters),
     }
     (tmp_path / "opt-ml-model").mkdir()  # SageMaker creates it before the script runs
     result = subprocess.run(
-        [str(python), "training/train.py", "--clusters", "5", "--write-akas", "false",
-         "--min-votes", "10"],
+        [str(python), launch.ENTRY_SCRIPT, *hyperparameters_to_cli_args(hyperparameters)],
         cwd=code_dir, capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -63,3 +63,10 @@ def test_bot_settings_read_admins_and_slack_names() -> None:
     assert settings.slack_api_url == "http://127.0.0.1:9/api/"
     assert settings.slack_bot_token == "xoxb-1" and settings.slack_signing_secret is None
     assert str(settings.data_dir) == "/d"
+
+
+def test_the_question_limit_is_a_setting_and_a_bad_one_is_named() -> None:
+    assert Settings.from_env({}).questions_per_minute == 10
+    assert Settings.from_env({"MOVIEBOT_QUESTIONS_PER_MINUTE": "3"}).questions_per_minute == 3
+    with pytest.raises(ConfigError, match="MOVIEBOT_QUESTIONS_PER_MINUTE"):
+        Settings.from_env({"MOVIEBOT_QUESTIONS_PER_MINUTE": "lots"})

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import urllib.request
 
+import pytest
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 
 def test_records_post_message_and_upload(slack_api) -> None:
@@ -30,3 +32,15 @@ def test_records_response_url_posts(slack_api) -> None:
     with urllib.request.urlopen(req, timeout=5) as resp:
         assert resp.status == 200
     assert slack_api.wait_for("response_url")[0]["text"] == "done"
+
+
+def test_answers_429_with_retry_after_as_often_as_asked(slack_api) -> None:
+    slack_api.rate_limit("chat.postMessage", times=1, retry_after=7)
+    client = WebClient(token="xoxb-test", base_url=slack_api.url, retry_handlers=[])
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel="C1", text="hi")
+    assert refused.value.response.status_code == 429
+    assert refused.value.response.headers["Retry-After"] == "7"
+    assert client.chat_postMessage(channel="C1", text="hi")["ok"]
+    assert slack_api.refused("chat.postMessage") == 1
+    assert len(slack_api.calls("chat.postMessage")) == 1

@@ -4,6 +4,7 @@ and nothing (emoji, RTL, control characters, 40,000 characters) makes it crash."
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -76,3 +77,26 @@ def test_links_escape_their_label_and_url() -> None:
 def test_for_matcher_keeps_words_and_caps_length() -> None:
     assert t.for_matcher("  movies\nlike\theat  ") == "movies like heat"
     assert len(t.for_matcher("z" * 40_000)) == t.INPUT_LIMIT
+
+
+@pytest.mark.parametrize("escape", [t.mrkdwn_lines, t.code_lines])
+def test_lines_are_kept_escaped_and_capped_after_escaping(
+    escape: Callable[[object, int], str],
+) -> None:
+    out = escape("Traceback:\n  <!channel> & <http://x|y>\n\n\x00\n`done`", 3000)
+    assert out.split("\n")[0] == "Traceback:" and len(out.split("\n")) == 3  # blank ones dropped
+    assert "<" not in out and ">" not in out and "`" not in out
+    for raw in ("<" * 2000, "&" * 2000, "abc" * 400 + "<" * 2000, ("a<&" * 30 + "\n") * 100):
+        capped = escape(raw, 1500)
+        assert len(capped) <= 1500 and capped.endswith(t.ELLIPSIS)
+        assert not re.search(r"&(?:a|am|amp|l|lt|g|gt)?…", capped)  # no entity cut in half
+    assert escape("a" * 10, 0) == "" and escape(None, 10) == ""
+
+
+def test_code_keeps_what_a_reader_copies_and_nothing_ends_the_code() -> None:
+    key = "s3://bucket/models/my_job*2/~x/model.tar.gz"
+    assert t.code(key, 200) == key  # inside code Slack formats nothing: no look-alikes
+    assert t.code_lines(f"{key}\n{key}", 200) == f"{key}\n{key}"
+    out = t.code("``` <!here> @here", 200)
+    assert "`" not in out and "<" not in out and "@here" not in out
+    assert len(t.code("<" * 5000, 200)) <= 200

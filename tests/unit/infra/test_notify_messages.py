@@ -7,16 +7,20 @@ from typing import Any
 
 import pytest
 
+from bot.text import SECTION_TEXT_LIMIT
 from infra.admin_messages import (
     activation_message,
     completed_message,
     ended_badly_message,
+    load_failed_message,
+    loader_messages,
     manifest_summary,
     retrain_messages,
 )
 from infra.job_event import JobEvent
 from infra.job_names import job_name_for, started_at, started_at_from_name
 from tests.fixtures.aws_events import sagemaker_state_change
+from tests.fixtures.mrkdwn import HOSTILE, assert_defused, rendered
 
 state_change = sagemaker_state_change
 
@@ -152,3 +156,92 @@ def test_retrain_outcomes() -> None:
         "Retraining requested by <@U0ADMIN1> started no job: RefreshError: imdb unreachable"
     )
     assert "stackTrace" not in json.dumps(crashed[0][1])
+
+
+# ------------------------------------------------ text from outside is escaped, not markup
+
+
+def test_a_failure_reason_cannot_ping_link_or_break_out_of_its_code_block() -> None:
+    reason = f"{HOSTILE}\n```\nTraceback: {HOSTILE}"
+    job = JobEvent.from_event(state_change("Failed", FailureReason=reason))
+    text, blocks = ended_badly_message(job)
+    assert_defused(text)
+    assert_defused(rendered(blocks))
+    body = blocks[0]["text"]["text"]
+    assert body.count("```") == 2  # the block the builder opened and closed, nothing else
+    assert "*boom*" in body  # inside code Slack formats nothing: the reason reads as it was
+
+
+def test_versions_names_and_s3_paths_of_a_completed_job_are_escaped() -> None:
+    manifest = {
+        **MANIFEST,
+        "version": HOSTILE,
+        "counts": {HOSTILE: 5},
+        "clusters": {"1": HOSTILE, "3": HOSTILE},
+    }
+    job = JobEvent.from_event(
+        state_change(
+            "Completed",
+            ModelArtifacts={"S3ModelArtifacts": "s3://b/models/<!channel>|x>/model.tar.gz"},
+        )
+    )
+    text, blocks = completed_message(job, manifest)
+    assert_defused(text)
+    assert_defused(rendered(blocks))
+
+
+def test_loader_errors_and_paths_are_escaped_and_a_key_copies_as_it_is() -> None:
+    key = "models/moviebot_2030-01/output/model.tar.gz"
+    crashed = {
+        "requestContext": {"condition": "RetriesExhausted"},
+        "requestPayload": {"Records": [{"s3": {"bucket": {"name": "b"}, "object": {"key": key}}}]},
+        "responsePayload": {"errorType": "LoadError", "errorMessage": HOSTILE},
+    }
+    ((text, blocks),) = loader_messages(crashed)
+    assert_defused(text)
+    assert_defused(rendered(blocks))
+    assert f"`s3://b/{key}`" in blocks[0]["text"]["text"]  # underscores and all
+
+    refused = {
+        "requestContext": {"condition": "Success"},
+        "requestPayload": {"Records": []},
+        "responsePayload": {
+            "results": [
+                {"loaded": False, "source": f"s3://b/{HOSTILE}", "error": HOSTILE},
+                {"loaded": True, "activated": True, "version": HOSTILE, "summary": HOSTILE},
+            ]
+        },
+    }
+    messages = loader_messages(refused)
+    assert len(messages) == 2
+    for message in messages:
+        assert_defused(rendered(message))
+
+
+def test_retrain_errors_requesters_and_job_details_are_escaped() -> None:
+    crashed = retrain_messages(
+        retrain_record(
+            {"requested_by": HOSTILE},
+            {"errorType": "RefreshError", "errorMessage": HOSTILE},
+            "RetriesExhausted",
+        )
+    )
+    started = retrain_messages(
+        retrain_record(
+            {"requested_by": "U0ADMIN1"},
+            {"status": "started", "job_name": HOSTILE, "detail": HOSTILE},
+        )
+    )
+    for message in (*crashed, *started):
+        assert_defused(rendered(message))
+    assert "<@U0ADMIN1>" in started[0][0]  # a Slack user id still becomes a mention
+
+
+def test_a_reason_full_of_entities_still_fits_a_section() -> None:
+    """Escaping lengthens text (`<` is four characters): Slack refuses a section over 3000."""
+    for text, blocks in (
+        ended_badly_message(JobEvent.from_event(state_change("Failed", FailureReason="<" * 1024))),
+        load_failed_message("s3://b/" + "&" * 2000, "<>" * 5000),
+    ):
+        assert len(blocks[0]["text"]["text"]) <= SECTION_TEXT_LIMIT
+        assert "&lt;" in text or "&amp;" in text

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from dataclasses import fields
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ import pytest
 
 from bot.config import ConfigError, RetrainSettings, Settings
 from bot.slack_secret import BOT_TOKEN_KEY, SIGNING_SECRET_KEY
+from bot.store.dynamodb import BOT_WRITE_PK_PREFIXES
 from bot.store.dynamodb_schema import EXPIRES_AT, TABLE_DEFINITION
 from infra.job_names import job_name_for
 from infra.retrain import MODELS_PREFIX
@@ -38,6 +41,7 @@ EXPECTED_ACTIONS = {
         "dynamodb:BatchGetItem",
         "dynamodb:Query",
         "dynamodb:PutItem",
+        "dynamodb:UpdateItem",  # the per-user rate limit's counter
         "dynamodb:DeleteItem",
         "secretsmanager:GetSecretValue",
         "lambda:InvokeFunction",
@@ -57,17 +61,19 @@ EXPECTED_ACTIONS = {
         "secretsmanager:GetSecretValue",
     },
     # single flight, create the job (tagged), pass its role; refresh IMDb / upload the code;
-    # record the run
+    # record the run, and the end of a recorded run whose job ended unannounced
     "RetrainFunction": {
         "sagemaker:ListTrainingJobs",
         "sagemaker:CreateTrainingJob",
         "sagemaker:AddTags",
+        "sagemaker:DescribeTrainingJob",
         "iam:PassRole",
         "s3:GetObject",
         "s3:PutObject",
         "s3:DeleteObject",
         "s3:ListBucket",
         "dynamodb:PutItem",
+        "dynamodb:Query",
     },
     # the manifest out of model.tar.gz, the run's end, the Slack secret
     "NotifyFunction": {"s3:GetObject", "dynamodb:PutItem", "secretsmanager:GetSecretValue"},
@@ -122,6 +128,40 @@ def test_bot_function_url_alias_and_no_retries(template: dict[str, Any]) -> None
     }
 
 
+def _evaluate(node: Any, template: dict[str, Any], parameters: dict[str, Any]) -> Any:
+    """The few intrinsics a condition on a parameter uses (Ref, Fn::Equals/Not/If)."""
+    if not isinstance(node, dict) or len(node) != 1:
+        return node
+    [(name, arg)] = node.items()
+    if name == "Ref":
+        return parameters.get(arg, arg)
+    if name == "Fn::Equals":
+        left, right = (_evaluate(a, template, parameters) for a in arg)
+        return str(left) == str(right)
+    if name == "Fn::Not":
+        return not _evaluate(arg[0], template, parameters)
+    if name == "Fn::If":
+        condition = _evaluate(template["Conditions"][arg[0]], template, parameters)
+        return _evaluate(arg[1] if condition else arg[2], template, parameters)
+    return node
+
+
+@pytest.mark.parametrize(("value", "reserved"), [(0, "AWS::NoValue"), (20, 20)])
+def test_bot_reserved_concurrency_is_a_parameter_none_by_default(
+    template: dict[str, Any], value: int, reserved: Any
+) -> None:
+    parameter = template["Parameters"]["BotReservedConcurrency"]
+    assert parameter["Type"] == "Number"
+    # No reservation unless asked: a new account's small quota has none to spare, and 0 as a
+    # reservation would stop the bot altogether.
+    assert int(parameter["Default"]) == 0 and int(parameter["MinValue"]) == 0
+    props = resource(template, "BotFunction")["Properties"]
+    got = _evaluate(
+        props["ReservedConcurrentExecutions"], template, {"BotReservedConcurrency": value}
+    )
+    assert got == reserved
+
+
 def test_bot_may_invoke_itself_directly_and_through_its_alias(template: dict[str, Any]) -> None:
     props = resource(template, "BotFunction")["Properties"]
     name = props["FunctionName"]["Fn::Sub"]
@@ -153,7 +193,7 @@ def test_every_moviebot_variable_is_one_the_settings_read(
     for name in function_env(template, logical_id):
         if not name.startswith(("MOVIEBOT_", "SLACK_")):
             continue
-        changed = Settings.from_env({name: "x-value"})
+        changed = Settings.from_env({name: "7"})  # "7": numbers must parse
         assert changed != default, f"{logical_id}: {name} is not read by bot/config.py"
 
 
@@ -167,6 +207,8 @@ def test_bot_gets_store_secret_admins_channel_retrainer_and_schedule(
     assert env["MOVIEBOT_ADMIN_CHANNEL"] == {"Ref": "AdminChannel"}
     assert env["MOVIEBOT_RETRAIN_FUNCTION"] == {"Ref": "RetrainFunction"}
     assert env["MOVIEBOT_RETRAIN_SCHEDULE"] == {"Ref": "RetrainSchedule"}
+    # a run recorded as in progress for longer than a job can live does not block a retrain
+    assert env["MOVIEBOT_MAX_RUNTIME"] == {"Ref": "TrainingMaxRuntimeSeconds"}
     # tokens never travel in the environment
     assert not {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"} & set(env)
 
@@ -298,6 +340,27 @@ def test_slack_secret_holds_the_keys_the_bot_reads(template: dict[str, Any]) -> 
         assert template["Parameters"][name]["NoEcho"] is True
 
 
+@pytest.mark.parametrize(
+    ("name", "example"),
+    [
+        ("SlackBotToken", "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"),
+        ("SlackSigningSecret", "8f742231b10e8888abcd99fedcba85a5"),
+    ],
+)
+def test_slack_credentials_are_required_and_never_empty(
+    template: dict[str, Any], name: str, example: str
+) -> None:
+    """An empty default deployed a bot that refused every request without saying why."""
+    parameter = template["Parameters"][name]
+    assert "Default" not in parameter, "a deploy must be given the value"
+    assert 1 <= parameter["MinLength"] <= len(example)
+    pattern = re.compile(parameter["AllowedPattern"])
+    assert pattern.fullmatch(example)
+    assert not pattern.fullmatch("")
+    # What the secret's JSON would not survive (SlackSecret substitutes the value into it).
+    assert not pattern.fullmatch('abc"def0123456789') and not pattern.fullmatch("abc def0123456789")
+
+
 # ------------------------------------------------------------------ IAM
 
 
@@ -360,3 +423,65 @@ def test_sagemaker_role_is_for_sagemaker_and_writes_only_models_and_checkpoints(
     ]
     targets = {r["Fn::Sub"] for s in writes for r in as_list(s["Resource"])}
     assert targets == {"${DataBucket.Arn}/models/*", "${DataBucket.Arn}/checkpoints/*"}
+
+
+DYNAMODB_WRITES = {
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:PartiQLInsert",
+    "dynamodb:PartiQLUpdate",
+    "dynamodb:PartiQLDelete",
+}
+
+
+def _bot_write_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        s
+        for s in statements(template, "BotFunction")
+        if s["Effect"] == "Allow" and DYNAMODB_WRITES & set(as_list(s["Action"]))
+    ]
+
+
+def _leading_key_patterns(stmt: dict[str, Any]) -> set[str]:
+    condition = stmt.get("Condition", {})
+    patterns = condition.get("ForAllValues:StringLike", {}).get("dynamodb:LeadingKeys", [])
+    return set(as_list(patterns))
+
+
+def test_bot_writes_only_the_items_it_owns(template: dict[str, Any]) -> None:
+    writes = _bot_write_statements(template)
+    assert writes, "the bot writes marks and event claims"
+    expected = {f"{prefix}*" for prefix in BOT_WRITE_PK_PREFIXES}
+    for stmt in writes:
+        # Every statement granting a write carries the condition (and nothing else writes).
+        assert _leading_key_patterns(stmt) == expected, stmt
+        # ForAllValues is true for a request that has no LeadingKeys at all.
+        assert stmt["Condition"]["Null"] == {"dynamodb:LeadingKeys": "false"}, stmt
+        assert set(as_list(stmt["Action"])) <= DYNAMODB_WRITES, "reads stay unconditioned"
+        assert as_list(stmt["Resource"]) == [{"Fn::GetAtt": ["Table", "Arn"]}]
+    reads = [s for s in statements(template, "BotFunction") if s not in writes]
+    assert {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"} <= allowed_actions(reads)
+
+
+@pytest.mark.parametrize(
+    ("pk", "allowed"),
+    [
+        *((f"{prefix}U0ABC123", True) for prefix in BOT_WRITE_PK_PREFIXES),
+        # the loader's and the retrainer's items: the bot reads them, never writes them
+        ("ACTIVE", False),
+        ("VERSION", False),
+        ("RUN", False),
+        ("MOVIE#v1#001", False),
+        ("INDEX#v1", False),
+        ("REPORT#v1", False),
+        ("USERX", False),
+    ],
+)
+def test_bot_write_condition_matches_only_its_own_keys(
+    template: dict[str, Any], pk: str, allowed: bool
+) -> None:
+    (stmt,) = _bot_write_statements(template)
+    # StringLike: `*` is any run of characters, as in fnmatch (the patterns use no brackets).
+    assert any(fnmatchcase(pk, p) for p in _leading_key_patterns(stmt)) is allowed
