@@ -114,14 +114,23 @@ clean: ## remove what make built (keeps $(DATA_DIR))
 # AWS SAM: `sam build` runs these (template.yaml, `BuildMethod: makefile`); ARTIFACTS_DIR is the
 # function's package. Wheels for the Lambda runtime (Python 3.12, arm64), whatever this machine is.
 # Each function gets only the packages it imports: the bot no pandas, no scikit-learn, no training/.
-# boto3 is left out: the Lambda runtime provides it (a third of the package otherwise).
+# boto3 ships too: Powertools' Tracer (aws-xray-sdk) brings botocore in anyway, and the runtime's
+# older boto3 would then run on that newer botocore, a pair nothing was tested with.
 LAMBDA_PYTHON := $(shell test -x $(BIN)/python && echo $(BIN)/python || echo python3)
+# Whose wheels: Lambda's by default. The deployment rehearsal (tests/deploy) overrides these two to
+# build the same recipe for the machine it runs on, so that it can import and run the package.
+LAMBDA_PYTHON_VERSION ?= 3.12
+LAMBDA_PLATFORMS ?= manylinux2014_aarch64 manylinux_2_28_aarch64 manylinux_2_34_aarch64
 LAMBDA_PIP := $(LAMBDA_PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile \
-	--implementation cp --python-version 3.12 --only-binary=:all: --platform manylinux2014_aarch64 \
-	--platform manylinux_2_28_aarch64 --platform manylinux_2_34_aarch64
-lambda_deps = grep -v '^boto3' requirements.txt | $(LAMBDA_PIP) --target "$(ARTIFACTS_DIR)" -r /dev/stdin
-# $(call lambda_copy,PACKAGES): the packages' Python files, nothing else (no caches, no tests).
-lambda_copy = find $(1) -name '*.py' -not -path '*/__pycache__/*' -print0 \
+	--implementation cp --python-version $(LAMBDA_PYTHON_VERSION) --only-binary=:all: \
+	$(addprefix --platform ,$(LAMBDA_PLATFORMS))
+lambda_deps = $(LAMBDA_PIP) --target "$(ARTIFACTS_DIR)" -r requirements.txt
+# Laptop tools no handler imports: the local Slack stand-in, the command line, the evaluation.
+LAMBDA_EXCLUDE := bot/tools bot/__main__.py
+# $(call lambda_copy,PACKAGES): the packages' Python files, nothing else (no caches, no tests,
+# no tools).
+lambda_copy = find $(1) -name '*.py' -not -path '*/__pycache__/*' \
+	$(foreach path,$(LAMBDA_EXCLUDE),-not -path '$(path)' -not -path '$(path)/*') -print0 \
 	| xargs -0 cp --parents -t "$(ARTIFACTS_DIR)"
 
 .PHONY: build-BotFunction build-LoaderFunction build-RetrainFunction build-NotifyFunction

@@ -16,7 +16,7 @@ from bot.core.models import RunState, TrainingRun
 from bot.tools.local_slack import LocalSlackApi
 from infra import loader, notify
 from tests.fixtures.artifacts import write_artifact
-from tests.fixtures.aws_events import JOB, lambda_context, sagemaker_state_change
+from tests.fixtures.aws_events import JOB, lambda_context, s3_put_event, sagemaker_state_change
 from tests.fixtures.lambda_output import LambdaOutput
 from tests.integration.infra.conftest_helpers import BUCKET, REGION, model_tarball
 
@@ -24,27 +24,6 @@ KEY = f"models/{JOB}/output/model.tar.gz"
 ADMIN_CHANNEL = "C0ADMINS"
 LOADER = lambda_context("moviebot-loader")
 NOTIFY = lambda_context("moviebot-notify")
-
-
-def s3_put_event(bucket: str, key: str, size: int) -> dict[str, Any]:
-    """What S3 sends the loader (an ObjectCreated:Put notification record)."""
-    return {
-        "Records": [
-            {
-                "eventVersion": "2.1",
-                "eventSource": "aws:s3",
-                "awsRegion": REGION,
-                "eventTime": "2030-01-02T04:10:00.000Z",
-                "eventName": "ObjectCreated:Put",
-                "s3": {
-                    "s3SchemaVersion": "1.0",
-                    "configurationId": "ModelUploaded",
-                    "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
-                    "object": {"key": key, "size": size, "eTag": "0123456789abcdef"},
-                },
-            }
-        ]
-    }
 
 
 def state_change(status: str, **detail: Any) -> dict[str, Any]:

@@ -32,6 +32,14 @@ def copied_packages() -> dict[str, set[str]]:
     return result
 
 
+def excluded_paths() -> list[Path]:
+    """The files and folders `lambda_copy` leaves out of every package (LAMBDA_EXCLUDE)."""
+    text = (REPO_ROOT / "Makefile").read_text()
+    match = re.search(r"^LAMBDA_EXCLUDE\s*:?=(.*)$", text, re.M)
+    assert match, "the Makefile has no LAMBDA_EXCLUDE"
+    return [REPO_ROOT / path for path in match.group(1).split()]
+
+
 def _imports(path: Path) -> list[str]:
     """Every module the file imports absolutely, at the top or inside a function."""
     found: list[str] = []
@@ -92,3 +100,19 @@ def test_nothing_the_handler_imports_needs_training_libraries(logical_id: str) -
 
 def test_the_bot_ships_only_the_bot() -> None:
     assert copied_packages()["build-BotFunction"] == {"bot"}
+
+
+@pytest.mark.parametrize("logical_id", FUNCTIONS)
+def test_no_handler_imports_what_the_packages_leave_out(logical_id: str) -> None:
+    excluded = excluded_paths()
+    offenders = [
+        path.relative_to(REPO_ROOT).as_posix()
+        for path in handler_closure(logical_id)
+        if any(path == left_out or left_out in path.parents for left_out in excluded)
+    ]
+    assert not offenders, f"{logical_id} imports {offenders}, which no package ships"
+
+
+def test_the_laptop_tools_stay_out_of_the_packages() -> None:
+    excluded = {path.relative_to(REPO_ROOT).as_posix() for path in excluded_paths()}
+    assert {"bot/tools", "bot/__main__.py"} <= excluded
