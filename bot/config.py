@@ -3,6 +3,7 @@ entry point) and the retrain Lambda's (`RetrainSettings`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -89,6 +90,12 @@ class Settings:
         """The store only when one is configured: the Lambdas other than the bot record runs
         in the stack's table, never in an embedded default."""
         return self.store_url if self.store_configured else None
+
+    def with_slack_credentials(self, bot_token: str, signing_secret: str) -> Settings:
+        """These settings with the Slack credentials read from the secret."""
+        return dataclasses.replace(
+            self, slack_bot_token=bot_token, slack_signing_secret=signing_secret
+        )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

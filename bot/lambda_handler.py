@@ -74,11 +74,11 @@ class _Bot:
     def handle(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         try:
             # Cached by Powertools for SECRET_MAX_AGE_SECONDS, then read again.
-            credentials = read_credentials(self._settings)
+            credentials = self._credentials()
             response = self._handler_for(credentials).handle(event, context)
             if response["statusCode"] == HTTPStatus.UNAUTHORIZED and self._may_force_read():
                 # Slack may already sign with a rotated secret that the cache predates.
-                fresh = read_credentials(self._settings, force=True)
+                fresh = self._credentials(force=True)
                 if fresh != credentials:
                     response = self._handler_for(fresh).handle(event, context)
             return response
@@ -86,12 +86,22 @@ class _Bot:
             logger.error(f"refusing Slack requests: {exc}")
             return _not_configured()
 
+    def _credentials(self, *, force: bool = False) -> SlackCredentials:
+        return read_credentials(
+            self._settings.slack_secret_name,
+            bot_token=self._settings.slack_bot_token,
+            signing_secret=self._settings.slack_signing_secret,
+            force=force,
+        )
+
     def _handler_for(self, credentials: SlackCredentials) -> SlackRequestHandler:
         with self._lock:
             if self._built is None or self._built[0] != credentials:
                 if self._built is not None:
                     logger.info("the Slack credentials changed: rebuilding the app")
-                settings = credentials.apply(self._settings)
+                settings = self._settings.with_slack_credentials(
+                    credentials.bot_token, credentials.signing_secret
+                )
                 if self._services is None:
                     self._services = build_services(
                         settings,

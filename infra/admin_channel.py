@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.adapters.slack_secret import with_slack_secret
+from bot.adapters.slack_secret import secret_bot_token
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ def post_to_admins(
     if client is None:
         from slack_sdk import WebClient
 
-        token = with_slack_secret(settings).slack_bot_token
+        token = secret_bot_token(settings.slack_secret_name, settings.slack_bot_token)
         if not token:
             log.warning("no Slack bot token configured: not posting %r", text)
             return False

@@ -2,15 +2,15 @@
 the hash of its content, so a deploy needs no upload step and an unchanged source is never
 uploaded twice.
 
-The tarball holds `training/*.py`, the `bot` modules training imports (found by reading its
-imports, so the list cannot go stale), `requirements.txt` (training/requirements.txt: the
-container pip-installs it from the root) and a two-line entry script at the root, because the
-container runs `python ENTRY` from the code directory and `training` must import as a package.
+The tarball holds `training/*.py`, the shared core `bot/core/*.py` (training imports nothing
+else of the bot: an import-linter contract in pyproject.toml keeps it so), `requirements.txt`
+(training/requirements.txt: the container pip-installs it from the root) and a two-line entry
+script at the root, because the container runs `python ENTRY` from the code directory and
+`training` must import as a package.
 """
 
 from __future__ import annotations
 
-import ast
 import gzip
 import hashlib
 import io
@@ -28,8 +28,9 @@ ENTRY_SOURCE = (
 )
 CODE_PREFIX = "code/"
 TARBALL_NAME = "sourcedir.tar.gz"
-# Packages of this project a training module may import (the rest comes from requirements.txt).
-LOCAL_PACKAGES = ("training", "bot")
+# What the training job runs: training and the core it shares with the bot (the rest comes from
+# requirements.txt).
+SHIPPED_PACKAGES = ("training", "bot/core")
 
 
 class BundleError(Exception):
@@ -70,55 +71,16 @@ class Bundle:
         return buffer.getvalue()
 
 
-def _module_file(root: Path, module: str) -> Path | None:
-    base = root.joinpath(*module.split("."))
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _local_imports(path: Path, packages: tuple[str, ...]) -> set[str]:
-    tree = ast.parse(path.read_bytes(), filename=str(path))
-    found: set[str] = set()
-    for node in ast.walk(tree):  # imports inside functions count too
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        found.update(name for name in names if name.split(".")[0] in packages)
-    return found
-
-
-def local_modules(
-    root: Path, start: list[Path], packages: tuple[str, ...] = LOCAL_PACKAGES
-) -> set[Path]:
-    """The files of `packages` that `start` imports, directly or not (parents included)."""
-    wanted: set[Path] = set(start)
-    queue = list(start)
-    while queue:
-        for module in _local_imports(queue.pop(), packages):
-            parts = module.split(".")
-            # A package's __init__ runs on import, so every parent package ships too.
-            for depth in range(1, len(parts) + 1):
-                found = _module_file(root, ".".join(parts[:depth]))
-                if found is not None and found not in wanted:
-                    wanted.add(found)
-                    queue.append(found)
-    return wanted
-
-
 def build_bundle(root: Path) -> Bundle:
     """Package training/ under `root` (the repository, or the Lambda's task root)."""
     training = root / "training"
     requirements = training / "requirements.txt"
-    sources = sorted(training.glob("*.py"))
     if not (training / "train.py").is_file():
         raise BundleError(f"{training / 'train.py'}: missing (is the training source shipped?)")
     if not requirements.is_file():
         raise BundleError(f"{requirements}: missing (the container installs it)")
-    wanted = local_modules(root, sources)
+    wanted = [path for package in SHIPPED_PACKAGES for path in (root / package).glob("*.py")]
+    wanted.append(root / "bot" / "__init__.py")  # bot.core imports as a package
     files = {path.relative_to(root).as_posix(): path.read_bytes() for path in wanted}
     files["requirements.txt"] = requirements.read_bytes()
     files[ENTRY_SCRIPT] = ENTRY_SOURCE.encode()

@@ -1,13 +1,11 @@
 """The Slack credentials in AWS: Secrets Manager (MOVIEBOT_SLACK_SECRET), read through Powertools
-Parameters and cached. Locally they come from the environment and no secret is named."""
+Parameters and cached. Locally they come from the environment and no secret is named: the entry
+points pass what the environment holds, and apply what they get back to their settings."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
-
-from bot.config import Settings
 
 SECRET_MAX_AGE_SECONDS = 300  # a rotated secret is picked up within five minutes
 # The secret's JSON keys (template.yaml writes the secret with exactly these).
@@ -24,24 +22,23 @@ class SlackCredentials:
     bot_token: str
     signing_secret: str
 
-    def apply(self, settings: Settings) -> Settings:
-        return dataclasses.replace(
-            settings, slack_bot_token=self.bot_token, slack_signing_secret=self.signing_secret
-        )
 
-
-def read_credentials(settings: Settings, *, force: bool = False) -> SlackCredentials:
-    """Both credentials, from the named secret (cached for SECRET_MAX_AGE_SECONDS unless `force`)
-    or else from the environment. Raises MissingCredentials when either is empty or missing."""
-    if settings.slack_secret_name:
-        where = f"the secret {settings.slack_secret_name}"
-        values = _secret_json(settings.slack_secret_name, force=force)
+def read_credentials(
+    secret_name: str | None,
+    *,
+    bot_token: str | None = None,
+    signing_secret: str | None = None,
+    force: bool = False,
+) -> SlackCredentials:
+    """Both credentials, from the secret `secret_name` (cached for SECRET_MAX_AGE_SECONDS unless
+    `force`) or, when none is named, the environment's `bot_token` and `signing_secret`. Raises
+    MissingCredentials when either is empty or missing."""
+    if secret_name:
+        where = f"the secret {secret_name}"
+        values = _secret_json(secret_name, force=force)
     else:
         where = "the environment"
-        values = {
-            BOT_TOKEN_KEY: settings.slack_bot_token,
-            SIGNING_SECRET_KEY: settings.slack_signing_secret,
-        }
+        values = {BOT_TOKEN_KEY: bot_token, SIGNING_SECRET_KEY: signing_secret}
     missing = [
         key
         for key in (SIGNING_SECRET_KEY, BOT_TOKEN_KEY)
@@ -55,16 +52,12 @@ def read_credentials(settings: Settings, *, force: bool = False) -> SlackCredent
     )
 
 
-def with_slack_secret(settings: Settings) -> Settings:
-    """`settings` with the bot token and signing secret from the named secret, if one is named."""
-    if not settings.slack_secret_name:
-        return settings
-    secret = _secret_json(settings.slack_secret_name)
-    return dataclasses.replace(
-        settings,
-        slack_bot_token=secret.get(BOT_TOKEN_KEY) or settings.slack_bot_token,
-        slack_signing_secret=secret.get(SIGNING_SECRET_KEY) or settings.slack_signing_secret,
-    )
+def secret_bot_token(secret_name: str | None, fallback: str | None) -> str | None:
+    """The bot token of the secret `secret_name`, if one is named and holds it, else `fallback`
+    (the environment's): for a function that only posts."""
+    if not secret_name:
+        return fallback
+    return _secret_json(secret_name).get(BOT_TOKEN_KEY) or fallback
 
 
 def _secret_json(name: str, *, force: bool = False) -> dict[str, Any]:

@@ -114,7 +114,7 @@ def test_a_manifest_the_loader_would_refuse_gives_no_summary(
     env: DynamoStore, slack_api: LocalSlackApi, tmp_path: Path
 ) -> None:
     upload_model(tmp_path, k="forty", metrics={"silhouette": 0.25})
-    assert notify.handler(state_change("Completed"), None)["posted"] is True
+    assert notify.handler(state_change("Completed"), NOTIFY)["posted"] is True
     (post,) = slack_api.calls("chat.postMessage")
     assert "completed in 60 min" in post["text"]
     blocks = json.dumps(post["blocks"])
@@ -129,7 +129,7 @@ def test_a_run_an_older_version_started_shows_as_ended(
     # Before one timestamp format, the retrain Lambda wrote "+00:00"; the run's end, written
     # now, sorts after it, so the status shows the run ended (the old item stays, unread).
     env.record_run(TrainingRun(JOB, RunState.IN_PROGRESS, "2030-01-02T03:04:05+00:00"))
-    notify.handler(state_change("Failed", FailureReason="AlgorithmError: boom"), None)
+    notify.handler(state_change("Failed", FailureReason="AlgorithmError: boom"), NOTIFY)
     run = env.latest_run()
     assert run is not None and (run.run_id, run.state) == (JOB, RunState.FAILED)
     assert (run.started_at, run.ended_at) == ("2030-01-02T03:04:05Z", "2030-01-02T04:05:05Z")

@@ -10,8 +10,8 @@ from bot.config import Settings
 
 
 def test_both_set_are_read() -> None:
-    settings = Settings(slack_bot_token="xoxb-1", slack_signing_secret="s3cret")
-    assert read_credentials(settings) == SlackCredentials("xoxb-1", "s3cret")
+    credentials = read_credentials(None, bot_token="xoxb-1", signing_secret="s3cret")
+    assert credentials == SlackCredentials("xoxb-1", "s3cret")
 
 
 @pytest.mark.parametrize(
@@ -24,11 +24,10 @@ def test_both_set_are_read() -> None:
     ],
 )
 def test_a_missing_one_is_named(token: str | None, secret: str | None, message: str) -> None:
-    settings = Settings(slack_bot_token=token, slack_signing_secret=secret)
     with pytest.raises(MissingCredentials, match=message):
-        read_credentials(settings)
+        read_credentials(None, bot_token=token, signing_secret=secret)
 
 
 def test_applied_to_settings() -> None:
-    settings = SlackCredentials("xoxb-2", "other").apply(Settings(slack_bot_token="xoxb-1"))
+    settings = Settings(slack_bot_token="xoxb-1").with_slack_credentials("xoxb-2", "other")
     assert (settings.slack_bot_token, settings.slack_signing_secret) == ("xoxb-2", "other")

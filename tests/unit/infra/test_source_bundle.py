@@ -45,7 +45,7 @@ def source(tmp_path: Path) -> Path:
     )
 
 
-def test_holds_training_the_bot_modules_it_imports_requirements_and_the_entry(source: Path) -> None:
+def test_holds_training_the_shared_core_requirements_and_the_entry(source: Path) -> None:
     bundle = build_bundle(source)
     assert set(bundle.files) == {
         "training/__init__.py",
@@ -53,7 +53,7 @@ def test_holds_training_the_bot_modules_it_imports_requirements_and_the_entry(so
         "training/helpers.py",
         "bot/__init__.py",
         "bot/core/artifact.py",
-        "bot/core/models.py",  # imported by bot/core/artifact.py: found transitively
+        "bot/core/models.py",
         "requirements.txt",
         ENTRY_SCRIPT,
     }
