@@ -1,4 +1,5 @@
-"""Encodings both store backends share: coordinates as bytes, opaque page cursors, blob chunks."""
+"""Encodings both store backends share: a movie as a record of stored values, coordinates as
+bytes, opaque page cursors, blob chunks."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import base64
 import binascii
 import json
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from bot.adapters.store.base import StoreError
+from bot.core.models import Movie
 
 
 def pack_coords(coords: tuple[float, ...]) -> bytes:
@@ -45,3 +47,44 @@ def chunks(blob: bytes, size: int) -> Iterator[bytes]:
     view = memoryview(blob)
     for start in range(0, len(blob), size):
         yield bytes(view[start : start + size])
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _join_codes(codes: tuple[str, ...]) -> str:
+    return ",".join(codes)
+
+
+def _split_codes(text: str | None) -> tuple[str, ...]:
+    return tuple(code for code in (text or "").split(",") if code)
+
+
+# How each Movie field is stored, by name (a SQLite column, a DynamoDB attribute): (to the
+# stored value, back from it; a value a store does not hold reads as None). Both backends
+# convert through this table, so a new Movie field is one line here (plus its SQLite column).
+_MOVIE_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "tconst": (str, str),
+    "title": (str, str),
+    "original_title": (str, str),
+    "year": (_optional_int, _optional_int),
+    "runtime": (_optional_int, _optional_int),
+    "genres": (_join_codes, _split_codes),
+    "rating": (float, float),
+    "votes": (int, int),
+    "cluster": (int, int),
+    "coords": (pack_coords, unpack_coords),
+}
+MOVIE_FIELDS = tuple(_MOVIE_FIELDS)
+
+
+def movie_record(movie: Movie) -> dict[str, Any]:
+    """`movie` as stored values (str, int, float, bytes; None: not known), by field name."""
+    return {name: dump(getattr(movie, name)) for name, (dump, _) in _MOVIE_FIELDS.items()}
+
+
+def movie_from_record(record: Mapping[str, Any]) -> Movie:
+    """The movie a stored record holds (numbers may come back as Decimal, bytes as a wrapper:
+    each field's reader converts)."""
+    return Movie(**{name: load(record.get(name)) for name, (_, load) in _MOVIE_FIELDS.items()})
