@@ -8,6 +8,7 @@ import binascii
 import json
 from array import array
 from collections.abc import Callable, Iterator, Mapping
+from operator import attrgetter
 from typing import Any
 
 from bot.adapters.store.base import StoreError
@@ -61,15 +62,19 @@ def _split_codes(text: str | None) -> tuple[str, ...]:
     return tuple(code for code in (text or "").split(",") if code)
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 # How each Movie field is stored, by name (a SQLite column, a DynamoDB attribute): (to the
 # stored value, back from it; a value a store does not hold reads as None). Both backends
 # convert through this table, so a new Movie field is one line here (plus its SQLite column).
 _MOVIE_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
-    "tconst": (str, str),
-    "title": (str, str),
-    "original_title": (str, str),
-    "year": (_optional_int, _optional_int),
-    "runtime": (_optional_int, _optional_int),
+    "tconst": (_same, str),
+    "title": (_same, str),
+    "original_title": (_same, str),
+    "year": (_same, _optional_int),
+    "runtime": (_same, _optional_int),
     "genres": (_join_codes, _split_codes),
     "rating": (float, float),
     "votes": (int, int),
@@ -77,11 +82,23 @@ _MOVIE_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "coords": (pack_coords, unpack_coords),
 }
 MOVIE_FIELDS = tuple(_MOVIE_FIELDS)
+_fields_of = attrgetter(*MOVIE_FIELDS)
+# Only the conversions that change a value are called: the loader converts every movie.
+_DUMPS = tuple((i, dump) for i, (dump, _) in enumerate(_MOVIE_FIELDS.values()) if dump is not _same)
+
+
+def movie_values(movie: Movie) -> list[Any]:
+    """`movie` as stored values (str, int, float, bytes; None: not known), in MOVIE_FIELDS
+    order."""
+    stored = list(_fields_of(movie))
+    for i, dump in _DUMPS:
+        stored[i] = dump(stored[i])
+    return stored
 
 
 def movie_record(movie: Movie) -> dict[str, Any]:
-    """`movie` as stored values (str, int, float, bytes; None: not known), by field name."""
-    return {name: dump(getattr(movie, name)) for name, (dump, _) in _MOVIE_FIELDS.items()}
+    """`movie` as stored values by field name."""
+    return dict(zip(MOVIE_FIELDS, movie_values(movie), strict=True))
 
 
 def movie_from_record(record: Mapping[str, Any]) -> Movie:

@@ -48,18 +48,15 @@ _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
-def _exact(value: Any) -> Any:
-    return Decimal(repr(value)) if isinstance(value, float) else value
-
-
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
     """Plain values as DynamoDB attributes; a None value is left out (the attribute is absent)."""
     item: dict[str, Any] = {}
+    serialize = _serializer.serialize
     for name, value in values.items():
         if value is None:
             continue
         try:
-            item[name] = _serializer.serialize(_exact(value))
+            item[name] = serialize(Decimal(repr(value)) if type(value) is float else value)
         except (TypeError, decimal.DecimalException) as exc:
             # NaN, an infinity, a number DynamoDB cannot hold: refused before anything is sent.
             raise StoreError(f"cannot store {name}={value!r} in DynamoDB: {exc}") from None
@@ -96,8 +93,12 @@ def movie_pk(version: str, shard: int) -> str:
     return f"MOVIE#{version}#{shard:03d}"
 
 
+def _shard(tconst: str, shards: int) -> int:
+    return zlib.crc32(tconst.encode()) % shards
+
+
 def movie_key(version: str, shards: int, tconst: str) -> dict[str, Any]:
-    return key(movie_pk(version, zlib.crc32(tconst.encode()) % shards), tconst)
+    return key(movie_pk(version, _shard(tconst, shards)), tconst)
 
 
 def cluster_pk(version: str, cluster: int) -> str:
@@ -134,17 +135,16 @@ def rate_key(user_id: str, window: int) -> dict[str, Any]:
 
 # --- movies ---
 def movie_item(version: str, shards: int, m: Movie) -> dict[str, Any]:
-    return {
-        **movie_key(version, shards, m.tconst),
-        **to_item(
-            {
-                CLUSTER_INDEX_PARTITION_KEY: cluster_pk(version, m.cluster),
-                # Ascending (MAX_VOTES - votes, tconst) is votes descending, ties by tconst.
-                CLUSTER_INDEX_SORT_KEY: f"{MAX_VOTES - min(m.votes, MAX_VOTES):012d}#{m.tconst}",
-                **movie_record(m),
-            }
-        ),
-    }
+    return to_item(
+        {
+            PARTITION_KEY: movie_pk(version, _shard(m.tconst, shards)),
+            SORT_KEY: m.tconst,
+            CLUSTER_INDEX_PARTITION_KEY: cluster_pk(version, m.cluster),
+            # Ascending (MAX_VOTES - votes, tconst) is votes descending, ties by tconst.
+            CLUSTER_INDEX_SORT_KEY: f"{MAX_VOTES - min(m.votes, MAX_VOTES):012d}#{m.tconst}",
+            **movie_record(m),
+        }
+    )
 
 
 def movie(item: Mapping[str, Any]) -> Movie:

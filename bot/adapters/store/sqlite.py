@@ -29,7 +29,7 @@ from bot.adapters.store.codec import (
     decode_cursor,
     encode_cursor,
     movie_from_record,
-    movie_record,
+    movie_values,
 )
 from bot.core.clock import utc_now_iso
 from bot.core.manifest import Manifest
@@ -129,7 +129,7 @@ def _movie(row: Sequence[Any]) -> Movie:
 
 
 def _movie_row(version: str, m: Movie) -> tuple[Any, ...]:
-    return (version, *movie_record(m).values())
+    return (version, *movie_values(m))
 
 
 class SqliteStore:
