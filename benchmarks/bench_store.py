@@ -29,7 +29,8 @@ import boto3
 import numpy as np
 
 from bot.adapters.store.base import Store
-from bot.adapters.store.dynamodb import DynamoStore, _movie_item, shards_for
+from bot.adapters.store.dynamodb import DynamoStore, shards_for
+from bot.adapters.store.dynamodb_items import movie_item
 from bot.adapters.store.dynamodb_schema import TABLE_DEFINITION
 from bot.adapters.store.sqlite import SqliteStore
 from bot.core.artifact import (
@@ -291,7 +292,7 @@ def raw_write_rate(endpoint: str, movies: list[Movie], workers: int, label: str 
     client.create_table(TableName=table, **TABLE_DEFINITION)
     # The same items (and the same spread over partitions) as the loader writes at full scale.
     shards = shards_for(Manifest(version="raw", counts={"movies": 720_000}))
-    requests = [{"PutRequest": {"Item": _movie_item("raw", shards, m)}} for m in movies]
+    requests = [{"PutRequest": {"Item": movie_item("raw", shards, m)}} for m in movies]
     batches = [requests[i : i + 25] for i in range(0, len(requests), 25)]
     lock = threading.Lock()
     unprocessed = 0

@@ -72,5 +72,6 @@ def build_services(
         admin=AdminService(settings, store, retrainer),
         retrainer=retrainer,
         dedupe=StoreDeduper(store),
+        quota=store,
         telemetry=telemetry if telemetry is not None else NullTelemetry(),
     )

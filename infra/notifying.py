@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.adapters.store.base import RunLog
 from bot.config import Settings
 from bot.core.manifest import Manifest
 from bot.core.models import RunState, TrainingRun
@@ -30,7 +31,7 @@ from infra.job_names import started_at_from_name
 from infra.model_archive import read_manifest
 
 
-def record_end(store: Any, job: JobEvent, manifest: Manifest | None) -> None:
+def record_end(store: RunLog, job: JobEvent, manifest: Manifest | None) -> None:
     detail = job.failure_reason[:MAX_REASON_CHARS] if job.status != "Completed" else ""
     store.record_run(
         TrainingRun(
@@ -50,7 +51,7 @@ def notify(
     *,
     settings: Settings,
     s3: Any,
-    store: Any | None = None,
+    store: RunLog | None = None,
     client: Any | None = None,
 ) -> dict[str, Any]:
     """Record how `job` ended and tell the admin channel (a job still going says nothing)."""

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from bot.adapters.store.base import RunLog
 from bot.config import RetrainSettings
 from bot.core.models import RunState, TrainingRun
 from infra.imdb_refresh import Refreshed, refresh_imdb
@@ -57,7 +58,7 @@ def _iso(value: Any) -> str | None:
     return started_at(value) if isinstance(value, datetime) else None
 
 
-def record_unannounced_end(sagemaker: Any, store: Any, running: list[str]) -> TrainingRun | None:
+def record_unannounced_end(sagemaker: Any, store: RunLog, running: list[str]) -> TrainingRun | None:
     """Record the end of the latest run when the store still shows it in progress but its job
     has ended in SageMaker (the state-change event was lost, or the notify Lambda failed), so
     the admin's status is right and the bot stops refusing retrains. Returns the run recorded."""
@@ -94,7 +95,7 @@ def start_retrain(
     *,
     sagemaker: Any,
     s3: Any,
-    store: Any | None = None,
+    store: RunLog | None = None,
     requested_by: str = "unknown",
     source_root: Path | None = None,
     now: datetime | None = None,
@@ -141,7 +142,7 @@ def retrain(
     *,
     sagemaker: Any,
     s3: Any,
-    store: Any | None = None,
+    store: RunLog | None = None,
     requested_by: str = "unknown",
 ) -> RetrainResult:
     """`start_retrain`; when it cannot start a job, the failed run is recorded (the admin's
@@ -156,7 +157,7 @@ def retrain(
         raise
 
 
-def record_not_started(store: Any, prefix: str, requested_by: str, error: Exception) -> None:
+def record_not_started(store: RunLog, prefix: str, requested_by: str, error: Exception) -> None:
     now = datetime.now(UTC)
     store.record_run(
         TrainingRun(

@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from bot.adapters.store.base import Store
+from bot.adapters.store.base import EventClaims
 
 # Longer than a lazy run can take (the bot's Lambda timeout is 60 s), shorter than the ~6 min
 # until Slack's last retry: a claim left behind by a killed run still lets that retry answer.
@@ -98,7 +98,7 @@ class StoreDeduper:
 
     def __init__(
         self,
-        store: Store,
+        store: EventClaims,
         in_progress_seconds: int = IN_PROGRESS_SECONDS,
         answered_seconds: int = ANSWERED_SECONDS,
     ) -> None:

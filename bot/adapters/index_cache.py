@@ -12,7 +12,7 @@ import re
 import threading
 from pathlib import Path
 
-from bot.adapters.store.base import Store, StoreError
+from bot.adapters.store.base import ModelReader, StoreError
 from bot.core.matching import TitleIndex
 
 
@@ -25,7 +25,7 @@ def _file_name(version: str) -> str:
 
 
 class IndexCache:
-    def __init__(self, store: Store, cache_dir: Path) -> None:
+    def __init__(self, store: ModelReader, cache_dir: Path) -> None:
         self._store = store
         self._dir = Path(cache_dir)
         self._loaded: dict[str, TitleIndex] = {}

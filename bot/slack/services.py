@@ -1,4 +1,5 @@
-"""`Services`: what the Slack surface is handed (use cases, the store, dedupe, telemetry).
+"""`Services`: what the Slack surface is handed (use cases, the store, dedupe, the question
+quota, telemetry).
 
 Defined here, where it is used, so that the Slack layer never imports the composition root;
 bot.bootstrap builds it."""
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.adapters.dedupe import EventDeduper
 from bot.adapters.store import Store
+from bot.adapters.store.base import QuestionQuota
 from bot.adapters.telemetry import NullTelemetry, Telemetry
 from bot.config import Settings
 from bot.usecases.admin import AdminService, Retrainer
@@ -26,4 +28,5 @@ class Services:
     admin: AdminService
     retrainer: Retrainer
     dedupe: EventDeduper
+    quota: QuestionQuota  # the per-user rate limit (listeners/replies.py may_ask)
     telemetry: Telemetry = field(default_factory=NullTelemetry)

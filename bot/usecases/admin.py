@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.adapters.retrainers.base import Retrainer, RetrainStart
-from bot.adapters.store.base import Store
+from bot.adapters.store.base import ActiveModel, ReportReader, RunLog
 from bot.config import Settings
 from bot.core import text as t
 from bot.core.models import ModelVersion, TrainingRun
@@ -64,11 +65,15 @@ class Report:
 AdminReply = Refused | Usage | Status | RetrainStart | NoReport | Report
 
 
+class AdminStore(ActiveModel, ReportReader, RunLog, Protocol):
+    """What the admin use cases read: the active version, its report, the latest run."""
+
+
 class AdminService:
     def __init__(
         self,
         settings: Settings,
-        store: Store,
+        store: AdminStore,
         retrainer: Retrainer,
     ) -> None:
         self._settings = settings

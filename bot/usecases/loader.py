@@ -23,8 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
-from bot.adapters.store.base import ActivationConflict, Store
+from bot.adapters.store.base import ActivationConflict, ActiveModel, VersionWriter
 from bot.core.artifact import (
     TITLE_INDEX_FILE,
     iter_akas,
@@ -50,6 +51,10 @@ Clock = Callable[[], datetime]
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class LoadTarget(ActiveModel, VersionWriter, Protocol):
+    """What the loader uses of a store: which version is active, and the version writes."""
 
 
 class LoadError(Exception):
@@ -121,7 +126,7 @@ def _abandoned(state: VersionState, now: datetime) -> bool:
     return now - begun > STALE_LOAD
 
 
-def _remove_old(store: Store, keep: set[str], now: datetime) -> tuple[str, ...]:
+def _remove_old(store: VersionWriter, keep: set[str], now: datetime) -> tuple[str, ...]:
     doomed = tuple(
         s.version
         for s in store.versions()
@@ -134,7 +139,7 @@ def _remove_old(store: Store, keep: set[str], now: datetime) -> tuple[str, ...]:
 
 def load_artifact(
     model_dir: Path,
-    store: Store,
+    store: LoadTarget,
     *,
     keep_previous: bool = True,
     batch_size: int = DEFAULT_BATCH,

@@ -6,10 +6,10 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from bot.adapters.index_cache import IndexCache
-from bot.adapters.store.base import Store
+from bot.adapters.store.base import MarkStore, ModelReader
 from bot.core.matching import Candidate, Resolution
 from bot.core.models import Mark, MarkKind, ModelVersion, Movie
 from bot.usecases.recommend import Pick, Pool, recommend
@@ -65,8 +65,12 @@ class Answer:
         }
 
 
+class MovieStore(ModelReader, MarkStore, Protocol):
+    """What the movie service reads (the active model) and writes (a user's marks)."""
+
+
 class MovieService:
-    def __init__(self, store: Store, indexes: IndexCache, page_size: int = 5) -> None:
+    def __init__(self, store: MovieStore, indexes: IndexCache, page_size: int = 5) -> None:
         self._store = store
         self._indexes = indexes
         self.page_size = page_size

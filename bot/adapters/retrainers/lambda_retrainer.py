@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from bot.adapters.retrainers.base import Clock, RetrainStart, already_running, utc_now
-from bot.adapters.store.base import Store
+from bot.adapters.store.base import RunLog
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ class LambdaRetrainer:
     def __init__(
         self,
         function_name: str,
-        store: Store,
+        store: RunLog,
         client: Any | None = None,
         *,
         max_runtime_seconds: int,

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.adapters.retrainers.base import Clock, RetrainStart, already_running, utc_now
-from bot.adapters.store.base import Store
+from bot.adapters.store.base import RunLog
 from bot.core import text as t
 from bot.core.clock import utc_now_iso
 from bot.core.models import RunState, TrainingRun
@@ -42,7 +42,7 @@ class LocalRetrainer:
 
     def __init__(
         self,
-        store: Store,
+        store: RunLog,
         *,
         data_dir: Path,
         max_runtime_seconds: int,

@@ -1,4 +1,8 @@
-"""The store interface: what the bot and the loader need, and no more.
+"""The store's interfaces: small roles, each what one kind of client needs, and `Store`, their
+union, which the backends (sqlite.py, dynamodb.py) implement and `open_store` returns.
+
+A client names the narrowest role it uses (the dedupe `EventClaims`, a retrainer `RunLog`, ...),
+so its type says what it touches and a test fake implements only that.
 
 Versions: the loader writes a version completely (begin -> movies -> title index),
 then `activate`s it with a conditional switch; readers always go through `active()`,
@@ -23,9 +27,14 @@ class ActivationConflict(StoreError):
     """The active version was not the one the caller expected: someone else switched it."""
 
 
-class Store(Protocol):
-    # --- reading: the bot's request path (never a scan) ---
-    def active(self) -> ModelVersion | None: ...
+class ActiveModel(Protocol):
+    def active(self) -> ModelVersion | None:
+        """The version the bot answers from; None before the first load."""
+        ...
+
+
+class ModelReader(ActiveModel, Protocol):
+    """The bot's request path (never a scan)."""
 
     def movie(self, version: str, tconst: str) -> Movie | None: ...
 
@@ -39,14 +48,26 @@ class Store(Protocol):
         """The serialized title index the loader stored with this version."""
         ...
 
-    # --- a Slack user's seen / not-interested list (kept across versions) ---
+
+class ReportReader(Protocol):
+    def report(self, version: str) -> dict[str, bytes]:
+        """The report files stored with `version`; empty when it has none."""
+        ...
+
+
+class MarkStore(Protocol):
+    """A Slack user's seen / not-interested list (kept across versions)."""
+
     def add_mark(self, user_id: str, mark: Mark) -> None: ...
 
     def remove_mark(self, user_id: str, tconst: str) -> None: ...
 
     def marks(self, user_id: str) -> list[Mark]: ...
 
-    # --- Slack events already answered: retries and duplicates never get a second reply ---
+
+class EventClaims(Protocol):
+    """Slack events already answered: retries and duplicates never get a second reply."""
+
     def claim_event(self, key: str, ttl_seconds: int) -> bool:
         """True when nobody holds `key` (by any process): the claim is then held, in progress,
         for `ttl_seconds`, and its holder completes or releases it. Else False."""
@@ -62,18 +83,27 @@ class Store(Protocol):
         (nothing happens when there is none)."""
         ...
 
-    # --- a per-user limit on questions (fixed windows, shared by every process) ---
+
+class QuestionQuota(Protocol):
+    """A per-user limit on questions (fixed windows, shared by every process)."""
+
     def take_quota(self, user_id: str, limit: int, window_seconds: int) -> bool:
         """Count one question of `user_id` in the current window of `window_seconds`; False,
         counting nothing, when `limit` were already counted in it."""
         ...
 
-    # --- training runs, for the admin's status ---
+
+class RunLog(Protocol):
+    """Training runs, for the admin's status and the retrainers' single flight."""
+
     def record_run(self, run: TrainingRun) -> None: ...
 
     def latest_run(self) -> TrainingRun | None: ...
 
-    # --- writing: the loader ---
+
+class VersionWriter(Protocol):
+    """The loader's writes (and the reads it makes to plan them)."""
+
     def versions(self) -> list[VersionState]: ...
 
     def begin_version(self, version: str, manifest: Manifest) -> None: ...
@@ -86,10 +116,6 @@ class Store(Protocol):
         """The training report (report.md, metrics.json, plots) by file name, for the admin."""
         ...
 
-    def report(self, version: str) -> dict[str, bytes]:
-        """The report files stored with `version`; empty when it has none."""
-        ...
-
     def count_movies(self, version: str) -> int: ...
 
     def complete_version(self, version: str) -> None: ...
@@ -99,5 +125,18 @@ class Store(Protocol):
         ...
 
     def delete_version(self, version: str) -> None: ...
+
+
+class Store(
+    ModelReader,
+    ReportReader,
+    MarkStore,
+    EventClaims,
+    QuestionQuota,
+    RunLog,
+    VersionWriter,
+    Protocol,
+):
+    """Every role, as one handle: what a backend implements and `open_store` returns."""
 
     def close(self) -> None: ...

@@ -1,4 +1,5 @@
-"""Encodings both store backends share: coordinates as bytes, opaque page cursors, blob chunks."""
+"""Encodings both store backends share: a movie as a record of stored values, coordinates as
+bytes, opaque page cursors, blob chunks."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import base64
 import binascii
 import json
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from operator import attrgetter
 from typing import Any
 
 from bot.adapters.store.base import StoreError
+from bot.core.models import Movie
 
 
 def pack_coords(coords: tuple[float, ...]) -> bytes:
@@ -45,3 +48,60 @@ def chunks(blob: bytes, size: int) -> Iterator[bytes]:
     view = memoryview(blob)
     for start in range(0, len(blob), size):
         yield bytes(view[start : start + size])
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _join_codes(codes: tuple[str, ...]) -> str:
+    return ",".join(codes)
+
+
+def _split_codes(text: str | None) -> tuple[str, ...]:
+    return tuple(code for code in (text or "").split(",") if code)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+# How each Movie field is stored, by name (a SQLite column, a DynamoDB attribute): (to the
+# stored value, back from it; a value a store does not hold reads as None). Both backends
+# convert through this table, so a new Movie field is one line here (plus its SQLite column).
+_MOVIE_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "tconst": (_same, str),
+    "title": (_same, str),
+    "original_title": (_same, str),
+    "year": (_same, _optional_int),
+    "runtime": (_same, _optional_int),
+    "genres": (_join_codes, _split_codes),
+    "rating": (float, float),
+    "votes": (int, int),
+    "cluster": (int, int),
+    "coords": (pack_coords, unpack_coords),
+}
+MOVIE_FIELDS = tuple(_MOVIE_FIELDS)
+_fields_of = attrgetter(*MOVIE_FIELDS)
+# Only the conversions that change a value are called: the loader converts every movie.
+_DUMPS = tuple((i, dump) for i, (dump, _) in enumerate(_MOVIE_FIELDS.values()) if dump is not _same)
+
+
+def movie_values(movie: Movie) -> list[Any]:
+    """`movie` as stored values (str, int, float, bytes; None: not known), in MOVIE_FIELDS
+    order."""
+    stored = list(_fields_of(movie))
+    for i, dump in _DUMPS:
+        stored[i] = dump(stored[i])
+    return stored
+
+
+def movie_record(movie: Movie) -> dict[str, Any]:
+    """`movie` as stored values by field name."""
+    return dict(zip(MOVIE_FIELDS, movie_values(movie), strict=True))
+
+
+def movie_from_record(record: Mapping[str, Any]) -> Movie:
+    """The movie a stored record holds (numbers may come back as Decimal, bytes as a wrapper:
+    each field's reader converts)."""
+    return Movie(**{name: load(record.get(name)) for name, (_, load) in _MOVIE_FIELDS.items()})

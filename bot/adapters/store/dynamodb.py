@@ -36,22 +36,16 @@ Item (pk | sk): other attributes
   complete and a Put conditioned on the pointer still naming the expected previous version.
 - Attribute names such as `cluster`, `status`, `year`, `data` are DynamoDB reserved words, so
   every expression names attributes through ExpressionAttributeNames placeholders.
-- Batch writes run in parallel threads; botocore retries throttling errors
-  (ProvisionedThroughputExceeded, Throttling) and this module retries UnprocessedItems with
-  exponential backoff and jitter, failing loudly if they never go through.
+- Batch writes run in parallel threads, resent with backoff (bot/adapters/store/dynamodb_table.py);
+  the items' keys and attributes are built in bot/adapters/store/dynamodb_items.py.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
-import random
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from itertools import islice
 from typing import Any
 from urllib.parse import urlparse
 
@@ -59,13 +53,15 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from bot.adapters.store import dynamodb_items as items
 from bot.adapters.store.base import ActivationConflict, StoreError
-from bot.adapters.store.codec import (
-    chunks,
-    decode_cursor,
-    encode_cursor,
-    pack_coords,
-    unpack_coords,
+from bot.adapters.store.codec import MOVIE_FIELDS, chunks, decode_cursor, encode_cursor
+from bot.adapters.store.dynamodb_items import (
+    ACTIVE_KEY,
+    BOT_WRITE_PK_PREFIXES,
+    names,
+    values,
+    version_key,
 )
 from bot.adapters.store.dynamodb_schema import (
     CLUSTER_INDEX,
@@ -74,44 +70,36 @@ from bot.adapters.store.dynamodb_schema import (
     EXPIRES_AT,
     PARTITION_KEY,
     SORT_KEY,
-    TABLE_DEFINITION,
 )
+from bot.adapters.store.dynamodb_table import BATCH_WRITE_MAX, DynamoTable, batched
 from bot.core.clock import utc_now_iso
 from bot.core.manifest import Manifest
 from bot.core.models import (
     Mark,
-    MarkKind,
     ModelVersion,
     Movie,
     Page,
-    RunState,
     TrainingRun,
     VersionState,
     VersionStatus,
 )
+
+__all__ = ["BOT_WRITE_PK_PREFIXES", "DynamoStore", "shards_for"]
 
 # DynamoDB Local pages through a partition in time that grows with the square of its size, so
 # a version's movies are spread thin: a shard per ~10k movies (72 at full scale).
 MOVIES_PER_SHARD = 10_000
 MAX_SHARDS = 256
 INDEX_CHUNK_BYTES = 350_000
-BATCH_WRITE_MAX = 25
-MAX_VOTES = 10**12 - 1
-_ACTIVE_KEY = {PARTITION_KEY: {"S": "ACTIVE"}, SORT_KEY: {"S": "ACTIVE"}}
-# Partition-key prefixes of the items the bot writes while answering Slack; template.yaml
-# limits the bot role's writes to exactly these (dynamodb:LeadingKeys), so a new kind of
-# item the bot writes must be added here and there (a template test compares them).
-USER_PK_PREFIX = "USER#"  # a user's marks
-EVENT_PK_PREFIX = "EVENT#"  # claimed Slack events
-RATE_PK_PREFIX = "RATE#"  # a user's questions per rate-limit window
-BOT_WRITE_PK_PREFIXES = (USER_PK_PREFIX, EVENT_PK_PREFIX, RATE_PK_PREFIX)
-# A movie item carries every field of Movie under the field's own name.
-_MOVIE_FIELDS = tuple(field.name for field in dataclasses.fields(Movie))
-
-
-def _names(*attributes: str) -> dict[str, str]:
-    """ExpressionAttributeNames for `attributes`, each as `#name`: reserved words are safe."""
-    return {f"#{name}": name for name in attributes}
+_PK = names(PARTITION_KEY)
+# A cluster page reads its keys and the movie's attributes from the index, nothing else.
+_PAGE_ATTRIBUTES = (
+    PARTITION_KEY,
+    SORT_KEY,
+    CLUSTER_INDEX_PARTITION_KEY,
+    CLUSTER_INDEX_SORT_KEY,
+    *MOVIE_FIELDS,
+)
 
 
 def shards_for(manifest: Manifest) -> int:
@@ -121,69 +109,39 @@ def shards_for(manifest: Manifest) -> int:
     return max(1, min(MAX_SHARDS, -(-movies // MOVIES_PER_SHARD)))
 
 
-def _movie_pk(version: str, shard: int) -> str:
-    return f"MOVIE#{version}#{shard:03d}"
-
-
-def _movie_key(version: str, shards: int, tconst: str) -> dict[str, Any]:
-    return {
-        PARTITION_KEY: {"S": _movie_pk(version, zlib.crc32(tconst.encode()) % shards)},
-        SORT_KEY: {"S": tconst},
-    }
-
-
-def _cluster_pk(version: str, cluster: int) -> str:
-    return f"CLUSTER#{version}#{cluster}"
-
-
-def _movie_item(version: str, shards: int, m: Movie) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        **_movie_key(version, shards, m.tconst),
-        CLUSTER_INDEX_PARTITION_KEY: {"S": _cluster_pk(version, m.cluster)},
-        # Ascending order of (MAX_VOTES - votes, tconst) is votes descending, ties by tconst.
-        CLUSTER_INDEX_SORT_KEY: {"S": f"{MAX_VOTES - min(m.votes, MAX_VOTES):012d}#{m.tconst}"},
-        "tconst": {"S": m.tconst},
-        "title": {"S": m.title},
-        "original_title": {"S": m.original_title},
-        "genres": {"S": ",".join(m.genres)},
-        "rating": {"N": repr(float(m.rating))},
-        "votes": {"N": str(int(m.votes))},
-        "cluster": {"N": str(int(m.cluster))},
-        "coords": {"B": pack_coords(m.coords)},
-    }
-    if m.year is not None:
-        item["year"] = {"N": str(m.year)}
-    if m.runtime is not None:
-        item["runtime"] = {"N": str(m.runtime)}
-    return item
-
-
-def _movie(item: dict[str, Any]) -> Movie:
-    return Movie(
-        tconst=item["tconst"]["S"],
-        title=item["title"]["S"],
-        original_title=item["original_title"]["S"],
-        year=int(item["year"]["N"]) if "year" in item else None,
-        runtime=int(item["runtime"]["N"]) if "runtime" in item else None,
-        genres=tuple(g for g in item["genres"]["S"].split(",") if g),
-        rating=float(item["rating"]["N"]),
-        votes=int(item["votes"]["N"]),
-        cluster=int(item["cluster"]["N"]),
-        coords=unpack_coords(item["coords"]["B"]),
-    )
-
-
-def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def _is_local(endpoint_url: str | None) -> bool:
     if not endpoint_url:
         return False
     host = urlparse(endpoint_url).hostname or ""
     return not host.endswith(".amazonaws.com")
+
+
+def _client(endpoint_url: str | None, workers: int) -> Any:
+    region = boto3.session.Session().region_name
+    if region is None and _is_local(endpoint_url):
+        region = "us-east-1"  # DynamoDB Local ignores it, but botocore insists on one
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint_url,
+        region_name=region,
+        config=Config(
+            retries={"mode": "standard", "max_attempts": 10},
+            max_pool_connections=workers + 4,
+            # The requests are built here, and DynamoDB checks them anyway; validating
+            # each 25-item batch client-side cost ~40% of the loader's CPU.
+            parameter_validation=False,
+        ),
+    )
+
+
+def _partition(pk: str, **query: Any) -> dict[str, Any]:
+    """The Query arguments for every item of partition `pk`."""
+    return {
+        "KeyConditionExpression": "#pk = :pk",
+        "ExpressionAttributeNames": _PK,
+        "ExpressionAttributeValues": values(pk=pk),
+        **query,
+    }
 
 
 class DynamoStore:
@@ -200,31 +158,17 @@ class DynamoStore:
     ) -> None:
         self.table = table
         self.endpoint_url = endpoint_url
-        self._workers = workers
-        self._max_backoff_attempts = max_backoff_attempts
         self._index_timeout_s = index_timeout_s
         # DynamoDB Local updates a GSI with its table, synchronously; AWS does it a moment later.
         self._wait_for_index = (
             not _is_local(endpoint_url) if wait_for_index is None else wait_for_index
         )
-        if client is None:
-            region = boto3.session.Session().region_name
-            if region is None and _is_local(endpoint_url):
-                region = "us-east-1"  # DynamoDB Local ignores it, but botocore insists on one
-            client = boto3.client(
-                "dynamodb",
-                endpoint_url=endpoint_url,
-                region_name=region,
-                config=Config(
-                    retries={"mode": "standard", "max_attempts": 10},
-                    max_pool_connections=workers + 4,
-                    # The requests are built here, and DynamoDB checks them anyway; validating
-                    # each 25-item batch client-side cost ~40% of the loader's CPU.
-                    parameter_validation=False,
-                ),
-            )
-        self.client = client
-        self._executor: ThreadPoolExecutor | None = None
+        self._db = DynamoTable(
+            table,
+            client if client is not None else _client(endpoint_url, workers),
+            workers=workers,
+            max_backoff_attempts=max_backoff_attempts,
+        )
         # What this handle wrote and counted, so completing a version can check the GSI.
         self._clusters: dict[str, set[int]] = {}
         self._counted: dict[str, int] = {}
@@ -232,178 +176,79 @@ class DynamoStore:
         if _is_local(endpoint_url):
             self.ensure_table()
 
-    # --- plumbing ---
-    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        try:
-            result: dict[str, Any] = getattr(self.client, operation)(**kwargs)
-            return result
-        except ClientError as exc:
-            error = exc.response.get("Error", {})
-            if error.get("Code") == "ResourceNotFoundException":
-                raise StoreError(f"DynamoDB table {self.table!r} does not exist") from None
-            raise StoreError(f"DynamoDB {operation} failed: {error.get('Message', exc)}") from exc
-        except BotoCoreError as exc:
-            raise StoreError(f"DynamoDB {operation} failed: {exc}") from exc
+    @property
+    def client(self) -> Any:
+        return self._db.client
 
     def ensure_table(self) -> None:
-        """Create the table from TABLE_DEFINITION when missing (local endpoints only)."""
-        try:
-            try:
-                self.client.describe_table(TableName=self.table)
-                return
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
-                    raise
-            try:
-                self.client.create_table(TableName=self.table, **TABLE_DEFINITION)
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") != "ResourceInUseException":
-                    raise
-            self.client.get_waiter("table_exists").wait(
-                TableName=self.table, WaiterConfig={"Delay": 0.2, "MaxAttempts": 100}
-            )
-        except (BotoCoreError, ClientError) as exc:
-            raise StoreError(
-                f"cannot open DynamoDB table {self.table!r} at {self.endpoint_url}: {exc}"
-            ) from None
-
-    def _pool(self) -> ThreadPoolExecutor:
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(self._workers, thread_name_prefix="dynamo")
-        return self._executor
-
-    def _backoff(self, attempt: int) -> None:
-        if attempt >= self._max_backoff_attempts:
-            raise StoreError("DynamoDB kept returning unprocessed items; giving up")
-        # Full jitter, capped at 2 s, as AWS recommends for unprocessed batch items.
-        time.sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))
-
-    def _write_batch(self, requests: list[dict[str, Any]]) -> None:
-        attempt = 0
-        while requests:
-            response = self._call("batch_write_item", RequestItems={self.table: requests})
-            requests = response.get("UnprocessedItems", {}).get(self.table, [])
-            if requests:
-                self._backoff(attempt)
-                attempt += 1
-
-    def _write_all(self, requests: Iterable[dict[str, Any]]) -> int:
-        """Send write requests 25 at a time on the thread pool; return how many went through."""
-        pool = self._pool()
-        futures: list[Future[None]] = []
-        total = 0
-        for batch in _batched(requests, BATCH_WRITE_MAX):
-            futures.append(pool.submit(self._write_batch, batch))
-            total += len(batch)
-        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        for future in done:
-            error = future.exception()
-            if error is not None:
-                for other in futures:
-                    other.cancel()
-                wait(futures)
-                raise error
-        wait(futures)
-        return total
-
-    def _query_all(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        while True:
-            response = self._call("query", TableName=self.table, **kwargs)
-            yield from response.get("Items", [])
-            last = response.get("LastEvaluatedKey")
-            if not last:
-                return
-            kwargs["ExclusiveStartKey"] = last
-
-    def _get(self, key: dict[str, Any], consistent: bool = True) -> dict[str, Any] | None:
-        response = self._call("get_item", TableName=self.table, Key=key, ConsistentRead=consistent)
-        item: dict[str, Any] | None = response.get("Item")
-        return item
+        """Create the table when missing (local endpoints only)."""
+        self._db.ensure(self.endpoint_url)
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
-            self._executor = None
+        self._db.close()
 
     # --- reading ---
     def active(self) -> ModelVersion | None:
-        item = self._get(_ACTIVE_KEY)
+        item = self._db.get(ACTIVE_KEY)
         if not item:
             return None
-        version = item["version"]["S"]
-        manifest = Manifest.from_stored(json.loads(item["manifest"]["S"]), version=version)
+        version = item["version"]
+        manifest = Manifest.from_stored(json.loads(item["manifest"]), version=version)
         return ModelVersion(version, manifest)
 
     def movie(self, version: str, tconst: str) -> Movie | None:
         shards = self._shards(version)
         if shards is None:
             return None
-        item = self._get(_movie_key(version, shards, tconst))
-        return _movie(item) if item else None
+        item = self._db.get(items.movie_key(version, shards, tconst))
+        return items.movie(item) if item else None
 
     def cluster_page(
         self, version: str, cluster: int, limit: int, cursor: str | None = None
     ) -> Page:
         if limit < 1:
             raise StoreError("page limit must be at least 1")
-        gpk = _cluster_pk(version, cluster)
-        kwargs: dict[str, Any] = {
+        gpk = items.cluster_pk(version, cluster)
+        query: dict[str, Any] = {
             "IndexName": CLUSTER_INDEX,
             "KeyConditionExpression": f"#{CLUSTER_INDEX_PARTITION_KEY} = :gpk",
-            "ExpressionAttributeNames": _names(
-                CLUSTER_INDEX_PARTITION_KEY,
-                CLUSTER_INDEX_SORT_KEY,
-                PARTITION_KEY,
-                SORT_KEY,
-                *_MOVIE_FIELDS,
-            ),
-            "ExpressionAttributeValues": {":gpk": {"S": gpk}},
-            "ProjectionExpression": ", ".join(
-                f"#{name}"
-                for name in (
-                    PARTITION_KEY,
-                    SORT_KEY,
-                    CLUSTER_INDEX_PARTITION_KEY,
-                    CLUSTER_INDEX_SORT_KEY,
-                    *_MOVIE_FIELDS,
-                )
-            ),
+            "ExpressionAttributeNames": names(*_PAGE_ATTRIBUTES),
+            "ExpressionAttributeValues": values(gpk=gpk),
+            "ProjectionExpression": ", ".join(f"#{name}" for name in _PAGE_ATTRIBUTES),
             "Limit": limit + 1,  # one more than asked says whether another page exists
         }
         if cursor:
             start = decode_cursor(cursor, ("pk", "sk", "gsk"))
-            kwargs["ExclusiveStartKey"] = {
-                PARTITION_KEY: {"S": str(start["pk"])},
-                SORT_KEY: {"S": str(start["sk"])},
-                CLUSTER_INDEX_PARTITION_KEY: {"S": gpk},
-                CLUSTER_INDEX_SORT_KEY: {"S": str(start["gsk"])},
-            }
-        items: list[dict[str, Any]] = []
-        while len(items) <= limit:
-            response = self._call("query", TableName=self.table, **kwargs)
-            items.extend(response.get("Items", []))
-            last = response.get("LastEvaluatedKey")
-            if not last:
-                break
-            kwargs["ExclusiveStartKey"] = last
-            kwargs["Limit"] = limit + 1 - len(items)
-        movies = [_movie(item) for item in items[:limit]]
-        if len(items) <= limit:
+            query["ExclusiveStartKey"] = items.to_item(
+                {
+                    PARTITION_KEY: str(start["pk"]),
+                    SORT_KEY: str(start["sk"]),
+                    CLUSTER_INDEX_PARTITION_KEY: gpk,
+                    CLUSTER_INDEX_SORT_KEY: str(start["gsk"]),
+                }
+            )
+        found: list[dict[str, Any]] = []
+        for item in self._db.query(**query):
+            found.append(item)
+            if len(found) > limit:
+                break  # no further page is read
+        movies = [items.movie(item) for item in found[:limit]]
+        if len(found) <= limit:
             return Page(movies, None)
-        last_item = items[limit - 1]
+        last = found[limit - 1]
         return Page(
             movies,
             encode_cursor(
                 {
-                    "pk": last_item[PARTITION_KEY]["S"],
-                    "sk": last_item[SORT_KEY]["S"],
-                    "gsk": last_item[CLUSTER_INDEX_SORT_KEY]["S"],
+                    "pk": last[PARTITION_KEY],
+                    "sk": last[SORT_KEY],
+                    "gsk": last[CLUSTER_INDEX_SORT_KEY],
                 }
             ),
         )
 
     def _version_item(self, version: str) -> dict[str, Any] | None:
-        return self._get({PARTITION_KEY: {"S": "VERSION"}, SORT_KEY: {"S": version}})
+        return self._db.get(version_key(version))
 
     def _shards(self, version: str) -> int | None:
         """How many partitions the version's movies are spread over (None: no such version).
@@ -413,73 +258,51 @@ class DynamoStore:
             item = self._version_item(version)
             if not item or "shards" not in item:
                 return None
-            shards = self._shard_counts[version] = int(item["shards"]["N"])
+            shards = self._shard_counts[version] = int(item["shards"])
         return shards
 
     def title_index(self, version: str) -> bytes | None:
         meta = self._version_item(version)
-        if not meta or int(meta.get("index_chunks", {}).get("N", "0")) == 0:
+        count = int(meta.get("index_chunks", 0)) if meta else 0
+        if not meta or count == 0:
             return None
-        count = int(meta["index_chunks"]["N"])
 
         def chunk(seq: int) -> bytes:
             # One GetItem per chunk, in parallel: paging a Query through tens of MB is slow.
-            item = self._get(
-                {PARTITION_KEY: {"S": f"INDEX#{version}"}, SORT_KEY: {"S": f"{seq:06d}"}}
-            )
+            item = self._db.get(items.key(items.index_pk(version), items.index_sk(seq)))
             if item is None:
                 raise StoreError(f"title index of {version} is missing part {seq}")
-            data: bytes = item["data"]["B"]
-            return data
+            return bytes(item["data"])
 
-        parts = list(self._pool().map(chunk, range(count)))
-        blob = b"".join(parts)
+        blob = b"".join(self._db.pool().map(chunk, range(count)))
         if (
-            len(blob) != int(meta["index_bytes"]["N"])
-            or hashlib.sha256(blob).hexdigest() != meta["index_sha256"]["S"]
+            len(blob) != int(meta["index_bytes"])
+            or hashlib.sha256(blob).hexdigest() != meta["index_sha256"]
         ):
             raise StoreError(f"title index of {version} is damaged")
         return blob
 
+    def report(self, version: str) -> dict[str, bytes]:
+        found = self._db.query(**_partition(items.report_pk(version)))
+        return {item[SORT_KEY]: bytes(item["data"]) for item in found}
+
     # --- marks ---
     def add_mark(self, user_id: str, mark: Mark) -> None:
-        self._call(
-            "put_item",
-            TableName=self.table,
-            Item={
-                PARTITION_KEY: {"S": f"{USER_PK_PREFIX}{user_id}"},
-                SORT_KEY: {"S": f"MARK#{mark.tconst}"},
-                "tconst": {"S": mark.tconst},
-                "kind": {"S": mark.kind.value},
-                "title": {"S": mark.title},
-                "marked_at": {"S": mark.marked_at or utc_now_iso()},
-            },
-        )
+        item = items.mark_item(user_id, mark, mark.marked_at or utc_now_iso())
+        self._db.call("put_item", Item=item)
 
     def remove_mark(self, user_id: str, tconst: str) -> None:
-        self._call(
-            "delete_item",
-            TableName=self.table,
-            Key={
-                PARTITION_KEY: {"S": f"{USER_PK_PREFIX}{user_id}"},
-                SORT_KEY: {"S": f"MARK#{tconst}"},
-            },
-        )
+        key = items.key(items.user_pk(user_id), items.mark_sk(tconst))
+        self._db.call("delete_item", Key=key)
 
     def marks(self, user_id: str) -> list[Mark]:
-        items = self._query_all(
+        found = self._db.query(
             KeyConditionExpression="#pk = :pk AND begins_with(#sk, :mark)",
-            ExpressionAttributeNames=_names(PARTITION_KEY, SORT_KEY),
-            ExpressionAttributeValues={
-                ":pk": {"S": f"{USER_PK_PREFIX}{user_id}"},
-                ":mark": {"S": "MARK#"},
-            },
+            ExpressionAttributeNames=names(PARTITION_KEY, SORT_KEY),
+            ExpressionAttributeValues=values(pk=items.user_pk(user_id), mark=items.mark_sk("")),
             ConsistentRead=True,
         )
-        marks = [
-            Mark(i["tconst"]["S"], MarkKind(i["kind"]["S"]), i["title"]["S"], i["marked_at"]["S"])
-            for i in items
-        ]
+        marks = [items.mark(item) for item in found]
         marks.sort(key=lambda m: m.tconst)
         marks.sort(key=lambda m: m.marked_at, reverse=True)
         return marks
@@ -487,131 +310,53 @@ class DynamoStore:
     # --- Slack events ---
     def claim_event(self, key: str, ttl_seconds: int) -> bool:
         now = int(time.time())
-        try:
-            self.client.put_item(
-                TableName=self.table,
-                Item={
-                    PARTITION_KEY: {"S": f"{EVENT_PK_PREFIX}{key}"},
-                    SORT_KEY: {"S": "EVENT"},
-                    EXPIRES_AT: {"N": str(now + ttl_seconds)},
-                },
-                ConditionExpression="attribute_not_exists(#pk) OR #expires <= :now",
-                ExpressionAttributeNames={"#pk": PARTITION_KEY, "#expires": EXPIRES_AT},
-                ExpressionAttributeValues={":now": {"N": str(now)}},
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise StoreError(f"DynamoDB put_item failed: {exc}") from exc
-        except BotoCoreError as exc:
-            raise StoreError(f"DynamoDB put_item failed: {exc}") from exc
-        return True
+        return self._db.conditional(
+            "put_item",
+            Item={**items.event_key(key), **items.to_item({EXPIRES_AT: now + ttl_seconds})},
+            ConditionExpression="attribute_not_exists(#pk) OR #expires <= :now",
+            ExpressionAttributeNames={"#pk": PARTITION_KEY, "#expires": EXPIRES_AT},
+            ExpressionAttributeValues=values(now=now),
+        )
 
     def complete_event(self, key: str, ttl_seconds: int) -> None:
-        self._call(
-            "put_item",
-            TableName=self.table,
-            Item={
-                PARTITION_KEY: {"S": f"{EVENT_PK_PREFIX}{key}"},
-                SORT_KEY: {"S": "EVENT"},
-                EXPIRES_AT: {"N": str(int(time.time()) + ttl_seconds)},
-            },
+        expires = int(time.time()) + ttl_seconds
+        self._db.call(
+            "put_item", Item={**items.event_key(key), **items.to_item({EXPIRES_AT: expires})}
         )
 
     def release_event(self, key: str) -> None:
-        self._call(
-            "delete_item",
-            TableName=self.table,
-            Key={PARTITION_KEY: {"S": f"{EVENT_PK_PREFIX}{key}"}, SORT_KEY: {"S": "EVENT"}},
-        )
+        self._db.call("delete_item", Key=items.event_key(key))
 
     # --- rate limit ---
     def take_quota(self, user_id: str, limit: int, window_seconds: int) -> bool:
         window = int(time.time()) // window_seconds * window_seconds
-        try:
-            # One atomic conditional update: containers counting at once never exceed `limit`.
-            self.client.update_item(
-                TableName=self.table,
-                Key={
-                    PARTITION_KEY: {"S": f"{RATE_PK_PREFIX}{user_id}"},
-                    SORT_KEY: {"S": f"WINDOW#{window}"},
-                },
-                UpdateExpression="ADD #count :one SET #expires = :expires",
-                ConditionExpression="attribute_not_exists(#count) OR #count < :limit",
-                ExpressionAttributeNames={"#count": "count", "#expires": EXPIRES_AT},
-                ExpressionAttributeValues={
-                    ":one": {"N": "1"},
-                    ":limit": {"N": str(limit)},
-                    # The table's TTL removes a window's item once it is over.
-                    ":expires": {"N": str(window + window_seconds)},
-                },
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise StoreError(f"DynamoDB update_item failed: {exc}") from exc
-        except BotoCoreError as exc:
-            raise StoreError(f"DynamoDB update_item failed: {exc}") from exc
-        return True
+        # One atomic conditional update: containers counting at once never exceed `limit`.
+        return self._db.conditional(
+            "update_item",
+            Key=items.rate_key(user_id, window),
+            UpdateExpression="ADD #count :one SET #expires = :expires",
+            ConditionExpression="attribute_not_exists(#count) OR #count < :limit",
+            ExpressionAttributeNames={"#count": "count", "#expires": EXPIRES_AT},
+            # The table's TTL removes a window's item once it is over.
+            ExpressionAttributeValues=values(one=1, limit=limit, expires=window + window_seconds),
+        )
 
     # --- training runs ---
     def record_run(self, run: TrainingRun) -> None:
-        item: dict[str, Any] = {
-            PARTITION_KEY: {"S": "RUN"},
-            SORT_KEY: {"S": f"{run.started_at}#{run.run_id}"},
-            "run_id": {"S": run.run_id},
-            "state": {"S": run.state.value},
-            "started_at": {"S": run.started_at},
-            "detail": {"S": run.detail},
-        }
-        if run.ended_at is not None:
-            item["ended_at"] = {"S": run.ended_at}
-        if run.version is not None:
-            item["version"] = {"S": run.version}
-        self._call("put_item", TableName=self.table, Item=item)
+        self._db.call("put_item", Item=items.run_item(run))
 
     def latest_run(self) -> TrainingRun | None:
-        response = self._call(
-            "query",
-            TableName=self.table,
-            KeyConditionExpression="#pk = :pk",
-            ExpressionAttributeNames=_names(PARTITION_KEY),
-            ExpressionAttributeValues={":pk": {"S": "RUN"}},
-            ScanIndexForward=False,
-            Limit=1,
-            ConsistentRead=True,
+        response = self._db.call(
+            "query", **_partition("RUN", ScanIndexForward=False, Limit=1, ConsistentRead=True)
         )
-        items = response.get("Items", [])
-        if not items:
-            return None
-        i = items[0]
-        return TrainingRun(
-            run_id=i["run_id"]["S"],
-            state=RunState(i["state"]["S"]),
-            started_at=i["started_at"]["S"],
-            ended_at=i["ended_at"]["S"] if "ended_at" in i else None,
-            detail=i["detail"]["S"],
-            version=i["version"]["S"] if "version" in i else None,
-        )
+        found = response.get("Items", [])
+        return items.run(items.from_item(found[0])) if found else None
 
     # --- writing ---
     def versions(self) -> list[VersionState]:
-        items = self._query_all(
-            KeyConditionExpression="#pk = :pk",
-            ExpressionAttributeNames=_names(PARTITION_KEY),
-            ExpressionAttributeValues={":pk": {"S": "VERSION"}},
-            ConsistentRead=True,
-        )
-        rows = sorted(items, key=lambda i: (i["created_at"]["S"], i[SORT_KEY]["S"]))
-        return [
-            VersionState(
-                i[SORT_KEY]["S"],
-                VersionStatus(i["status"]["S"]),
-                int(i["movies"]["N"]),
-                i["created_at"]["S"],
-            )
-            for i in rows
-        ]
+        found = self._db.query(**_partition("VERSION", ConsistentRead=True))
+        rows = sorted(found, key=lambda item: (item["created_at"], item[SORT_KEY]))
+        return [items.version_state(item) for item in rows]
 
     def _active_version(self) -> str | None:
         active = self.active()
@@ -620,10 +365,9 @@ class DynamoStore:
     def begin_version(self, version: str, manifest: Manifest) -> None:
         if self._active_version() == version:
             raise StoreError(f"version {version} is active; it cannot be rewritten")
-        self._call(
+        self._db.call(
             "update_item",
-            TableName=self.table,
-            Key={PARTITION_KEY: {"S": "VERSION"}, SORT_KEY: {"S": version}},
+            Key=version_key(version),
             UpdateExpression=(
                 "SET #status = :loading, #manifest = :manifest,"
                 # A rerun resuming a load is a fresh start: no other loader's clean-up takes it.
@@ -631,108 +375,70 @@ class DynamoStore:
                 " #movies = if_not_exists(#movies, :zero),"
                 " #shards = if_not_exists(#shards, :shards)"
             ),
-            ExpressionAttributeNames=_names("status", "manifest", "created_at", "movies", "shards"),
-            ExpressionAttributeValues={
-                ":loading": {"S": VersionStatus.LOADING.value},
-                ":manifest": {"S": json.dumps(manifest.to_dict())},
-                ":now": {"S": utc_now_iso()},
-                ":zero": {"N": "0"},
-                ":shards": {"N": str(shards_for(manifest))},
-            },
+            ExpressionAttributeNames=names("status", "manifest", "created_at", "movies", "shards"),
+            ExpressionAttributeValues=values(
+                loading=VersionStatus.LOADING.value,
+                manifest=json.dumps(manifest.to_dict()),
+                now=utc_now_iso(),
+                zero=0,
+                shards=shards_for(manifest),
+            ),
         )
 
     def _require_loading(self, version: str) -> dict[str, Any]:
         item = self._version_item(version)
         if not item:
             raise StoreError(f"version {version} was not begun")
-        status = item["status"]["S"]
+        status = item["status"]
         if status != VersionStatus.LOADING.value:
             raise StoreError(f"version {version} is {status}; only a loading version is written")
         return item
 
     def put_movies(self, version: str, movies: Iterable[Movie]) -> int:
-        shards = int(self._require_loading(version)["shards"]["N"])
+        shards = int(self._require_loading(version)["shards"])
         clusters = self._clusters.setdefault(version, set())
 
         def requests() -> Iterator[dict[str, Any]]:
             for m in movies:
                 clusters.add(m.cluster)
-                yield {"PutRequest": {"Item": _movie_item(version, shards, m)}}
+                yield {"PutRequest": {"Item": items.movie_item(version, shards, m)}}
 
-        return self._write_all(requests())
+        return self._db.write_all(requests())
+
+    def _put_parts(self, pk: str, parts: Iterable[tuple[str, bytes]]) -> int:
+        """Write (sort key, data) items under `pk`; return how many."""
+        return self._db.write_all(
+            {"PutRequest": {"Item": items.to_item({PARTITION_KEY: pk, SORT_KEY: sk, "data": data})}}
+            for sk, data in parts
+        )
 
     def put_report(self, version: str, files: Mapping[str, bytes]) -> None:
         self._require_loading(version)
-        self._write_all(
-            {
-                "PutRequest": {
-                    "Item": {
-                        PARTITION_KEY: {"S": f"REPORT#{version}"},
-                        SORT_KEY: {"S": name},
-                        "data": {"B": data},
-                    }
-                }
-            }
-            for name, data in files.items()
-        )
-
-    def report(self, version: str) -> dict[str, bytes]:
-        items = self._query_all(
-            KeyConditionExpression="#pk = :pk",
-            ExpressionAttributeNames=_names(PARTITION_KEY),
-            ExpressionAttributeValues={":pk": {"S": f"REPORT#{version}"}},
-        )
-        return {item[SORT_KEY]["S"]: bytes(item["data"]["B"]) for item in items}
+        self._put_parts(items.report_pk(version), files.items())
 
     def put_title_index(self, version: str, blob: bytes) -> None:
         self._require_loading(version)
         parts = chunks(blob, INDEX_CHUNK_BYTES)
-        count = self._write_all(
-            {
-                "PutRequest": {
-                    "Item": {
-                        PARTITION_KEY: {"S": f"INDEX#{version}"},
-                        SORT_KEY: {"S": f"{seq:06d}"},
-                        "data": {"B": part},
-                    }
-                }
-            }
-            for seq, part in enumerate(parts)
+        count = self._put_parts(
+            items.index_pk(version), ((items.index_sk(seq), part) for seq, part in enumerate(parts))
         )
-        self._call(
+        self._db.call(
             "update_item",
-            TableName=self.table,
-            Key={PARTITION_KEY: {"S": "VERSION"}, SORT_KEY: {"S": version}},
+            Key=version_key(version),
             UpdateExpression="SET #index_chunks = :n, #index_bytes = :size, #index_sha256 = :sha",
-            ExpressionAttributeNames=_names("index_chunks", "index_bytes", "index_sha256"),
-            ExpressionAttributeValues={
-                ":n": {"N": str(count)},
-                ":size": {"N": str(len(blob))},
-                ":sha": {"S": hashlib.sha256(blob).hexdigest()},
-            },
+            ExpressionAttributeNames=names("index_chunks", "index_bytes", "index_sha256"),
+            ExpressionAttributeValues=values(
+                n=count, size=len(blob), sha=hashlib.sha256(blob).hexdigest()
+            ),
         )
 
     def _fan_out(self, work: Callable[[int], int], over: Iterable[int]) -> list[int]:
         """Run `work(n)` for each n (a shard, a cluster) on the thread pool."""
-        return list(self._pool().map(work, over))
-
-    def _count(self, **query: Any) -> int:
-        total = 0
-        while True:
-            response = self._call("query", TableName=self.table, Select="COUNT", **query)
-            total += int(response.get("Count", 0))
-            if not response.get("LastEvaluatedKey"):
-                return total
-            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return list(self._db.pool().map(work, over))
 
     def count_movies(self, version: str) -> int:
         def count(shard: int) -> int:
-            return self._count(
-                KeyConditionExpression="#pk = :pk",
-                ExpressionAttributeNames=_names(PARTITION_KEY),
-                ExpressionAttributeValues={":pk": {"S": _movie_pk(version, shard)}},
-                ConsistentRead=True,
-            )
+            return self._db.count(**_partition(items.movie_pk(version, shard), ConsistentRead=True))
 
         shards = self._shards(version)
         if shards is None:
@@ -749,11 +455,11 @@ class DynamoStore:
             return  # another handle wrote the movies; its own completion would have checked
 
         def count(cluster: int) -> int:
-            return self._count(
+            return self._db.count(
                 IndexName=CLUSTER_INDEX,
                 KeyConditionExpression="#gpk = :gpk",
-                ExpressionAttributeNames=_names(CLUSTER_INDEX_PARTITION_KEY),
-                ExpressionAttributeValues={":gpk": {"S": _cluster_pk(version, cluster)}},
+                ExpressionAttributeNames=names(CLUSTER_INDEX_PARTITION_KEY),
+                ExpressionAttributeValues=values(gpk=items.cluster_pk(version, cluster)),
             )
 
         deadline = time.monotonic() + timeout_s
@@ -777,58 +483,56 @@ class DynamoStore:
         if self._wait_for_index:
             self._wait_for_cluster_index(version, count, timeout_s=self._index_timeout_s)
         self._clusters.pop(version, None)
-        self._call(
+        self._db.call(
             "update_item",
-            TableName=self.table,
-            Key={PARTITION_KEY: {"S": "VERSION"}, SORT_KEY: {"S": version}},
+            Key=version_key(version),
             UpdateExpression="SET #status = :complete, #movies = :n",
             ConditionExpression="#status = :loading",
-            ExpressionAttributeNames=_names("status", "movies"),
-            ExpressionAttributeValues={
-                ":complete": {"S": VersionStatus.COMPLETE.value},
-                ":loading": {"S": VersionStatus.LOADING.value},
-                ":n": {"N": str(count)},
-            },
+            ExpressionAttributeNames=names("status", "movies"),
+            ExpressionAttributeValues=values(
+                complete=VersionStatus.COMPLETE.value,
+                loading=VersionStatus.LOADING.value,
+                n=count,
+            ),
         )
 
     def activate(self, version: str, expected_previous: str | None) -> None:
         meta = self._version_item(version)
-        if not meta or meta["status"]["S"] != VersionStatus.COMPLETE.value:
+        if not meta or meta["status"] != VersionStatus.COMPLETE.value:
             raise StoreError(f"version {version} is not completely loaded")
+        pointer = items.to_item(
+            {"version": version, "manifest": meta["manifest"], "activated_at": utc_now_iso()}
+        )
         if expected_previous is None:
-            condition = "attribute_not_exists(#pk)"
-            names = _names(PARTITION_KEY)
-            values: dict[str, Any] = {}
+            condition: dict[str, Any] = {
+                "ConditionExpression": "attribute_not_exists(#pk)",
+                "ExpressionAttributeNames": _PK,
+            }
         else:
-            condition = "#version = :previous"
-            names = _names("version")
-            values = {":previous": {"S": expected_previous}}
+            condition = {
+                "ConditionExpression": "#version = :previous",
+                "ExpressionAttributeNames": names("version"),
+                "ExpressionAttributeValues": values(previous=expected_previous),
+            }
         try:
             self.client.transact_write_items(
                 TransactItems=[
                     {
                         "ConditionCheck": {
                             "TableName": self.table,
-                            "Key": {PARTITION_KEY: {"S": "VERSION"}, SORT_KEY: {"S": version}},
+                            "Key": version_key(version),
                             "ConditionExpression": "#status = :complete",
-                            "ExpressionAttributeNames": _names("status"),
-                            "ExpressionAttributeValues": {
-                                ":complete": {"S": VersionStatus.COMPLETE.value}
-                            },
+                            "ExpressionAttributeNames": names("status"),
+                            "ExpressionAttributeValues": values(
+                                complete=VersionStatus.COMPLETE.value
+                            ),
                         }
                     },
                     {
                         "Put": {
                             "TableName": self.table,
-                            "Item": {
-                                **_ACTIVE_KEY,
-                                "version": {"S": version},
-                                "manifest": meta["manifest"],
-                                "activated_at": {"S": utc_now_iso()},
-                            },
-                            "ConditionExpression": condition,
-                            "ExpressionAttributeNames": names,
-                            **({"ExpressionAttributeValues": values} if values else {}),
+                            "Item": {**ACTIVE_KEY, **pointer},
+                            **condition,
                         }
                     },
                 ]
@@ -844,37 +548,37 @@ class DynamoStore:
                     ) from None
                 raise StoreError(f"version {version} is not completely loaded") from None
             raise StoreError(f"DynamoDB TransactWriteItems failed: {exc}") from exc
+        except BotoCoreError as exc:
+            raise StoreError(f"DynamoDB TransactWriteItems failed: {exc}") from exc
 
     def delete_version(self, version: str) -> None:
         if self._active_version() == version:
             raise StoreError(f"version {version} is active; it cannot be deleted")
 
         def keys(pk: str) -> Iterator[dict[str, Any]]:
-            return self._query_all(
-                KeyConditionExpression="#pk = :pk",
-                ExpressionAttributeNames=_names(PARTITION_KEY, SORT_KEY),
-                ExpressionAttributeValues={":pk": {"S": pk}},
-                ProjectionExpression="#pk, #sk",
-                ConsistentRead=True,
+            found = self._db.query(
+                **_partition(
+                    pk,
+                    ExpressionAttributeNames=names(PARTITION_KEY, SORT_KEY),
+                    ProjectionExpression="#pk, #sk",
+                    ConsistentRead=True,
+                )
             )
+            return (items.key(item[PARTITION_KEY], item[SORT_KEY]) for item in found)
 
         def delete_shard(shard: int) -> int:
             # Runs on the pool itself, so it writes its deletes one batch at a time.
             n = 0
-            for batch in _batched(keys(_movie_pk(version, shard)), BATCH_WRITE_MAX):
-                self._write_batch([{"DeleteRequest": {"Key": key}} for key in batch])
+            for batch in batched(keys(items.movie_pk(version, shard)), BATCH_WRITE_MAX):
+                self._db.write_batch([{"DeleteRequest": {"Key": key}} for key in batch])
                 n += len(batch)
             return n
 
         shards = self._shards(version)
         if shards is not None:
             self._fan_out(delete_shard, range(shards))
-        for prefix in ("INDEX", "REPORT"):
-            self._write_all({"DeleteRequest": {"Key": k}} for k in keys(f"{prefix}#{version}"))
+        for pk in (items.index_pk(version), items.report_pk(version)):
+            self._db.write_all({"DeleteRequest": {"Key": key}} for key in keys(pk))
         # The version item goes last: while it exists, a later loader knows to finish the job.
-        self._call(
-            "delete_item",
-            TableName=self.table,
-            Key={PARTITION_KEY: {"S": "VERSION"}, SORT_KEY: {"S": version}},
-        )
+        self._db.call("delete_item", Key=version_key(version))
         self._shard_counts.pop(version, None)

@@ -24,11 +24,12 @@ from typing import Any
 
 from bot.adapters.store.base import ActivationConflict, StoreError
 from bot.adapters.store.codec import (
+    MOVIE_FIELDS,
     chunks,
     decode_cursor,
     encode_cursor,
-    pack_coords,
-    unpack_coords,
+    movie_from_record,
+    movie_values,
 )
 from bot.core.clock import utc_now_iso
 from bot.core.manifest import Manifest
@@ -115,40 +116,20 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 """
 
-_MOVIE_COLUMNS = (
-    "tconst, title, original_title, year, runtime, genres, rating, votes, cluster, coords"
+# The movies table's columns are the Movie fields, named and converted as in codec.py.
+_MOVIE_COLUMNS = ", ".join(MOVIE_FIELDS)
+_PUT_MOVIE = (
+    f"INSERT OR REPLACE INTO movies (version, {_MOVIE_COLUMNS})"
+    f" VALUES (?{', ?' * len(MOVIE_FIELDS)})"
 )
 
 
 def _movie(row: Sequence[Any]) -> Movie:
-    return Movie(
-        tconst=row[0],
-        title=row[1],
-        original_title=row[2],
-        year=row[3],
-        runtime=row[4],
-        genres=tuple(g for g in row[5].split(",") if g),
-        rating=row[6],
-        votes=row[7],
-        cluster=row[8],
-        coords=unpack_coords(row[9]),
-    )
+    return movie_from_record(dict(zip(MOVIE_FIELDS, row, strict=True)))
 
 
 def _movie_row(version: str, m: Movie) -> tuple[Any, ...]:
-    return (
-        version,
-        m.tconst,
-        m.title,
-        m.original_title,
-        m.year,
-        m.runtime,
-        ",".join(m.genres),
-        m.rating,
-        m.votes,
-        m.cluster,
-        pack_coords(m.coords),
-    )
+    return (version, *movie_values(m))
 
 
 class SqliteStore:
@@ -411,11 +392,7 @@ class SqliteStore:
         rows = [_movie_row(version, m) for m in movies]
         with self._write() as conn:
             self._require_loading(conn, version)
-            conn.executemany(
-                f"INSERT OR REPLACE INTO movies (version, {_MOVIE_COLUMNS})"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            conn.executemany(_PUT_MOVIE, rows)
         return len(rows)
 
     def put_report(self, version: str, files: Mapping[str, bytes]) -> None:
@@ -448,20 +425,18 @@ class SqliteStore:
                 (len(parts), len(blob), hashlib.sha256(blob).hexdigest(), version),
             )
 
-    def count_movies(self, version: str) -> int:
-        row = (
-            self._conn()
-            .execute("SELECT COUNT(*) FROM movies WHERE version = ?", (version,))
-            .fetchone()
-        )
+    @staticmethod
+    def _count(conn: sqlite3.Connection, version: str) -> int:
+        row = conn.execute("SELECT COUNT(*) FROM movies WHERE version = ?", (version,)).fetchone()
         return int(row[0])
+
+    def count_movies(self, version: str) -> int:
+        return self._count(self._conn(), version)
 
     def complete_version(self, version: str) -> None:
         with self._write() as conn:
             self._require_loading(conn, version)
-            count = conn.execute(
-                "SELECT COUNT(*) FROM movies WHERE version = ?", (version,)
-            ).fetchone()[0]
+            count = self._count(conn, version)
             conn.execute(
                 "UPDATE versions SET status = ?, movies = ? WHERE version = ?",
                 (VersionStatus.COMPLETE.value, count, version),

@@ -49,7 +49,7 @@ def may_ask(services: Services, user_id: str) -> bool:
     the store, so every container agrees. If the store cannot count, the question goes
     through: the limit is there to stop bursts, not to silence the bot."""
     try:
-        return services.store.take_quota(
+        return services.quota.take_quota(
             user_id, services.settings.questions_per_minute, QUOTA_WINDOW_SECONDS
         )
     except Exception as exc:
