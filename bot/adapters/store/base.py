@@ -8,7 +8,7 @@ across versions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from bot.core.manifest import Manifest
@@ -37,6 +37,12 @@ class Store(Protocol):
 
     def title_index(self, version: str) -> bytes | None:
         """The serialized title index the loader stored with this version."""
+        ...
+
+    def catalogue_top(self, version: str) -> list[Movie]:
+        """The version's most popular movies (`bot.core.catalogue`), most voted first, in one
+        or a few reads; empty when its loader stored none (a version loaded before there was
+        one)."""
         ...
 
     # --- a Slack user's seen / not-interested list (kept across versions) ---
@@ -81,6 +87,10 @@ class Store(Protocol):
     def put_movies(self, version: str, movies: Iterable[Movie]) -> int: ...
 
     def put_title_index(self, version: str, blob: bytes) -> None: ...
+
+    def put_catalogue_top(self, version: str, movies: Sequence[Movie]) -> None:
+        """Store (or replace) the version's catalogue top, in the order given."""
+        ...
 
     def put_report(self, version: str, files: Mapping[str, bytes]) -> None:
         """The training report (report.md, metrics.json, plots) by file name, for the admin."""

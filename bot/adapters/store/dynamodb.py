@@ -7,8 +7,12 @@ Item (pk | sk): other attributes
 - model version (`VERSION` | version): status (loading/complete), manifest, movies, created_at
   (when its latest load began), index_chunks, index_bytes, index_sha256
 - movie (`MOVIE#{version}#{shard}` | tconst): title, original_title, year, runtime, genres,
-  rating, votes, cluster, coords (binary float64), gpk, gsk
+  rating, votes, cluster, coords (binary float64), countries, languages (comma-joined codes,
+  absent when empty), gpk, gsk
 - title index part (`INDEX#{version}` | chunk number, 6 digits): data (binary, <= 350 KB)
+- catalogue top part (`TOP#{version}` | part number, 6 digits): data (binary, <= 350 KB, the
+  compressed movie list of `codec.pack_movies` in order), parts (on every part: how many there
+  are); one Query reads them all
 - report file (`REPORT#{version}` | file name): data (binary; the loader passes only files
   that fit one item)
 - user mark (`USER#{user_id}` | `MARK#{tconst}`): kind, title, marked_at
@@ -49,7 +53,7 @@ import json
 import random
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from itertools import islice
 from typing import Any
@@ -65,7 +69,9 @@ from bot.adapters.store.codec import (
     decode_cursor,
     encode_cursor,
     pack_coords,
+    pack_movies,
     unpack_coords,
+    unpack_movies,
 )
 from bot.adapters.store.dynamodb_schema import (
     CLUSTER_INDEX,
@@ -132,6 +138,10 @@ def _movie_key(version: str, shards: int, tconst: str) -> dict[str, Any]:
     }
 
 
+def _top_pk(version: str) -> str:
+    return f"TOP#{version}"
+
+
 def _cluster_pk(version: str, cluster: int) -> str:
     return f"CLUSTER#{version}#{cluster}"
 
@@ -155,7 +165,16 @@ def _movie_item(version: str, shards: int, m: Movie) -> dict[str, Any]:
         item["year"] = {"N": str(m.year)}
     if m.runtime is not None:
         item["runtime"] = {"N": str(m.runtime)}
+    # Absent when unknown, as most are in a catalogue of one region's akas: items stay small.
+    if m.countries:
+        item["countries"] = {"S": ",".join(m.countries)}
+    if m.languages:
+        item["languages"] = {"S": ",".join(m.languages)}
     return item
+
+
+def _codes(item: dict[str, Any], name: str) -> tuple[str, ...]:
+    return tuple(code for code in item.get(name, {}).get("S", "").split(",") if code)
 
 
 def _movie(item: dict[str, Any]) -> Movie:
@@ -170,6 +189,8 @@ def _movie(item: dict[str, Any]) -> Movie:
         votes=int(item["votes"]["N"]),
         cluster=int(item["cluster"]["N"]),
         coords=unpack_coords(item["coords"]["B"]),
+        countries=_codes(item, "countries"),
+        languages=_codes(item, "languages"),
     )
 
 
@@ -440,6 +461,22 @@ class DynamoStore:
         ):
             raise StoreError(f"title index of {version} is damaged")
         return blob
+
+    def catalogue_top(self, version: str) -> list[Movie]:
+        items = list(
+            self._query_all(
+                KeyConditionExpression="#pk = :pk",
+                ExpressionAttributeNames=_names(PARTITION_KEY),
+                ExpressionAttributeValues={":pk": {"S": _top_pk(version)}},
+            )
+        )
+        if not items:
+            return []
+        # A rewrite that stored fewer parts may leave stale ones behind: read what it names.
+        parts = int(items[0]["parts"]["N"])
+        if len(items) < parts:
+            raise StoreError(f"the catalogue top of {version} is missing parts")
+        return unpack_movies(b"".join(bytes(item["data"]["B"]) for item in items[:parts]))
 
     # --- marks ---
     def add_mark(self, user_id: str, mark: Mark) -> None:
@@ -712,6 +749,23 @@ class DynamoStore:
             },
         )
 
+    def put_catalogue_top(self, version: str, movies: Sequence[Movie]) -> None:
+        self._require_loading(version)
+        parts = list(chunks(pack_movies(movies), INDEX_CHUNK_BYTES))
+        self._write_all(
+            {
+                "PutRequest": {
+                    "Item": {
+                        PARTITION_KEY: {"S": _top_pk(version)},
+                        SORT_KEY: {"S": f"{seq:06d}"},
+                        "data": {"B": part},
+                        "parts": {"N": str(len(parts))},
+                    }
+                }
+            }
+            for seq, part in enumerate(parts)
+        )
+
     def _fan_out(self, work: Callable[[int], int], over: Iterable[int]) -> list[int]:
         """Run `work(n)` for each n (a shard, a cluster) on the thread pool."""
         return list(self._pool().map(work, over))
@@ -869,7 +923,7 @@ class DynamoStore:
         shards = self._shards(version)
         if shards is not None:
             self._fan_out(delete_shard, range(shards))
-        for prefix in ("INDEX", "REPORT"):
+        for prefix in ("INDEX", "REPORT", "TOP"):
             self._write_all({"DeleteRequest": {"Key": k}} for k in keys(f"{prefix}#{version}"))
         # The version item goes last: while it exists, a later loader knows to finish the job.
         self._call(
