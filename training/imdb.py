@@ -39,7 +39,7 @@ BASICS_COLUMNS = (
     "genres",
 )
 RATINGS_COLUMNS = ("tconst", "averageRating", "numVotes")
-AKAS_COLUMNS = ("titleId", "title", "region", "language")
+AKAS_COLUMNS = ("titleId", "title", "region", "language", "types", "attributes")
 
 
 class DataError(Exception):
@@ -125,6 +125,8 @@ def stream_table(
     finally:
         raw.close()
     schema = pa.schema([(name, pa.string()) for name in columns])
+    if keep is not None:  # `keep` may also reshape a block: its output has the table's schema
+        schema = keep(pa.RecordBatch.from_pylist([], schema=schema)).schema
     table = pa.Table.from_batches(kept, schema=schema) if kept else schema.empty_table()
     return table, ReadStats(path=path, rows=rows, kept=table.num_rows, malformed=malformed)
 
@@ -247,13 +249,22 @@ def read_basics(
 
 
 def read_akas(path: Path, tconsts: IdSet, progress: Progress = QUIET) -> tuple[pa.Table, ReadStats]:
-    """tconst, title, region, language of the akas rows of the selected titles only."""
+    """tconst, title, region, language of the akas rows of the selected titles only, and, as
+    booleans, whether each row's `types` (typed) and `attributes` (annotated) are set: what
+    `training.origins` needs of those two columns, at a bit per row instead of a string."""
     progress.start(f"reading {path.name}")
 
     def keep(batch: pa.RecordBatch) -> pa.RecordBatch:
-        return batch.filter(tconsts.contains(batch.column("titleId")))
+        batch = batch.filter(tconsts.contains(batch.column("titleId")))
+        return pa.RecordBatch.from_arrays(
+            [
+                *(batch.column(name) for name in ("titleId", "title", "region", "language")),
+                pc.is_valid(batch.column("types")),
+                pc.is_valid(batch.column("attributes")),
+            ],
+            names=["tconst", "title", "region", "language", "typed", "annotated"],
+        )
 
     table, stats = stream_table(path, AKAS_COLUMNS, keep, progress)
-    table = table.rename_columns(["tconst", "title", "region", "language"])
     progress.done(f"{table.num_rows:,} rows of the catalogue's titles among {stats.rows:,}")
     return table, stats

@@ -64,6 +64,7 @@ from training.features import (
     feature_frame,
     with_release_features,
 )
+from training.origins import with_origins
 from training.progress import Progress
 from training.report import compute_metrics, write_report
 
@@ -160,8 +161,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def load_catalogue(
     data_dir: Path, args: argparse.Namespace, progress: Progress
 ) -> tuple[pd.DataFrame, pa.Table, dict[str, int]]:
-    """The movies (with regions/languages from all akas) and their alternate titles. The akas
-    rows themselves are dropped here, before fitting needs the memory."""
+    """The movies (with regions/languages from all akas, countries/languages of origin from
+    the akas of the original title) and their alternate titles. The akas rows themselves are
+    dropped here, before fitting needs the memory."""
     paths = {
         name: imdb.find_file(data_dir, name) for name in (imdb.BASICS, imdb.RATINGS, imdb.AKAS)
     }
@@ -194,7 +196,7 @@ def load_catalogue(
         if args.write_akas
         else pa.table({"tconst": pa.array([], pa.string()), "title": pa.array([], pa.string())})
     )
-    return with_release_features(movies, akas), alternates, counts
+    return with_origins(with_release_features(movies, akas), akas), alternates, counts
 
 
 def alternate_titles(movies: pd.DataFrame, akas: pa.Table) -> pa.Table:
@@ -289,12 +291,21 @@ def write_movies(
         "rating": pa.array(np.round(movies["rating"].to_numpy(dtype="float64"), 1)),
         "votes": pa.array(movies["votes"].to_numpy(dtype="int64")),
         "cluster": pa.array(labels.astype("int32")),
+        "countries": _strings(movies["origin_countries"]),
+        "languages": _strings(movies["origin_languages"]),
     }
     rounded = np.round(coords.astype("float64"), COORD_DECIMALS)
     for i, name in enumerate(names):
         columns[name] = pa.array(rounded[:, i])
     write_csv_gz(path, pa.table(columns))
     return names
+
+
+def centres(pipeline: Pipeline) -> tuple[tuple[float, ...], ...]:
+    """The clusters' centres in the coordinates' space (KMeans is fitted on the coordinates),
+    rounded as the coordinates are."""
+    rounded = np.round(np.asarray(pipeline[-1].cluster_centers_, dtype="float64"), COORD_DECIMALS)
+    return tuple(tuple(row) for row in rounded.tolist())
 
 
 def write_title_index(path: Path, movies: pd.DataFrame, alternates: pa.Table) -> int:
@@ -368,6 +379,7 @@ def run(args: argparse.Namespace) -> Manifest:
             k=int(args.clusters),
             features=tuple(feature_names),
             coordinates=tuple(coord_names),
+            centres=centres(pipeline),
             parameters={
                 "clusters": args.clusters,
                 "components": len(coord_names),

@@ -1,14 +1,18 @@
 """The model artifact contract, and a reader that needs only the standard library.
 
 A model directory holds:
-  movies.csv.gz   tconst,title,original_title,year,runtime,genres,rating,votes,cluster,pc1..pcN
+  movies.csv.gz   tconst,title,original_title,year,runtime,genres,rating,votes,cluster,
+                  countries,languages,pc1..pcN
                   (genres comma-joined as IMDb writes them; year/runtime empty when unknown;
-                  pc1..pcN are the reduced coordinates, named in the manifest's coordinates)
+                  countries/languages of origin comma-joined codes, empty when unknown, and
+                  optional: artifacts of older trainings lack them; pc1..pcN are the reduced
+                  coordinates, named in the manifest's coordinates)
   akas.csv.gz     tconst,title: distinct alternate titles worth matching on
   title-index.npz the title index over those titles (`bot.core.matching.TitleIndex.to_bytes`), built
                   by training, which has the time for it; optional: the loader builds it from the
                   two files above when it is missing or of another format
-  manifest.json   version, created_at, counts, k, features, coordinates, library versions, metrics
+  manifest.json   version, created_at, counts, k, features, coordinates, centres (optional),
+                  library versions, metrics
                   (typed and checked by `bot.core.manifest.Manifest`)
   report/         metrics.json, PNG plots, report.md
   pipeline.joblib the fitted pipeline (only training reads it)
@@ -42,6 +46,8 @@ MOVIE_COLUMNS = (
     "votes",
     "cluster",
 )
+# Optional columns: an artifact without them loads, its movies' fields left empty.
+OPTIONAL_MOVIE_COLUMNS = ("countries", "languages")
 AKA_COLUMNS = ("tconst", "title")
 COORD_PREFIX = "pc"
 # What of report/ travels with a model version to the admin: the text and the plots. Each file
@@ -93,10 +99,23 @@ def _opt_int(text: str) -> int | None:
 def iter_movies(model_dir: Path) -> Iterator[Movie]:
     path = Path(model_dir) / MOVIES_FILE
     columns: list[int] | None = None
+    optional: list[int | None] = []
     coords: list[int] = []
+    # Few distinct combinations ("US", "FR,BE") across 700k movies: one shared tuple each.
+    codes: dict[str, tuple[str, ...]] = {}
+
+    def _codes(text: str) -> tuple[str, ...]:
+        found = codes.get(text)
+        if found is None:
+            found = codes[text] = tuple(code for code in text.split(",") if code)
+        return found
+
     for line, row, header in _rows(path, MOVIE_COLUMNS):
         if columns is None:
             columns = [header.index(name) for name in MOVIE_COLUMNS]
+            optional = [
+                header.index(name) if name in header else None for name in OPTIONAL_MOVIE_COLUMNS
+            ]
             coords = [header.index(name) for name in coordinate_columns(header)]
         try:
             if len(row) != len(header):
@@ -104,6 +123,7 @@ def iter_movies(model_dir: Path) -> Iterator[Movie]:
             tconst, title, original, year, runtime, genres, rating, votes, cluster = (
                 row[i] for i in columns
             )
+            countries, languages = ("" if i is None else row[i] for i in optional)
             yield Movie(
                 tconst=tconst,
                 title=title,
@@ -115,6 +135,8 @@ def iter_movies(model_dir: Path) -> Iterator[Movie]:
                 votes=int(float(votes)),
                 cluster=int(cluster),
                 coords=tuple(float(row[i]) for i in coords),
+                countries=_codes(countries),
+                languages=_codes(languages),
             )
         except (TypeError, ValueError) as exc:
             raise ArtifactError(f"{path}: line {line}: malformed row ({exc})") from None

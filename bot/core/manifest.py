@@ -38,6 +38,9 @@ class Manifest:
     features: tuple[str, ...] | None = None
     # The names of the reduced coordinates, as movies.csv.gz's pc1..pcN columns.
     coordinates: tuple[str, ...] | None = None
+    # Each cluster's centre in those coordinates, by cluster number: what "the nearest
+    # clusters" is measured by (bot.core.clusters). Absent from artifacts of older trainings.
+    centres: tuple[tuple[float, ...], ...] | None = None
     parameters: Mapping[str, Any] | None = None
     libraries: Mapping[str, str] | None = None
     metrics: Mapping[str, Any] | None = None
@@ -60,9 +63,24 @@ class Manifest:
         if not isinstance(counts, dict) or "movies" not in counts:
             raise ArtifactError(f"{source}: counts.movies must be a whole number")
         try:
-            return cls._read(data, strict=True)
+            manifest = cls._read(data, strict=True)
+            manifest._check_centres()
         except ValueError as exc:
             raise ArtifactError(f"{source}: {exc}") from None
+        return manifest
+
+    def _check_centres(self) -> None:
+        """Centres, when given, are k points of the coordinates' dimension."""
+        if self.centres is None:
+            return
+        if self.k is not None and len(self.centres) != self.k:
+            raise ValueError(f"centres holds {len(self.centres)} points, k is {self.k}")
+        widths = {len(point) for point in self.centres}
+        width = len(self.coordinates) if self.coordinates is not None else None
+        if len(widths) > 1 or (width is not None and widths and widths != {width}):
+            raise ValueError(
+                f"centres must each have one number per coordinate ({width or 'as many'})"
+            )
 
     @classmethod
     def from_stored(cls, data: object, *, version: str) -> Manifest:
@@ -96,6 +114,7 @@ class Manifest:
             "k": self.k,
             "features": _listed(self.features),
             "coordinates": _listed(self.coordinates),
+            "centres": None if self.centres is None else [list(p) for p in self.centres],
             "parameters": _copied(self.parameters),
             "libraries": _copied(self.libraries),
             "metrics": _copied(self.metrics),
@@ -187,6 +206,14 @@ def _names(key: str, value: object) -> tuple[str, ...]:
     return _list_of(_text, key, value)
 
 
+def _point(key: str, value: object) -> tuple[float, ...]:
+    return _list_of(_number, key, value)
+
+
+def _points(key: str, value: object) -> tuple[tuple[float, ...], ...]:
+    return _list_of(_point, key, value)
+
+
 _PARSERS: dict[str, Callable[[str, object], Any]] = {
     "version": _version,
     "created_at": _text,
@@ -194,6 +221,7 @@ _PARSERS: dict[str, Callable[[str, object], Any]] = {
     "k": _whole,
     "features": _names,
     "coordinates": _names,
+    "centres": _points,
     "parameters": _object,
     "libraries": _labels,
     "metrics": _object,

@@ -22,6 +22,12 @@ class Movie:
     cluster: int
     # The reduced (PCA) coordinates the recommender measures closeness in.
     coords: tuple[float, ...] = ()
+    # Where the movie comes from and its original languages: ISO 3166 region codes as IMDb
+    # writes them (IMDb's historical ones too, e.g. SUHH) and ISO 639 language codes, as
+    # training estimates them from the akas (training/origins.py); empty when unknown.
+    # "Bollywood" is country IN and language hi.
+    countries: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
 
     @property
     def imdb_url(self) -> str:

@@ -1,11 +1,11 @@
 """Load a model artifact into a store and switch the bot over to it.
 
 The order is what makes it safe: write the new version completely (movies, then the title
-index), verify the counts, mark it complete, then flip the active pointer with a conditional
-write; only then remove versions older than the previous one. A loader that dies anywhere
-before the flip leaves the previous version serving unchanged, and a rerun writes the same
-version again (writes are idempotent upserts) and finishes. Loading the active version again
-only tidies up.
+index and the catalogue top), verify the counts, mark it complete, then flip the active
+pointer with a conditional write; only then remove versions older than the previous one. A
+loader that dies anywhere before the flip leaves the previous version serving unchanged, and a
+rerun writes the same version again (writes are idempotent upserts) and finishes. Loading the
+active version again only tidies up.
 
 Two loaders may run at once (two uploads close together, or a rerun beside the S3-triggered
 one). The clean-up removes complete versions that are neither active nor the previous one, and
@@ -33,6 +33,7 @@ from bot.core.artifact import (
     read_manifest,
     report_files,
 )
+from bot.core.catalogue import catalogue_top
 from bot.core.models import Movie, VersionState, VersionStatus
 
 logger = logging.getLogger(__name__)
@@ -214,12 +215,14 @@ def load_artifact(
             blob, index_built = index_job.result()
         finally:
             pool.shutdown(wait=False)  # a failed write reports at once, not after the build
+        top = catalogue_top(movies)
         del movies  # the index holds what it needs; free the rest before the next step
         if not index_built:  # the akas went into the artifact's index, not through this load
             akas_count = manifest.counts.get("akas", 0)
         index_bytes = len(blob)
         store.put_title_index(version, blob)
         report_progress("index", index_bytes)
+        store.put_catalogue_top(version, top)
         store.put_report(version, report_files(model_dir))
         stored = store.count_movies(version)
         if stored != expected:

@@ -4,7 +4,8 @@ union, which the backends (sqlite.py, dynamodb.py) implement and `open_store` re
 A client names the narrowest role it uses (the dedupe `EventClaims`, a retrainer `RunLog`, ...),
 so its type says what it touches and a test fake implements only that.
 
-Versions: the loader writes a version completely (begin -> movies -> title index),
+Versions: the loader writes a version completely (begin -> movies -> title index and
+catalogue top),
 then `activate`s it with a conditional switch; readers always go through `active()`,
 so they never see a half-written version. User marks and training runs are kept
 across versions.
@@ -12,7 +13,7 @@ across versions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from bot.core.manifest import Manifest
@@ -46,6 +47,12 @@ class ModelReader(ActiveModel, Protocol):
 
     def title_index(self, version: str) -> bytes | None:
         """The serialized title index the loader stored with this version."""
+        ...
+
+    def catalogue_top(self, version: str) -> list[Movie]:
+        """The version's most popular movies (`bot.core.catalogue`), most voted first, in one
+        or a few reads; empty when its loader stored none (a version loaded before there was
+        one)."""
         ...
 
 
@@ -111,6 +118,10 @@ class VersionWriter(Protocol):
     def put_movies(self, version: str, movies: Iterable[Movie]) -> int: ...
 
     def put_title_index(self, version: str, blob: bytes) -> None: ...
+
+    def put_catalogue_top(self, version: str, movies: Sequence[Movie]) -> None:
+        """Store (or replace) the version's catalogue top, in the order given."""
+        ...
 
     def put_report(self, version: str, files: Mapping[str, bytes]) -> None:
         """The training report (report.md, metrics.json, plots) by file name, for the admin."""

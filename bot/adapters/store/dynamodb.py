@@ -7,8 +7,12 @@ Item (pk | sk): other attributes
 - model version (`VERSION` | version): status (loading/complete), manifest, movies, created_at
   (when its latest load began), index_chunks, index_bytes, index_sha256
 - movie (`MOVIE#{version}#{shard}` | tconst): title, original_title, year, runtime, genres,
-  rating, votes, cluster, coords (binary float64), gpk, gsk
+  rating, votes, cluster, coords (binary float64), countries, languages (comma-joined codes,
+  absent when empty), gpk, gsk
 - title index part (`INDEX#{version}` | chunk number, 6 digits): data (binary, <= 350 KB)
+- catalogue top part (`TOP#{version}` | part number, 6 digits): data (binary, <= 350 KB, the
+  compressed movie list of `codec.pack_movies` in order), parts (on every part: how many there
+  are); one Query reads them all
 - report file (`REPORT#{version}` | file name): data (binary; the loader passes only files
   that fit one item)
 - user mark (`USER#{user_id}` | `MARK#{tconst}`): kind, title, marked_at
@@ -45,7 +49,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlparse
 
@@ -55,7 +59,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from bot.adapters.store import dynamodb_items as items
 from bot.adapters.store.base import ActivationConflict, StoreError
-from bot.adapters.store.codec import MOVIE_FIELDS, chunks, decode_cursor, encode_cursor
+from bot.adapters.store.codec import (
+    MOVIE_FIELDS,
+    chunks,
+    decode_cursor,
+    encode_cursor,
+    pack_movies,
+    unpack_movies,
+)
 from bot.adapters.store.dynamodb_items import (
     ACTIVE_KEY,
     BOT_WRITE_PK_PREFIXES,
@@ -282,6 +293,16 @@ class DynamoStore:
             raise StoreError(f"title index of {version} is damaged")
         return blob
 
+    def catalogue_top(self, version: str) -> list[Movie]:
+        found = list(self._db.query(**_partition(items.top_pk(version))))
+        if not found:
+            return []
+        # A rewrite that stored fewer parts may leave stale ones behind: read what it names.
+        parts = int(found[0]["parts"])
+        if len(found) < parts:
+            raise StoreError(f"the catalogue top of {version} is missing parts")
+        return unpack_movies(b"".join(bytes(item["data"]) for item in found[:parts]))
+
     def report(self, version: str) -> dict[str, bytes]:
         found = self._db.query(**_partition(items.report_pk(version)))
         return {item[SORT_KEY]: bytes(item["data"]) for item in found}
@@ -405,10 +426,18 @@ class DynamoStore:
 
         return self._db.write_all(requests())
 
-    def _put_parts(self, pk: str, parts: Iterable[tuple[str, bytes]]) -> int:
-        """Write (sort key, data) items under `pk`; return how many."""
+    def _put_parts(
+        self, pk: str, parts: Iterable[tuple[str, bytes]], same: Mapping[str, Any] | None = None
+    ) -> int:
+        """Write (sort key, data) items under `pk`, each with the attributes `same` too; return
+        how many."""
+        extra = same or {}
         return self._db.write_all(
-            {"PutRequest": {"Item": items.to_item({PARTITION_KEY: pk, SORT_KEY: sk, "data": data})}}
+            {
+                "PutRequest": {
+                    "Item": items.to_item({PARTITION_KEY: pk, SORT_KEY: sk, "data": data, **extra})
+                }
+            }
             for sk, data in parts
         )
 
@@ -431,6 +460,12 @@ class DynamoStore:
                 n=count, size=len(blob), sha=hashlib.sha256(blob).hexdigest()
             ),
         )
+
+    def put_catalogue_top(self, version: str, movies: Sequence[Movie]) -> None:
+        self._require_loading(version)
+        parts = list(chunks(pack_movies(movies), INDEX_CHUNK_BYTES))
+        numbered = ((items.index_sk(seq), part) for seq, part in enumerate(parts))
+        self._put_parts(items.top_pk(version), numbered, {"parts": len(parts)})
 
     def _fan_out(self, work: Callable[[int], int], over: Iterable[int]) -> list[int]:
         """Run `work(n)` for each n (a shard, a cluster) on the thread pool."""
@@ -577,7 +612,7 @@ class DynamoStore:
         shards = self._shards(version)
         if shards is not None:
             self._fan_out(delete_shard, range(shards))
-        for pk in (items.index_pk(version), items.report_pk(version)):
+        for pk in (items.index_pk(version), items.report_pk(version), items.top_pk(version)):
             self._db.write_all({"DeleteRequest": {"Key": key}} for key in keys(pk))
         # The version item goes last: while it exists, a later loader knows to finish the job.
         self._db.call("delete_item", Key=version_key(version))

@@ -113,6 +113,10 @@ def index_sk(seq: int) -> str:
     return f"{seq:06d}"
 
 
+def top_pk(version: str) -> str:
+    return f"TOP#{version}"
+
+
 def report_pk(version: str) -> str:
     return f"REPORT#{version}"
 

@@ -6,7 +6,8 @@ its own connection (sqlite3 connections must not be shared between threads mid-s
 
 Tables: `versions` (status, manifest, counts, index size/hash), `active` (the one-row pointer),
 `movies` (keyed by version+tconst, indexed by version+cluster+votes for cluster pages),
-`index_chunks` (the title index in 4 MB pieces), `marks` and `runs` (kept across versions),
+`index_chunks` (the title index in 4 MB pieces), `catalogue_top` (a version's most popular
+movies, one compressed blob), `marks` and `runs` (kept across versions),
 `events` (claimed Slack events) and `rates` (each user's question count in the current window).
 """
 
@@ -30,6 +31,8 @@ from bot.adapters.store.codec import (
     encode_cursor,
     movie_from_record,
     movie_values,
+    pack_movies,
+    unpack_movies,
 )
 from bot.core.clock import utc_now_iso
 from bot.core.manifest import Manifest
@@ -74,6 +77,8 @@ CREATE TABLE IF NOT EXISTS movies (
     votes INTEGER NOT NULL,
     cluster INTEGER NOT NULL,
     coords BLOB,
+    countries TEXT,
+    languages TEXT,
     PRIMARY KEY (version, tconst)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS movies_by_cluster ON movies (version, cluster, votes DESC, tconst);
@@ -82,6 +87,10 @@ CREATE TABLE IF NOT EXISTS index_chunks (
     seq INTEGER NOT NULL,
     data BLOB NOT NULL,
     PRIMARY KEY (version, seq)
+);
+CREATE TABLE IF NOT EXISTS catalogue_top (
+    version TEXT PRIMARY KEY,
+    data BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS report_files (
     version TEXT NOT NULL,
@@ -122,6 +131,10 @@ _PUT_MOVIE = (
     f"INSERT OR REPLACE INTO movies (version, {_MOVIE_COLUMNS})"
     f" VALUES (?{', ?' * len(MOVIE_FIELDS)})"
 )
+# Columns added to `movies` since its first release: a store file made before them gets them,
+# empty (NULL: unknown), when it is opened (ALTER TABLE ... ADD COLUMN only changes the schema,
+# whatever the table's size).
+_ADDED_MOVIE_COLUMNS = ("countries TEXT", "languages TEXT")
 
 
 def _movie(row: Sequence[Any]) -> Movie:
@@ -146,9 +159,24 @@ class SqliteStore:
         # Each CREATE ... IF NOT EXISTS is atomic, so processes opening the file at once agree.
         try:
             self._conn().executescript(_SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             self.close()
             raise StoreError(f"{self.path} is not a moviebot store: {exc}") from None
+
+    def _migrate(self) -> None:
+        """Add the columns a store file from an older release lacks; checked again in the write
+        transaction, so two processes opening the file at once add each column once."""
+
+        def missing(conn: sqlite3.Connection) -> list[str]:
+            present = {row[1] for row in conn.execute("PRAGMA table_info(movies)")}
+            return [c for c in _ADDED_MOVIE_COLUMNS if c.split()[0] not in present]
+
+        if not missing(self._conn()):
+            return  # the usual case: no write lock taken
+        with self._write() as conn:
+            for column in missing(conn):
+                conn.execute(f"ALTER TABLE movies ADD COLUMN {column}")
 
     # --- connections ---
     def _conn(self) -> sqlite3.Connection:
@@ -255,6 +283,14 @@ class SqliteStore:
         if len(blob) != meta[1] or hashlib.sha256(blob).hexdigest() != meta[2]:
             raise StoreError(f"title index of {version} is damaged")
         return blob
+
+    def catalogue_top(self, version: str) -> list[Movie]:
+        row = (
+            self._conn()
+            .execute("SELECT data FROM catalogue_top WHERE version = ?", (version,))
+            .fetchone()
+        )
+        return unpack_movies(bytes(row[0])) if row else []
 
     # --- marks ---
     def add_mark(self, user_id: str, mark: Mark) -> None:
@@ -425,6 +461,15 @@ class SqliteStore:
                 (len(parts), len(blob), hashlib.sha256(blob).hexdigest(), version),
             )
 
+    def put_catalogue_top(self, version: str, movies: Sequence[Movie]) -> None:
+        blob = pack_movies(movies)
+        with self._write() as conn:
+            self._require_loading(conn, version)
+            conn.execute(
+                "INSERT OR REPLACE INTO catalogue_top (version, data) VALUES (?, ?)",
+                (version, blob),
+            )
+
     @staticmethod
     def _count(conn: sqlite3.Connection, version: str) -> int:
         row = conn.execute("SELECT COUNT(*) FROM movies WHERE version = ?", (version,)).fetchone()
@@ -467,4 +512,5 @@ class SqliteStore:
             conn.execute("DELETE FROM movies WHERE version = ?", (version,))
             conn.execute("DELETE FROM index_chunks WHERE version = ?", (version,))
             conn.execute("DELETE FROM report_files WHERE version = ?", (version,))
+            conn.execute("DELETE FROM catalogue_top WHERE version = ?", (version,))
             conn.execute("DELETE FROM versions WHERE version = ?", (version,))

@@ -44,6 +44,7 @@ def snapshot(store: Store) -> dict[str, Any]:
         "pages": pages,
         "movies": read_movies(store, version, [m.tconst for m in SAMPLE_MOVIES]),
         "index": store.title_index(version),
+        "top": store.catalogue_top(version),
     }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 
+from bot.adapters.store.codec import pack_movies
 from bot.adapters.store.dynamodb import DynamoStore
 from bot.core.manifest import Manifest
 from bot.core.models import Mark, MarkKind, Movie, RunState, TrainingRun, VersionStatus
@@ -21,14 +22,16 @@ from bot.core.models import Mark, MarkKind, Movie, RunState, TrainingRun, Versio
 pytestmark = pytest.mark.dynamodb
 
 SHARDS = 3  # what shards_for gives the manifest below
-# Rating and coordinates no short decimal holds, an unknown year and runtime, no genres.
+# Rating and coordinates no short decimal holds, an unknown year and runtime, no genres, no
+# known origin.
 EXACT = Movie(
     "tt0000001", "Exact", "Exakt", 1999, 136, ("Action", "Sci-Fi"), 8.7, 2_000_000, 3,
-    (0.1 + 0.2, -1e-300, 12345.678901234567),
+    (0.1 + 0.2, -1e-300, 12345.678901234567), ("US", "SUHH"), ("en", "ru"),
 )  # fmt: skip
 SPARSE = Movie("tt0000002", "Sparse", "Sparse", None, None, (), 0.1 + 0.7, 0, 0, ())
 MANIFEST = {"version": "v1", "created_at": "2026-11-21T00:00:00Z", "counts": {"movies": 20_001}}
 INDEX = b"title index bytes"
+TOP = pack_movies([EXACT, SPARSE])
 
 
 def _s(value: str) -> dict[str, str]:
@@ -60,6 +63,11 @@ def old_movie_item(version: str, m: Movie) -> dict[str, Any]:
         item["year"] = _n(m.year)
     if m.runtime is not None:
         item["runtime"] = _n(m.runtime)
+    # Absent when unknown, as most are.
+    if m.countries:
+        item["countries"] = _s(",".join(m.countries))
+    if m.languages:
+        item["languages"] = _s(",".join(m.languages))
     return item
 
 
@@ -81,6 +89,7 @@ def old_items() -> Iterator[dict[str, Any]]:
     yield old_movie_item("v1", SPARSE)
     yield {"pk": _s("INDEX#v1"), "sk": _s("000000"), "data": {"B": INDEX}}
     yield {"pk": _s("REPORT#v1"), "sk": _s("report.md"), "data": {"B": b"# Report"}}
+    yield {"pk": _s("TOP#v1"), "sk": _s("000000"), "data": {"B": TOP}, "parts": _n(1)}
     yield {
         "pk": _s("USER#U1"), "sk": _s("MARK#tt0000001"), "tconst": _s("tt0000001"),
         "kind": _s("seen"), "title": _s("Exact"), "marked_at": _s("2026-11-21T10:00:00Z"),
@@ -114,6 +123,7 @@ def test_items_the_hand_typed_code_wrote_read_back_the_same(dynamo: DynamoStore)
     assert dynamo.cluster_page("v1", 3, 5).movies == [EXACT]
     assert dynamo.title_index("v1") == INDEX
     assert dynamo.report("v1") == {"report.md": b"# Report"}
+    assert dynamo.catalogue_top("v1") == [EXACT, SPARSE]
     assert dynamo.marks("U1") == [Mark("tt0000001", MarkKind.SEEN, "Exact", "2026-11-21T10:00:00Z")]
     assert dynamo.latest_run() == TrainingRun(
         "job-1", RunState.COMPLETED, "2026-11-21T09:00:00Z", "2026-11-21T09:30:00Z", "", "v1"
@@ -142,6 +152,7 @@ def test_the_store_writes_the_shape_the_hand_typed_code_wrote(dynamo: DynamoStor
     dynamo.put_movies("v1", [EXACT, SPARSE])
     dynamo.put_title_index("v1", INDEX)
     dynamo.put_report("v1", {"report.md": b"# Report"})
+    dynamo.put_catalogue_top("v1", [EXACT, SPARSE])
     dynamo.complete_version("v1")
     dynamo.activate("v1", None)
     dynamo.add_mark("U1", Mark("tt0000001", MarkKind.SEEN, "Exact", "2026-11-21T10:00:00Z"))
@@ -155,8 +166,8 @@ def test_the_store_writes_the_shape_the_hand_typed_code_wrote(dynamo: DynamoStor
     for m in (EXACT, SPARSE):
         want = old_movie_item("v1", m)
         assert _shape(stored(want["pk"]["S"], m.tconst)) == _shape(want)
-    for key in [("INDEX#v1", "000000"), ("REPORT#v1", "report.md"), ("USER#U1", "MARK#tt0000001"),
-                ("RUN", "2026-11-21T09:00:00Z#job-1")]:  # fmt: skip
+    for key in [("INDEX#v1", "000000"), ("REPORT#v1", "report.md"), ("TOP#v1", "000000"),
+                ("USER#U1", "MARK#tt0000001"), ("RUN", "2026-11-21T09:00:00Z#job-1")]:  # fmt: skip
         assert _shape(stored(*key)) == _shape(old[key])
     # Times are the writer's own; everything else is as the hand-typed code wrote it.
     version = _shape(stored("VERSION", "v1"))

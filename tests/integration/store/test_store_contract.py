@@ -13,6 +13,7 @@ import pytest
 
 from bot.adapters.store import dynamodb, sqlite
 from bot.adapters.store.base import ActivationConflict, Store, StoreError
+from bot.adapters.store.codec import pack_movies
 from bot.core.manifest import Manifest
 from bot.core.models import Mark, MarkKind, Movie, RunState, TrainingRun, VersionStatus
 from tests.fixtures.artifacts import SAMPLE_MOVIES
@@ -68,6 +69,52 @@ def test_movies_without_year_or_runtime_or_coords_round_trip(store: Store) -> No
     bare = dataclasses.replace(SAMPLE_MOVIES[0], year=None, runtime=None, coords=(), genres=())
     fill_version(store, "v1", [bare])
     assert store.movie("v1", bare.tconst) == bare
+
+
+def test_countries_and_languages_round_trip_by_id_and_by_cluster(store: Store) -> None:
+    movies = [
+        dataclasses.replace(SAMPLE_MOVIES[0], countries=("US", "AU"), languages=("en",)),
+        dataclasses.replace(SAMPLE_MOVIES[1], countries=("SUHH",), languages=("ru", "uk")),
+        SAMPLE_MOVIES[2],  # unknown: empty
+    ]
+    fill_version(store, "v1", movies)
+    assert [store.movie("v1", m.tconst) for m in movies] == movies
+    assert store.cluster_page("v1", 0, 10).movies == sorted(movies, key=lambda m: -m.votes)
+
+
+def test_the_catalogue_top_comes_back_in_order_and_goes_with_its_version(store: Store) -> None:
+    top = [dataclasses.replace(m, countries=("US",)) for m in SAMPLE_MOVIES[::-1]]
+    store.begin_version("v1", Manifest(version="v1"))
+    assert store.catalogue_top("v1") == []  # none stored (yet, or by an older loader)
+    store.put_movies("v1", SAMPLE_MOVIES)
+    store.put_catalogue_top("v1", top)
+    store.complete_version("v1")
+    store.activate("v1", None)
+    assert store.catalogue_top("v1") == top  # coordinates and all, in the order given
+    assert store.catalogue_top("v2") == []
+    with pytest.raises(StoreError, match="only a loading version is written"):
+        store.put_catalogue_top("v1", top[:1])
+    fill_version(store, "v2", SAMPLE_MOVIES)
+    fill_version(store, "v3", SAMPLE_MOVIES)
+    store.delete_version("v1")
+    assert store.catalogue_top("v1") == []
+
+
+def test_a_large_catalogue_top_is_stored_in_parts_and_a_shorter_rewrite_replaces_it(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dynamodb, "INDEX_CHUNK_BYTES", 1000)
+    # Random titles do not compress: 300 of them make a blob of over ten parts.
+    big = [
+        dataclasses.replace(SAMPLE_MOVIES[0], tconst=f"tt{i:08d}", title=os.urandom(30).hex())
+        for i in range(300)
+    ]
+    assert len(pack_movies(big)) > 10 * 1000
+    store.begin_version("v1", Manifest(version="v1"))
+    store.put_catalogue_top("v1", big)
+    assert store.catalogue_top("v1") == big
+    store.put_catalogue_top("v1", big[:3])  # a rerun of the load with another artifact
+    assert store.catalogue_top("v1") == big[:3]
 
 
 @pytest.mark.parametrize("limit", [1, 2, 5, 50])

@@ -71,6 +71,28 @@ def test_real_akas_give_alternate_titles_and_regions(movies_2017: tuple[Path, li
                for tconst, title in akas)  # fmt: skip
 
 
+def test_real_akas_give_countries_and_languages_of_origin(
+    movies_2017: tuple[Path, list[Movie]],
+) -> None:
+    """Films of 2017 whose origin is known (checked by hand against IMDb's pages)."""
+    _, movies = movies_2017
+    by_id = {m.tconst: m for m in movies}
+    expected = {
+        "tt3967856": ("KR", "ko"),  # Okja
+        "tt6878038": ("KR", "ko"),  # A Taxi Driver
+        "tt5764096": ("IN", "hi"),  # Hindi Medium
+        "tt1633217": ("FR", "fr"),  # La mélodie
+        "tt6304046": ("NO", "no"),  # Thelma
+        "tt5052448": ("US", "en"),  # Get Out
+        "tt2380307": ("US", "en"),  # Coco
+    }
+    for tconst, (country, language) in expected.items():
+        assert country in by_id[tconst].countries, by_id[tconst]
+        assert language in by_id[tconst].languages, by_id[tconst]
+    known = sum(1 for m in movies if m.countries)
+    assert known > 0.8 * len(movies)
+
+
 def test_the_carried_title_index_is_the_one_the_loader_would_build_from_real_titles(
     movies_2017: tuple[Path, list[Movie]],
 ) -> None:

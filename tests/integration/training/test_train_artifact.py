@@ -4,8 +4,10 @@ half-written model."""
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -76,7 +78,7 @@ def test_manifest_describes_the_run(model: Path) -> None:
     written = json.loads((model / "manifest.json").read_text())
     # Every key is a typed field, written in the order training always wrote them.
     assert list(written) == ["version", "created_at", "counts", "k", "features", "coordinates",
-                             "parameters", "libraries", "metrics", "clusters",
+                             "centres", "parameters", "libraries", "metrics", "clusters",
                              "seconds"]  # fmt: skip
     assert manifest.to_dict() == written and not manifest.extra
     assert manifest.libraries and {"scikit-learn", "pandas"} <= set(manifest.libraries)
@@ -88,6 +90,28 @@ def test_manifest_describes_the_run(model: Path) -> None:
     report = (model / "report" / "report.md").read_text()
     assert all(name in report for name in manifest.clusters.values())
     assert json.loads((model / "report" / "metrics.json").read_text())["k"] == 8
+
+
+def test_the_centres_are_the_clusters_means_in_the_coordinates(model: Path) -> None:
+    """KMeans's centres: each near the mean of its cluster's coordinates (MiniBatchKMeans's
+    last step moves them a little), nearer to it than any other centre is."""
+    centres = read_manifest(model).centres
+    assert centres is not None and len(centres) == 8 and all(len(c) == 5 for c in centres)
+    movies = list(iter_movies(model))
+    for cluster in range(len(centres)):
+        coords = [m.coords for m in movies if m.cluster == cluster]
+        mean = [sum(values) / len(coords) for values in zip(*coords, strict=True)]
+        distances = [math.dist(mean, other) for other in centres]
+        assert distances.index(min(distances)) == cluster
+
+
+def test_generated_akas_give_countries_and_languages(model: Path) -> None:
+    movies = list(iter_movies(model))
+    with_country = [m for m in movies if m.countries]
+    assert len(with_country) > len(movies) // 4
+    assert all(1 <= len(m.countries) <= 3 for m in with_country)
+    assert all(code.isalpha() and code.isupper() for m in movies for code in m.countries)
+    assert all(code.isalpha() and code.islower() for m in movies for code in m.languages)
 
 
 def test_each_run_is_a_new_version_and_replaces_the_model(tmp_path: Path) -> None:
@@ -127,6 +151,28 @@ def test_small_hand_made_catalogue(tmp_path: Path) -> None:
     assert ("tt0000002", "AMÉLIE") not in akas  # differs only in case
     assert not any(tconst == "tt0000006" for tconst, _ in akas)  # adult: not in the catalogue
     assert (read_manifest(model_dir).features or ())[:2] == ("genres", "regions")
+    # No aka shows these original titles in a region: origins unknown.
+    assert all(m.countries == () and m.languages == () for m in movies.values())
+
+
+def test_countries_and_languages_of_origin_reach_the_artifact(tmp_path: Path) -> None:
+    akas = [
+        *AKAS,
+        aka("tt0000003", 5, "Shichinin no samurai", "JP"),
+        aka("tt0000010", 1, "Heat", "US"),
+        aka("tt0000010", 2, "Heat", "FR"),
+        aka("tt0000011", 3, "The Godfather", "XWW", "en"),  # worldwide: no country
+    ]
+    data = write_imdb(tmp_path / "data", akas=akas)
+    model_dir = tmp_path / "model"
+    assert main(["--data-dir", str(data), "--model-dir", str(model_dir), "--clusters", "3"]) == 0
+    movies = {m.tconst: m for m in iter_movies(model_dir)}
+    assert (movies["tt0000003"].countries, movies["tt0000003"].languages) == (("JP",), ("ja",))
+    assert (movies["tt0000010"].countries, movies["tt0000010"].languages) == (("US",), ("en",))
+    assert movies["tt0000011"].countries == () and movies["tt0000002"].countries == ()
+    with gzip.open(model_dir / "movies.csv.gz", "rt", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header[9:12] == ["countries", "languages", "pc1"]
 
 
 def test_catalogue_without_regions_like_the_demo(tmp_path: Path) -> None:

@@ -123,3 +123,29 @@ def test_what_training_builds_round_trips_through_a_store() -> None:
     manifest = Manifest.from_dict(training_manifest())
     stored = json.loads(json.dumps(manifest.to_dict()))
     assert Manifest.from_stored(stored, version=manifest.version) == manifest
+
+
+def test_centres_are_typed_and_round_trip_exactly() -> None:
+    centres = [[0.5, -1, 2.25, 0.0, 1e-4] for _ in range(8)]  # an int stays an int
+    data = {**training_manifest(), "centres": centres}
+    manifest = Manifest.from_dict(data)
+    assert manifest.centres is not None and len(manifest.centres) == 8
+    assert manifest.centres[0] == (0.5, -1, 2.25, 0.0, 1e-4)
+    assert manifest.to_dict() == data
+    stored = json.loads(json.dumps(manifest.to_dict()))
+    assert Manifest.from_stored(stored, version=manifest.version) == manifest
+
+
+@pytest.mark.parametrize(
+    ("centres", "message"),
+    [
+        ("near", "centres must be a list"),
+        ([[0.0] * 5] * 7, "centres holds 7 points, k is 8"),
+        ([[0.0] * 4] * 8, "centres must each have one number per coordinate (5)"),
+        ([[0.0] * 5] * 7 + [[0.0, "x", 0, 0, 0]], "centres[7][1] must be a number"),
+    ],
+)
+def test_bad_centres_are_refused_in_one_line(centres: object, message: str) -> None:
+    with pytest.raises(ArtifactError) as refused:
+        Manifest.from_dict({**training_manifest(), "centres": centres})
+    assert str(refused.value) == f"manifest.json: {message}"

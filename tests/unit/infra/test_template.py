@@ -474,6 +474,7 @@ def test_bot_writes_only_the_items_it_owns(template: dict[str, Any]) -> None:
         ("MOVIE#v1#001", False),
         ("INDEX#v1", False),
         ("REPORT#v1", False),
+        ("TOP#v1", False),
         ("USERX", False),
     ],
 )

@@ -3,7 +3,7 @@ votes, marks across versions), for service tests that need no database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.adapters.store.base import ActivationConflict, StoreError
 from bot.core.manifest import Manifest
@@ -24,6 +24,7 @@ class MemoryStore:
         self._status: dict[str, VersionStatus] = {}
         self._movies: dict[str, dict[str, Movie]] = {}
         self._indexes: dict[str, bytes] = {}
+        self._tops: dict[str, list[Movie]] = {}
         self._active: str | None = None
         self._marks: dict[str, dict[str, Mark]] = {}
         self._runs: list[TrainingRun] = []
@@ -51,6 +52,9 @@ class MemoryStore:
 
     def title_index(self, version: str) -> bytes | None:
         return self._indexes.get(version)
+
+    def catalogue_top(self, version: str) -> list[Movie]:
+        return list(self._tops.get(version, []))
 
     def add_mark(self, user_id: str, mark: Mark) -> None:
         self._marks.setdefault(user_id, {})[mark.tconst] = mark
@@ -87,6 +91,9 @@ class MemoryStore:
     def put_title_index(self, version: str, blob: bytes) -> None:
         self._indexes[version] = blob
 
+    def put_catalogue_top(self, version: str, movies: Sequence[Movie]) -> None:
+        self._tops[version] = list(movies)
+
     def count_movies(self, version: str) -> int:
         return len(self._movies.get(version, {}))
 
@@ -101,7 +108,7 @@ class MemoryStore:
         self._active = version
 
     def delete_version(self, version: str) -> None:
-        for table in (self._manifests, self._status, self._movies, self._indexes):
+        for table in (self._manifests, self._status, self._movies, self._indexes, self._tops):
             table.pop(version, None)
 
     def close(self) -> None:

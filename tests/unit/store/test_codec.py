@@ -1,6 +1,11 @@
-"""Coordinates as bytes, page cursors and blob chunks, shared by both store backends."""
+"""Coordinates as bytes, page cursors, blob chunks and movie lists, shared by both store
+backends."""
 
 from __future__ import annotations
+
+import dataclasses
+import json
+import zlib
 
 import pytest
 
@@ -10,10 +15,14 @@ from bot.adapters.store.codec import (
     decode_cursor,
     encode_cursor,
     pack_coords,
+    pack_movies,
     unpack_coords,
+    unpack_movies,
 )
 from bot.adapters.store.dynamodb import shards_for
 from bot.core.manifest import Manifest
+from bot.core.models import Movie
+from tests.fixtures.artifacts import SAMPLE_MOVIES
 
 
 def test_coordinates_round_trip_exactly() -> None:
@@ -60,3 +69,40 @@ def test_dynamodb_spreads_a_version_over_a_shard_per_10k_movies(
     counts: dict[str, int], shards: int
 ) -> None:
     assert shards_for(Manifest(version="v1", counts=counts)) == shards
+
+
+def test_a_movie_list_round_trips_exactly_and_in_order() -> None:
+    movies = [
+        dataclasses.replace(SAMPLE_MOVIES[0], countries=("US", "AU"), languages=("en",)),
+        dataclasses.replace(SAMPLE_MOVIES[1], year=None, runtime=None, coords=(), genres=()),
+        dataclasses.replace(SAMPLE_MOVIES[2], coords=(0.1 + 0.2, -1e-300, 12345.6789)),
+    ]
+    assert unpack_movies(pack_movies(movies)) == movies
+    assert unpack_movies(pack_movies([])) == []
+
+
+def test_a_movie_list_stored_before_a_field_was_added_reads_back_with_its_default() -> None:
+    # As a loader from before countries and languages would have written it.
+    old = {"format": 1, "fields": ["tconst", "title", "original_title", "year", "runtime",
+           "genres", "rating", "votes", "cluster", "coords"],
+           "movies": [["tt1", "A", "A", 1999, None, ["Drama"], 7.5, 10, 2, [0.5]]]}  # fmt: skip
+    [movie] = unpack_movies(zlib.compress(json.dumps(old).encode()))
+    assert movie == Movie("tt1", "A", "A", 1999, None, ("Drama",), 7.5, 10, 2, (0.5,))
+    assert movie.countries == () and movie.languages == ()
+
+
+DAMAGED = [
+    b"",
+    b"not zlib",
+    zlib.compress(b"[1, 2]"),
+    zlib.compress(b'{"format": 99, "movies": []}'),
+    zlib.compress(b'{"format": 1, "movies": [["tt1"]]}'),
+    zlib.compress(b'{"format": 1, "fields": ["tconst", "title"], "movies": [["tt1"]]}'),
+    zlib.compress(b'{"format": 1, "fields": ["tconst", "colour"], "movies": [["tt1", "red"]]}'),
+]
+
+
+@pytest.mark.parametrize("blob", DAMAGED)
+def test_a_damaged_movie_list_is_a_store_error(blob: bytes) -> None:
+    with pytest.raises(StoreError, match="a stored movie list is damaged"):
+        unpack_movies(blob)

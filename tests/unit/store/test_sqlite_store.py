@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -88,3 +89,34 @@ def test_the_manifest_is_stored_as_the_artifacts_json_and_an_older_copy_reads_ba
     assert active.created_at is None and active.manifest.k is None  # kept aside, unread
     assert active.manifest.to_dict() == older
     store.close()
+
+
+# The movies table as the first releases created it, before countries and languages.
+OLD_MOVIES_TABLE = """
+CREATE TABLE movies (
+    version TEXT NOT NULL, tconst TEXT NOT NULL, title TEXT NOT NULL,
+    original_title TEXT NOT NULL, year INTEGER, runtime INTEGER, genres TEXT NOT NULL,
+    rating REAL NOT NULL, votes INTEGER NOT NULL, cluster INTEGER NOT NULL, coords BLOB,
+    PRIMARY KEY (version, tconst)
+) WITHOUT ROWID;
+"""
+
+
+def test_a_store_file_from_before_origins_is_migrated_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(OLD_MOVIES_TABLE)
+        conn.execute(
+            "INSERT INTO movies VALUES ('v0', 'tt0133093', 'The Matrix', 'The Matrix', 1999,"
+            " 136, 'Action,Sci-Fi', 8.7, 2100000, 0, NULL)"
+        )
+    conn.close()
+    # The first handle adds the columns; the second finds them there.
+    first, second = SqliteStore(path), SqliteStore(path)
+    old = first.movie("v0", "tt0133093")
+    assert old is not None and old.countries == () and old.languages == ()
+    movie = dataclasses.replace(SAMPLE_MOVIES[0], countries=("US",), languages=("en",))
+    fill_version(second, "v1", [movie])
+    assert first.movie("v1", movie.tconst) == movie
+    first.close()
+    second.close()

@@ -114,7 +114,7 @@ def test_akas_keep_only_the_selected_titles(tmp_path: Path) -> None:
         path, imdb.IdSet(pa.array(["tt0000002", "tt0000011"], pa.string()))
     )
     assert stats.rows == len(AKAS)
-    assert table.column_names == ["tconst", "title", "region", "language"]
+    assert table.column_names == ["tconst", "title", "region", "language", "typed", "annotated"]
     assert set(table["tconst"].to_pylist()) == {"tt0000002", "tt0000011"}
     assert table.num_rows == 6
     assert None in table["region"].to_pylist()  # \N is null
