@@ -60,6 +60,16 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class SpanMatch:
+    """The best movie for a span of a sentence, as `TitleIndex.score_spans` scores it."""
+
+    candidate: Candidate
+    shown: float  # likeness, 0..100 (100: the title itself)
+    prior: float  # the popularity prior of the movie (POPULARITY_WEIGHT per tenfold votes)
+    exact: bool  # the span's key is one of the movie's keys
+
+
+@dataclass(frozen=True)
 class Resolution:
     query: str
     status: Status
@@ -589,6 +599,43 @@ class TitleIndex:
                 strict=True,
             )
         )
+
+    def score_spans(
+        self, keys: Sequence[str], fuzzy: Sequence[bool] | None = None
+    ) -> list[SpanMatch | None]:
+        """The best movie for each normalised key (spans of a sentence), cheaply: exact-key hits
+        for all keys at once (one vectorised hash and search); then, for the keys flagged in
+        `fuzzy` that hit nothing, the plain reading ranked as `resolve` ranks it (no year, no
+        guessed slips). None where no movie passes the no-match floor."""
+        out: list[SpanMatch | None] = [None] * len(keys)
+        if not keys or not len(self.exact_hash):
+            return out
+        blob, offsets = _pack(list(keys))
+        hashes = _key_hash(blob, offsets)
+        lo = np.searchsorted(self.exact_hash, hashes, side="left")
+        hi = np.searchsorted(self.exact_hash, hashes, side="right")
+        for i in np.flatnonzero(hi > lo).tolist():
+            entries = self.exact_entry[int(lo[i]) : int(hi[i])]
+            held = [e for e, k in zip(entries.tolist(), self._keys(entries), strict=True)
+                    if k == keys[i]]  # fmt: skip
+            if not held:  # a hash collision
+                continue
+            chosen = np.array(held, dtype=np.int64)
+            movies = self.entry_movie[chosen]
+            value = self._prior[movies] - ALIAS_COST * self.entry_alias[chosen]
+            best = int(np.argmax(value))
+            movie = int(movies[best])
+            shown = 100.0 - ALIAS_COST * float(self.entry_alias[chosen[best]])
+            prior = float(self._prior[movie])
+            out[i] = SpanMatch(self._candidate(movie, shown), shown, prior, exact=True)
+        for i, key in enumerate(keys):
+            if out[i] is not None or not fuzzy or not fuzzy[i] or not key:
+                continue
+            ranked = self._rank(key, None)[:1]
+            if ranked and _claim(ranked[0][:3]) >= no_match_below(key):
+                _ranking, shown, prior, movie = ranked[0]
+                out[i] = SpanMatch(self._candidate(movie, shown), shown, prior, exact=False)
+        return out
 
     def resolve(self, text: str) -> Resolution:
         query = parse_query(text)

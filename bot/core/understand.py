@@ -1,0 +1,502 @@
+"""From a message to a typed `Request`: small talk, follow-ups, constraints and the movies named.
+
+Titles are found by letting the title index score spans of the message: every run of up to
+MAX_SPAN words is looked up as an exact key (all at once), the runs of words no request or
+constraint explains are also ranked fuzzily (typos), and a dynamic programme picks the spans
+that explain the message best. A span earns its likeness to a title, the words it explains
+(most for words nothing else explains) and the film's popularity; a word left unexplained costs.
+A span of only common words ("Up", "Her", "Scary Movie") needs the typing to support it:
+quotes or *bold*, capitals, a cue before it ("like Up"), or being the whole message.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core.constraints import Found, find_constraints
+from bot.core.matching import Resolution, SpanMatch, TitleIndex
+from bot.core.normalize import words_key
+from bot.core.request import Constraint, FollowUp, Intent, Request, SeedMention
+from bot.core.tokens import Token, Tokens, tokenize
+from bot.core.vocabulary import (
+    AFTER_CUES,
+    COMMON,
+    GREETINGS,
+    HELP,
+    MOVIE_CONTEXT,
+    NEGATIONS,
+    ORDINALS,
+    REQUEST,
+    SEED_CUES,
+    SOFT,
+    THANKS,
+)
+
+MAX_SPAN = 8  # words in a title span (longer titles are still found as one fuzzy run)
+MAX_FUZZY = 4  # fuzzy rankings per message: each is a trigram search
+UNEXPLAINED = 3.0  # what an unknown word costs that no title explains
+SPAN_COST = 4.0  # each title named: one long title explains a message better than two short
+LONG_EXACT = 2.0  # per word beyond the first of an exact title: long exact hits are no chance
+POPULAR_PRIOR = 7.0  # popularity prior (about 45k votes) of a film known by its words alone
+EXACT_BASE = 85.0  # likeness at which a span neither gains nor loses
+LIKENESS_SCALE = 5.0
+PRIOR_SHARE = 0.3
+QUOTED = 4.0
+CAPITALS = 1.0
+CONJUNCTIONS = frozenset({"and", "or", "n", "nor", "plus", "vs", "versus", "with"})
+SENTENCE_YEAR = re.compile(r"^(?:18[89]\d|19\d\d|20[0-3]\d)$")
+
+UNKNOWN, SOFTW, REQUESTW, CONSTRAINTW, NUMBER, COMMONW = range(6)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    match: SpanMatch
+    value: float
+
+
+def understand(text: str, index: TitleIndex | None, *, this_year: int | None = None) -> Request:
+    """Read a message. Without an index (no model yet), titles are not looked for."""
+    raw = text or ""
+    tokens = tokenize(raw)
+    words = tuple(t.text for t in tokens.words)
+    year = this_year or datetime.date.today().year
+    found = find_constraints(tokens.words, year)
+    small = _small_talk(tokens.words)
+    if small is not None and not found and not tokens.references:
+        return Request(intent=small, text=raw, words=words)
+    classes = _classes(tokens.words, found)
+    spans = _title_spans(tokens, classes, index) if index is not None else []
+    seeds, excluded, hints = _resolve(tokens, spans, index) if index is not None else ([], [], {})
+    refs = _references(tokens, index)
+    covered = {i for s in spans for i in range(s.start, s.end)} | set(hints)
+    constraints = [c for f in found if not covered.intersection(range(*f.span)) for c in f.constraints]
+    constraints += [
+        Constraint("title", "!=", seed.match.tconst, seed.text)
+        for seed in excluded
+        if seed.match is not None
+    ]
+    all_seeds = tuple(refs + seeds)
+    follow = None if any(s.found for s in all_seeds) else _follow_up(tokens.words, constraints)
+    intent: Intent = "follow_up" if follow is not None else "recommend"
+    if small is not None and not all_seeds and not constraints and follow is None:
+        intent = small
+    return Request(
+        intent=intent,
+        text=raw,
+        words=words,
+        seeds=all_seeds,
+        excluded_titles=tuple(excluded),
+        constraints=tuple(constraints),
+        follow_up=follow,
+        surprise=intent == "recommend" and _SURPRISE.search(_joined(tokens.words)) is not None,
+    )
+
+
+# --- small talk -------------------------------------------------------------------------------
+_THANKS_RE = re.compile(r"\b(?:thanks?|thx|ty|tyvm|thanx|cheers|appreciated?|gracias|merci)\b")
+_HELP_RE = re.compile(
+    r"^(?:help|\?|how\s+(?:does\s+this|do\s+(?:i|you))\s+(?:work|use)|what\s+(?:can|do)\s+you\s+do"
+    r"|what\s+are\s+you|who\s+are\s+you|how\s+do\s+i\s+use\s+(?:this|you|it)|commands|usage)\b"
+)
+_SURPRISE = re.compile(
+    r"\b(?:surprise\s+me|anything|whatever|random(?:ly)?|dealer'?s\s+choice|you\s+(?:pick|choose"
+    r"|decide)|up\s+to\s+you|i\s+don'?t\s+(?:care|mind)|any\s+(?:movie|film)|something\s+good)\b"
+)
+
+
+def _joined(words: Sequence[Token]) -> str:
+    return " ".join(w.word for w in words)
+
+
+def _small_talk(words: Sequence[Token]) -> Intent | None:
+    """Greeting, thanks or a question about the bot, when that is all the message is."""
+    if not words:
+        return "greeting"
+    text = _joined(words)
+    parts = [p for w in words for p in w.parts]
+    if _HELP_RE.search(text) and all(p in HELP or p in SOFT or p in GREETINGS for p in parts):
+        return "help"
+    if _THANKS_RE.search(text) and all(p in THANKS or p in SOFT or p in GREETINGS for p in parts):
+        return "thanks"
+    if all(p in GREETINGS or p in {"there", "all", "everyone", "bot", "moviebot"} for p in parts):
+        return "greeting"
+    return None
+
+
+# --- follow-ups -------------------------------------------------------------------------------
+_MORE = re.compile(
+    r"^(?:(?:ok|okay|cool|nice|great|hmm)\s+)?(?:show\s+(?:me\s+)?|give\s+(?:me\s+)?|any\s+|some\s+)?"
+    r"(?:more|another(?:\s+one)?|others|other\s+ones|next|keep\s+going|again|different\s+ones)"
+    r"(?:\s+(?:please|pls|like\s+(?:that|those|these|this|them)|of\s+(?:those|these|them|that)"
+    r"|ones|options|picks|suggestions))*$"
+)
+_ORDINAL = "|".join(sorted(ORDINALS, key=len, reverse=True))
+_PICK = (
+    rf"(?:the\s+)?(?:(?P<ord>{_ORDINAL})(?:\s+(?:one|pick|movie|film|suggestion))?"
+    r"|(?:number\s+|no\s+)?(?P<num>\d{1,2}))"
+)
+_LIKE_PICK = (
+    re.compile(
+        r"^(?:(?:more|something|anything|movies|films|ones)\s+)?(?:like|similar\s+to|close\s+to)"
+        rf"\s+{_PICK}$"
+    ),
+    re.compile(rf"^{_PICK}(?:\s+(?:please|looks\s+good|sounds\s+good))?$"),
+)
+_EXCLUDE = re.compile(
+    r"^(?:no|nope|nah)?\s*(?:not\s+(?:that|this|the)(?:\s+(?P<ord>"
+    + _ORDINAL
+    + r"))?\s*(?:one|movie|film)?|(?:i(?:ve|\s+have)?\s+)?(?:already\s+)?(?:seen|watched)\s+"
+    r"(?:that|it|this)(?:\s+one)?(?:\s+already)?)$"
+)
+_REFINE = re.compile(
+    r"^(?:and|but|what\s+about|how\s+about|maybe|ok|okay|hmm|now|only|same\s+but)\b"
+    r"|\b(?:ones|instead|those|these|them|rather)\b"
+)
+
+
+def _follow_up(words: Sequence[Token], constraints: Sequence[Constraint]) -> FollowUp | None:
+    text = _joined(words)
+    if not text:
+        return None
+    if _MORE.match(text):
+        return FollowUp("more")
+    for pattern in _LIKE_PICK:
+        if m := pattern.match(text):
+            return FollowUp("like_pick", _pick(m))
+    if m := _EXCLUDE.match(text):
+        return FollowUp("exclude_pick", _pick(m))
+    if not constraints:
+        return None
+    if any(c.relative for c in constraints):
+        return FollowUp("refine")
+    if all(c.op in ("not in", "!=") for c in constraints) or _REFINE.search(text):
+        return FollowUp("refine")
+    return None
+
+
+def _pick(m: re.Match[str]) -> int | None:
+    groups = m.groupdict()
+    if groups.get("num"):
+        return int(groups["num"])
+    word = next((v for k, v in groups.items() if k == "ord" and v), None)
+    return ORDINALS.get(word) if word else None
+
+
+# --- titles -----------------------------------------------------------------------------------
+def _classes(words: Sequence[Token], found: Sequence[Found]) -> list[int]:
+    classes = []
+    for token in words:
+        parts = token.parts
+        if all(p.isdigit() for p in parts):
+            classes.append(NUMBER)
+        elif all(p in SOFT for p in parts):
+            classes.append(SOFTW)
+        elif all(p in SOFT or p in REQUEST or p in GREETINGS or p in THANKS or p in NEGATIONS
+                 for p in parts):  # fmt: skip
+            classes.append(REQUESTW)
+        elif all(p in SOFT or p in REQUEST or p in COMMON for p in parts):
+            classes.append(COMMONW)
+        else:
+            classes.append(UNKNOWN)
+    for f in found:
+        for i in range(*f.span):
+            if classes[i] != NUMBER or f.constraints[0].field == "year":
+                classes[i] = CONSTRAINTW
+    return classes
+
+
+def _title_spans(tokens: Tokens, classes: list[int], index: TitleIndex) -> list[_Span]:
+    words = tokens.words
+    n = len(words)
+    if n == 0:
+        return []
+    breaks = [w.ends_sentence for w in words]
+    spans: list[tuple[int, int]] = []
+    for a in range(n):
+        for b in range(a + 1, min(n, a + MAX_SPAN) + 1):
+            spans.append((a, b))
+            if breaks[b - 1]:
+                break
+    keys = [_key(words, a, b) for a, b in spans]
+    exact = index.score_spans(keys)
+    # Words an exact title already explains need no fuzzy search.
+    explained = [False] * n
+    for (a, b), hit in zip(spans, exact, strict=True):
+        if hit is not None:
+            for i in range(a, b):
+                explained[i] = True
+    fuzzy_spans = _fuzzy_candidates(words, classes, breaks, explained)
+    fuzzy_keys = [_key(words, a, b) for a, b in fuzzy_spans]
+    fuzzy = index.score_spans(fuzzy_keys, [True] * len(fuzzy_keys)) if fuzzy_keys else []
+    candidates: list[_Span] = []
+    seen: set[tuple[int, int]] = set()
+    for (a, b), hit in [*zip(spans, exact, strict=True), *zip(fuzzy_spans, fuzzy, strict=True)]:
+        if hit is None or (a, b) in seen:
+            continue
+        seen.add((a, b))
+        value = _value(tokens, classes, a, b, hit)
+        if value is not None:
+            candidates.append(_Span(a, b, hit, value))
+    chosen = _segment(n, classes, candidates)
+    return _accepted(chosen, words, classes)
+
+
+def _key(words: Sequence[Token], a: int, b: int) -> str:
+    parts = [p for w in words[a:b] for p in w.parts]
+    # "Matrix, The": an article after a comma at the end is the title's own.
+    if b - a > 1 and "," in words[b - 2].after and words[b - 1].word in ("the", "a", "an"):
+        parts = parts[: -len(words[b - 1].parts)]
+    return words_key(parts)
+
+
+def _fuzzy_candidates(
+    words: Sequence[Token], classes: list[int], breaks: list[bool], explained: list[bool]
+) -> list[tuple[int, int]]:
+    """Where a mistyped title may be: around each run of words no list knows and no exact
+    title explains, the run itself (with the words between, "the dakr knight"), and the run
+    with the ordinary words around it up to request words or a sentence end ("on a clear dya");
+    and the whole message of a few words, as a bare title is."""
+    n = len(words)
+    title_like = (UNKNOWN, COMMONW, SOFTW, NUMBER)
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        if classes[i] != UNKNOWN or explained[i]:
+            i += 1
+            continue
+        a = b = i
+        # join unknown words a couple of ordinary words apart: "lord of the rigns"
+        j = i + 1
+        while j < n and j - b <= 3 and not breaks[j - 1] and classes[j] in title_like:
+            if classes[j] == UNKNOWN:
+                b = j
+            j += 1
+        core = (a - 1, b + 1) if a > 0 and words[a - 1].word == "the" else (a, b + 1)
+        wide_a, wide_b = core
+        while wide_a > 0 and classes[wide_a - 1] in title_like and not breaks[wide_a - 1]:
+            wide_a -= 1
+        while wide_b < n and classes[wide_b] in title_like and not breaks[wide_b - 1]:
+            wide_b += 1
+        while wide_a < core[0] and classes[wide_a] == SOFTW and words[wide_a].word != "the":
+            wide_a += 1
+        while wide_b > core[1] and classes[wide_b - 1] == SOFTW:
+            wide_b -= 1
+        for span in (core, (wide_a, wide_b)):
+            if span not in out and span[1] - span[0] <= MAX_SPAN + 4:
+                out.append(span)
+        i = b + 1
+    if 1 < n <= 6 and not any(breaks[:-1]) and (0, n) not in out:
+        if any(c == UNKNOWN and not explained[i] for i, c in enumerate(classes)):
+            out.append((0, n))
+    return out[:MAX_FUZZY]
+
+
+def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -> float | None:
+    """What a span earns as a title, or None when it may not be one."""
+    words = tokens.words
+    inside = classes[a:b]
+    group = words[a].group
+    if group and tokens.groups.get(group) != (a, b) and any(w.group != group for w in words[a:b]):
+        return None  # across a quote's edge
+    if not group and any(w.group for w in words[a:b]):
+        return None
+    quoted = bool(group) and tokens.groups.get(group) == (a, b)
+    capitals = _capitalised(words, a, b)
+    if UNKNOWN not in inside and not quoted and not _supported(words, classes, a, b, hit, capitals):
+        return None
+    value = (hit.shown - EXACT_BASE) / LIKENESS_SCALE + PRIOR_SHARE * hit.prior - SPAN_COST
+    other = 1.0 if hit.exact else 0.5
+    for i in range(a, b):
+        c = classes[i]
+        if c == UNKNOWN:
+            value += UNEXPLAINED
+        elif c == CONSTRAINTW:
+            value += 0.5 * other
+        else:
+            # "movies like Heat": a cue after a request word belongs to the request.
+            lead = i == a and words[i].word in SEED_CUES and a > 0 and classes[a - 1] == REQUESTW
+            value += -other if lead else other
+    if hit.exact:
+        value += LONG_EXACT * (b - a - 1)
+    if quoted:
+        value += QUOTED
+    if capitals:
+        value += CAPITALS
+    return value
+
+
+def _supported(
+    words: Sequence[Token], classes: list[int], a: int, b: int, hit: SpanMatch, capitals: bool
+) -> bool:
+    """A span of only ordinary words ("Up", "Her", "Gone Girl", "Scary Movie") is a title only
+    if the typing says so: capitals, a cue before or after it ("like Up", "Up was great"),
+    being the whole message, or (several words, nothing a constraint) a popular film's exact
+    title. Constraint words need capitals or a cue; a lone function word needs capitals."""
+    inside = classes[a:b]
+    constraint = CONSTRAINTW in inside
+    lone_soft = b - a == 1 and inside[0] in (SOFTW, REQUESTW)
+    if capitals and not all(c in (CONSTRAINTW, NUMBER) for c in inside):
+        return True
+    if lone_soft:
+        return False
+    if _whole(words, a, b) and (not constraint or all(c == NUMBER for c in inside)):
+        return True
+    if _cued(words, a, b):
+        return True
+    return b - a > 1 and hit.exact and not constraint and hit.prior >= POPULAR_PRIOR
+
+
+def _capitalised(words: Sequence[Token], a: int, b: int) -> bool:
+    """Written as a title: its main words capitalised, not just as a sentence's first word or
+    "I", in a message that is not all capitals."""
+    main = [w for w in words[a:b] if w.word not in SOFT or w is words[a]]
+    if not main or not all(w.capital for w in main):
+        return False
+    if all(w.initial or w.word == "i" or len(w.word) < 2 for w in main):
+        return False
+    if all(w.text.isupper() and len(w.text) > 1 for w in main):
+        return False
+    return any(not w.capital for w in words) or len(words) == b - a
+
+
+def _cued(words: Sequence[Token], a: int, b: int) -> bool:
+    i = a - 1
+    if i >= 0 and words[i].word == "the":
+        i -= 1
+    if i >= 0 and (words[i].word in SEED_CUES or words[i].word in CONJUNCTIONS):
+        return True
+    if i >= 0 and "," in words[i].after:  # "Heat, Ronin, Collateral"
+        return True
+    if b < len(words) and (words[b].word in AFTER_CUES or words[b].word in CONJUNCTIONS):
+        return True
+    return "!" in words[b - 1].after or "," in words[b - 1].after
+
+
+def _whole(words: Sequence[Token], a: int, b: int) -> bool:
+    """The span is the message, bar a year after it; an indefinite article before it means a
+    kind of film ("a scary movie"), not a title."""
+    rest = [i for i in range(b, len(words)) if not SENTENCE_YEAR.match(words[i].word)]
+    return a == 0 and not rest and words[0].word not in ("a", "an", "some", "any")
+
+
+def _segment(n: int, classes: list[int], candidates: list[_Span]) -> list[_Span]:
+    """The spans that explain the message best (no two overlapping)."""
+    ending: dict[int, list[_Span]] = {}
+    for span in candidates:
+        ending.setdefault(span.end, []).append(span)
+    best = [0.0] * (n + 1)
+    back: list[_Span | None] = [None] * (n + 1)
+    for i in range(1, n + 1):
+        cost = -UNEXPLAINED if classes[i - 1] == UNKNOWN else 0.0
+        best[i], back[i] = best[i - 1] + cost, None
+        for span in ending.get(i, ()):
+            score = best[span.start] + span.value
+            if score > best[i]:
+                best[i], back[i] = score, span
+    chosen: list[_Span] = []
+    i = n
+    while i > 0:
+        span = back[i]
+        if span is None:
+            i -= 1
+        else:
+            chosen.append(span)
+            i = span.start
+    return chosen[::-1]
+
+
+def _accepted(chosen: list[_Span], words: Sequence[Token], classes: list[int]) -> list[_Span]:
+    """Titles in a message that is mostly unknown words, with nothing about movies in it, were
+    found by chance ("can you book a meeting room")."""
+    if not chosen or _movie_context(words, classes):
+        return chosen
+    covered = {i for s in chosen for i in range(s.start, s.end)}
+    left = sum(1 for i, c in enumerate(classes) if c == UNKNOWN and i not in covered)
+    return chosen if left <= max(1, len(covered)) else []
+
+
+def _movie_context(words: Sequence[Token], classes: list[int]) -> bool:
+    """The message is about movies: it says so, or sets a constraint."""
+    return any(
+        c == CONSTRAINTW or any(p in MOVIE_CONTEXT for p in w.parts)
+        for w, c in zip(words, classes, strict=True)
+    )
+
+
+# --- resolving the chosen spans ---------------------------------------------------------------
+def _resolve(
+    tokens: Tokens, spans: list[_Span], index: TitleIndex
+) -> tuple[list[SeedMention], list[SeedMention], dict[int, int]]:
+    """Each chosen span resolved as `resolve` reads a title (year hint, alternatives), split
+    into seeds and excluded titles ("not Heat"); and the year words used as hints."""
+    words = tokens.words
+    seeds: list[SeedMention] = []
+    excluded: list[SeedMention] = []
+    hints: dict[int, int] = {}
+    for span in spans:
+        text = _span_text(words, span.start, span.end)
+        year, used = _year_after(words, span.end)
+        resolution = index.resolve(f"{text} ({year})" if year else text)
+        if resolution.status not in ("matched", "ambiguous"):
+            continue
+        for i in used:
+            hints[i] = year or 0
+        mention = SeedMention(text, (span.start, span.end), resolution, year)
+        (excluded if _negated(words, span.start) else seeds).append(mention)
+    return seeds, excluded, hints
+
+
+def _span_text(words: Sequence[Token], a: int, b: int) -> str:
+    pieces = []
+    for i in range(a, b):
+        after = words[i].after if i < b - 1 else words[i].after.replace(",", "").replace(";", "")
+        pieces.append(("(" if words[i].parens else "") + words[i].text + after.rstrip(".?:"))
+    return " ".join(pieces)
+
+
+def _year_after(words: Sequence[Token], end: int) -> tuple[int | None, list[int]]:
+    """A year right after a title ("Heat 1995", "Heat (1995)", "heat from 1995")."""
+    i = end
+    used = []
+    if i < len(words) and words[i].word in ("from", "of", "in") and not words[i - 1].ends_sentence:
+        used.append(i)
+        i += 1
+    if i < len(words) and SENTENCE_YEAR.match(words[i].word):
+        return int(words[i].word), [*used, i]
+    return None, []
+
+
+def _negated(words: Sequence[Token], start: int) -> bool:
+    """ "not Heat", "but not Heat", "except Heat", "other than Heat", "anything but Heat"."""
+    before = [w.word for w in words[max(0, start - 2) : start]]
+    if not before:
+        return False
+    if before[-1] in ("not", "except", "excluding", "without", "besides", "minus", "nor"):
+        return True
+    return before[-2:] in (["other", "than"], ["apart", "from"], ["anything", "but"])
+
+
+def _references(tokens: Tokens, index: TitleIndex | None) -> list[SeedMention]:
+    """IMDb ids and links: exact references, resolved by id."""
+    out = []
+    for tconst in tokens.references:
+        if index is None:
+            continue
+        resolution = index.resolve(tconst)
+        out.append(SeedMention(tconst, (0, 0), resolution))
+    return out
+
+
+def first_resolution(request: Request) -> Resolution | None:
+    """The resolution a single-seed surface shows: the first movie found, else the first
+    mention (a miss with its did-you-mean), else None."""
+    for seed in request.seeds:
+        if seed.found:
+            return seed.resolution
+    return request.resolution
