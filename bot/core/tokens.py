@@ -24,6 +24,7 @@ _PAIRS = {"“": "”", "„": "“", "«": "»", "‘": "’"}
 _LEAD_PUNCT = "([{¿¡"
 _TRAIL_PUNCT = ")]},.!?;:…"
 _SENTENCE_END = frozenset(".!?;…")
+_ABBREVIATIONS = frozenset("vs mr mrs ms dr st jr sr vol pt no ep feat ft".split())
 MAX_WORDS = 80  # longer messages are cut: no request needs more
 
 
@@ -43,6 +44,10 @@ class Token:
 
     @property
     def ends_sentence(self) -> bool:
+        if self.after.startswith(".") and not self.after.startswith("..") and (
+            len(self.text) == 1 or "." in self.text or self.text.lower() in _ABBREVIATIONS
+        ):
+            return False  # "vs.", "Mr.", "Cecil B. DeMented"
         return any(ch in _SENTENCE_END for ch in self.after)
 
 

@@ -24,6 +24,7 @@ from bot.core.tokens import Token, Tokens, tokenize
 from bot.core.vocabulary import (
     AFTER_CUES,
     COMMON,
+    OPENING_CUES,
     GREETINGS,
     HELP,
     MOVIE_CONTEXT,
@@ -36,16 +37,25 @@ from bot.core.vocabulary import (
 )
 
 MAX_SPAN = 8  # words in a title span (longer titles are still found as one fuzzy run)
-MAX_FUZZY = 4  # fuzzy rankings per message: each is a trigram search
+MAX_FUZZY = 6  # fuzzy rankings per message: each is a trigram search
 UNEXPLAINED = 3.0  # what an unknown word costs that no title explains
-SPAN_COST = 4.0  # each title named: one long title explains a message better than two short
+SPAN_COST = 6.0  # each title named: one long title explains a message better than two short
+SUPPORTED = 2.0  # a title of ordinary words that the typing supports (capitals, a cue)
 LONG_EXACT = 2.0  # per word beyond the first of an exact title: long exact hits are no chance
+LONG_FUZZY = 1.0  # ...half as much for a fuzzy match, all of it for a close one
+NEAR_FUZZY = 90.0
+CLOSE_FUZZY = 93.0
+LONE_FUZZY = 85.0  # the least likeness of one mistyped word in a sentence (more if short)
+PRIOR_BASE = 6.0  # popularity prior (about 10k votes) at which a title neither gains nor loses
+BARE_FLOOR = 86.0  # likeness a whole message needs to be read as a bare title
 POPULAR_PRIOR = 7.0  # popularity prior (about 45k votes) of a film known by its words alone
 EXACT_BASE = 85.0  # likeness at which a span neither gains nor loses
 LIKENESS_SCALE = 5.0
 PRIOR_SHARE = 0.3
 QUOTED = 4.0
 CAPITALS = 1.0
+TITLE_NOUNS = frozenset({"movie", "movies", "film", "films", "picture", "pictures"})
+PARTICLES = frozenset({"up", "down", "out", "off", "over", "away", "back", "around", "on", "in"})
 CONJUNCTIONS = frozenset({"and", "or", "n", "nor", "plus", "vs", "versus", "with"})
 SENTENCE_YEAR = re.compile(r"^(?:18[89]\d|19\d\d|20[0-3]\d)$")
 
@@ -70,9 +80,19 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
     small = _small_talk(tokens.words)
     if small is not None and not found and not tokens.references:
         return Request(intent=small, text=raw, words=words)
+    follow = _thread_reference(tokens.words)
+    if follow is not None:  # "more", "not that one", "like the second one"
+        return Request(intent="follow_up", text=raw, words=words, follow_up=follow)
     classes = _classes(tokens.words, found)
     spans = _title_spans(tokens, classes, index) if index is not None else []
     seeds, excluded, hints = _resolve(tokens, spans, index) if index is not None else ([], [], {})
+    if index is not None and _bare(tokens.words, classes, spans):
+        # A message that is only a title reads as `resolve` reads it, as before sentences.
+        whole = _bare_title(raw, tokens.words, index)
+        if whole is not None:
+            seeds, excluded, hints = [whole], [], {}
+            spans = [_Span(0, len(words), SpanMatch(whole.resolution.match or whole.alternatives[0],
+                                                    100.0, 0.0, True), 0.0)]  # fmt: skip
     refs = _references(tokens, index)
     covered = {i for s in spans for i in range(s.start, s.end)} | set(hints)
     constraints = [c for f in found if not covered.intersection(range(*f.span)) for c in f.constraints]
@@ -154,13 +174,18 @@ _EXCLUDE = re.compile(
     + r"))?\s*(?:one|movie|film)?|(?:i(?:ve|\s+have)?\s+)?(?:already\s+)?(?:seen|watched)\s+"
     r"(?:that|it|this)(?:\s+one)?(?:\s+already)?)$"
 )
+_COMPARATIVE = re.compile(
+    r"\b(?:funnier|scarier|creepier|spookier|darker|lighter|sadder|happier|less\s+\w+|more\s+(?:funny"
+    r"|scary|romantic|action|violent))\b"
+)
 _REFINE = re.compile(
     r"^(?:and|but|what\s+about|how\s+about|maybe|ok|okay|hmm|now|only|same\s+but)\b"
     r"|\b(?:ones|instead|those|these|them|rather)\b"
 )
 
 
-def _follow_up(words: Sequence[Token], constraints: Sequence[Constraint]) -> FollowUp | None:
+def _thread_reference(words: Sequence[Token]) -> FollowUp | None:
+    """A message that only points at the last answer: "more", "like the second one"."""
     text = _joined(words)
     if not text:
         return None
@@ -171,9 +196,16 @@ def _follow_up(words: Sequence[Token], constraints: Sequence[Constraint]) -> Fol
             return FollowUp("like_pick", _pick(m))
     if m := _EXCLUDE.match(text):
         return FollowUp("exclude_pick", _pick(m))
+    return None
+
+
+def _follow_up(words: Sequence[Token], constraints: Sequence[Constraint]) -> FollowUp | None:
+    """Constraints with no seed that refine the last answer: relative ones ("older", "funnier"),
+    exclusions ("no horror"), or said as a follow-up ("what about French ones")."""
+    text = _joined(words)
     if not constraints:
         return None
-    if any(c.relative for c in constraints):
+    if any(c.relative for c in constraints) or _COMPARATIVE.search(text):
         return FollowUp("refine")
     if all(c.op in ("not in", "!=") for c in constraints) or _REFINE.search(text):
         return FollowUp("refine")
@@ -206,8 +238,7 @@ def _classes(words: Sequence[Token], found: Sequence[Found]) -> list[int]:
             classes.append(UNKNOWN)
     for f in found:
         for i in range(*f.span):
-            if classes[i] != NUMBER or f.constraints[0].field == "year":
-                classes[i] = CONSTRAINTW
+            classes[i] = CONSTRAINTW
     return classes
 
 
@@ -225,13 +256,8 @@ def _title_spans(tokens: Tokens, classes: list[int], index: TitleIndex) -> list[
                 break
     keys = [_key(words, a, b) for a, b in spans]
     exact = index.score_spans(keys)
-    # Words an exact title already explains need no fuzzy search.
-    explained = [False] * n
-    for (a, b), hit in zip(spans, exact, strict=True):
-        if hit is not None:
-            for i in range(a, b):
-                explained[i] = True
-    fuzzy_spans = _fuzzy_candidates(words, classes, breaks, explained)
+    hits = {span for span, hit in zip(spans, exact, strict=True) if hit is not None}
+    fuzzy_spans = _fuzzy_candidates(tokens, classes, breaks, hits)
     fuzzy_keys = [_key(words, a, b) for a, b in fuzzy_spans]
     fuzzy = index.score_spans(fuzzy_keys, [True] * len(fuzzy_keys)) if fuzzy_keys else []
     candidates: list[_Span] = []
@@ -244,7 +270,7 @@ def _title_spans(tokens: Tokens, classes: list[int], index: TitleIndex) -> list[
         if value is not None:
             candidates.append(_Span(a, b, hit, value))
     chosen = _segment(n, classes, candidates)
-    return _accepted(chosen, words, classes)
+    return _accepted(chosen, tokens, classes)
 
 
 def _key(words: Sequence[Token], a: int, b: int) -> str:
@@ -256,45 +282,63 @@ def _key(words: Sequence[Token], a: int, b: int) -> str:
 
 
 def _fuzzy_candidates(
-    words: Sequence[Token], classes: list[int], breaks: list[bool], explained: list[bool]
+    tokens: Tokens, classes: list[int], breaks: list[bool], exact: set[tuple[int, int]]
 ) -> list[tuple[int, int]]:
-    """Where a mistyped title may be: around each run of words no list knows and no exact
-    title explains, the run itself (with the words between, "the dakr knight"), and the run
-    with the ordinary words around it up to request words or a sentence end ("on a clear dya");
-    and the whole message of a few words, as a bare title is."""
+    """Where a mistyped title may be: each run of title-like words (bounded by request,
+    constraint and cue words, commas, "and", sentence ends; function words trimmed, a leading
+    "the" kept) that holds a word no list knows and is not itself an exact title; also the
+    unknown words alone when the run is longer; and a short message as a whole."""
+    words = tokens.words
     n = len(words)
     title_like = (UNKNOWN, COMMONW, SOFTW, NUMBER)
-    out: list[tuple[int, int]] = []
-    i = 0
-    while i < n:
-        if classes[i] != UNKNOWN or explained[i]:
-            i += 1
+    # What the user quoted or set in bold is the first place to look.
+    out: list[tuple[int, int]] = [
+        span for span in tokens.groups.values() if span not in exact and span[1] - span[0] > 0
+    ]
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for i in range(n + 1):
+        inside = i < n and classes[i] in title_like and words[i].word not in SEED_CUES
+        if inside and start is None:
+            start = i
+        if start is not None and (not inside or breaks[i] or "," in words[i].after):
+            stop = i + 1 if inside else i
+            runs.append((start, stop))
+            start = None
+    parts: list[tuple[int, int]] = []
+    for a, b in runs:
+        # "thor and teh heat": each side of an "and" may be a title, or the whole run may be.
+        cuts = [i for i in range(a, b) if words[i].word in CONJUNCTIONS]
+        edges = [a, *cuts, b]
+        pieces = [(edges[k] + (k > 0), edges[k + 1]) for k in range(len(edges) - 1)]
+        parts.extend(piece for piece in pieces if piece != (a, b))
+        parts.append((a, b))
+    for a, b in parts:
+        trimmed = _trim(words, classes, a, b)
+        if trimmed is None or trimmed in exact:
             continue
-        a = b = i
-        # join unknown words a couple of ordinary words apart: "lord of the rigns"
-        j = i + 1
-        while j < n and j - b <= 3 and not breaks[j - 1] and classes[j] in title_like:
-            if classes[j] == UNKNOWN:
-                b = j
-            j += 1
-        core = (a - 1, b + 1) if a > 0 and words[a - 1].word == "the" else (a, b + 1)
-        wide_a, wide_b = core
-        while wide_a > 0 and classes[wide_a - 1] in title_like and not breaks[wide_a - 1]:
-            wide_a -= 1
-        while wide_b < n and classes[wide_b] in title_like and not breaks[wide_b - 1]:
-            wide_b += 1
-        while wide_a < core[0] and classes[wide_a] == SOFTW and words[wide_a].word != "the":
-            wide_a += 1
-        while wide_b > core[1] and classes[wide_b - 1] == SOFTW:
-            wide_b -= 1
-        for span in (core, (wide_a, wide_b)):
+        a, b = trimmed
+        unknown = [i for i in range(a, b) if classes[i] == UNKNOWN]
+        if not unknown:
+            continue
+        for span in ((a, b), (unknown[0], unknown[-1] + 1)):
             if span not in out and span[1] - span[0] <= MAX_SPAN + 4:
                 out.append(span)
-        i = b + 1
-    if 1 < n <= 6 and not any(breaks[:-1]) and (0, n) not in out:
-        if any(c == UNKNOWN and not explained[i] for i, c in enumerate(classes)):
+    # A short message with no request word may be a bare title, request words and all.
+    if 1 < n <= MAX_SPAN and (0, n) not in out and (0, n) not in exact:
+        if UNKNOWN in classes and REQUESTW not in classes and CONSTRAINTW not in classes:
             out.append((0, n))
     return out[:MAX_FUZZY]
+
+
+def _trim(words: Sequence[Token], classes: list[int], a: int, b: int) -> tuple[int, int] | None:
+    """Function words off the edges of a run; a leading "the" and a closing particle stay
+    ("The Dark Knight", "Black Hawk Down")."""
+    while a < b and classes[a] == SOFTW and not (words[a].word == "the" and a + 1 < b):
+        a += 1
+    while b > a and classes[b - 1] == SOFTW and words[b - 1].word not in PARTICLES:
+        b -= 1
+    return (a, b) if b > a else None
 
 
 def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -> float | None:
@@ -310,7 +354,11 @@ def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -
     capitals = _capitalised(words, a, b)
     if UNKNOWN not in inside and not quoted and not _supported(words, classes, a, b, hit, capitals):
         return None
-    value = (hit.shown - EXACT_BASE) / LIKENESS_SCALE + PRIOR_SHARE * hit.prior - SPAN_COST
+    lone_floor = LONE_FUZZY + (5.0 if len(words[a].word) <= 4 else 0.0)
+    if not hit.exact and b - a == 1 and hit.shown < lone_floor and not _whole(words, a, b):
+        return None  # one mistyped word in a sentence must come close ("hapn" is no "Hope")
+    value = (hit.shown - EXACT_BASE) / LIKENESS_SCALE - SPAN_COST
+    value += PRIOR_SHARE * (hit.prior - PRIOR_BASE)
     other = 1.0 if hit.exact else 0.5
     for i in range(a, b):
         c = classes[i]
@@ -324,6 +372,12 @@ def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -
             value += -other if lead else other
     if hit.exact:
         value += LONG_EXACT * (b - a - 1)
+    elif hit.shown >= CLOSE_FUZZY:
+        value += LONG_EXACT * (b - a - 1)
+    elif hit.shown >= NEAR_FUZZY:
+        value += LONG_FUZZY * (b - a - 1)
+    if UNKNOWN not in inside:
+        value += SUPPORTED
     if quoted:
         value += QUOTED
     if capitals:
@@ -340,11 +394,18 @@ def _supported(
     title. Constraint words need capitals or a cue; a lone function word needs capitals."""
     inside = classes[a:b]
     constraint = CONSTRAINTW in inside
-    lone_soft = b - a == 1 and inside[0] in (SOFTW, REQUESTW)
-    if capitals and not all(c in (CONSTRAINTW, NUMBER) for c in inside):
+    if all(c in (CONSTRAINTW, NUMBER) for c in inside) and not all(c == NUMBER for c in inside):
+        # "under 100 minutes" is what it says; "American Heist", in capitals, is a title
+        return capitals and b - a > 1
+    lone = b - a == 1 and inside[0] in (SOFTW, REQUESTW, NUMBER)
+    if lone and inside[0] == REQUESTW:
+        return capitals and not _whole(words, a, b)  # "lol" alone is no film
+    if lone and inside[0] == NUMBER:
+        return _whole(words, a, b) or (a > 0 and words[a - 1].word in SEED_CUES)  # "like 2046"
+    if lone and not _whole(words, a, b):
+        return capitals
+    if capitals:
         return True
-    if lone_soft:
-        return False
     if _whole(words, a, b) and (not constraint or all(c == NUMBER for c in inside)):
         return True
     if _cued(words, a, b):
@@ -355,7 +416,7 @@ def _supported(
 def _capitalised(words: Sequence[Token], a: int, b: int) -> bool:
     """Written as a title: its main words capitalised, not just as a sentence's first word or
     "I", in a message that is not all capitals."""
-    main = [w for w in words[a:b] if w.word not in SOFT or w is words[a]]
+    main = [w for w in words[a:b] if (w.word not in SOFT or w is words[a]) and w.text[0].isalpha()]
     if not main or not all(w.capital for w in main):
         return False
     if all(w.initial or w.word == "i" or len(w.word) < 2 for w in main):
@@ -374,6 +435,8 @@ def _cued(words: Sequence[Token], a: int, b: int) -> bool:
     if i >= 0 and "," in words[i].after:  # "Heat, Ronin, Collateral"
         return True
     if b < len(words) and (words[b].word in AFTER_CUES or words[b].word in CONJUNCTIONS):
+        return True
+    if a == 0 and b < len(words) and words[b].word in OPENING_CUES:
         return True
     return "!" in words[b - 1].after or "," in words[b - 1].after
 
@@ -411,14 +474,22 @@ def _segment(n: int, classes: list[int], candidates: list[_Span]) -> list[_Span]
     return chosen[::-1]
 
 
-def _accepted(chosen: list[_Span], words: Sequence[Token], classes: list[int]) -> list[_Span]:
-    """Titles in a message that is mostly unknown words, with nothing about movies in it, were
-    found by chance ("can you book a meeting room")."""
+def _accepted(chosen: list[_Span], tokens: Tokens, classes: list[int]) -> list[_Span]:
+    """In a message with nothing about movies in it (no movie word, no constraint, no cue), a
+    title must be the message, bar function and request words, or be quoted or capitalised:
+    "what time is the standup tomorrow" names no film."""
+    words = tokens.words
     if not chosen or _movie_context(words, classes):
         return chosen
     covered = {i for s in chosen for i in range(s.start, s.end)}
-    left = sum(1 for i, c in enumerate(classes) if c == UNKNOWN and i not in covered)
-    return chosen if left <= max(1, len(covered)) else []
+    if all(c not in (UNKNOWN, COMMONW) or i in covered for i, c in enumerate(classes)):
+        return chosen
+    return [
+        s
+        for s in chosen
+        if _capitalised(words, s.start, s.end) or _cued(words, s.start, s.end)
+        or (words[s.start].group and tokens.groups.get(words[s.start].group) == (s.start, s.end))
+    ]  # fmt: skip
 
 
 def _movie_context(words: Sequence[Token], classes: list[int]) -> bool:
@@ -427,6 +498,28 @@ def _movie_context(words: Sequence[Token], classes: list[int]) -> bool:
         c == CONSTRAINTW or any(p in MOVIE_CONTEXT for p in w.parts)
         for w, c in zip(words, classes, strict=True)
     )
+
+
+def _bare(words: Sequence[Token], classes: list[int], spans: list[_Span]) -> bool:
+    """The message may be a bare title that the spans do not explain whole: a few words, no
+    word about movies, no cue, no constraint, and not a list of titles ("Heat, Ronin")."""
+    if not words or len(words) > MAX_SPAN + 2 or CONSTRAINTW in classes:
+        return False
+    asking = MOVIE_CONTEXT - TITLE_NOUNS  # "Scary Movie 2" is a title, "seen" is not
+    if any(p in asking or (p in SEED_CUES and i > 0) for i, w in enumerate(words)
+           for p in w.parts):  # fmt: skip
+        return False
+    if len(spans) == 1 and spans[0].match.exact and (spans[0].start, spans[0].end) == (0, len(words)):
+        return False
+    return not (len(spans) > 1 and all(s.match.exact for s in spans))
+
+
+def _bare_title(raw: str, words: Sequence[Token], index: TitleIndex) -> SeedMention | None:
+    resolution = index.resolve(raw)
+    best = resolution.match or next(iter(resolution.alternatives), None)
+    if resolution.status not in ("matched", "ambiguous") or best is None or best.score < BARE_FLOOR:
+        return None
+    return SeedMention(" ".join(w.text for w in words), (0, len(words)), resolution)
 
 
 # --- resolving the chosen spans ---------------------------------------------------------------

@@ -11,6 +11,8 @@ from __future__ import annotations
 SOFT = frozenset(
     """
     a an the of in on at to for from with by about as into onto over under up down out off
+    after before between during without within through since until against among behind
+    beyond near around across along upon via per
     and or but nor so yet if then than that this these those there here it its it is
     i me my mine myself you your yours we us our they them their he him his she her hers
     be is am are was were been being do does did done have has had having will would shall
@@ -40,7 +42,7 @@ REQUEST = frozenset(
     maybe perhaps probably kinda sorta pretty quite much many lot lots bit little
     any some few couple
     hey hi hello yo hiya howdy sup greetings morning afternoon
-    help
+    help lol lmao haha hehe brb omg btw idk imo tbh afk gtg ttyl np yw
     """.split()
 )
 
@@ -54,7 +56,9 @@ SEED_CUES = frozenset(
     """.split()
 )
 # Words after a title that make it one ("Heat vibes", "Heat was great", "Heat meets Up").
-AFTER_CUES = frozenset("vibes vibe type style esque meets was is but pls please".split())
+AFTER_CUES = frozenset("vibes vibe type style esque meets but pls please".split())
+# ...and at the start of a message: "Heat was great".
+OPENING_CUES = frozenset("was is were".split())
 
 # Words that mark the message as being about movies (a seed then needs less support).
 MOVIE_CONTEXT = frozenset(
@@ -308,5 +312,6 @@ COMMON = frozenset(
     mom dad brother sister uncle aunt cousin grandma grandpa wife husband partner
     girlfriend boyfriend roommate neighbour neighbor
     fav favs fave faves favourite favorite idea suggestion bunch ton tons
+    mix blend cross combo combination mashup meets
     """.split()
 )

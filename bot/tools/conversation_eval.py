@@ -229,6 +229,10 @@ def _run_half(
             request = _understood(half, index, query)
             found = _seed_tconsts(request)
             half.tally(name).add(bool(found) and found[0] == tconst, query, _got(request))
+            # the same text through `resolve` alone, as the bot read it before sentences
+            before = offered(index.resolve(query))
+            ok = bool(before) and before[0].tconst == tconst
+            half.tally(f"{name}_resolve").add(ok, query, str(before[:1]))
 
 
 def _split(titles: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
@@ -286,7 +290,9 @@ ROWS = (
     ("small_talk", "small talk read as such"),
     ("follow_ups", "follow-ups read as such"),
     ("title_alone", "titles alone"),
+    ("title_alone_resolve", "  the same, `resolve` alone (before)"),
     ("title_typo", "titles alone, one typo"),
+    ("title_typo_resolve", "  the same, `resolve` alone (before)"),
 )
 
 
