@@ -33,6 +33,7 @@ FORMAT = 3
 N_BUCKETS = 1 << 20  # trigram hash buckets; collisions only add a little noise
 MAX_POSTINGS = 40_000  # per search: the rarest trigrams are read first, common ones skipped
 PRESELECT = 250  # entries re-ranked with rapidfuzz per search
+EXACT_KEPT = 100  # entries of one exact key re-ranked (the most popular; and the year's)
 POPULARITY_WEIGHT = 1.5  # points per tenfold votes
 ARTICLE_AGREES = 1.5  # "Room, The" leans to "The Room", "Room" to "Room"
 CORROBORATED = 3.0  # per further parenthesised name ("Brothers (Brødre)") the film also has
@@ -463,6 +464,10 @@ class TitleIndex:
         return len(self.gram_post)
 
     # --- reading ---------------------------------------------------------------------------
+    def title_of(self, movie: int) -> str:
+        """The title of the movie at a position (0 .. len - 1)."""
+        return self._title(movie)
+
     def _title(self, movie: int) -> str:
         a, b = self._title_off[movie], self._title_off[movie + 1]
         return self._title_bytes[a:b].decode("utf-8")
@@ -499,7 +504,19 @@ class TitleIndex:
         hi = int(np.searchsorted(self.exact_hash, h, side="right"))
         return self.exact_entry[lo:hi]
 
-    def _preselect(self, key: str) -> np.ndarray:
+    def _exact_kept(self, key: str, year: int | None = None) -> np.ndarray:
+        """The entries whose key is `key`: the EXACT_KEPT most popular (a common title word is
+        the whole title of hundreds of films at full scale), and those of the year asked for."""
+        exact = self._exact(key)
+        if len(exact) <= EXACT_KEPT:
+            return exact
+        kept = exact[:EXACT_KEPT]  # entry ids are in popularity order
+        if year is not None:
+            years = self.year[self.entry_movie[exact]].astype(np.int64)
+            kept = np.union1d(kept, exact[np.abs(years - year) <= 1])
+        return kept
+
+    def _preselect(self, key: str, year: int | None = None) -> np.ndarray:
         """Entry ids sharing the most trigrams with `key` (Jaccard-like), popular first on ties."""
         buckets = _query_buckets(key)
         sizes = self.gram_off[buckets + 1] - self.gram_off[buckets]
@@ -513,7 +530,7 @@ class TitleIndex:
             b = buckets[i]
             chosen.append(self.gram_post[self.gram_off[b] : self.gram_off[b + 1]])
             budget += int(sizes[i])
-        exact = self._exact(key)
+        exact = self._exact_kept(key, year)
         if not chosen:
             return exact
         hits = np.sort(np.concatenate(chosen))
@@ -541,7 +558,7 @@ class TitleIndex:
         """(ranking score, shown score, popularity prior, movie) per movie, best first."""
         if not key:
             return []
-        entries = self._preselect(key)
+        entries = self._preselect(key, year)
         keys = self._keys(entries)
         shown, channel = _similarity(key, keys) if keys else (np.zeros(0), np.zeros(0))
         if not len(shown) or shown.max() < HEAD_WHEN_BELOW:
@@ -614,13 +631,13 @@ class TitleIndex:
         hashes = _key_hash(blob, offsets)
         lo = np.searchsorted(self.exact_hash, hashes, side="left")
         hi = np.searchsorted(self.exact_hash, hashes, side="right")
+        lengths = np.diff(offsets)
         for i in np.flatnonzero(hi > lo).tolist():
-            entries = self.exact_entry[int(lo[i]) : int(hi[i])]
-            held = [e for e, k in zip(entries.tolist(), self._keys(entries), strict=True)
-                    if k == keys[i]]  # fmt: skip
-            if not held:  # a hash collision
+            entries = self.exact_entry[int(lo[i]) : int(hi[i])][:EXACT_KEPT]
+            # A 64-bit hash and the same length: the same key, without decoding each entry.
+            chosen = entries[self._key_off[entries + 1] - self._key_off[entries] == lengths[i]]
+            if not len(chosen):  # a hash collision
                 continue
-            chosen = np.array(held, dtype=np.int64)
             movies = self.entry_movie[chosen]
             value = self._prior[movies] - ALIAS_COST * self.entry_alias[chosen]
             best = int(np.argmax(value))

@@ -86,7 +86,7 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
     classes = _classes(tokens.words, found)
     spans = _title_spans(tokens, classes, index) if index is not None else []
     seeds, excluded, hints = _resolve(tokens, spans, index) if index is not None else ([], [], {})
-    if index is not None and _bare(tokens.words, classes, spans):
+    if index is not None and not tokens.references and _bare(tokens.words, classes, spans):
         # A message that is only a title reads as `resolve` reads it, as before sentences.
         whole = _bare_title(raw, tokens.words, index)
         if whole is not None:
@@ -101,7 +101,7 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
         for seed in excluded
         if seed.match is not None
     ]
-    all_seeds = tuple(refs + seeds)
+    all_seeds = tuple(_distinct(refs + seeds))
     follow = None if any(s.found for s in all_seeds) else _follow_up(tokens.words, constraints)
     intent: Intent = "follow_up" if follow is not None else "recommend"
     if small is not None and not all_seeds and not constraints and follow is None:
@@ -368,7 +368,9 @@ def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -
             value += 0.5 * other
         else:
             # "movies like Heat": a cue after a request word belongs to the request.
-            lead = i == a and words[i].word in SEED_CUES and a > 0 and classes[a - 1] == REQUESTW
+            lead = (
+                i == a < b - 1 and words[i].word in SEED_CUES and a > 0 and classes[a - 1] == REQUESTW
+            )
             value += -other if lead else other
     if hit.exact:
         value += LONG_EXACT * (b - a - 1)
@@ -506,8 +508,7 @@ def _bare(words: Sequence[Token], classes: list[int], spans: list[_Span]) -> boo
     if not words or len(words) > MAX_SPAN + 2 or CONSTRAINTW in classes:
         return False
     asking = MOVIE_CONTEXT - TITLE_NOUNS  # "Scary Movie 2" is a title, "seen" is not
-    if any(p in asking or (p in SEED_CUES and i > 0) for i, w in enumerate(words)
-           for p in w.parts):  # fmt: skip
+    if any(p in asking or (p == "like" and i > 0) for i, w in enumerate(words) for p in w.parts):
         return False
     if len(spans) == 1 and spans[0].match.exact and (spans[0].start, spans[0].end) == (0, len(words)):
         return False
@@ -583,6 +584,19 @@ def _references(tokens: Tokens, index: TitleIndex | None) -> list[SeedMention]:
             continue
         resolution = index.resolve(tconst)
         out.append(SeedMention(tconst, (0, 0), resolution))
+    return out
+
+
+def _distinct(seeds: list[SeedMention]) -> list[SeedMention]:
+    """Each movie once ("Heat, I mean heat (1995)")."""
+    out: list[SeedMention] = []
+    held: set[str] = set()
+    for seed in seeds:
+        if seed.match is not None and seed.match.tconst in held:
+            continue
+        if seed.match is not None:
+            held.add(seed.match.tconst)
+        out.append(seed)
     return out
 
 
