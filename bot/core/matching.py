@@ -13,6 +13,7 @@ loads fast.
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
@@ -34,6 +35,7 @@ N_BUCKETS = 1 << 20  # trigram hash buckets; collisions only add a little noise
 MAX_POSTINGS = 40_000  # per search: the rarest trigrams are read first, common ones skipped
 PRESELECT = 250  # entries re-ranked with rapidfuzz per search
 EXACT_KEPT = 100  # entries of one exact key re-ranked (the most popular; and the year's)
+RANKS_KEPT = 64  # recent rankings kept per index
 POPULARITY_WEIGHT = 1.5  # points per tenfold votes
 ARTICLE_AGREES = 1.5  # "Room, The" leans to "The Room", "Room" to "Room"
 CORROBORATED = 3.0  # per further parenthesised name ("Brothers (Brødre)") the film also has
@@ -50,6 +52,7 @@ EDIT_POINTS = 2.0  # what an edit costs in ranking, whatever the length (shown: 
 LENGTH_SHARE = 0.3  # ...but for this share of the ranking likeness, which is the shown one
 
 Status = Literal["matched", "ambiguous", "no_match", "empty"]
+Rank = tuple[float, float, float, int]  # ranking score, shown score, popularity prior, movie
 
 
 @dataclass(frozen=True)
@@ -286,6 +289,8 @@ class TitleIndex:
         self._key_bytes = arrays["key_blob"].tobytes()
         arrays["key_blob"] = np.frombuffer(self._key_bytes, dtype=np.uint8)
         self._head_keys: list[str] | None = None
+        self._ranked: dict[tuple[str, int | None, bool | None], list[Rank]] = {}
+        self._ranked_lock = threading.Lock()
         self._key_off = arrays["key_off"]
         self._prior = POPULARITY_WEIGHT * np.log10(1.0 + self.votes.astype(np.float64))
 
@@ -555,9 +560,23 @@ class TitleIndex:
     def _rank(
         self, key: str, year: int | None, article: bool | None = None
     ) -> list[tuple[float, float, float, int]]:
-        """(ranking score, shown score, popularity prior, movie) per movie, best first."""
+        """(ranking score, shown score, popularity prior, movie) per movie, best first. The last
+        RANKS_KEPT are kept: reading a sentence ranks a span, then resolves it."""
         if not key:
             return []
+        held = self._ranked.get((key, year, article))
+        if held is not None:
+            return held
+        ranked = self._rank_now(key, year, article)
+        with self._ranked_lock:  # threads of one server share the index
+            while len(self._ranked) >= RANKS_KEPT:
+                self._ranked.pop(next(iter(self._ranked)))
+            self._ranked[(key, year, article)] = ranked
+        return ranked
+
+    def _rank_now(
+        self, key: str, year: int | None, article: bool | None
+    ) -> list[tuple[float, float, float, int]]:
         entries = self._preselect(key, year)
         keys = self._keys(entries)
         shown, channel = _similarity(key, keys) if keys else (np.zeros(0), np.zeros(0))
@@ -648,7 +667,8 @@ class TitleIndex:
         for i, key in enumerate(keys):
             if out[i] is not None or not fuzzy or not fuzzy[i] or not key:
                 continue
-            ranked = self._rank(key, None)[:1]
+            # no year, no article: as `resolve` ranks a plain reading, so it reuses this one
+            ranked = self._rank(key, None, False)[:1]
             if ranked and _claim(ranked[0][:3]) >= no_match_below(key):
                 _ranking, shown, prior, movie = ranked[0]
                 out[i] = SpanMatch(self._candidate(movie, shown), shown, prior, exact=False)

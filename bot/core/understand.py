@@ -37,7 +37,7 @@ from bot.core.vocabulary import (
 )
 
 MAX_SPAN = 8  # words in a title span (longer titles are still found as one fuzzy run)
-MAX_FUZZY = 6  # fuzzy rankings per message: each is a trigram search
+MAX_FUZZY = 3  # fuzzy rankings per message: each is a trigram search (~1-3 ms at full scale)
 UNEXPLAINED = 3.0  # what an unknown word costs that no title explains
 SPAN_COST = 6.0  # each title named: one long title explains a message better than two short
 SUPPORTED = 2.0  # a title of ordinary words that the typing supports (capitals, a cue)
@@ -54,6 +54,15 @@ LIKENESS_SCALE = 5.0
 PRIOR_SHARE = 0.3
 QUOTED = 4.0
 CAPITALS = 1.0
+# Words of a chat, never of a title typed alone.
+CHATTER = frozenset(
+    "hey hi hello yo pls plz please thx vibes vibe recs rec recommendations suggestions lol".split()
+)
+# Cues that start a title rather than sit inside one ("of", "to" and "as" do both).
+SENTENCE_CUES = frozenset(
+    "like loved love loves liked enjoyed seen watched similar resembling finished rewatched"
+    " rewatching".split()
+)
 TITLE_NOUNS = frozenset({"movie", "movies", "film", "films", "picture", "pictures"})
 PARTICLES = frozenset({"up", "down", "out", "off", "over", "away", "back", "around", "on", "in"})
 CONJUNCTIONS = frozenset({"and", "or", "n", "nor", "plus", "vs", "versus", "with"})
@@ -88,7 +97,7 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
     seeds, excluded, hints = _resolve(tokens, spans, index) if index is not None else ([], [], {})
     if index is not None and not tokens.references and _bare(tokens.words, classes, spans):
         # A message that is only a title reads as `resolve` reads it, as before sentences.
-        whole = _bare_title(raw, tokens.words, index)
+        whole = _bare_title(raw, tokens.words, classes, index)
         if whole is not None:
             seeds, excluded, hints = [whole], [], {}
             spans = [_Span(0, len(words), SpanMatch(whole.resolution.match or whole.alternatives[0],
@@ -287,7 +296,8 @@ def _fuzzy_candidates(
     """Where a mistyped title may be: each run of title-like words (bounded by request,
     constraint and cue words, commas, "and", sentence ends; function words trimmed, a leading
     "the" kept) that holds a word no list knows and is not itself an exact title; also the
-    unknown words alone when the run is longer; and a short message as a whole."""
+    unknown words alone when the run is longer. (A short message as a whole is read by
+    `_bare_title`.)"""
     words = tokens.words
     n = len(words)
     title_like = (UNKNOWN, COMMONW, SOFTW, NUMBER)
@@ -298,7 +308,7 @@ def _fuzzy_candidates(
     runs: list[tuple[int, int]] = []
     start: int | None = None
     for i in range(n + 1):
-        inside = i < n and classes[i] in title_like and words[i].word not in SEED_CUES
+        inside = i < n and classes[i] in title_like and words[i].word not in SENTENCE_CUES
         if inside and start is None:
             start = i
         if start is not None and (not inside or breaks[i] or "," in words[i].after):
@@ -324,10 +334,6 @@ def _fuzzy_candidates(
         for span in ((a, b), (unknown[0], unknown[-1] + 1)):
             if span not in out and span[1] - span[0] <= MAX_SPAN + 4:
                 out.append(span)
-    # A short message with no request word may be a bare title, request words and all.
-    if 1 < n <= MAX_SPAN and (0, n) not in out and (0, n) not in exact:
-        if UNKNOWN in classes and REQUESTW not in classes and CONSTRAINTW not in classes:
-            out.append((0, n))
     return out[:MAX_FUZZY]
 
 
@@ -505,21 +511,33 @@ def _movie_context(words: Sequence[Token], classes: list[int]) -> bool:
 def _bare(words: Sequence[Token], classes: list[int], spans: list[_Span]) -> bool:
     """The message may be a bare title that the spans do not explain whole: a few words, no
     word about movies, no cue, no constraint, and not a list of titles ("Heat, Ronin")."""
-    if not words or len(words) > MAX_SPAN + 2 or CONSTRAINTW in classes:
+    if not words or len(words) > MAX_SPAN + 2:
         return False
+    if CONSTRAINTW in classes and UNKNOWN not in classes and not words[0].word.isdigit():
+        return False  # "thriller?", "funnier": constraints, unless a mistyped word says title
+    if any(p in CHATTER for w in words for p in w.parts):
+        return False  # "hey, the rfench home vibes pls" is a request, not a title
     asking = MOVIE_CONTEXT - TITLE_NOUNS  # "Scary Movie 2" is a title, "seen" is not
-    if any(p in asking or (p == "like" and i > 0) for i, w in enumerate(words) for p in w.parts):
+    if any(p in asking or p in SENTENCE_CUES for w in words[1:] for p in w.parts):
+        return False
+    if words[0].word in SEED_CUES and len(words) > 1 and any(
+        s.start > 0 and s.match.exact for s in spans
+    ):  # "like Heat and Ronin", not "Like Crazy"
         return False
     if len(spans) == 1 and spans[0].match.exact and (spans[0].start, spans[0].end) == (0, len(words)):
         return False
     return not (len(spans) > 1 and all(s.match.exact for s in spans))
 
 
-def _bare_title(raw: str, words: Sequence[Token], index: TitleIndex) -> SeedMention | None:
+def _bare_title(
+    raw: str, words: Sequence[Token], classes: list[int], index: TitleIndex
+) -> SeedMention | None:
     resolution = index.resolve(raw)
     best = resolution.match or next(iter(resolution.alternatives), None)
     if resolution.status not in ("matched", "ambiguous") or best is None or best.score < BARE_FLOOR:
         return None
+    if CONSTRAINTW in classes and len(words) > 1 and best.score >= 100.0:
+        return None  # "a scary movie" as typed is a kind of film; "Scary Moive" is a title
     return SeedMention(" ".join(w.text for w in words), (0, len(words)), resolution)
 
 

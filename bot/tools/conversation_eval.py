@@ -178,10 +178,9 @@ def _run_half(
         half.tally("constraints").add(specs_ok, sentence, _got(request))
         half.tally("constrained_all").add(seed_ok and specs_ok, sentence, _got(request))
     for _ in range(per_kind // 2):  # several seeds
-        picked = {title() for _ in range(3)}
-        if len(picked) < 3:
+        chosen = list(dict.fromkeys(title() for _ in range(3)))
+        if len(chosen) < 3:
             continue
-        chosen = sorted(picked, key=lambda _p: rng.random())
         lower = rng.random() < 0.4
         texts = [render(t, x, lower) for t, x in chosen]
         shape = rng.choice(multi)
