@@ -48,7 +48,7 @@ CLOSE_FUZZY = 93.0
 LONE_FUZZY = 85.0  # the least likeness of one mistyped word in a sentence (more if short)
 PRIOR_BASE = 6.0  # popularity prior (about 10k votes) at which a title neither gains nor loses
 BARE_FLOOR = 86.0  # likeness a whole message needs to be read as a bare title
-POPULAR_PRIOR = 7.0  # popularity prior (about 45k votes) of a film known by its words alone
+KNOWN_WORDS_FLOOR = 95.0  # ...when all its words are ordinary words (no slip to explain)
 EXACT_BASE = 85.0  # likeness at which a span neither gains nor loses
 LIKENESS_SCALE = 5.0
 PRIOR_SHARE = 0.3
@@ -324,6 +324,8 @@ def _fuzzy_candidates(
         parts.extend(piece for piece in pieces if piece != (a, b))
         parts.append((a, b))
     for a, b in parts:
+        while b > a + 1 and SENTENCE_YEAR.match(words[b - 1].word):
+            b -= 1  # a year after a title is a hint, read when the span is resolved
         trimmed = _trim(words, classes, a, b)
         if trimmed is None or trimmed in exact:
             continue
@@ -331,7 +333,8 @@ def _fuzzy_candidates(
         unknown = [i for i in range(a, b) if classes[i] == UNKNOWN]
         if not unknown:
             continue
-        for span in ((a, b), (unknown[0], unknown[-1] + 1)):
+        core_start = unknown[0] - (unknown[0] > a and words[unknown[0] - 1].word == "the")
+        for span in ((core_start, unknown[-1] + 1), (a, b)):
             if span not in out and span[1] - span[0] <= MAX_SPAN + 4:
                 out.append(span)
     return out[:MAX_FUZZY]
@@ -418,7 +421,7 @@ def _supported(
         return True
     if _cued(words, a, b):
         return True
-    return b - a > 1 and hit.exact and not constraint and hit.prior >= POPULAR_PRIOR
+    return False
 
 
 def _capitalised(words: Sequence[Token], a: int, b: int) -> bool:
@@ -538,6 +541,8 @@ def _bare_title(
         return None
     if CONSTRAINTW in classes and len(words) > 1 and best.score >= 100.0:
         return None  # "a scary movie" as typed is a kind of film; "Scary Moive" is a title
+    if UNKNOWN not in classes and best.score < KNOWN_WORDS_FLOOR:
+        return None  # "lunch?" is a word, not a mistyped "The Lunchbox"
     return SeedMention(" ".join(w.text for w in words), (0, len(words)), resolution)
 
 

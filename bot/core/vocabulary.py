@@ -313,5 +313,34 @@ COMMON = frozenset(
     girlfriend boyfriend roommate neighbour neighbor
     fav favs fave faves favourite favorite idea suggestion bunch ton tons
     mix blend cross combo combination mashup meets
+    rn tbh ngl imo imho fr lowkey highkey gonna wanna gotta kinda sorta dunno yeah yup nope
+    keep keeps kept talk talks talking said saying mean means meant guess guessed hope hoped
+    wish wished bet heard hearing told telling asked asking reckon suppose supposed
+    pick picks picked choose chose chosen option options choice choices list queue queued
+    next last previous latest current similar same different related comparable equivalent
+    incredible amazing awesome brilliant fantastic terrific wonderful excellent outstanding
+    superb solid decent fine okay alright meh boring bland dull slow long short overrated
+    mind minds blew blown blow blowing hooked obsessed addicted impressed moved touched
+    comfort cozy chill relaxing relaxed intense tense gripping emotional heavy light fun
+    night nights evening evenings afternoon morning mornings weekend weekends tonight
+    roommate roommates flatmate coworker colleagues kids kid children family parents wife
+    husband boyfriend girlfriend partner friend friends buddy buddies crew group class
+    everyone everybody anyone anybody someone somebody folks people person guys
+    month months week weeks year years decade decades century era age ages
+    bit lot lots plenty bunch couple few several many much more most less least enough
+    ever never always often sometimes usually already yet still again once twice
+    favourite favorite favorites favourites fav faves fave classic classics gem gems
+    ending endings plot plots story stories twist twists scene scenes character characters
+    actor actors actress director directors cast soundtrack score sequel sequels prequel
+    series season episode episodes show shows tv netflix hulu prime disney hbo streaming
+    theatre theater cinema popcorn snacks couch sofa
+    recommend recommendation recommendations suggest suggestion suggestions idea ideas
+    tell give show find help need want like love enjoy prefer
+    worth worthy watchable rewatchable underrated overrated hyped
+    spirit vein style tone feel feeling vibe vibes mood type sort kind genre
+    also too either neither both each every all any some none
+    just only even still really very quite pretty rather fairly totally completely
+    currently recently lately finally eventually immediately soon later earlier
+    yesterday today tomorrow tonight weekend
     """.split()
 )

@@ -49,6 +49,18 @@ DEV_SEED_SHAPES = (
     "films similar to {t} please 🙏",
     "suggest movies like '{t}'",
     "my wife loves {t}, any ideas for tonight?",
+    "watching {t} rn, what should i queue up next",
+    "honestly {t} is one of the best films ever made. anything close?",
+    "my roommate keeps talking about {t}, got similar picks?",
+    "recs pls: stuff like {t}",
+    "ok {t} was incredible 😍 need more",
+    "Can you find me movies like {t}? Thanks!",
+    "date night tomorrow, we both love {t}, suggestions?",
+    "{t} is my comfort movie, what else would work",
+    "any1 know films similar to {t}",
+    "after finishing {t} i need something in the same spirit",
+    "rewatched {t} yesterday, what's next?",
+    "tbh {t} blew my mind, recommend something like it",
 )
 HELD_OUT_SEED_SHAPES = (
     "My favourite film is {t}, recommend me something",
