@@ -23,7 +23,7 @@ _CLOSE = "\"”»*_~`'’"
 _PAIRS = {"“": "”", "„": "“", "«": "»", "‘": "’"}
 _LEAD_PUNCT = "([{¿¡"
 _TRAIL_PUNCT = ")]},.!?;:…"
-_SENTENCE_END = frozenset(".!?;…")
+_SENTENCE_END = frozenset(".?;…")  # not "!": "Goal! The Dream Begins", "Airplane!"
 _ABBREVIATIONS = frozenset("vs mr mrs ms dr st jr sr vol pt no ep feat ft".split())
 MAX_WORDS = 80  # longer messages are cut: no request needs more
 

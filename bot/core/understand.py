@@ -54,6 +54,8 @@ LIKENESS_SCALE = 5.0
 PRIOR_SHARE = 0.3
 QUOTED = 4.0
 CAPITALS = 1.0
+# What may come before "X was great" at the start of a message.
+OPENERS = frozenset("ok okay so honestly tbh omg wow well hey yo man dude lol and but also".split())
 # Words of a chat, never of a title typed alone.
 CHATTER = frozenset(
     "hey hi hello yo pls plz please thx vibes vibe recs rec recommendations suggestions lol".split()
@@ -300,7 +302,8 @@ def _fuzzy_candidates(
     `_bare_title`.)"""
     words = tokens.words
     n = len(words)
-    title_like = (UNKNOWN, COMMONW, SOFTW, NUMBER)
+    # Constraint words may sit inside a mistyped title ("the queit american").
+    title_like = (UNKNOWN, COMMONW, SOFTW, NUMBER, CONSTRAINTW)
     # What the user quoted or set in bold is the first place to look.
     out: list[tuple[int, int]] = [
         span for span in tokens.groups.values() if span not in exact and span[1] - span[0] > 0
@@ -401,7 +404,7 @@ def _supported(
 ) -> bool:
     """A span of only ordinary words ("Up", "Her", "Gone Girl", "Scary Movie") is a title only
     if the typing says so: capitals, a cue before or after it ("like Up", "Up was great"),
-    being the whole message, or (several words, nothing a constraint) a popular film's exact
+    being the whole message.
     title. Constraint words need capitals or a cue; a lone function word needs capitals."""
     inside = classes[a:b]
     constraint = CONSTRAINTW in inside
@@ -447,7 +450,8 @@ def _cued(words: Sequence[Token], a: int, b: int) -> bool:
         return True
     if b < len(words) and (words[b].word in AFTER_CUES or words[b].word in CONJUNCTIONS):
         return True
-    if a == 0 and b < len(words) and words[b].word in OPENING_CUES:
+    opening = all(w.word in OPENERS for w in words[:a])  # "ok X was great"
+    if opening and b < len(words) and words[b].word in OPENING_CUES:
         return True
     return "!" in words[b - 1].after or "," in words[b - 1].after
 
@@ -487,8 +491,9 @@ def _segment(n: int, classes: list[int], candidates: list[_Span]) -> list[_Span]
 
 def _accepted(chosen: list[_Span], tokens: Tokens, classes: list[int]) -> list[_Span]:
     """In a message with nothing about movies in it (no movie word, no constraint, no cue), a
-    title must be the message, bar function and request words, or be quoted or capitalised:
-    "what time is the standup tomorrow" names no film."""
+    title must be the message, bar function and request words, or be quoted, capitalised,
+    cued, or the exact title of a word no list knows: "what time is the standup tomorrow"
+    names no film."""
     words = tokens.words
     if not chosen or _movie_context(words, classes):
         return chosen
@@ -498,9 +503,18 @@ def _accepted(chosen: list[_Span], tokens: Tokens, classes: list[int]) -> list[_
     return [
         s
         for s in chosen
-        if _capitalised(words, s.start, s.end) or _cued(words, s.start, s.end)
+        if _rare_exact(s, words, classes)  # "edmond was incredible"
+        or _capitalised(words, s.start, s.end) or _cued(words, s.start, s.end)
         or (words[s.start].group and tokens.groups.get(words[s.start].group) == (s.start, s.end))
     ]  # fmt: skip
+
+
+def _rare_exact(span: _Span, words: Sequence[Token], classes: list[int]) -> bool:
+    """The film's own title, exactly, holding a word of four letters or more that no list
+    knows: chance seldom writes one ("edmond", not "wir")."""
+    return span.match.exact and span.match.shown >= 100.0 and any(
+        classes[i] == UNKNOWN and len(words[i].word) >= 4 for i in range(span.start, span.end)
+    )
 
 
 def _movie_context(words: Sequence[Token], classes: list[int]) -> bool:
