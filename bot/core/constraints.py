@@ -116,8 +116,9 @@ _RUNTIME_OPS: list[tuple[re.Pattern[str], Op]] = [
 _LENGTH_WORDS: list[tuple[re.Pattern[str], Spec]] = [
     (re.compile(r"\b(?:shorter|less\s+long)\b"), ("runtime", "shorter_than_seed", None)),
     (re.compile(r"\blonger\b"), ("runtime", "longer_than_seed", None)),
-    (re.compile(r"\b(?:short(?:ish)?|quick|brief|not\s+(?:too\s+|very\s+|that\s+)?long)\b"
-                r"(?!\s+(?:of|on|term|circuit|story|stories))"),
+    (re.compile(r"\b(?:short(?:ish)?|not\s+(?:too\s+|very\s+|that\s+)?long)\b"
+                r"(?!\s+(?:of|on|term|circuit|story|stories))|\b(?:something|anything)\s+"
+                r"(?:quick|brief)\b|\b(?:quick|brief)(?=\s+(?:movie|film|watch|one)s?\b)"),
      ("runtime", "<=", SHORT_MINUTES)),
     (re.compile(r"\b(?:(?:really|very|a|something)\s+)?(?:long(?:ish)?|lengthy|epic)\b"
                 r"(?=\s+(?:movie|film|one|epic|watch|drama)s?\b|\s*$|[?!.,])"),

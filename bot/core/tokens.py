@@ -17,6 +17,7 @@ _SLACK_REFERENCE = re.compile(r"<[@#!][^>]*>")
 _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^>|]*)(?:\|([^>]*))?>")
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 _EMOJI_CODE = re.compile(r":[a-z0-9_+\-]+:", re.IGNORECASE)
+_SLASH = re.compile(r"\s*/\s*")
 # Characters that open or close a marked group: quotes and Slack's formatting marks.
 _OPEN = "\"“„«*_~`'‘"
 _CLOSE = "\"”»*_~`'’"
@@ -74,6 +75,7 @@ def clean_markup(raw: str) -> tuple[str, list[str]]:
     text = _URL.sub(" ", text)
     text = _IMDB_ID.sub(" ", text)
     text = _EMOJI_CODE.sub(" ", text)
+    text = _SLASH.sub(", ", text)  # "Heat/Ronin" is a list ("Face/Off" keeps its key)
     return _drop_symbols(text), list(dict.fromkeys(references))
 
 

@@ -67,7 +67,7 @@ SENTENCE_CUES = frozenset(
 )
 TITLE_NOUNS = frozenset({"movie", "movies", "film", "films", "picture", "pictures"})
 PARTICLES = frozenset({"up", "down", "out", "off", "over", "away", "back", "around", "on", "in"})
-CONJUNCTIONS = frozenset({"and", "or", "n", "nor", "plus", "vs", "versus", "with"})
+CONJUNCTIONS = frozenset({"and", "or", "n", "nor", "plus", "vs", "versus", "with", "meets", "x"})
 SENTENCE_YEAR = re.compile(r"^(?:18[89]\d|19\d\d|20[0-3]\d)$")
 
 UNKNOWN, SOFTW, REQUESTW, CONSTRAINTW, NUMBER, COMMONW = range(6)
@@ -363,6 +363,8 @@ def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -
     if not group and any(w.group for w in words[a:b]):
         return None
     quoted = bool(group) and tokens.groups.get(group) == (a, b)
+    if b - a == 1 and words[a].word in CONJUNCTIONS and not quoted:
+        return None  # "Heat x Ronin": the x joins two titles
     capitals = _capitalised(words, a, b)
     if UNKNOWN not in inside and not quoted and not _supported(words, classes, a, b, hit, capitals):
         return None
@@ -444,16 +446,27 @@ def _cued(words: Sequence[Token], a: int, b: int) -> bool:
     i = a - 1
     if i >= 0 and words[i].word == "the":
         i -= 1
-    if i >= 0 and (words[i].word in SEED_CUES or words[i].word in CONJUNCTIONS):
+    if i >= 0 and words[i].word in SEED_CUES:
         return True
-    if i >= 0 and "," in words[i].after:  # "Heat, Ronin, Collateral"
+    if b < len(words) and words[b].word in AFTER_CUES:
         return True
-    if b < len(words) and (words[b].word in AFTER_CUES or words[b].word in CONJUNCTIONS):
+    # In a list ("Heat, Ronin", "gone girl and up") only several words say title.
+    listed = (i >= 0 and (words[i].word in CONJUNCTIONS or "," in words[i].after)) or (
+        b < len(words) and words[b].word in CONJUNCTIONS
+    )
+    if listed and b - a > 1:
         return True
     opening = all(w.word in OPENERS for w in words[:a])  # "ok X was great"
     if opening and b < len(words) and words[b].word in OPENING_CUES:
         return True
-    return "!" in words[b - 1].after or "," in words[b - 1].after
+    return "!" in words[b - 1].after or ("," in words[b - 1].after and b - a > 1)
+
+
+def _cued_before(words: Sequence[Token], a: int) -> bool:
+    i = a - 1
+    if i >= 0 and words[i].word == "the":
+        i -= 1
+    return i >= 0 and words[i].word in SEED_CUES
 
 
 def _whole(words: Sequence[Token], a: int, b: int) -> bool:
@@ -490,31 +503,28 @@ def _segment(n: int, classes: list[int], candidates: list[_Span]) -> list[_Span]
 
 
 def _accepted(chosen: list[_Span], tokens: Tokens, classes: list[int]) -> list[_Span]:
-    """In a message with nothing about movies in it (no movie word, no constraint, no cue), a
-    title must be the message, bar function and request words, or be quoted, capitalised,
-    cued, or the exact title of a word no list knows: "what time is the standup tomorrow"
-    names no film."""
+    """In a message with nothing about movies in it (no movie word, no constraint), a title
+    must be the message, bar function and request words, or be quoted, capitalised or cued
+    ("loved edmond"): "what time is the standup tomorrow" names no film."""
     words = tokens.words
     if not chosen or _movie_context(words, classes):
         return chosen
     covered = {i for s in chosen for i in range(s.start, s.end)}
     if all(c not in (UNKNOWN, COMMONW) or i in covered for i, c in enumerate(classes)):
         return chosen
+    listed: set[int] = set()  # "Heat + Ronin", "heat, ronin": a list of titles says so
+    for first, second in zip(chosen, chosen[1:], strict=False):
+        between = words[first.end : second.start]
+        if (not between and "," in words[first.end - 1].after) or (
+            len(between) == 1 and between[0].word in CONJUNCTIONS
+        ):
+            listed.update((first.start, second.start))
     return [
         s
         for s in chosen
-        if _rare_exact(s, words, classes)  # "edmond was incredible"
-        or _capitalised(words, s.start, s.end) or _cued(words, s.start, s.end)
+        if s.start in listed or _capitalised(words, s.start, s.end) or _cued_before(words, s.start)
         or (words[s.start].group and tokens.groups.get(words[s.start].group) == (s.start, s.end))
     ]  # fmt: skip
-
-
-def _rare_exact(span: _Span, words: Sequence[Token], classes: list[int]) -> bool:
-    """The film's own title, exactly, holding a word of four letters or more that no list
-    knows: chance seldom writes one ("edmond", not "wir")."""
-    return span.match.exact and span.match.shown >= 100.0 and any(
-        classes[i] == UNKNOWN and len(words[i].word) >= 4 for i in range(span.start, span.end)
-    )
 
 
 def _movie_context(words: Sequence[Token], classes: list[int]) -> bool:

@@ -312,7 +312,7 @@ COMMON = frozenset(
     mom dad brother sister uncle aunt cousin grandma grandpa wife husband partner
     girlfriend boyfriend roommate neighbour neighbor
     fav favs fave faves favourite favorite idea suggestion bunch ton tons
-    mix blend cross combo combination mashup meets
+    mix blend cross crossed mixed combo combination mashup meets common
     rn tbh ngl imo imho fr lowkey highkey gonna wanna gotta kinda sorta dunno yeah yup nope
     keep keeps kept talk talks talking said saying mean means meant guess guessed hope hoped
     wish wished bet heard hearing told telling asked asking reckon suppose supposed
