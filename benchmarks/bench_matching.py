@@ -5,8 +5,9 @@ title, accents and non-Latin akas, long-tailed votes).
 Prints: index build time and size; index load time and resident memory in a fresh process;
 p50/p95/max per resolution over a mix of queries (as written, typos, lower case, sentences,
 with years, nonsense); p50/p95 of understanding plus resolving whole Slack sentences
-(`bot.core.understand`; `--sentences-only` reuses the index saved by an earlier run); and `rapidfuzz.process.extractOne(query, titles, scorer=WRatio)` on a
-sample of the same queries in the same run, with the speed-up.
+(`bot.core.understand`; `--sentences-only` reuses the index saved by an earlier run); and
+`rapidfuzz.process.extractOne(query, titles, scorer=WRatio)` on a sample of the same queries
+in the same run, with the speed-up.
 
     .venv/bin/python -m benchmarks.bench_matching [--movies 720000] [--queries 2000]
 """

@@ -51,7 +51,9 @@ _NEG = (
     r"|really|very|so|the|want|like|of|movies?|films?|stuff|things?|ones?))*\s+|\bnon[\s\-]?)?"
 )
 _GENRE = _alternation(list(GENRE_WORDS))
-_GENRE_LIST = rf"(?P<genres>(?:{_GENRE})(?:(?:\s*,\s*|\s+(?:or|and|n|nor)\s+|\s*[/&+]\s*)(?:{_GENRE}))*)"
+_GENRE_LIST = (
+    rf"(?P<genres>(?:{_GENRE})(?:(?:\s*,\s*|\s+(?:or|and|n|nor)\s+|\s*[/&+]\s*)(?:{_GENRE}))*)"
+)
 _GENRE_RE = re.compile(rf"{_NEG}\b{_GENRE_LIST}\b", re.IGNORECASE)
 _GENRE_ONE = re.compile(rf"\b(?:{_GENRE})\b")
 
@@ -66,14 +68,24 @@ _DECADE_WORDS = {
     "eighties": 8, "nineties": 9, "noughties": 0,
 }  # fmt: skip
 _BETWEEN = re.compile(
-    rf"\b(?:between|from)\s+(?P<a>(?:19|20)\d\d)\s*(?:and|to|-|until|till|through)\s*"
-    rf"(?P<b>(?:19|20)\d\d)\b|\b(?P<c>(?:19|20)\d\d)\s*-\s*(?P<d>(?:19|20)\d\d)\b"
+    r"\b(?:between|from)\s+(?P<a>(?:19|20)\d\d)\s*(?:and|to|-|until|till|through)\s*"
+    r"(?P<b>(?:19|20)\d\d)\b|\b(?P<c>(?:19|20)\d\d)\s*-\s*(?P<d>(?:19|20)\d\d)\b"
 )
 _YEAR_OPS: list[tuple[re.Pattern[str], Op]] = [
-    (re.compile(rf"\b(?:since|from)\s+{_YEAR}\s*(?:on|onwards?|and\s+(?:later|after|up|newer)"
-                rf"|or\s+(?:later|after|newer)|\+)(?!\w)"), ">="),  # fmt: skip
-    (re.compile(rf"\b{_YEAR}\s*(?:\+|or\s+(?:later|after|newer)|and\s+(?:later|after|up|newer)"
-                rf"|onwards?)(?!\w)"), ">="),  # fmt: skip
+    (
+        re.compile(
+            rf"\b(?:since|from)\s+{_YEAR}\s*(?:on|onwards?|and\s+(?:later|after|up|newer)"
+            rf"|or\s+(?:later|after|newer)|\+)(?!\w)"
+        ),
+        ">=",
+    ),
+    (
+        re.compile(
+            rf"\b{_YEAR}\s*(?:\+|or\s+(?:later|after|newer)|and\s+(?:later|after|up|newer)"
+            rf"|onwards?)(?!\w)"
+        ),
+        ">=",
+    ),
     (re.compile(rf"\b{_YEAR}\s+or\s+(?:earlier|before|older)\b"), "<="),
     (re.compile(rf"\b(?:after|post|later\s+than|newer\s+than)[\s\-]*{_YEAR}\b"), ">"),
     (re.compile(rf"\bsince\s+{_YEAR}\b"), ">="),
@@ -141,10 +153,14 @@ _RATING_RE = [
         rf"\b{_RATING_OP}\s*(?:an?\s+)?{_SCORE}{_PLUS}{_OUT_OF}\s+(?:on\s+imdb|imdb|rating"
         rf"|rated|stars?)\b"
     ),
-    re.compile(rf"(?<![\w.]){_SCORE}(?P<plus>\+|\s*/\s*10\+?)(?:\s*(?:on\s+imdb|imdb|rating|rated"
-               rf"|stars?|score)\b)?"),  # fmt: skip
-    re.compile(rf"(?<![\w.]){_SCORE}\s+or\s+(?:more|higher|better|above)\s+(?:on\s+imdb|imdb"
-               rf"|rating|rated|stars?)\b"),  # fmt: skip
+    re.compile(
+        rf"(?<![\w.]){_SCORE}(?P<plus>\+|\s*/\s*10\+?)(?:\s*(?:on\s+imdb|imdb|rating|rated"
+        rf"|stars?|score)\b)?"
+    ),
+    re.compile(
+        rf"(?<![\w.]){_SCORE}\s+or\s+(?:more|higher|better|above)\s+(?:on\s+imdb|imdb"
+        rf"|rating|rated|stars?)\b"
+    ),
 ]
 _QUALITY: list[tuple[re.Pattern[str], list[Spec]]] = [
     (re.compile(r"\bhidden\s+gems?\b|\bgems?\b"),
@@ -246,8 +262,10 @@ def _decade(m: re.Match[str]) -> list[Spec]:
 
 
 def _between(m: re.Match[str]) -> list[Spec] | None:
-    a, b = (int(m.group("a")), int(m.group("b"))) if m.group("a") else (
-        int(m.group("c")), int(m.group("d"))
+    a, b = (
+        (int(m.group("a")), int(m.group("b")))
+        if m.group("a")
+        else (int(m.group("c")), int(m.group("d")))
     )
     if not (_year_ok(a) and _year_ok(b)) or a > b:
         return None
@@ -326,22 +344,36 @@ def _nation(m: re.Match[str]) -> list[Spec]:
 Reader = Callable[[re.Match[str]], list[Spec] | None]
 
 
+def _fixed(specs: Sequence[Spec]) -> Reader:
+    def read(_m: re.Match[str]) -> list[Spec]:
+        return list(specs)
+
+    return read
+
+
+def _year_op(op: Op) -> Reader:
+    return lambda m: _year_spec(m, op)
+
+
+def _runtime_op(op: Op) -> Reader:
+    return lambda m: _runtime_spec(m, op)
+
+
 def _rules(this_year: int) -> list[tuple[re.Pattern[str], Reader]]:
+    """Every pattern with its reader, most specific first (a word is taken once)."""
     rules: list[tuple[re.Pattern[str], Reader]] = [(_BETWEEN, _between), (_DECADE, _decade)]
-    for pattern, op in _YEAR_OPS:
-        rules.append((pattern, lambda m, op=op: _year_spec(m, op)))
-    for pattern, minutes_op in _RUNTIME_OPS:
-        rules.append((pattern, lambda m, op=minutes_op: _runtime_spec(m, op)))
+    rules += [(pattern, _year_op(op)) for pattern, op in _YEAR_OPS]
+    rules += [(pattern, _runtime_op(op)) for pattern, op in _RUNTIME_OPS]
     rules += [(pattern, _rating) for pattern in _RATING_RE]
-    rules += [(pattern, lambda _m, s=specs: list(s)) for pattern, specs in _QUALITY]
+    rules += [(pattern, _fixed(specs)) for pattern, specs in _QUALITY]
     rules += [(pattern, _language) for pattern in _LANGUAGE_RE]
-    rules.append((_FOREIGN, lambda _m: [("language", "!=", "en")]))
+    rules.append((_FOREIGN, _fixed([("language", "!=", "en")])))
     rules.append((_COUNTRY_RE, _country))
     rules.append((_GENRE_RE, _genres))
     rules.append((_BARE_LANG_RE, _language))
     rules.append((_NATION_RE, _nation))
-    rules += [(pattern, lambda _m, s=spec: [s]) for pattern, spec in _LENGTH_WORDS]
-    rules += [(pattern, lambda _m, f=make: f(this_year)) for pattern, make in _ERA_WORDS]
+    rules += [(pattern, _fixed([spec])) for pattern, spec in _LENGTH_WORDS]
+    rules += [(pattern, _fixed(make(this_year))) for pattern, make in _ERA_WORDS]
     return rules
 
 

@@ -25,7 +25,9 @@ _PAIRS = {"“": "”", "„": "“", "«": "»", "‘": "’"}
 _LEAD_PUNCT = "([{¿¡"
 _TRAIL_PUNCT = ")]},.!?;:…"
 _SENTENCE_END = frozenset(".?;…")  # not "!": "Goal! The Dream Begins", "Airplane!"
-_ABBREVIATIONS = frozenset("vs mr mrs ms dr st jr sr vol pt no ep feat ft".split())
+_ABBREVIATIONS = frozenset(
+    ("vs", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vol", "pt", "ep", "ft")
+)
 MAX_WORDS = 80  # longer messages are cut: no request needs more
 
 
@@ -45,8 +47,10 @@ class Token:
 
     @property
     def ends_sentence(self) -> bool:
-        if self.after.startswith(".") and not self.after.startswith("..") and (
-            len(self.text) == 1 or "." in self.text or self.text.lower() in _ABBREVIATIONS
+        if (
+            self.after.startswith(".")
+            and not self.after.startswith("..")
+            and (len(self.text) == 1 or "." in self.text or self.text.lower() in _ABBREVIATIONS)
         ):
             return False  # "vs.", "Mr.", "Cecil B. DeMented"
         return any(ch in _SENTENCE_END for ch in self.after)
@@ -63,7 +67,9 @@ def _drop_symbols(text: str) -> str:
     """Emoji and other pictographs become spaces (they can sit between words)."""
     if text.isascii():
         return text
-    return "".join(" " if unicodedata.category(ch) in ("So", "Sk", "Cs", "Co") else ch for ch in text)
+    return "".join(
+        " " if unicodedata.category(ch) in ("So", "Sk", "Cs", "Co") else ch for ch in text
+    )
 
 
 def clean_markup(raw: str) -> tuple[str, list[str]]:

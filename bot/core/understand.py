@@ -15,6 +15,7 @@ import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.core.constraints import Found, find_constraints
 from bot.core.matching import Resolution, SpanMatch, TitleIndex
@@ -23,17 +24,23 @@ from bot.core.request import Constraint, FollowUp, Intent, Request, SeedMention
 from bot.core.tokens import Token, Tokens, tokenize
 from bot.core.vocabulary import (
     AFTER_CUES,
+    CHATTER,
     COMMON,
-    OPENING_CUES,
+    CONJUNCTIONS,
     GREETINGS,
     HELP,
     MOVIE_CONTEXT,
     NEGATIONS,
+    OPENERS,
+    OPENING_CUES,
     ORDINALS,
+    PARTICLES,
     REQUEST,
     SEED_CUES,
+    SENTENCE_CUES,
     SOFT,
     THANKS,
+    TITLE_NOUNS,
 )
 
 MAX_SPAN = 8  # words in a title span (longer titles are still found as one fuzzy run)
@@ -54,20 +61,6 @@ LIKENESS_SCALE = 5.0
 PRIOR_SHARE = 0.3
 QUOTED = 4.0
 CAPITALS = 1.0
-# What may come before "X was great" at the start of a message.
-OPENERS = frozenset("ok okay so honestly tbh omg wow well hey yo man dude lol and but also".split())
-# Words of a chat, never of a title typed alone.
-CHATTER = frozenset(
-    "hey hi hello yo pls plz please thx vibes vibe recs rec recommendations suggestions lol".split()
-)
-# Cues that start a title rather than sit inside one ("of", "to" and "as" do both).
-SENTENCE_CUES = frozenset(
-    "like loved love loves liked enjoyed seen watched similar resembling finished rewatched"
-    " rewatching".split()
-)
-TITLE_NOUNS = frozenset({"movie", "movies", "film", "films", "picture", "pictures"})
-PARTICLES = frozenset({"up", "down", "out", "off", "over", "away", "back", "around", "on", "in"})
-CONJUNCTIONS = frozenset({"and", "or", "n", "nor", "plus", "vs", "versus", "with", "meets", "x"})
 SENTENCE_YEAR = re.compile(r"^(?:18[89]\d|19\d\d|20[0-3]\d)$")
 
 UNKNOWN, SOFTW, REQUESTW, CONSTRAINTW, NUMBER, COMMONW = range(6)
@@ -106,7 +99,9 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
                                                     100.0, 0.0, True), 0.0)]  # fmt: skip
     refs = _references(tokens, index)
     covered = {i for s in spans for i in range(s.start, s.end)} | set(hints)
-    constraints = [c for f in found if not covered.intersection(range(*f.span)) for c in f.constraints]
+    constraints = [
+        c for f in found if not covered.intersection(range(*f.span)) for c in f.constraints
+    ]
     constraints += [
         Constraint("title", "!=", seed.match.tconst, seed.text)
         for seed in excluded
@@ -383,12 +378,13 @@ def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -
         else:
             # "movies like Heat": a cue after a request word belongs to the request.
             lead = (
-                i == a < b - 1 and words[i].word in SEED_CUES and a > 0 and classes[a - 1] == REQUESTW
+                i == a < b - 1
+                and words[i].word in SEED_CUES
+                and a > 0
+                and classes[a - 1] == REQUESTW
             )
             value += -other if lead else other
-    if hit.exact:
-        value += LONG_EXACT * (b - a - 1)
-    elif hit.shown >= CLOSE_FUZZY:
+    if hit.exact or hit.shown >= CLOSE_FUZZY:
         value += LONG_EXACT * (b - a - 1)
     elif hit.shown >= NEAR_FUZZY:
         value += LONG_FUZZY * (b - a - 1)
@@ -424,9 +420,7 @@ def _supported(
         return True
     if _whole(words, a, b) and (not constraint or all(c == NUMBER for c in inside)):
         return True
-    if _cued(words, a, b):
-        return True
-    return False
+    return _cued(words, a, b)
 
 
 def _capitalised(words: Sequence[Token], a: int, b: int) -> bool:
@@ -493,12 +487,12 @@ def _segment(n: int, classes: list[int], candidates: list[_Span]) -> list[_Span]
     chosen: list[_Span] = []
     i = n
     while i > 0:
-        span = back[i]
-        if span is None:
+        last = back[i]
+        if last is None:
             i -= 1
         else:
-            chosen.append(span)
-            i = span.start
+            chosen.append(last)
+            i = last.start
     return chosen[::-1]
 
 
@@ -513,7 +507,7 @@ def _accepted(chosen: list[_Span], tokens: Tokens, classes: list[int]) -> list[_
     if all(c not in (UNKNOWN, COMMONW) or i in covered for i, c in enumerate(classes)):
         return chosen
     listed: set[int] = set()  # "Heat + Ronin", "heat, ronin": a list of titles says so
-    for first, second in zip(chosen, chosen[1:], strict=False):
+    for first, second in pairwise(chosen):
         between = words[first.end : second.start]
         if (not between and "," in words[first.end - 1].after) or (
             len(between) == 1 and between[0].word in CONJUNCTIONS
@@ -547,11 +541,17 @@ def _bare(words: Sequence[Token], classes: list[int], spans: list[_Span]) -> boo
     asking = MOVIE_CONTEXT - TITLE_NOUNS  # "Scary Movie 2" is a title, "seen" is not
     if any(p in asking or p in SENTENCE_CUES for w in words[1:] for p in w.parts):
         return False
-    if words[0].word in SEED_CUES and len(words) > 1 and any(
-        s.start > 0 and s.match.exact for s in spans
+    if (
+        words[0].word in SEED_CUES
+        and len(words) > 1
+        and any(s.start > 0 and s.match.exact for s in spans)
     ):  # "like Heat and Ronin", not "Like Crazy"
         return False
-    if len(spans) == 1 and spans[0].match.exact and (spans[0].start, spans[0].end) == (0, len(words)):
+    if (
+        len(spans) == 1
+        and spans[0].match.exact
+        and (spans[0].start, spans[0].end) == (0, len(words))
+    ):
         return False
     return not (len(spans) > 1 and all(s.match.exact for s in spans))
 

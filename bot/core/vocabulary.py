@@ -7,8 +7,13 @@ writes words, so a token's `parts` can be looked up directly.
 
 from __future__ import annotations
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Function words: they sit inside titles as often as around them ("Lord of the Rings").
-SOFT = frozenset(
+SOFT = _words(
     """
     a an the of in on at to for from with by about as into onto over under up down out off
     after before between during without within through since until against among behind
@@ -21,11 +26,11 @@ SOFT = frozenset(
     what which who whom whose when where why how whats thats its im ive id youre theyre dont
     doesnt didnt isnt arent wasnt werent cant couldnt wouldnt shouldnt wont
     like ok okay yes yeah yep nope oh ah hmm well
-    """.split()
+    """
 )
 
 # Words of asking for a movie, rarely a title's own: they end a run of title words.
-REQUEST = frozenset(
+REQUEST = _words(
     """
     movie movies film films flick flicks cinema title titles picture pictures watch watching
     watched rewatch seen saw see recommend recommends recommended recommendation
@@ -43,49 +48,49 @@ REQUEST = frozenset(
     any some few couple
     hey hi hello yo hiya howdy sup greetings morning afternoon
     help lol lmao haha hehe brb omg btw idk imo tbh afk gtg ttyl np yw
-    """.split()
+    """
 )
 
 # Words that make a following title a seed ("like Up", "loved Her"): they support a title
 # made only of common words.
-SEED_CUES = frozenset(
+SEED_CUES = _words(
     """
     like loved love loves liked likes enjoyed enjoy enjoys adore adored seen saw watched watch
     than as to dug fan fans of about similar simular similiar resembling after finished
     rewatched rewatching rewatch remember remembered
-    """.split()
+    """
 )
 # Words after a title that make it one ("Heat vibes", "Heat was great", "Heat meets Up").
-AFTER_CUES = frozenset("vibes vibe type style esque meets but pls please".split())
+AFTER_CUES = _words("vibes vibe type style esque meets but pls please")
 # ...and at the start of a message: "Heat was great".
-OPENING_CUES = frozenset("was is were".split())
+OPENING_CUES = _words("was is were")
 
 # Words that mark the message as being about movies (a seed then needs less support).
-MOVIE_CONTEXT = frozenset(
+MOVIE_CONTEXT = _words(
     """
     movie movies film films flick flicks cinema watch watched watching seen saw rewatch
     recommend recommended recommendation recommendations suggest suggestion suggestions
     rec recs similar simular similiar loved liked enjoyed
-    """.split()
+    """
 )
 
-NEGATIONS = frozenset("no not without except excluding nothing non never nor minus".split())
+NEGATIONS = _words("no not without except excluding nothing non never nor minus")
 
-GREETINGS = frozenset(
-    "hi hello hey heya hiya yo howdy sup greetings morning evening afternoon gm hai helo".split()
+GREETINGS = _words(
+    "hi hello hey heya hiya yo howdy sup greetings morning evening afternoon gm hai helo"
 )
-THANKS = frozenset(
+THANKS = _words(
     """
     thanks thank thx ty tyvm thanx cheers ta great awesome perfect nice cool lovely brilliant
     amazing excellent wonderful ok okay got it noted appreciated appreciate much lot you so
     very sweet gracias merci danke
-    """.split()
+    """
 )
-HELP = frozenset(
+HELP = _words(
     """
     help usage commands command how does do this work what can you do use are who
     options instructions info about guide
-    """.split()
+    """
 )
 
 # IMDb's genres, and the words people use for them.
@@ -236,6 +241,21 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "scandinavia": NATIONALITIES["scandinavian"],
 }  # fmt: skip
 
+# What may come before "X was great" at the start of a message.
+OPENERS = _words("ok okay so honestly tbh omg wow well hey yo man dude lol and but also")
+# Words of a chat, never of a title typed alone.
+CHATTER = _words(
+    "hey hi hello yo pls plz please thx vibes vibe recs rec recommendations suggestions lol"
+)
+# Cues that start a title rather than sit inside one ("of", "to" and "as" do both).
+SENTENCE_CUES = _words(
+    "like loved love loves liked enjoyed seen watched similar resembling finished rewatched"
+    " rewatching"
+)
+TITLE_NOUNS = frozenset({"movie", "movies", "film", "films", "picture", "pictures"})
+PARTICLES = frozenset({"up", "down", "out", "off", "over", "away", "back", "around", "on", "in"})
+CONJUNCTIONS = frozenset({"and", "or", "n", "nor", "plus", "vs", "versus", "with", "meets", "x"})
+
 ORDINALS: dict[str, int] = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
     "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
@@ -245,7 +265,7 @@ ORDINALS: dict[str, int] = {
 # Common English words (beyond the two lists above): a title made only of these ("Gone Girl",
 # "Room", "Heat") needs the typing to support it in a sentence, and one of them left outside
 # a title costs nothing (it is ordinary talk, not a mistyped title).
-COMMON = frozenset(
+COMMON = _words(
     """
     time year years people way day days man men woman women child children world life hand
     part place case week company system program question work government number night point
@@ -342,5 +362,5 @@ COMMON = frozenset(
     just only even still really very quite pretty rather fairly totally completely
     currently recently lately finally eventually immediately soon later earlier
     yesterday today tomorrow tonight weekend
-    """.split()
+    """
 )

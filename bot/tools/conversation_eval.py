@@ -15,7 +15,6 @@ import re
 import statistics
 import time
 import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,9 +106,7 @@ def _seed_tconsts(request: Request) -> list[str]:
 
 
 def _got(request: Request) -> str:
-    seeds = ", ".join(
-        f"{s.text!r}->{(offered(s.resolution) or [None])[0]}" for s in request.seeds
-    )
+    seeds = ", ".join(f"{s.text!r}->{offered(s.resolution)[:1]}" for s in request.seeds)
     cons = ", ".join(f"{c.field} {c.op} {c.value}" for c in request.constraints)
     return f"{request.intent}; seeds [{seeds}]; constraints [{cons}]"
 

@@ -397,8 +397,8 @@ def run_evaluation(
     from bot.adapters.index_cache import IndexCache
     from bot.adapters.store.sqlite import SqliteStore
     from bot.core.artifact import iter_movies, read_manifest
-    from bot.usecases.loader import load_artifact
     from bot.tools.conversation_eval import conversation_targets, evaluate_conversation
+    from bot.usecases.loader import load_artifact
     from bot.usecases.movies import MovieService
 
     movielens = read_movielens(movielens_dir)

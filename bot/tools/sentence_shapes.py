@@ -165,11 +165,15 @@ DEV_PHRASES: tuple[PhraseMaker, ...] = (
     lambda r, y: _p("sci-fi", ("genres", "in", ("Sci-Fi",))),
     lambda r, y: _p("no horror", ("genres", "not in", ("Horror",))),
     lambda r, y: _p("not animated", ("genres", "not in", ("Animation",))),
-    lambda r, y: (lambda v: _p(f"under {v} minutes", ("runtime", "<=", v)))(r.choice((90, 100, 110))),
+    lambda r, y: (lambda v: _p(f"under {v} minutes", ("runtime", "<=", v)))(
+        r.choice((90, 100, 110))
+    ),
     lambda r, y: _p("under 2 hours", ("runtime", "<=", 120)),
     lambda r, y: _p("short", ("runtime", "<=", 100)),
     lambda r, y: _p("shorter", ("runtime", "shorter_than_seed", None)),
-    lambda r, y: (lambda v: _p(f"rated at least {v}", ("rating", ">=", v)))(r.choice((7.0, 7.5, 8.0))),
+    lambda r, y: (lambda v: _p(f"rated at least {v}", ("rating", ">=", v)))(
+        r.choice((7.0, 7.5, 8.0))
+    ),
     lambda r, y: _p("highly rated", ("rating", ">=", 7.5)),
     lambda r, y: _p("lesser known", ("votes", "<=", 50_000)),
     lambda r, y: _p("popular", ("votes", ">=", 100_000)),
@@ -192,7 +196,9 @@ HELD_OUT_PHRASES: tuple[PhraseMaker, ...] = (
     lambda r, y: _p("thriller", ("genres", "in", ("Thriller",))),
     lambda r, y: _p("without romance", ("genres", "not in", ("Romance",))),
     lambda r, y: _p("nothing scary", ("genres", "not in", ("Horror",))),
-    lambda r, y: (lambda v: _p(f"less than {v} mins", ("runtime", "<=", v)))(r.choice((85, 95, 105))),
+    lambda r, y: (lambda v: _p(f"less than {v} mins", ("runtime", "<=", v)))(
+        r.choice((85, 95, 105))
+    ),
     lambda r, y: _p("at most an hour and a half", ("runtime", "<=", 90)),
     lambda r, y: _p("quick", ("runtime", "<=", 100)),
     lambda r, y: _p("over 2 hours", ("runtime", ">=", 120)),

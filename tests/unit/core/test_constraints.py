@@ -22,7 +22,10 @@ def specs(text: str) -> list[tuple[Any, ...]]:
     ("text", "expected"),
     [
         # era
-        ("a comedy from the 90s", [("genres", "in", ("Comedy",)), ("year", "between", (1990, 1999))]),
+        (
+            "a comedy from the 90s",
+            [("genres", "in", ("Comedy",)), ("year", "between", (1990, 1999))],
+        ),
         ("1980s", [("year", "between", (1980, 1989))]),
         ("from the early 2000s", [("year", "between", (2000, 2003))]),
         ("late nineties", [("year", "between", (1996, 1999))]),

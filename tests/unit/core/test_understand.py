@@ -26,7 +26,10 @@ def titles(request: Request) -> list[str]:
     [
         ("I loved Heat, what else?", ["Heat"]),
         ("something like alien but funnier", ["Alien"]),
-        ("just watched the dark knight and loved it. what should I watch next?", ["The Dark Knight"]),
+        (
+            "just watched the dark knight and loved it. what should I watch next?",
+            ["The Dark Knight"],
+        ),
         ("any recs similar to moneyball?", ["Moneyball"]),
         ("the wolf of wall street was amazing, got anything similar", ["The Wolf of Wall Street"]),
         ("hey bot, zombieland vibes please :popcorn:", ["Zombieland"]),
