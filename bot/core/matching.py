@@ -289,7 +289,7 @@ class TitleIndex:
         self._key_bytes = arrays["key_blob"].tobytes()
         arrays["key_blob"] = np.frombuffer(self._key_bytes, dtype=np.uint8)
         self._head_keys: list[str] | None = None
-        self._ranked: dict[tuple[str, int | None, bool | None], list[Rank]] = {}
+        self._ranked: dict[tuple[str, int | None, bool | None, bool], list[Rank]] = {}
         self._ranked_lock = threading.Lock()
         self._key_off = arrays["key_off"]
         self._prior = POPULARITY_WEIGHT * np.log10(1.0 + self.votes.astype(np.float64))
@@ -558,29 +558,27 @@ class TitleIndex:
         return np.union1d(entries, exact)
 
     def _rank(
-        self, key: str, year: int | None, article: bool | None = None
-    ) -> list[tuple[float, float, float, int]]:
+        self, key: str, year: int | None, article: bool | None = None, head: bool = True
+    ) -> list[Rank]:
         """(ranking score, shown score, popularity prior, movie) per movie, best first. The last
         RANKS_KEPT are kept: reading a sentence ranks a span, then resolves it."""
         if not key:
             return []
-        held = self._ranked.get((key, year, article))
+        held = self._ranked.get((key, year, article, head))
         if held is not None:
             return held
-        ranked = self._rank_now(key, year, article)
+        ranked = self._rank_now(key, year, article, head)
         with self._ranked_lock:  # threads of one server share the index
             while len(self._ranked) >= RANKS_KEPT:
                 self._ranked.pop(next(iter(self._ranked)))
-            self._ranked[(key, year, article)] = ranked
+            self._ranked[(key, year, article, head)] = ranked
         return ranked
 
-    def _rank_now(
-        self, key: str, year: int | None, article: bool | None
-    ) -> list[tuple[float, float, float, int]]:
+    def _rank_now(self, key: str, year: int | None, article: bool | None, head: bool) -> list[Rank]:
         entries = self._preselect(key, year)
         keys = self._keys(entries)
         shown, channel = _similarity(key, keys) if keys else (np.zeros(0), np.zeros(0))
-        if not len(shown) or shown.max() < HEAD_WHEN_BELOW:
+        if head and (not len(shown) or shown.max() < HEAD_WHEN_BELOW):
             # Typos in short words leave few trigrams in common; people mostly ask for films
             # others have seen, so compare with every popular title outright.
             head = np.array(
@@ -667,8 +665,10 @@ class TitleIndex:
         for i, key in enumerate(keys):
             if out[i] is not None or not fuzzy or not fuzzy[i] or not key:
                 continue
-            # no year, no article: as `resolve` ranks a plain reading, so it reuses this one
-            ranked = self._rank(key, None, False)[:1]
+            # No year, no article: as `resolve` ranks a plain reading, so it reuses this one.
+            # A key of several words has trigrams enough: the scan of popular titles, for
+            # typos in short words, is left out.
+            ranked = self._rank(key, None, False, head=" " not in key)[:1]
             if ranked and _claim(ranked[0][:3]) >= no_match_below(key):
                 _ranking, shown, prior, movie = ranked[0]
                 out[i] = SpanMatch(self._candidate(movie, shown), shown, prior, exact=False)

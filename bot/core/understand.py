@@ -329,8 +329,10 @@ def _fuzzy_candidates(
             continue
         a, b = trimmed
         unknown = [i for i in range(a, b) if classes[i] == UNKNOWN]
-        if not unknown:
-            continue
+        if not unknown or any(
+            x <= unknown[0] and unknown[-1] < y <= b and x >= a for x, y in exact
+        ):
+            continue  # an exact title inside the run already explains its unknown words
         core_start = unknown[0] - (unknown[0] > a and words[unknown[0] - 1].word == "the")
         for span in ((core_start, unknown[-1] + 1), (a, b)):
             if span not in out and span[1] - span[0] <= MAX_SPAN + 4:
