@@ -54,7 +54,7 @@ NEAR_FUZZY = 90.0
 CLOSE_FUZZY = 93.0
 LONE_FUZZY = 85.0  # the least likeness of one mistyped word in a sentence (more if short)
 PRIOR_BASE = 6.0  # popularity prior (about 10k votes) at which a title neither gains nor loses
-BARE_FLOOR = 86.0  # likeness a whole message needs to be read as a bare title
+BARE_FLOOR = 80.0  # likeness a whole message needs to be read as a bare title
 KNOWN_WORDS_FLOOR = 95.0  # ...when all its words are ordinary words (no slip to explain)
 EXACT_BASE = 85.0  # likeness at which a span neither gains nor loses
 LIKENESS_SCALE = 5.0
@@ -508,13 +508,7 @@ def _accepted(chosen: list[_Span], tokens: Tokens, classes: list[int]) -> list[_
     covered = {i for s in chosen for i in range(s.start, s.end)}
     if all(c not in (UNKNOWN, COMMONW) or i in covered for i, c in enumerate(classes)):
         return chosen
-    listed: set[int] = set()  # "Heat + Ronin", "heat, ronin": a list of titles says so
-    for first, second in pairwise(chosen):
-        between = words[first.end : second.start]
-        if (not between and "," in words[first.end - 1].after) or (
-            len(between) == 1 and between[0].word in CONJUNCTIONS
-        ):
-            listed.update((first.start, second.start))
+    listed = _listed(words, chosen)  # "Heat + Ronin", "heat, ronin": a list says titles
     return [
         s
         for s in chosen
@@ -555,7 +549,20 @@ def _bare(words: Sequence[Token], classes: list[int], spans: list[_Span]) -> boo
         and (spans[0].start, spans[0].end) == (0, len(words))
     ):
         return False
-    return not (len(spans) > 1 and all(s.match.exact for s in spans))
+    return not (len(spans) > 1 and all(s.match.exact for s in spans) and _listed(words, spans))
+
+
+def _listed(words: Sequence[Token], spans: Sequence[_Span]) -> set[int]:
+    """Starts of the spans that stand in a list of titles: next to another span with only a
+    comma or a conjunction between them ("Heat, Ronin", "Heat + Ronin")."""
+    listed: set[int] = set()
+    for first, second in pairwise(spans):
+        between = words[first.end : second.start]
+        if (not between and "," in words[first.end - 1].after) or (
+            len(between) == 1 and between[0].word in CONJUNCTIONS
+        ):
+            listed.update((first.start, second.start))
+    return listed
 
 
 def _bare_title(
@@ -565,7 +572,7 @@ def _bare_title(
     best = resolution.match or next(iter(resolution.alternatives), None)
     if resolution.status not in ("matched", "ambiguous") or best is None or best.score < BARE_FLOOR:
         return None
-    if CONSTRAINTW in classes and len(words) > 1 and best.score >= 100.0:
+    if CONSTRAINTW in classes and len(words) > 1 and not CLOSE_FUZZY <= best.score < 100.0:
         return None  # "a scary movie" as typed is a kind of film; "Scary Moive" is a title
     if UNKNOWN not in classes and best.score < KNOWN_WORDS_FLOOR:
         return None  # "lunch?" is a word, not a mistyped "The Lunchbox"
