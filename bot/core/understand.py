@@ -24,6 +24,7 @@ from bot.core.request import Constraint, FollowUp, Intent, Request, SeedMention
 from bot.core.tokens import Token, Tokens, tokenize
 from bot.core.vocabulary import (
     AFTER_CUES,
+    ASKING,
     CHATTER,
     COMMON,
     CONJUNCTIONS,
@@ -306,7 +307,11 @@ def _fuzzy_candidates(
     runs: list[tuple[int, int]] = []
     start: int | None = None
     for i in range(n + 1):
-        inside = i < n and classes[i] in title_like and words[i].word not in SENTENCE_CUES
+        inside = (
+            i < n
+            and (classes[i] in title_like or _title_request_word(words[i], classes[i]))
+            and words[i].word not in SENTENCE_CUES
+        )
         if inside and start is None:
             start = i
         if start is not None and (not inside or breaks[i] or "," in words[i].after):
@@ -340,12 +345,17 @@ def _fuzzy_candidates(
     return out[:MAX_FUZZY]
 
 
+def _title_request_word(token: Token, kind: int) -> bool:
+    """A word of requests that titles use too ("night", "love", "good"): inside a run."""
+    return kind == REQUESTW and not any(p in ASKING for p in token.parts)
+
+
 def _trim(words: Sequence[Token], classes: list[int], a: int, b: int) -> tuple[int, int] | None:
-    """Function words off the edges of a run; a leading "the" and a closing particle stay
-    ("The Dark Knight", "Black Hawk Down")."""
-    while a < b and classes[a] == SOFTW and not (words[a].word == "the" and a + 1 < b):
+    """Function and request words off the edges of a run; a leading "the" and a closing
+    particle stay ("The Dark Knight", "Black Hawk Down")."""
+    while a < b and classes[a] in (SOFTW, REQUESTW) and not (words[a].word == "the" and a + 1 < b):
         a += 1
-    while b > a and classes[b - 1] == SOFTW and words[b - 1].word not in PARTICLES:
+    while b > a and classes[b - 1] in (SOFTW, REQUESTW) and words[b - 1].word not in PARTICLES:
         b -= 1
     return (a, b) if b > a else None
 
@@ -452,10 +462,15 @@ def _cued(words: Sequence[Token], a: int, b: int) -> bool:
     )
     if listed and b - a > 1:
         return True
-    opening = all(w.word in OPENERS for w in words[:a])  # "ok X was great"
-    if opening and b < len(words) and words[b].word in OPENING_CUES:
+    if _opening(words, a, b):
         return True
     return "!" in words[b - 1].after or ("," in words[b - 1].after and b - a > 1)
+
+
+def _opening(words: Sequence[Token], a: int, b: int) -> bool:
+    """ "X was great", "ok X was great": a title opening the message, then a verb."""
+    opening = all(w.word in OPENERS for w in words[:a])
+    return opening and b < len(words) and words[b].word in OPENING_CUES
 
 
 def _cued_before(words: Sequence[Token], a: int) -> bool:
@@ -500,8 +515,9 @@ def _segment(n: int, classes: list[int], candidates: list[_Span]) -> list[_Span]
 
 def _accepted(chosen: list[_Span], tokens: Tokens, classes: list[int]) -> list[_Span]:
     """In a message with nothing about movies in it (no movie word, no constraint), a title
-    must be the message, bar function and request words, or be quoted, capitalised or cued
-    ("loved edmond"): "what time is the standup tomorrow" names no film."""
+    must be the message, bar function and request words, or be quoted, capitalised, cued
+    ("loved edmond", "edmond was great"), in a list, or the exact title of several words no
+    list knows: "what time is the standup tomorrow" names no film."""
     words = tokens.words
     if not chosen or _movie_context(words, classes):
         return chosen
@@ -512,7 +528,11 @@ def _accepted(chosen: list[_Span], tokens: Tokens, classes: list[int]) -> list[_
     return [
         s
         for s in chosen
-        if s.start in listed or _capitalised(words, s.start, s.end) or _cued_before(words, s.start)
+        if s.start in listed
+        or _capitalised(words, s.start, s.end)
+        or _cued_before(words, s.start)
+        or _opening(words, s.start, s.end)
+        or (s.match.exact and classes[s.start : s.end].count(UNKNOWN) >= 2)
         or (words[s.start].group and tokens.groups.get(words[s.start].group) == (s.start, s.end))
     ]  # fmt: skip
 

@@ -247,6 +247,15 @@ OPENERS = _words("ok okay so honestly tbh omg wow well hey yo man dude lol and b
 CHATTER = _words(
     "hey hi hello yo pls plz please thx vibes vibe recs rec recommendations suggestions lol"
 )
+# Request words that end a run of title words (others, "night", "love", may be in a title).
+ASKING = (
+    MOVIE_CONTEXT
+    | CHATTER
+    | _words(
+        "else something anything stuff recommend suggest want wanna need looking gimme give"
+        " show find get tell help thanks thank ty cheers"
+    )
+)
 # Cues that start a title rather than sit inside one ("of", "to" and "as" do both).
 SENTENCE_CUES = _words(
     "like loved love loves liked enjoyed seen watched similar resembling finished rewatched"
