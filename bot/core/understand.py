@@ -353,11 +353,21 @@ def _title_request_word(token: Token, kind: int) -> bool:
 def _trim(words: Sequence[Token], classes: list[int], a: int, b: int) -> tuple[int, int] | None:
     """Function and request words off the edges of a run; a leading "the" and a closing
     particle stay ("The Dark Knight", "Black Hawk Down")."""
-    while a < b and classes[a] in (SOFTW, REQUESTW) and not (words[a].word == "the" and a + 1 < b):
+    while (
+        a < b
+        and (classes[a] == SOFTW or _asking(words[a], classes[a]))
+        and not (words[a].word == "the" and a + 1 < b)
+    ):
         a += 1
-    while b > a and classes[b - 1] in (SOFTW, REQUESTW) and words[b - 1].word not in PARTICLES:
+    while b > a and (classes[b - 1] == SOFTW or _asking(words[b - 1], classes[b - 1])):
+        if words[b - 1].word in PARTICLES:
+            break
         b -= 1
     return (a, b) if b > a else None
+
+
+def _asking(token: Token, kind: int) -> bool:
+    return kind == REQUESTW and not _title_request_word(token, kind)
 
 
 def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -> float | None:
@@ -421,6 +431,8 @@ def _supported(
     if all(c in (CONSTRAINTW, NUMBER) for c in inside) and not all(c == NUMBER for c in inside):
         # "under 100 minutes" is what it says; "American Heist", in capitals, is a title
         return capitals and b - a > 1
+    if all(c == SOFTW for c in inside) and not _whole(words, a, b):
+        return capitals  # "similar to the": function words are a title only in capitals
     lone = b - a == 1 and inside[0] in (SOFTW, REQUESTW, NUMBER)
     if lone and inside[0] == REQUESTW:
         return capitals and not _whole(words, a, b)  # "lol" alone is no film

@@ -252,8 +252,8 @@ ASKING = (
     MOVIE_CONTEXT
     | CHATTER
     | _words(
-        "else something anything stuff recommend suggest want wanna need looking gimme give"
-        " show find get tell help thanks thank ty cheers"
+        "else something anything stuff recommend suggest want wanna need looking gimme"
+        " help thanks thank ty cheers"
     )
 )
 # Cues that start a title rather than sit inside one ("of", "to" and "as" do both).
