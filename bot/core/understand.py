@@ -45,7 +45,7 @@ from bot.core.vocabulary import (
 )
 
 MAX_SPAN = 8  # words in a title span (longer titles are still found as one fuzzy run)
-MAX_FUZZY = 3  # fuzzy rankings per message: each is a trigram search (~1-3 ms at full scale)
+MAX_FUZZY = 4  # fuzzy rankings per message: each is a trigram search (~1-3 ms at full scale)
 UNEXPLAINED = 3.0  # what an unknown word costs that no title explains
 SPAN_COST = 6.0  # each title named: one long title explains a message better than two short
 SUPPORTED = 2.0  # a title of ordinary words that the typing supports (capitals, a cue)
@@ -326,6 +326,7 @@ def _fuzzy_candidates(
         pieces = [(edges[k] + (k > 0), edges[k + 1]) for k in range(len(edges) - 1)]
         parts.extend(piece for piece in pieces if piece != (a, b))
         parts.append((a, b))
+    levels: list[list[tuple[int, int]]] = [[], [], []]
     for a, b in parts:
         while b > a + 1 and SENTENCE_YEAR.match(words[b - 1].word):
             b -= 1  # a year after a title is a hint, read when the span is resolved
@@ -339,9 +340,15 @@ def _fuzzy_candidates(
         ):
             continue  # an exact title inside the run already explains its unknown words
         core_start = unknown[0] - (unknown[0] > a and words[unknown[0] - 1].word == "the")
-        for span in ((core_start, unknown[-1] + 1), (a, b)):
-            if span not in out and span[1] - span[0] <= MAX_SPAN + 4:
-                out.append(span)
+        core = (core_start, unknown[-1] + 1)
+        # the unknown words, then with the words before them up to the run's start (a slip
+        # often ends a title: "the dark knigth"), then the whole run
+        levels[0].append(core)
+        levels[1].append((a, core[1]))
+        levels[2].append((a, b))
+    for span in (span for level in levels for span in level):
+        if span not in out and span[1] - span[0] <= MAX_SPAN + 4:
+            out.append(span)
     return out[:MAX_FUZZY]
 
 

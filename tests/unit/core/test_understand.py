@@ -222,3 +222,45 @@ def test_hostile_text_is_read_cleanly(index: TitleIndex, text: str) -> None:
     assert len(request.words) <= 80
     for seed in request.seeds:
         assert seed.found or seed.resolution.status == "no_match"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Heat/Ronin", ["Heat", "Ronin"]),
+        ("Heat x Ronin please", ["Heat", "Ronin"]),
+        ("zombieland meets the big lebowski", ["Zombieland", "The Big Lebowski"]),
+    ],
+)
+def test_lists_of_titles(index: TitleIndex, text: str, expected: list[str]) -> None:
+    assert titles(read(index, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the pricess bride was amazing, anything similar?", ["The Princess Bride"]),
+        ("any recs like groundhgo day please", ["Groundhog Day"]),
+        ("ok zombieland was great", ["Zombieland"]),
+        ("we watched the dark knigth last night", ["The Dark Knight"]),
+    ],
+)
+def test_mistyped_titles_in_sentences(index: TitleIndex, text: str, expected: list[str]) -> None:
+    assert titles(read(index, text)) == expected
+
+
+def test_a_title_with_constraint_words_in_capitals_stays_a_title(index: TitleIndex) -> None:
+    request = read(index, "movies like Scary Movie but not too long")
+    assert titles(request) == ["Scary Movie"]
+    assert [(c.field, c.op, c.value) for c in request.constraints] == [("runtime", "<=", 100)]
+
+
+def test_constraints_stay_with_a_seed_and_their_words(index: TitleIndex) -> None:
+    request = read(index, "a scary 90s movie like the shining, under 2 hours, not in french")
+    assert titles(request) == ["The Shining"]
+    assert [(c.field, c.op, c.value, c.text) for c in request.constraints] == [
+        ("genres", "in", ("Horror",), "scary"),
+        ("year", "between", (1990, 1999), "90s"),
+        ("runtime", "<=", 120, "under 2 hours"),
+        ("language", "!=", "fr", "not in french"),
+    ]
