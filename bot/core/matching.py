@@ -581,7 +581,7 @@ class TitleIndex:
         if head and (not len(shown) or shown.max() < HEAD_WHEN_BELOW):
             # Typos in short words leave few trigrams in common; people mostly ask for films
             # others have seen, so compare with every popular title outright.
-            head = np.array(
+            popular = np.array(
                 [
                     i
                     for _k, _s, i in process.extract(
@@ -590,7 +590,7 @@ class TitleIndex:
                 ],
                 dtype=np.int64,
             )
-            extra = np.setdiff1d(head, entries)
+            extra = np.setdiff1d(popular, entries)
             if len(extra):
                 entries = np.concatenate([entries, extra])
                 keys = keys + self._keys(extra)
