@@ -13,6 +13,7 @@ loads fast.
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
@@ -35,6 +36,8 @@ MAX_POSTINGS = 40_000  # per search: the rarest trigrams are read first, common 
 PRESELECT = 250  # entries re-ranked with rapidfuzz per search
 PRESELECT_WIDE = 4  # x PRESELECT: kept by shared trigrams alone, before the finer cut
 PRESELECT_PRIOR = 0.002  # popularity in the preselection: it only breaks near-ties in overlap
+EXACT_KEPT = 100  # entries of one exact key re-ranked (the most popular; and the year's)
+RANKS_KEPT = 64  # recent rankings kept per index
 POPULARITY_WEIGHT = 1.5  # points per tenfold votes
 ARTICLE_AGREES = 1.5  # "Room, The" leans to "The Room", "Room" to "Room"
 CORROBORATED = 3.0  # per further parenthesised name ("Brothers (Brødre)") the film also has
@@ -66,6 +69,7 @@ EDIT_POINTS = 2.0  # what an edit costs in ranking, whatever the length (shown: 
 LENGTH_SHARE = 0.3  # ...but for this share of the ranking likeness, which is the shown one
 
 Status = Literal["matched", "ambiguous", "no_match", "empty"]
+Rank = tuple[float, float, float, int]  # ranking score, shown score, popularity prior, movie
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,16 @@ class Candidate:
     title: str
     year: int | None
     score: float  # 0..100
+
+
+@dataclass(frozen=True)
+class SpanMatch:
+    """The best movie for a span of a sentence, as `TitleIndex.score_spans` scores it."""
+
+    candidate: Candidate
+    shown: float  # likeness, 0..100 (100: the title itself)
+    prior: float  # the popularity prior of the movie (POPULARITY_WEIGHT per tenfold votes)
+    exact: bool  # the span's key is one of the movie's keys
 
 
 @dataclass(frozen=True)
@@ -293,6 +307,8 @@ class TitleIndex:
         self._key_bytes = arrays["key_blob"].tobytes()
         arrays["key_blob"] = np.frombuffer(self._key_bytes, dtype=np.uint8)
         self._head_keys: list[str] | None = None
+        self._ranked: dict[tuple[str, int | None, bool | None, bool], list[Rank]] = {}
+        self._ranked_lock = threading.Lock()
         self._key_off = arrays["key_off"]
         self._prior = POPULARITY_WEIGHT * np.log10(1.0 + self.votes.astype(np.float64))
 
@@ -471,6 +487,10 @@ class TitleIndex:
         return len(self.gram_post)
 
     # --- reading ---------------------------------------------------------------------------
+    def title_of(self, movie: int) -> str:
+        """The title of the movie at a position (0 .. len - 1)."""
+        return self._title(movie)
+
     def _title(self, movie: int) -> str:
         a, b = self._title_off[movie], self._title_off[movie + 1]
         return self._title_bytes[a:b].decode("utf-8")
@@ -507,7 +527,19 @@ class TitleIndex:
         hi = int(np.searchsorted(self.exact_hash, h, side="right"))
         return self.exact_entry[lo:hi]
 
-    def _preselect(self, key: str) -> np.ndarray:
+    def _exact_kept(self, key: str, year: int | None = None) -> np.ndarray:
+        """The entries whose key is `key`: the EXACT_KEPT most popular (a common title word is
+        the whole title of hundreds of films at full scale), and those of the year asked for."""
+        exact = self._exact(key)
+        if len(exact) <= EXACT_KEPT:
+            return exact
+        kept = exact[:EXACT_KEPT]  # entry ids are in popularity order
+        if year is not None:
+            years = self.year[self.entry_movie[exact]].astype(np.int64)
+            kept = np.union1d(kept, exact[np.abs(years - year) <= 1])
+        return kept
+
+    def _preselect(self, key: str, year: int | None = None) -> np.ndarray:
         """Entry ids sharing the most trigrams with `key` (Jaccard-like), popular first on ties."""
         buckets = _query_buckets(key)
         sizes = self.gram_off[buckets + 1] - self.gram_off[buckets]
@@ -521,7 +553,7 @@ class TitleIndex:
             b = buckets[i]
             chosen.append(self.gram_post[self.gram_off[b] : self.gram_off[b + 1]])
             budget += int(sizes[i])
-        exact = self._exact(key)
+        exact = self._exact_kept(key, year)
         if not chosen:
             return exact
         hits = np.sort(np.concatenate(chosen))
@@ -544,18 +576,30 @@ class TitleIndex:
         return np.union1d(entries, exact)
 
     def _rank(
-        self, key: str, year: int | None, article: bool | None = None
-    ) -> list[tuple[float, float, float, int]]:
-        """(ranking score, shown score, popularity prior, movie) per movie, best first."""
+        self, key: str, year: int | None, article: bool | None = None, head: bool = True
+    ) -> list[Rank]:
+        """(ranking score, shown score, popularity prior, movie) per movie, best first. The last
+        RANKS_KEPT are kept: reading a sentence ranks a span, then resolves it."""
         if not key:
             return []
-        entries = self._preselect(key)
+        held = self._ranked.get((key, year, article, head))
+        if held is not None:
+            return held
+        ranked = self._rank_now(key, year, article, head)
+        with self._ranked_lock:  # threads of one server share the index
+            while len(self._ranked) >= RANKS_KEPT:
+                self._ranked.pop(next(iter(self._ranked)))
+            self._ranked[(key, year, article, head)] = ranked
+        return ranked
+
+    def _rank_now(self, key: str, year: int | None, article: bool | None, head: bool) -> list[Rank]:
+        entries = self._preselect(key, year)
         keys = self._keys(entries)
         shown, channel = _similarity(key, keys) if keys else (np.zeros(0), np.zeros(0))
-        if not len(shown) or shown.max() < HEAD_WHEN_BELOW:
+        if head and (not len(shown) or shown.max() < HEAD_WHEN_BELOW):
             # Typos in short words leave few trigrams in common; people mostly ask for films
             # others have seen, so compare with every popular title outright.
-            head = np.array(
+            popular = np.array(
                 [
                     i
                     for _k, _s, i in process.extract(
@@ -568,7 +612,7 @@ class TitleIndex:
                 ],
                 dtype=np.int64,
             )
-            extra = np.setdiff1d(head, entries)
+            extra = np.setdiff1d(popular, entries)
             if len(extra):
                 entries = np.concatenate([entries, extra])
                 keys = keys + self._keys(extra)
@@ -612,6 +656,46 @@ class TitleIndex:
                 strict=True,
             )
         )
+
+    def score_spans(
+        self, keys: Sequence[str], fuzzy: Sequence[bool] | None = None
+    ) -> list[SpanMatch | None]:
+        """The best movie for each normalised key (spans of a sentence), cheaply: exact-key hits
+        for all keys at once (one vectorised hash and search); then, for the keys flagged in
+        `fuzzy` that hit nothing, the plain reading ranked as `resolve` ranks it (no year, no
+        guessed slips). None where no movie passes the no-match floor."""
+        out: list[SpanMatch | None] = [None] * len(keys)
+        if not keys or not len(self.exact_hash):
+            return out
+        blob, offsets = _pack(list(keys))
+        hashes = _key_hash(blob, offsets)
+        lo = np.searchsorted(self.exact_hash, hashes, side="left")
+        hi = np.searchsorted(self.exact_hash, hashes, side="right")
+        lengths = np.diff(offsets)
+        for i in np.flatnonzero(hi > lo).tolist():
+            entries = self.exact_entry[int(lo[i]) : int(hi[i])][:EXACT_KEPT]
+            # A 64-bit hash and the same length: the same key, without decoding each entry.
+            chosen = entries[self._key_off[entries + 1] - self._key_off[entries] == lengths[i]]
+            if not len(chosen):  # a hash collision
+                continue
+            movies = self.entry_movie[chosen]
+            value = self._prior[movies] - ALIAS_COST * self.entry_alias[chosen]
+            best = int(np.argmax(value))
+            movie = int(movies[best])
+            shown = 100.0 - ALIAS_COST * float(self.entry_alias[chosen[best]])
+            prior = float(self._prior[movie])
+            out[i] = SpanMatch(self._candidate(movie, shown), shown, prior, exact=True)
+        for i, key in enumerate(keys):
+            if out[i] is not None or not fuzzy or not fuzzy[i] or not key:
+                continue
+            # No year, no article: as `resolve` ranks a plain reading, so it reuses this one.
+            # A key of several words has trigrams enough: the scan of popular titles, for
+            # typos in short words, is left out.
+            ranked = self._rank(key, None, False, head=" " not in key)[:1]
+            if ranked and _claim(ranked[0][:3]) >= no_match_below(key):
+                _ranking, shown, prior, movie = ranked[0]
+                out[i] = SpanMatch(self._candidate(movie, shown), shown, prior, exact=False)
+        return out
 
     def resolve(self, text: str) -> Resolution:
         query = parse_query(text)

@@ -99,16 +99,31 @@ def _words(title: str) -> tuple[list[str], bool]:
     if trailing and (trailing.re is _TRAILING_RE or _is_the(trailing.group(2))):
         text = trailing.group(1)
         article = True
+    tokens, dropped = drop_article(word_parts(text))
+    return tokens, article or dropped
+
+
+def word_parts(text: str) -> list[str]:
+    """The folded words of a piece of text, punctuation gone ("Spider-Man's" -> spider mans)."""
     text = fold(text).replace("&", " and ").replace("+", " and ")
     text = _APOSTROPHES.sub("", text)
-    tokens = _NON_WORD.sub(" ", text).split()
+    return _NON_WORD.sub(" ", text).split()
+
+
+def drop_article(tokens: list[str]) -> tuple[list[str], bool]:
+    """Folded words without a leading article (or a trailing "the": "Fog the", the comma
+    slipped), and whether one was dropped."""
     if len(tokens) > 1 and tokens[0] in _LEADING:
-        tokens = tokens[1:]
-        article = True
-    elif len(tokens) > 1 and tokens[-1] == "the":  # "Fog the": the comma slipped
-        tokens = tokens[:-1]
-        article = True
-    return tokens, article
+        return tokens[1:], True
+    if len(tokens) > 1 and tokens[-1] == "the":
+        return tokens[:-1], True
+    return tokens, False
+
+
+def words_key(tokens: list[str]) -> str:
+    """The matching key of words already folded and split by `word_parts` (a span of a
+    sentence), the same as `normalize` of their text without a trailing inverted article."""
+    return _join(drop_article(tokens)[0], _NUMBERS.get)
 
 
 def _join(tokens: list[str], number_of: Callable[[str], int | None]) -> str:

@@ -337,6 +337,10 @@ def format_table(report: dict[str, Any]) -> str:
         f"  {'nonsense':<14}{res['nonsense']['queries']:>7}"
         f"   declined {res['nonsense']['declined']:.1%}"
     )
+    if "conversation" in report:
+        from bot.tools.conversation_eval import format_conversation
+
+        lines += format_conversation(report["conversation"])
     rec = report["recommendations"]
     lines += [
         f"recommendations: {rec['seeds']} seeds (liked by >= {rec['min_likers']} users), "
@@ -387,11 +391,13 @@ def run_evaluation(
     draws: int = 5,
     nonsense_queries: int = 1000,
     seed: int = 5,
+    sentences: int = 300,
 ) -> dict[str, Any]:
     """Load the model into a fresh SQLite store, then measure through the bot's own service."""
     from bot.adapters.index_cache import IndexCache
     from bot.adapters.store.sqlite import SqliteStore
     from bot.core.artifact import iter_movies, read_manifest
+    from bot.tools.conversation_eval import conversation_targets, evaluate_conversation
     from bot.usecases.loader import load_artifact
     from bot.usecases.movies import MovieService
 
@@ -410,6 +416,14 @@ def run_evaluation(
             clusters[m.cluster].append(m)
         rng = random.Random(seed)
         resolution = evaluate_resolution(index, movielens, seed, nonsense_queries)
+        held = {t: title for t, title in movielens.titles.items() if t in movies}
+        conversation = evaluate_conversation(
+            index,
+            held,
+            {t: movies[t].year for t in held},
+            {g for m in movies.values() for g in m.genres},
+            per_kind=sentences,
+        )
         seeds = pick_seeds(movies, movielens, min_likers, max_seeds, rng)
 
         def bot(movie: Movie) -> list[Movie]:
@@ -432,6 +446,7 @@ def run_evaluation(
             },
             "movielens": str(movielens_dir),
             "resolution": resolution,
+            "conversation": conversation,
             "recommendations": {
                 "seeds": len(seeds),
                 "min_likers": min_likers,
@@ -441,7 +456,7 @@ def run_evaluation(
                 "coverage_ceiling": coverage_ceiling(list(movies.values()), movielens),
             },
         }
-        report["targets"] = targets(report)
+        report["targets"] = {**targets(report), **conversation_targets(conversation)}
         return report
     finally:
         store.close()

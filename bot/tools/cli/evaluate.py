@@ -38,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-seeds", type=int, default=400)
     parser.add_argument("--draws", type=int, default=5, help="draws of the random baselines")
     parser.add_argument("--nonsense", type=int, default=1000, help="nonsense queries")
+    parser.add_argument(
+        "--sentences", type=int, default=300, help="conversational sentences of each kind (300)"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 3 when a target is missed")
     parser.set_defaults(func=run)
 
@@ -100,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
             max_seeds=args.max_seeds,
             draws=args.draws,
             nonsense_queries=args.nonsense,
+            sentences=args.sentences,
         )
     except (ArtifactError, EvaluationError, RuntimeError, OSError) as exc:
         print(f"evaluate: {exc}", file=sys.stderr)

@@ -201,3 +201,29 @@ def test_a_slip_in_or_into_a_number_word_is_forgiven() -> None:
     assert matched(index, "Ocean's Tkelve") == ("Ocean's Twelve", 2004)
     assert matched(index, "Gone Baby one") == ("Gone Baby Gone", 2007)
     assert matched(index, "oceans eleven") == ("Ocean's Eleven", 2001)
+
+
+def test_score_spans_finds_exact_keys_at_once_and_mistyped_ones_on_request(
+    index: TitleIndex,
+) -> None:
+    exact, missing, typo, typo_plain = index.score_spans(
+        ["groundhog day", "qzxwv plorf", "groundhgo day", "groundhgo day"],
+        [False, True, True, False],
+    )
+    assert exact is not None and exact.exact and exact.candidate.title == "Groundhog Day"
+    assert exact.shown == 100.0 and exact.prior > 0
+    assert missing is None
+    assert typo is not None and not typo.exact and typo.candidate.title == "Groundhog Day"
+    assert typo_plain is None  # no fuzzy search unless asked
+
+
+def test_a_common_title_keeps_the_film_of_the_year_asked_for() -> None:
+    # 400 films share the key "love": only the most popular are re-ranked, and the year's.
+    films = [
+        Movie(f"tt{9000000 + i}", "Love", "Love", 1900 + i % 100, 90, ("Drama",), 6.0, 1000 - i, 0)
+        for i in range(399)
+    ]
+    films.append(Movie("tt9000399", "Love", "Love", 2030, 90, ("Drama",), 6.0, 1, 0))
+    many = TitleIndex.build(films, [])
+    resolution = many.resolve("Love (2030)")  # the least popular of all
+    assert resolution.match is not None and resolution.match.tconst == "tt9000399"

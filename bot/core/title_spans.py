@@ -1,0 +1,464 @@
+"""Where the titles are in a message: spans of its words scored by the title index.
+
+Every run of up to MAX_SPAN words is looked up as an exact key (all at once); the runs holding
+words no list knows are also ranked fuzzily (typos); a dynamic programme then picks the spans
+that explain the message best. A span earns its likeness to a title, the words it explains
+(most for words nothing else explains) and the film's popularity; each title named costs, and
+so does a word left unexplained. A span of only ordinary words ("Up", "Her", "Scary Movie")
+needs the typing to support it: quotes or *bold*, capitals, a cue ("like Up", "Up was great"),
+or being the whole message. A message that is only a title reads as `resolve` reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from bot.core.constraints import Found
+from bot.core.matching import SpanMatch, TitleIndex
+from bot.core.normalize import words_key
+from bot.core.request import SeedMention
+from bot.core.tokens import Token, Tokens
+from bot.core.vocabulary import (
+    AFTER_CUES,
+    ASKING,
+    CHATTER,
+    COMMON,
+    CONJUNCTIONS,
+    GREETINGS,
+    MOVIE_CONTEXT,
+    NEGATIONS,
+    OPENERS,
+    OPENING_CUES,
+    PARTICLES,
+    REQUEST,
+    SEED_CUES,
+    SENTENCE_CUES,
+    SOFT,
+    THANKS,
+    TITLE_NOUNS,
+)
+
+MAX_SPAN = 8  # words in a title span (longer titles are still found as one fuzzy run)
+MAX_FUZZY = 4  # fuzzy rankings per message: each is a trigram search (~1-3 ms at full scale)
+UNEXPLAINED = 3.0  # what an unknown word costs that no title explains
+SPAN_COST = 6.0  # each title named: one long title explains a message better than two short
+SUPPORTED = 2.0  # a title of ordinary words that the typing supports (capitals, a cue)
+LONG_EXACT = 2.0  # per word beyond the first of an exact title: long exact hits are no chance
+LONG_FUZZY = 1.0  # ...half as much for a fuzzy match, all of it for a close one
+NEAR_FUZZY = 90.0
+CLOSE_FUZZY = 93.0
+LONE_FUZZY = 85.0  # the least likeness of one mistyped word in a sentence (more if short)
+PRIOR_BASE = 6.0  # popularity prior (about 10k votes) at which a title neither gains nor loses
+BARE_FLOOR = 80.0  # likeness a whole message needs to be read as a bare title
+KNOWN_WORDS_FLOOR = 95.0  # ...when all its words are ordinary words (no slip to explain)
+EXACT_BASE = 85.0  # likeness at which a span neither gains nor loses
+LIKENESS_SCALE = 5.0
+PRIOR_SHARE = 0.3
+QUOTED = 4.0
+CAPITALS = 1.0
+SENTENCE_YEAR = re.compile(r"^(?:18[89]\d|19\d\d|20[0-3]\d)$")
+
+
+UNKNOWN, SOFTW, REQUESTW, CONSTRAINTW, NUMBER, COMMONW = range(6)  # what each word is
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    match: SpanMatch
+    value: float
+
+
+# --- titles -----------------------------------------------------------------------------------
+def word_classes(words: Sequence[Token], found: Sequence[Found]) -> list[int]:
+    classes = []
+    for token in words:
+        parts = token.parts
+        if all(p.isdigit() for p in parts):
+            classes.append(NUMBER)
+        elif all(p in SOFT for p in parts):
+            classes.append(SOFTW)
+        elif all(p in SOFT or p in REQUEST or p in GREETINGS or p in THANKS or p in NEGATIONS
+                 for p in parts):  # fmt: skip
+            classes.append(REQUESTW)
+        elif all(p in SOFT or p in REQUEST or p in COMMON for p in parts):
+            classes.append(COMMONW)
+        else:
+            classes.append(UNKNOWN)
+    for f in found:
+        for i in range(*f.span):
+            classes[i] = CONSTRAINTW
+    return classes
+
+
+def title_spans(tokens: Tokens, classes: list[int], index: TitleIndex) -> list[Span]:
+    words = tokens.words
+    n = len(words)
+    if n == 0:
+        return []
+    breaks = [w.ends_sentence for w in words]
+    spans: list[tuple[int, int]] = []
+    for a in range(n):
+        for b in range(a + 1, min(n, a + MAX_SPAN) + 1):
+            spans.append((a, b))
+            if breaks[b - 1]:
+                break
+    keys = [_key(words, a, b) for a, b in spans]
+    exact = index.score_spans(keys)
+    hits = {span for span, hit in zip(spans, exact, strict=True) if hit is not None}
+    fuzzy_spans = _fuzzy_candidates(tokens, classes, breaks, hits)
+    fuzzy_keys = [_key(words, a, b) for a, b in fuzzy_spans]
+    fuzzy = index.score_spans(fuzzy_keys, [True] * len(fuzzy_keys)) if fuzzy_keys else []
+    candidates: list[Span] = []
+    seen: set[tuple[int, int]] = set()
+    for (a, b), hit in [*zip(spans, exact, strict=True), *zip(fuzzy_spans, fuzzy, strict=True)]:
+        if hit is None or (a, b) in seen:
+            continue
+        seen.add((a, b))
+        value = _value(tokens, classes, a, b, hit)
+        if value is not None:
+            candidates.append(Span(a, b, hit, value))
+    chosen = _segment(n, classes, candidates)
+    return _accepted(chosen, tokens, classes)
+
+
+def _key(words: Sequence[Token], a: int, b: int) -> str:
+    parts = [p for w in words[a:b] for p in w.parts]
+    # "Matrix, The": an article after a comma at the end is the title's own.
+    if b - a > 1 and "," in words[b - 2].after and words[b - 1].word in ("the", "a", "an"):
+        parts = parts[: -len(words[b - 1].parts)]
+    return words_key(parts)
+
+
+def _fuzzy_candidates(
+    tokens: Tokens, classes: list[int], breaks: list[bool], exact: set[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Where a mistyped title may be: each run of title-like words (bounded by request,
+    constraint and cue words, commas, "and", sentence ends; function words trimmed, a leading
+    "the" kept) that holds a word no list knows and is not itself an exact title; also the
+    unknown words alone when the run is longer. (A short message as a whole is read by
+    `bare_title`.)"""
+    words = tokens.words
+    n = len(words)
+    # Constraint words may sit inside a mistyped title ("the queit american").
+    title_like = (UNKNOWN, COMMONW, SOFTW, NUMBER, CONSTRAINTW)
+    # What the user quoted or set in bold is the first place to look.
+    out: list[tuple[int, int]] = [
+        span for span in tokens.groups.values() if span not in exact and span[1] - span[0] > 0
+    ]
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for i in range(n + 1):
+        inside = (
+            i < n
+            and (classes[i] in title_like or _title_request_word(words[i], classes[i]))
+            and words[i].word not in SENTENCE_CUES
+        )
+        if inside and start is None:
+            start = i
+        if start is not None and (not inside or breaks[i] or "," in words[i].after):
+            stop = i + 1 if inside else i
+            runs.append((start, stop))
+            start = None
+    parts: list[tuple[int, int]] = []
+    for a, b in runs:
+        # "thor and teh heat": each side of an "and" may be a title, or the whole run may be.
+        cuts = [i for i in range(a, b) if words[i].word in CONJUNCTIONS]
+        edges = [a, *cuts, b]
+        pieces = [(edges[k] + (k > 0), edges[k + 1]) for k in range(len(edges) - 1)]
+        parts.extend(piece for piece in pieces if piece != (a, b))
+        parts.append((a, b))
+    levels: list[list[tuple[int, int]]] = [[], [], []]
+    for a, b in parts:
+        while b > a + 1 and SENTENCE_YEAR.match(words[b - 1].word):
+            b -= 1  # a year after a title is a hint, read when the span is resolved
+        trimmed = _trim(words, classes, a, b)
+        if trimmed is None or trimmed in exact:
+            continue
+        a, b = trimmed
+        unknown = [i for i in range(a, b) if classes[i] == UNKNOWN]
+        if not unknown or any(
+            x <= unknown[0] and unknown[-1] < y <= b and x >= a for x, y in exact
+        ):
+            continue  # an exact title inside the run already explains its unknown words
+        core_start = unknown[0] - (unknown[0] > a and words[unknown[0] - 1].word == "the")
+        core = (core_start, unknown[-1] + 1)
+        # the unknown words, then with the words before them up to the run's start (a slip
+        # often ends a title: "the dark knigth"), then the whole run
+        levels[0].append(core)
+        levels[1].append((a, core[1]))
+        levels[2].append((a, b))
+    for span in (span for level in levels for span in level):
+        if span not in out and span[1] - span[0] <= MAX_SPAN + 4:
+            out.append(span)
+    return out[:MAX_FUZZY]
+
+
+def _title_request_word(token: Token, kind: int) -> bool:
+    """A word of requests that titles use too ("night", "love", "good"): inside a run."""
+    return kind == REQUESTW and not any(p in ASKING for p in token.parts)
+
+
+def _trim(words: Sequence[Token], classes: list[int], a: int, b: int) -> tuple[int, int] | None:
+    """Function and request words off the edges of a run; a leading "the" and a closing
+    particle stay ("The Dark Knight", "Black Hawk Down")."""
+    while (
+        a < b
+        and (classes[a] == SOFTW or _asking(words[a], classes[a]))
+        and not (words[a].word == "the" and a + 1 < b)
+    ):
+        a += 1
+    while b > a and (classes[b - 1] == SOFTW or _asking(words[b - 1], classes[b - 1])):
+        if words[b - 1].word in PARTICLES:
+            break
+        b -= 1
+    return (a, b) if b > a else None
+
+
+def _asking(token: Token, kind: int) -> bool:
+    return kind == REQUESTW and not _title_request_word(token, kind)
+
+
+def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -> float | None:
+    """What a span earns as a title, or None when it may not be one."""
+    words = tokens.words
+    inside = classes[a:b]
+    group = words[a].group
+    if group and tokens.groups.get(group) != (a, b) and any(w.group != group for w in words[a:b]):
+        return None  # across a quote's edge
+    if not group and any(w.group for w in words[a:b]):
+        return None
+    quoted = bool(group) and tokens.groups.get(group) == (a, b)
+    if b - a == 1 and words[a].word in CONJUNCTIONS and not quoted:
+        return None  # "Heat x Ronin": the x joins two titles
+    capitals = _capitalised(words, a, b)
+    if UNKNOWN not in inside and not quoted and not _supported(words, classes, a, b, hit, capitals):
+        return None
+    lone_floor = LONE_FUZZY + (5.0 if len(words[a].word) <= 4 else 0.0)
+    if not hit.exact and b - a == 1 and hit.shown < lone_floor and not _whole(words, a, b):
+        return None  # one mistyped word in a sentence must come close ("hapn" is no "Hope")
+    value = (hit.shown - EXACT_BASE) / LIKENESS_SCALE - SPAN_COST
+    value += PRIOR_SHARE * (hit.prior - PRIOR_BASE)
+    other = 1.0 if hit.exact else 0.5
+    for i in range(a, b):
+        c = classes[i]
+        if c == UNKNOWN:
+            value += UNEXPLAINED
+        elif c == CONSTRAINTW:
+            value += 0.5 * other
+        else:
+            # "movies like Heat": a cue after a request word belongs to the request.
+            lead = (
+                i == a < b - 1
+                and words[i].word in SEED_CUES
+                and a > 0
+                and classes[a - 1] == REQUESTW
+            )
+            value += -other if lead else other
+    if hit.exact or hit.shown >= CLOSE_FUZZY:
+        value += LONG_EXACT * (b - a - 1)
+    elif hit.shown >= NEAR_FUZZY:
+        value += LONG_FUZZY * (b - a - 1)
+    if UNKNOWN not in inside:
+        value += SUPPORTED
+    if quoted:
+        value += QUOTED
+    if capitals:
+        value += CAPITALS
+    return value
+
+
+def _supported(
+    words: Sequence[Token], classes: list[int], a: int, b: int, hit: SpanMatch, capitals: bool
+) -> bool:
+    """A span of only ordinary words ("Up", "Her", "Gone Girl", "Scary Movie") is a title only
+    if the typing says so: capitals, a cue before or after it ("like Up", "Up was great"),
+    being the whole message.
+    title. Constraint words need capitals or a cue; a lone function word needs capitals."""
+    inside = classes[a:b]
+    constraint = CONSTRAINTW in inside
+    if all(c in (CONSTRAINTW, NUMBER) for c in inside) and not all(c == NUMBER for c in inside):
+        # "under 100 minutes" is what it says; "American Heist", in capitals, is a title
+        return capitals and b - a > 1
+    if all(c == SOFTW for c in inside) and not _whole(words, a, b):
+        return capitals  # "similar to the": function words are a title only in capitals
+    lone = b - a == 1 and inside[0] in (SOFTW, REQUESTW, NUMBER)
+    if lone and inside[0] == REQUESTW:
+        return capitals and not _whole(words, a, b)  # "lol" alone is no film
+    if lone and inside[0] == NUMBER:
+        return _whole(words, a, b) or (a > 0 and words[a - 1].word in SEED_CUES)  # "like 2046"
+    if lone and not _whole(words, a, b):
+        return capitals
+    if capitals:
+        return True
+    if _whole(words, a, b) and (not constraint or all(c == NUMBER for c in inside)):
+        return True
+    return _cued(words, a, b)
+
+
+def _capitalised(words: Sequence[Token], a: int, b: int) -> bool:
+    """Written as a title: its main words capitalised, not just as a sentence's first word or
+    "I", in a message that is not all capitals."""
+    main = [w for w in words[a:b] if (w.word not in SOFT or w is words[a]) and w.text[0].isalpha()]
+    if not main or not all(w.capital for w in main):
+        return False
+    if all(w.initial or w.word == "i" or len(w.word) < 2 for w in main):
+        return False
+    if all(w.text.isupper() and len(w.text) > 1 for w in main):
+        return False
+    return any(not w.capital for w in words) or len(words) == b - a
+
+
+def _cued(words: Sequence[Token], a: int, b: int) -> bool:
+    i = a - 1
+    if i >= 0 and words[i].word == "the":
+        i -= 1
+    if i >= 0 and words[i].word in SEED_CUES:
+        return True
+    if b < len(words) and words[b].word in AFTER_CUES:
+        return True
+    # In a list ("Heat, Ronin", "gone girl and up") only several words say title.
+    listed = (i >= 0 and (words[i].word in CONJUNCTIONS or "," in words[i].after)) or (
+        b < len(words) and words[b].word in CONJUNCTIONS
+    )
+    if listed and b - a > 1:
+        return True
+    if _opening(words, a, b):
+        return True
+    return "!" in words[b - 1].after or ("," in words[b - 1].after and b - a > 1)
+
+
+def _opening(words: Sequence[Token], a: int, b: int) -> bool:
+    """ "X was great", "ok X was great": a title opening the message, then a verb."""
+    opening = all(w.word in OPENERS for w in words[:a])
+    return opening and b < len(words) and words[b].word in OPENING_CUES
+
+
+def _cued_before(words: Sequence[Token], a: int) -> bool:
+    i = a - 1
+    if i >= 0 and words[i].word == "the":
+        i -= 1
+    return i >= 0 and words[i].word in SEED_CUES
+
+
+def _whole(words: Sequence[Token], a: int, b: int) -> bool:
+    """The span is the message, bar a year after it; an indefinite article before it means a
+    kind of film ("a scary movie"), not a title."""
+    rest = [i for i in range(b, len(words)) if not SENTENCE_YEAR.match(words[i].word)]
+    return a == 0 and not rest and words[0].word not in ("a", "an", "some", "any")
+
+
+def _segment(n: int, classes: list[int], candidates: list[Span]) -> list[Span]:
+    """The spans that explain the message best (no two overlapping)."""
+    ending: dict[int, list[Span]] = {}
+    for span in candidates:
+        ending.setdefault(span.end, []).append(span)
+    best = [0.0] * (n + 1)
+    back: list[Span | None] = [None] * (n + 1)
+    for i in range(1, n + 1):
+        cost = -UNEXPLAINED if classes[i - 1] == UNKNOWN else 0.0
+        best[i], back[i] = best[i - 1] + cost, None
+        for span in ending.get(i, ()):
+            score = best[span.start] + span.value
+            if score > best[i]:
+                best[i], back[i] = score, span
+    chosen: list[Span] = []
+    i = n
+    while i > 0:
+        last = back[i]
+        if last is None:
+            i -= 1
+        else:
+            chosen.append(last)
+            i = last.start
+    return chosen[::-1]
+
+
+def _accepted(chosen: list[Span], tokens: Tokens, classes: list[int]) -> list[Span]:
+    """In a message with nothing about movies in it (no movie word, no constraint), a title
+    must be the message, bar function and request words, or be quoted, capitalised, cued
+    ("loved edmond", "edmond was great"), in a list, or the exact title of several words no
+    list knows: "what time is the standup tomorrow" names no film."""
+    words = tokens.words
+    if not chosen or _movie_context(words, classes):
+        return chosen
+    covered = {i for s in chosen for i in range(s.start, s.end)}
+    if all(c not in (UNKNOWN, COMMONW) or i in covered for i, c in enumerate(classes)):
+        return chosen
+    listed = _listed(words, chosen)  # "Heat + Ronin", "heat, ronin": a list says titles
+    return [
+        s
+        for s in chosen
+        if s.start in listed
+        or _capitalised(words, s.start, s.end)
+        or _cued_before(words, s.start)
+        or _opening(words, s.start, s.end)
+        or (s.match.exact and classes[s.start : s.end].count(UNKNOWN) >= 2)
+        or (words[s.start].group and tokens.groups.get(words[s.start].group) == (s.start, s.end))
+    ]  # fmt: skip
+
+
+def _movie_context(words: Sequence[Token], classes: list[int]) -> bool:
+    """The message is about movies: it says so, or sets a constraint."""
+    return any(
+        c == CONSTRAINTW or any(p in MOVIE_CONTEXT for p in w.parts)
+        for w, c in zip(words, classes, strict=True)
+    )
+
+
+def is_bare(words: Sequence[Token], classes: list[int], spans: list[Span]) -> bool:
+    """The message may be a bare title that the spans do not explain whole: a few words, no
+    word about movies, no cue, no constraint, and not a list of titles ("Heat, Ronin")."""
+    if not words or len(words) > MAX_SPAN + 2:
+        return False
+    if CONSTRAINTW in classes and UNKNOWN not in classes and not words[0].word.isdigit():
+        return False  # "thriller?", "funnier": constraints, unless a mistyped word says title
+    if any(p in CHATTER for w in words for p in w.parts):
+        return False  # "hey, the rfench home vibes pls" is a request, not a title
+    asking = MOVIE_CONTEXT - TITLE_NOUNS  # "Scary Movie 2" is a title, "seen" is not
+    if any(p in asking or p in SENTENCE_CUES for w in words[1:] for p in w.parts):
+        return False
+    if (
+        words[0].word in SEED_CUES
+        and len(words) > 1
+        and any(s.start > 0 and s.match.exact for s in spans)
+    ):  # "like Heat and Ronin", not "Like Crazy"
+        return False
+    if (
+        len(spans) == 1
+        and spans[0].match.exact
+        and (spans[0].start, spans[0].end) == (0, len(words))
+    ):
+        return False
+    return not (len(spans) > 1 and all(s.match.exact for s in spans) and _listed(words, spans))
+
+
+def _listed(words: Sequence[Token], spans: Sequence[Span]) -> set[int]:
+    """Starts of the spans that stand in a list of titles: next to another span with only a
+    comma or a conjunction between them ("Heat, Ronin", "Heat + Ronin")."""
+    listed: set[int] = set()
+    for first, second in pairwise(spans):
+        between = words[first.end : second.start]
+        if (not between and "," in words[first.end - 1].after) or (
+            len(between) == 1 and between[0].word in CONJUNCTIONS
+        ):
+            listed.update((first.start, second.start))
+    return listed
+
+
+def bare_title(
+    raw: str, words: Sequence[Token], classes: list[int], index: TitleIndex
+) -> SeedMention | None:
+    resolution = index.resolve(raw)
+    best = resolution.match or next(iter(resolution.alternatives), None)
+    if resolution.status not in ("matched", "ambiguous") or best is None or best.score < BARE_FLOOR:
+        return None
+    if CONSTRAINTW in classes and len(words) > 1 and not CLOSE_FUZZY <= best.score < 100.0:
+        return None  # "a scary movie" as typed is a kind of film; "Scary Moive" is a title
+    if UNKNOWN not in classes and best.score < KNOWN_WORDS_FLOOR:
+        return None  # "lunch?" is a word, not a mistyped "The Lunchbox"
+    return SeedMention(" ".join(w.text for w in words), (0, len(words)), resolution)

@@ -1,0 +1,46 @@
+"""A small title index for the understanding tests: the sample catalogue plus films whose
+titles are ordinary words ("Up", "Her", "Like Crazy") or constraint words ("Scary Movie")."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.matching import TitleIndex
+from bot.core.models import Movie
+from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES
+
+
+def _movie(tconst: str, title: str, year: int, genres: str, votes: int) -> Movie:
+    return Movie(tconst, title, title, year, 100, tuple(genres.split(",")), 7.0, votes, 0)
+
+
+EXTRA_MOVIES = [
+    _movie("tt0113189", "Ronin", 1998, "Action,Crime,Thriller", 220000),
+    _movie("tt0369339", "Collateral", 2004, "Crime,Drama,Thriller", 420000),
+    _movie("tt0211915", "Amélie", 2001, "Comedy,Romance", 780000),
+    _movie("tt1758692", "Like Crazy", 2011, "Drama,Romance", 90000),
+    _movie("tt1798709", "Her", 2013, "Drama,Romance,Sci-Fi", 660000),
+    _movie("tt1049413", "Up", 2009, "Animation,Adventure,Comedy", 1100000),
+    _movie("tt2112281", "Something in the Air", 2012, "Drama", 6000),
+    _movie("tt0175142", "Scary Movie", 2000, "Comedy", 270000),
+    _movie("tt0332280", "The Notebook", 2004, "Drama,Romance", 600000),
+    _movie("tt1210166", "Moneyball", 2011, "Biography,Drama,Sport", 450000),
+    _movie("tt0993846", "The Wolf of Wall Street", 2013, "Biography,Comedy,Crime", 1500000),
+    _movie("tt0468569", "The Dark Knight", 2008, "Action,Crime,Drama", 2800000),
+    _movie("tt1156398", "Zombieland", 2009, "Adventure,Comedy,Horror", 600000),
+    _movie("tt2024544", "12 Years a Slave", 2013, "Biography,Drama,History", 720000),
+    _movie("tt1403865", "True Grit", 2010, "Drama,Western", 350000),
+    _movie("tt5074352", "Dangal", 2016, "Action,Biography,Drama", 200000),
+    _movie("tt6751668", "Parasite", 2019, "Drama,Thriller", 900000),
+    _movie("tt1675434", "The Intouchables", 2011, "Biography,Comedy,Drama", 900000),
+    _movie("tt0387564", "Saw", 2004, "Horror,Mystery", 430000),
+    _movie("tt1588173", "Warm Bodies", 2013, "Comedy,Horror,Romance", 250000),
+    _movie("tt2294629", "Frozen", 2013, "Animation,Adventure,Comedy", 650000),
+    _movie("tt1386697", "Room", 2015, "Drama,Thriller", 430000),
+    _movie("tt0499549", "Avatar", 2009, "Action,Adventure,Fantasy", 1300000),
+]
+
+
+@pytest.fixture(scope="session")
+def index() -> TitleIndex:
+    return TitleIndex.build([*SAMPLE_MOVIES, *EXTRA_MOVIES], SAMPLE_AKAS)

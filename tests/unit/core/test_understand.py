@@ -1,0 +1,266 @@
+"""Reading a message: the movies it names (anywhere, any phrasing, typos, markup), several
+seeds, titles made of ordinary words, small talk, follow-ups, nonsense and hostile text."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.core.matching import TitleIndex
+from bot.core.request import Request
+from bot.core.understand import understand
+from tests.e2e.test_hostile_input import HOSTILE
+
+
+def read(index: TitleIndex, text: str) -> Request:
+    return understand(text, index, this_year=2025)
+
+
+def titles(request: Request) -> list[str]:
+    return [s.match.title for s in request.seeds if s.match is not None]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I loved Heat, what else?", ["Heat"]),
+        ("something like alien but funnier", ["Alien"]),
+        (
+            "just watched the dark knight and loved it. what should I watch next?",
+            ["The Dark Knight"],
+        ),
+        ("any recs similar to moneyball?", ["Moneyball"]),
+        ("the wolf of wall street was amazing, got anything similar", ["The Wolf of Wall Street"]),
+        ("hey bot, zombieland vibes please :popcorn:", ["Zombieland"]),
+        ("<@U0BOT1> movies like inception", ["Inception"]),
+        ('suggest movies like "groundhog day"', ["Groundhog Day"]),
+        ("more like *The Big Lebowski* please", ["The Big Lebowski"]),
+        ("films like _pulp fiction_ 🍿", ["Pulp Fiction"]),
+        ("something similar to <https://example.com|Heat>?", ["Heat"]),
+        ("movies like the matirx", ["The Matrix"]),
+        ("i liked inceptoin, anything else?", ["Inception"]),
+        ("MOVIES LIKE GOODFELLAS", ["Goodfellas"]),
+        ("if I liked 12 years a slave what would I enjoy?", ["12 Years a Slave"]),
+    ],
+)
+def test_the_movie_is_found_anywhere_in_a_sentence(
+    index: TitleIndex, text: str, expected: list[str]
+) -> None:
+    assert titles(read(index, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "year"),
+    [
+        ("movies like dune 1984", "Dune", 1984),
+        ("like Dune (2021) please", "Dune", 2021),
+        ("something like It from 1990", "It", 1990),
+        ("Matrix, The (1999)", "The Matrix", 1999),
+    ],
+)
+def test_a_year_after_a_title_picks_the_film(
+    index: TitleIndex, text: str, title: str, year: int
+) -> None:
+    request = read(index, text)
+    assert [(s.match.title, s.match.year) for s in request.seeds if s.match] == [(title, year)]
+    assert not [c for c in request.constraints if c.field == "year"]  # a hint, not a filter
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("like Heat and Ronin", ["Heat", "Ronin"]),
+        ("a mix of Amélie and Heat", ["Amélie", "Heat"]),
+        ("Heat, Ronin, Collateral", ["Heat", "Ronin", "Collateral"]),
+        ("i loved Saw and warm bodies, what else?", ["Saw", "Warm Bodies"]),
+    ],
+)
+def test_several_seeds(index: TitleIndex, text: str, expected: list[str]) -> None:
+    assert titles(read(index, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Like Crazy", ["Like Crazy"]),
+        ("Her", ["Her"]),
+        ("something like Her", ["Her"]),
+        ("Up", ["Up"]),
+        ("movies like Up", ["Up"]),
+        ("Something in the Air", ["Something in the Air"]),
+        ("Scary Movie", ["Scary Movie"]),
+        ("something like the notebook", ["The Notebook"]),
+    ],
+)
+def test_a_word_that_is_part_of_a_title_stays_part_of_it(
+    index: TitleIndex, text: str, expected: list[str]
+) -> None:
+    assert titles(read(index, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "genre"),
+    [("a scary movie", "Horror"), ("a romantic movie", "Romance"), ("something funny", "Comedy")],
+)
+def test_constraint_words_are_not_eaten_by_a_title(
+    index: TitleIndex, text: str, genre: str
+) -> None:
+    request = read(index, text)
+    assert request.seeds == ()
+    assert [(c.field, c.op, c.value) for c in request.constraints] == [("genres", "in", (genre,))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I loved it, what else?",  # a pronoun, not the film "It"
+        "can you book a meeting room",  # "Room" is a film; nothing here is about films
+        "what time is the standup tomorrow",
+        "qzxwvkj plorf",
+        "movies like hapn",
+        "",
+    ],
+)
+def test_no_title_no_constraint_is_declined(index: TitleIndex, text: str) -> None:
+    request = read(index, text)
+    assert titles(request) == []
+    if request.intent == "recommend":
+        assert request.declined
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("hi", "greeting"),
+        ("hello there!", "greeting"),
+        ("<@U0BOT1> hey", "greeting"),
+        ("thanks!", "thanks"),
+        ("thank you so much", "thanks"),
+        ("what can you do?", "help"),
+        ("help", "help"),
+        ("how does this work?", "help"),
+    ],
+)
+def test_small_talk_is_not_a_request(index: TitleIndex, text: str, intent: str) -> None:
+    request = read(index, text)
+    assert request.intent == intent
+    assert request.seeds == () and request.constraints == ()
+
+
+def test_surprise_me_recommends_from_the_whole_catalogue(index: TitleIndex) -> None:
+    request = read(index, "surprise me")
+    assert (request.intent, request.surprise, request.declined) == ("recommend", True, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "pick"),
+    [
+        ("more", "more", None),
+        ("show me more please", "more", None),
+        ("not that one", "exclude_pick", None),
+        ("seen that one already", "exclude_pick", None),
+        ("like the second one", "like_pick", 2),
+        ("the 3rd one", "like_pick", 3),
+        ("older ones?", "refine", None),
+        ("funnier", "refine", None),
+        ("no horror", "refine", None),
+        ("what about french ones", "refine", None),
+    ],
+)
+def test_follow_ups_refer_to_the_last_answer(
+    index: TitleIndex, text: str, action: str, pick: int | None
+) -> None:
+    request = read(index, text)
+    assert request.intent == "follow_up"
+    assert request.follow_up is not None
+    assert (request.follow_up.action, request.follow_up.pick) == (action, pick)
+
+
+def test_a_relative_constraint_is_read_against_the_seed(index: TitleIndex) -> None:
+    request = read(index, "like heat but newer and shorter")
+    assert titles(request) == ["Heat"]
+    assert {(c.field, c.op) for c in request.constraints} == {
+        ("year", "after_seed"),
+        ("runtime", "shorter_than_seed"),
+    }
+    assert all(c.relative for c in request.constraints)
+
+
+def test_not_a_title_excludes_it(index: TitleIndex) -> None:
+    request = read(index, "something like heat but not the godfather")
+    assert titles(request) == ["Heat"]
+    assert [s.match.title for s in request.excluded_titles if s.match] == ["The Godfather"]
+    assert ("title", "!=", "tt0068646") in {(c.field, c.op, c.value) for c in request.constraints}
+
+
+def test_a_seed_says_where_it_was_and_what_else_it_could_be(index: TitleIndex) -> None:
+    request = read(index, "movies like the godfather 2 please")
+    (seed,) = request.seeds
+    assert request.words[seed.span[0] : seed.span[1]] == ("the", "godfather", "2")
+    assert seed.match is not None and seed.match.title == "The Godfather Part II"
+    assert seed.resolution.status == "matched" and seed.score > 90
+
+
+def test_imdb_links_are_exact_references(index: TitleIndex) -> None:
+    request = read(index, "like https://www.imdb.com/title/tt0113277/ please")
+    assert titles(request) == ["Heat"]
+
+
+def test_without_an_index_only_constraints_are_read() -> None:
+    request = understand("a 90s comedy like heat", None, this_year=2025)
+    assert request.seeds == ()
+    assert {c.field for c in request.constraints} == {"year", "genres"}
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=[f"h{i:02d}" for i in range(len(HOSTILE))])
+def test_hostile_text_is_read_cleanly(index: TitleIndex, text: str) -> None:
+    started = time.perf_counter()
+    request = read(index, text)
+    assert time.perf_counter() - started < 1.0
+    assert request.text == text
+    assert len(request.words) <= 80
+    for seed in request.seeds:
+        assert seed.found or seed.resolution.status == "no_match"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Heat/Ronin", ["Heat", "Ronin"]),
+        ("Heat x Ronin please", ["Heat", "Ronin"]),
+        ("zombieland meets the big lebowski", ["Zombieland", "The Big Lebowski"]),
+    ],
+)
+def test_lists_of_titles(index: TitleIndex, text: str, expected: list[str]) -> None:
+    assert titles(read(index, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the pricess bride was amazing, anything similar?", ["The Princess Bride"]),
+        ("any recs like groundhgo day please", ["Groundhog Day"]),
+        ("ok zombieland was great", ["Zombieland"]),
+        ("we watched the dark knigth last night", ["The Dark Knight"]),
+    ],
+)
+def test_mistyped_titles_in_sentences(index: TitleIndex, text: str, expected: list[str]) -> None:
+    assert titles(read(index, text)) == expected
+
+
+def test_a_title_with_constraint_words_in_capitals_stays_a_title(index: TitleIndex) -> None:
+    request = read(index, "movies like Scary Movie but not too long")
+    assert titles(request) == ["Scary Movie"]
+    assert [(c.field, c.op, c.value) for c in request.constraints] == [("runtime", "<=", 100)]
+
+
+def test_constraints_stay_with_a_seed_and_their_words(index: TitleIndex) -> None:
+    request = read(index, "a scary 90s movie like the shining, under 2 hours, not in french")
+    assert titles(request) == ["The Shining"]
+    assert [(c.field, c.op, c.value, c.text) for c in request.constraints] == [
+        ("genres", "in", ("Horror",), "scary"),
+        ("year", "between", (1990, 1999), "90s"),
+        ("runtime", "<=", 120, "under 2 hours"),
+        ("language", "!=", "fr", "not in french"),
+    ]
