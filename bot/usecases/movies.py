@@ -1,22 +1,37 @@
-"""The use cases behind every surface (Slack, `ask`, `evaluate`): resolve what the user typed,
-recommend from the cluster, keep a user's seen / not-interested list. No Slack, no boto3."""
+"""The use cases behind every surface (Slack, `ask`, `evaluate`): understand what the user
+typed, recommend what honours it (close to every seed, meeting every constraint, widening to the
+nearest clusters when the seeds' have too few), continue a thread's conversation, keep a user's
+seen / not-interested list. No Slack, no boto3."""
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 from bot.adapters.index_cache import IndexCache
-from bot.adapters.store.base import MarkStore, ModelReader
-from bot.core.matching import Candidate, Resolution
+from bot.adapters.store.base import MarkStore, ModelReader, ThreadStore
+from bot.core.matching import Candidate, Resolution, TitleIndex
 from bot.core.models import Mark, MarkKind, ModelVersion, Movie
-from bot.usecases.recommend import Pick, Pool, recommend
+from bot.core.request import Constraint, Request
+from bot.core.understand import understand
+from bot.usecases.discover import best_known, cluster_order, estimated_centres
+from bot.usecases.honour import against_seed, meets_all
+from bot.usecases.recommend import Pick, Pool, rank_many, reason, recommend
+from bot.usecases.threads import THREAD_TTL_SECONDS, ThreadState, merge
 
-__all__ = ["Answer", "Candidate", "MovieService", "Pick"]
+__all__ = ["Answer", "Candidate", "MovieService", "Pick", "SeedAnswer"]
 
-AnswerStatus = Literal["matched", "ambiguous", "no_match", "empty", "no_model"]
+# matched: picks like the seeds; picked: picks with no seed (constraints, "surprise me");
+# nothing_fits: no movie in the catalogue meets the constraints; chat / help: small talk;
+# no_context: a follow-up ("more", "the second one") with no conversation to follow.
+AnswerStatus = Literal[
+    "matched", "picked", "ambiguous", "no_match", "empty", "no_model", "nothing_fits", "chat",
+    "help", "no_context",
+]  # fmt: skip
+ENOUGH = 5  # fewer picks than this in the seeds' clusters widens to the nearest ones
+MAX_CLUSTERS = 8  # the seeds' clusters and the nearest, at most, when widening
 POOL_SIZE = 2000  # the cluster's most popular movies the recommender chooses from
 PAGE_READ = 500
 POOLS_KEPT = 16
@@ -24,6 +39,24 @@ POOLS_KEPT = 16
 
 def _candidate_json(c: Candidate) -> dict[str, Any]:
     return {"tconst": c.tconst, "title": c.title, "year": c.year, "score": c.score}
+
+
+@dataclass(frozen=True)
+class SeedAnswer:
+    """A movie the request named, resolved: what was typed, the match, its did-you-mean."""
+
+    text: str
+    match: Candidate
+    movie: Movie
+    alternatives: list[Candidate] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**_candidate_json(self.match), "cluster": self.movie.cluster}
+
+
+def _constraint_json(c: Constraint) -> dict[str, Any]:
+    value = list(c.value) if isinstance(c.value, tuple) else c.value
+    return {"field": c.field, "op": c.op, "value": value, "text": c.text}
 
 
 @dataclass(frozen=True)
@@ -37,6 +70,10 @@ class Answer:
     offset: int = 0
     has_more: bool = False
     elapsed_ms: float = 0.0
+    seeds: tuple[SeedAnswer, ...] = ()  # every movie named, the first is `match` / `movie`
+    constraints: tuple[Constraint, ...] = ()  # as understood (merged, in a follow-up)
+    widened: bool = False  # the picks include clusters beyond the seeds' own
+    clusters: tuple[int, ...] = ()  # the clusters the picks were chosen from
 
     def to_json(self) -> dict[str, Any]:
         """What `python -m bot ask --json` prints (README, "The command line"): the shape is
@@ -48,12 +85,15 @@ class Answer:
         return {
             "query": self.query,
             "match": match,
+            "seeds": [s.to_json() for s in self.seeds],
+            "constraints": [_constraint_json(c) for c in self.constraints],
             "alternatives": [_candidate_json(c) for c in self.alternatives],
             "recommendations": [
                 {
                     "tconst": p.movie.tconst,
                     "title": p.movie.title,
                     "year": p.movie.year,
+                    "runtime": p.movie.runtime,
                     "genres": list(p.movie.genres),
                     "rating": p.movie.rating,
                     "votes": p.movie.votes,
@@ -65,8 +105,9 @@ class Answer:
         }
 
 
-class MovieStore(ModelReader, MarkStore, Protocol):
-    """What the movie service reads (the active model) and writes (a user's marks)."""
+class MovieStore(ModelReader, MarkStore, ThreadStore, Protocol):
+    """What the movie service reads (the active model) and writes (a user's marks, a
+    conversation's state)."""
 
 
 class MovieService:
@@ -75,29 +116,112 @@ class MovieService:
         self._indexes = indexes
         self.page_size = page_size
         self._pools: OrderedDict[tuple[str, int], Pool] = OrderedDict()
+        # Filtered pools of a request ("more" reads the same one again) and catalogue tops.
+        self._fitting: OrderedDict[tuple[Any, ...], tuple[Pool, tuple[int, ...]]] = OrderedDict()
+        self._tops: OrderedDict[str, list[Movie]] = OrderedDict()
 
     # --- questions ---------------------------------------------------------------------------
     def model(self) -> ModelVersion | None:
         return self._store.active()
 
-    def ask(self, text: str, user_id: str | None = None) -> Answer:
+    def ask(self, text: str, user_id: str | None = None, thread: str | None = None) -> Answer:
+        """Answer a message; with `thread`, as a turn of that conversation (a follow-up refines
+        the thread's last answer, whose state the store keeps)."""
         started = time.perf_counter()
         model = self._store.active()
         if model is None:
             return Answer(text, "no_model", None, None, elapsed_ms=_since(started))
-        resolution: Resolution = self._indexes.get(model.version).resolve(text)
-        if resolution.status != "matched" or resolution.match is None:
-            return Answer(
-                text, resolution.status, None, None, resolution.alternatives,
-                elapsed_ms=_since(started),
-            )  # fmt: skip
-        seed = self._store.movie(model.version, resolution.match.tconst)
-        if seed is None:  # the index and the movies come from one version; guard anyway
-            return Answer(text, "no_match", None, None, elapsed_ms=_since(started))
-        picks, more = self._recommend(model.version, seed, user_id, 0)
+        index = self._indexes.get(model.version)
+        request = understand(text, index)
+        if not text.strip():
+            return Answer(text, "empty", None, None, elapsed_ms=_since(started))
+        if request.intent in ("greeting", "thanks", "help"):
+            status: AnswerStatus = "help" if request.intent == "help" else "chat"
+            return Answer(text, status, None, None, elapsed_ms=_since(started))
+        state = None
+        if thread and request.intent == "follow_up":
+            state = ThreadState.from_text(self._store.load_thread(thread))
+        plan = self._plan(request, state, index)
+        if isinstance(plan, Answer):
+            return replace(plan, elapsed_ms=_since(started))
+        answer = self._honour(model, text, plan, user_id)
+        if thread and answer.status in ("matched", "picked", "nothing_fits"):
+            shown = tuple(p.movie.tconst for p in answer.recommendations)
+            saved = ThreadState(plan.seeds, plan.constraints, shown, plan.offset, plan.excluded)
+            self._store.save_thread(thread, saved.to_text(), THREAD_TTL_SECONDS)
+        return replace(answer, elapsed_ms=_since(started))
+
+    def _plan(
+        self, request: Request, state: ThreadState | None, index: TitleIndex
+    ) -> _Plan | Answer:
+        """What to recommend from: a new request's seeds and constraints, or the thread's last
+        ones refined by a follow-up."""
+        text = request.text
+        follow = request.follow_up
+        if request.intent == "follow_up" and follow is not None:
+            if state is None:
+                if follow.action == "refine" and request.constraints:  # a request after all
+                    return _Plan((), request.constraints)
+                return Answer(text, "no_context", None, None)
+            shown = state.shown
+            if follow.action == "more":
+                offset = state.offset + max(len(shown), self.page_size)
+                return _Plan(state.seeds, state.constraints, offset, state.excluded, shown)
+            n = (follow.pick or 1) - 1
+            if not 0 <= n < len(shown):
+                return Answer(text, "no_context", None, None)
+            if follow.action == "exclude_pick":
+                excluded = (*state.excluded, shown[n])
+                return _Plan(state.seeds, state.constraints, state.offset, excluded, shown)
+            if follow.action == "like_pick":
+                return _Plan((shown[n],), state.constraints, 0, state.excluded, shown)
+            merged = merge(state.constraints, request.constraints)
+            return _Plan(state.seeds, merged, 0, state.excluded, shown)
+        if request.declined:
+            resolution: Resolution = request.resolution or index.resolve(text)
+            status: AnswerStatus = "no_match"
+            if resolution.status in ("ambiguous", "empty"):
+                status = resolution.status
+            return Answer(text, status, None, None, resolution.alternatives)
+        matched = [s for s in request.seeds if s.match is not None]
+        if not matched and request.seeds and any(s.found for s in request.seeds):
+            first = next(s for s in request.seeds if s.found)  # only did-you-means: ask
+            return Answer(text, "ambiguous", None, None, first.alternatives)
+        seeds = tuple(s.match.tconst for s in matched if s.match is not None)
+        return _Plan(seeds, request.constraints, 0, (), (), request)
+
+    def _honour(self, model: ModelVersion, text: str, plan: _Plan, user: str | None) -> Answer:
+        version = model.version
+        seeds = [m for m in (self._store.movie(version, t) for t in plan.seeds) if m is not None]
+        # Relative constraints read against the seed; with none, against the last first pick.
+        anchor = seeds[0] if seeds else self._first(version, plan.shown)
+        constraints = tuple(against_seed(plan.constraints, anchor))
+        exclude = set(plan.excluded)
+        if user:
+            exclude |= {m.tconst for m in self._store.marks(user)}
+        seed_answers = self._seed_answers(seeds, plan.request)
+        first = seed_answers[0] if seed_answers else None
+        if seeds:
+            pool, clusters = self._fitting_pool(model, seeds, constraints)
+            ranked = rank_many(seeds, pool, exclude)
+            if not ranked and constraints:  # none near: the catalogue's best known that fit
+                fit = [m for m in self._top(model) if meets_all(m, constraints)]
+                ranked = rank_many(seeds, fit, exclude)
+                clusters = tuple(dict.fromkeys(m.cluster for m in ranked))
+            widened = any(c not in {s.cluster for s in seeds} for c in clusters)
+        else:
+            top = [m for m in self._top(model) if meets_all(m, constraints)]
+            ranked, clusters, widened = best_known(top, exclude), (), False
+        page = ranked[plan.offset : plan.offset + self.page_size]
+        picks = [Pick(m, reason(seeds[0] if seeds else None, m)) for m in page]
+        status: AnswerStatus = "matched" if seeds else "picked"
+        if not ranked and constraints:
+            status = "nothing_fits"
         return Answer(
-            text, "matched", resolution.match, seed, resolution.alternatives, picks, 0, more,
-            _since(started),
+            text, status, first.match if first else None, first.movie if first else None,
+            first.alternatives if first else [], picks, plan.offset,
+            has_more=len(ranked) > plan.offset + self.page_size, seeds=seed_answers,
+            constraints=plan.constraints, widened=widened, clusters=clusters,
         )  # fmt: skip
 
     def similar(self, tconst: str, user_id: str | None = None, offset: int = 0) -> Answer:
@@ -159,11 +283,90 @@ class MovieService:
             self._pools.popitem(last=False)
         return pool
 
+    def _first(self, version: str, shown: tuple[str, ...]) -> Movie | None:
+        return self._store.movie(version, shown[0]) if shown else None
+
+    def _seed_answers(self, seeds: list[Movie], request: Request | None) -> tuple[SeedAnswer, ...]:
+        named = {s.match.tconst: s for s in request.seeds if s.match} if request else {}
+        out = []
+        for movie in seeds:
+            mention = named.get(movie.tconst)
+            if mention is not None and mention.match is not None:
+                out.append(SeedAnswer(mention.text, mention.match, movie, mention.alternatives))
+            else:  # a seed carried over from the thread, or a pick made the seed
+                out.append(SeedAnswer(movie.title, _candidate(movie), movie))
+        return tuple(out)
+
+    def _fitting_pool(
+        self, model: ModelVersion, seeds: list[Movie], constraints: tuple[Constraint, ...]
+    ) -> tuple[Pool, tuple[int, ...]]:
+        """The seeds' clusters' movies that meet every constraint; when fewer than ENOUGH do,
+        the nearest clusters' too, nearest first (by the manifest's centres, else centres
+        estimated from the catalogue top), up to MAX_CLUSTERS."""
+        version = model.version
+        own = tuple(dict.fromkeys(s.cluster for s in seeds))
+        if not constraints and len(own) == 1:
+            return self._pool(version, own[0]), own
+        key = (version, tuple(s.tconst for s in seeds), constraints)
+        if key in self._fitting:
+            self._fitting.move_to_end(key)
+            return self._fitting[key]
+        fitting: list[Movie] = []
+        used: list[int] = []
+        order: list[int] = list(own)
+        for cluster in order:
+            fitting.extend(
+                m for m in self._pool(version, cluster).movies if meets_all(m, constraints)
+            )
+            used.append(cluster)
+            if len(used) >= len(own) and (
+                len(fitting) >= ENOUGH + len(seeds) or len(used) >= MAX_CLUSTERS
+            ):
+                break
+            if cluster == order[-1] and len(order) == len(own):  # widen: the nearest next
+                centres = model.manifest.centres or estimated_centres(self._top(model))
+                order.extend(c for c in cluster_order(centres, seeds, MAX_CLUSTERS) if c not in own)
+        found = self._fitting[key] = (Pool(fitting), tuple(used))
+        while len(self._fitting) > POOLS_KEPT:
+            self._fitting.popitem(last=False)
+        return found
+
+    def _top(self, model: ModelVersion) -> list[Movie]:
+        """The catalogue top (`bot.core.catalogue`); for a version loaded without one, each
+        cluster's first page."""
+        version = model.version
+        if version in self._tops:
+            return self._tops[version]
+        movies = self._store.catalogue_top(version)
+        if not movies:
+            for cluster in range(model.manifest.k or 0):
+                movies.extend(self._store.cluster_page(version, cluster, PAGE_READ).movies)
+        self._tops[version] = movies
+        while len(self._tops) > 2:
+            self._tops.popitem(last=False)
+        return movies
+
     def _recommend(
         self, version: str, seed: Movie, user_id: str | None, offset: int
     ) -> tuple[list[Pick], bool]:
         marked = {m.tconst for m in self._store.marks(user_id)} if user_id else set()
         return recommend(seed, self._pool(version, seed.cluster), marked, offset, self.page_size)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What an answer is built from (and a thread's next turn continues)."""
+
+    seeds: tuple[str, ...]
+    constraints: tuple[Constraint, ...]
+    offset: int = 0
+    excluded: tuple[str, ...] = ()
+    shown: tuple[str, ...] = ()  # the thread's last picks (an anchor for "older" without seed)
+    request: Request | None = None
+
+
+def _candidate(movie: Movie) -> Candidate:
+    return Candidate(movie.tconst, movie.title, movie.year, 100.0)
 
 
 def _since(started: float) -> float:

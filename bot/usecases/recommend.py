@@ -76,34 +76,56 @@ def rank(
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> list[Movie]:
     """The pool in recommendation order, without the seed, its namesakes and `exclude`."""
+    return rank_many([seed], pool, exclude, weights)
+
+
+def _distance(seed: Movie, coords: np.ndarray) -> np.ndarray:
+    if not seed.coords or not coords.shape[1]:
+        return np.zeros(len(coords))
+    width = min(len(seed.coords), coords.shape[1])
+    delta = coords[:, :width] - np.asarray(seed.coords[:width], dtype=np.float64)
+    return np.asarray(np.sqrt((delta**2).sum(axis=1)))
+
+
+def rank_many(
+    seeds: Sequence[Movie],
+    pool: Pool | Sequence[Movie],
+    exclude: Collection[str] = (),
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> list[Movie]:
+    """The pool in recommendation order for one or several seeds, without the seeds, their
+    namesakes and `exclude`. Closeness is measured to the farthest seed, so a film close to all
+    of them beats one close to only one (with one seed, it is the distance to that seed)."""
     if not isinstance(pool, Pool):
         pool = Pool(pool)
-    seed_key = normalize(seed.title)
-    skip = set(exclude) | {seed.tconst}
+    seed_keys = {normalize(s.title) for s in seeds}
+    skip = set(exclude) | {s.tconst for s in seeds}
     keep = np.array(
-        [t not in skip and k != seed_key for t, k in zip(pool.tconsts, pool.keys, strict=True)],
+        [
+            t not in skip and k not in seed_keys
+            for t, k in zip(pool.tconsts, pool.keys, strict=True)
+        ],
         dtype=bool,
     )
     index = np.flatnonzero(keep)
     if len(index) == 0:
         return []
-    if seed.coords and pool.coords.shape[1]:
-        width = min(len(seed.coords), pool.coords.shape[1])
-        delta = pool.coords[index, :width] - np.asarray(seed.coords[:width], dtype=np.float64)
-        distance = np.sqrt((delta**2).sum(axis=1))
-    else:
-        distance = np.zeros(len(index))
-    scale = float(np.median(distance)) or 1.0  # unit-free closeness
+    coords = pool.coords[index]
+    closeness: np.ndarray | float = 0.0
+    if seeds:
+        distances = np.array([_distance(s, coords) for s in seeds])
+        scale = float(np.median(distances)) or 1.0  # unit-free; one scale for every seed
+        closeness = np.exp(-distances.max(axis=0) / scale)
     top = float(pool.popularity[index].max()) or 1.0
     score = (
-        weights.closeness * np.exp(-distance / scale)
+        weights.closeness * closeness
         + weights.popularity * pool.popularity[index] / top
         + weights.rating * (pool.rating[index] - 5.0) / 5.0
     )
     order = index[np.lexsort((index, -score))]
     # Variety: each earlier pick of the same franchise costs the next one a little more.
-    base = dict(zip(index.tolist(), score.tolist(), strict=True))
-    seen: dict[str, int] = {franchise(seed): 1}
+    base = dict(zip(index.tolist(), np.broadcast_to(score, index.shape).tolist(), strict=True))
+    seen: dict[str, int] = {franchise(s): 1 for s in seeds}
     varied: list[tuple[float, int]] = []
     for i in order.tolist():
         key = pool.franchises[i]
@@ -113,16 +135,16 @@ def rank(
     return [pool.movies[i] for _score, i in varied]
 
 
-def reason(seed: Movie, movie: Movie) -> str:
-    """A few words on why: shared genres, era, rating."""
+def reason(seed: Movie | None, movie: Movie) -> str:
+    """A few words on why: shared genres, era, rating (without a seed: genres, era, rating)."""
     parts = []
-    shared = [g for g in movie.genres if g in seed.genres]
+    shared = [g for g in movie.genres if seed is not None and g in seed.genres]
     if shared:
         parts.append(" & ".join(shared[:2]))
     elif movie.genres:
         parts.append(" & ".join(movie.genres[:2]))
     if movie.year:
-        same_era = seed.year is not None and abs(movie.year - seed.year) <= 5
+        same_era = seed is not None and seed.year is not None and abs(movie.year - seed.year) <= 5
         parts.append(f"{'same era, ' if same_era else ''}{movie.year // 10 * 10}s")
     if movie.rating:
         parts.append(f"rated {movie.rating:.1f}")

@@ -100,6 +100,19 @@ class QuestionQuota(Protocol):
         ...
 
 
+class ThreadStore(Protocol):
+    """A conversation's state between turns (a Slack thread, a DM, a terminal session), with
+    an expiry, so any process can continue it."""
+
+    def load_thread(self, key: str) -> str | None:
+        """The state saved under `key`; None when there is none or it has expired."""
+        ...
+
+    def save_thread(self, key: str, state: str, ttl_seconds: int) -> None:
+        """Save (or replace) the state under `key`, kept for `ttl_seconds`."""
+        ...
+
+
 class RunLog(Protocol):
     """Training runs, for the admin's status and the retrainers' single flight."""
 
@@ -144,6 +157,7 @@ class Store(
     MarkStore,
     EventClaims,
     QuestionQuota,
+    ThreadStore,
     RunLog,
     VersionWriter,
     Protocol,

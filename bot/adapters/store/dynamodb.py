@@ -22,6 +22,8 @@ Item (pk | sk): other attributes
   attribute; a claim past it counts as free even before DynamoDB deletes the item)
 - a user's questions in one rate-limit window (`RATE#{user_id}` | `WINDOW#{window start}`):
   count, expires_at (the window's end; TTL)
+- a conversation's state (`THREAD#{key}` | `THREAD`): state (JSON text), expires_at (TTL);
+  read and written by dynamodb_threads.py
 
 - Movies are spread over `shards` partitions per version (shard = crc32(tconst) % shards; the
   version item records `shards`, about one per 10k movies, so a
@@ -83,6 +85,7 @@ from bot.adapters.store.dynamodb_schema import (
     SORT_KEY,
 )
 from bot.adapters.store.dynamodb_table import BATCH_WRITE_MAX, DynamoTable, batched
+from bot.adapters.store.dynamodb_threads import DynamoThreads
 from bot.core.clock import utc_now_iso
 from bot.core.manifest import Manifest
 from bot.core.models import (
@@ -155,7 +158,7 @@ def _partition(pk: str, **query: Any) -> dict[str, Any]:
     }
 
 
-class DynamoStore:
+class DynamoStore(DynamoThreads):
     def __init__(
         self,
         table: str,

@@ -42,7 +42,8 @@ MAX_VOTES = 10**12 - 1
 USER_PK_PREFIX = "USER#"  # a user's marks
 EVENT_PK_PREFIX = "EVENT#"  # claimed Slack events
 RATE_PK_PREFIX = "RATE#"  # a user's questions per rate-limit window
-BOT_WRITE_PK_PREFIXES = (USER_PK_PREFIX, EVENT_PK_PREFIX, RATE_PK_PREFIX)
+THREAD_PK_PREFIX = "THREAD#"  # a conversation's state between turns
+BOT_WRITE_PK_PREFIXES = (USER_PK_PREFIX, EVENT_PK_PREFIX, RATE_PK_PREFIX, THREAD_PK_PREFIX)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -131,6 +132,10 @@ def mark_sk(tconst: str) -> str:
 
 def event_key(event: str) -> dict[str, Any]:
     return key(f"{EVENT_PK_PREFIX}{event}", "EVENT")
+
+
+def thread_key(thread: str) -> dict[str, Any]:
+    return key(f"{THREAD_PK_PREFIX}{thread}", "THREAD")
 
 
 def rate_key(user_id: str, window: int) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from bot.adapters.store.codec import (
     pack_movies,
     unpack_movies,
 )
+from bot.adapters.store.sqlite_threads import SqliteThreads
 from bot.core.clock import utc_now_iso
 from bot.core.manifest import Manifest
 from bot.core.models import (
@@ -110,6 +111,11 @@ CREATE TABLE IF NOT EXISTS events (
     key TEXT PRIMARY KEY,
     expires_at REAL NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS threads (
+    key TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    expires_at REAL NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rates (
     user_id TEXT PRIMARY KEY,
     window_start INTEGER NOT NULL,
@@ -145,7 +151,7 @@ def _movie_row(version: str, m: Movie) -> tuple[Any, ...]:
     return (version, *movie_values(m))
 
 
-class SqliteStore:
+class SqliteStore(SqliteThreads):
     def __init__(self, path: str | Path, *, busy_timeout_s: float = 30.0) -> None:
         self.path = Path(path)
         try:

@@ -3,6 +3,7 @@ votes, marks across versions), for service tests that need no database."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 
 from bot.adapters.store.base import ActivationConflict, StoreError
@@ -29,6 +30,7 @@ class MemoryStore:
         self._marks: dict[str, dict[str, Mark]] = {}
         self._runs: list[TrainingRun] = []
         self.page_reads = 0
+        self._threads: dict[str, tuple[str, float]] = {}
 
     def active(self) -> ModelVersion | None:
         if self._active is None:
@@ -55,6 +57,13 @@ class MemoryStore:
 
     def catalogue_top(self, version: str) -> list[Movie]:
         return list(self._tops.get(version, []))
+
+    def load_thread(self, key: str) -> str | None:
+        state, expires = self._threads.get(key, ("", 0.0))
+        return state if expires > time.time() else None
+
+    def save_thread(self, key: str, state: str, ttl_seconds: int) -> None:
+        self._threads[key] = (state, time.time() + ttl_seconds)
 
     def add_mark(self, user_id: str, mark: Mark) -> None:
         self._marks.setdefault(user_id, {})[mark.tconst] = mark

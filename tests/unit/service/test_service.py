@@ -20,12 +20,17 @@ def test_ask_resolves_and_recommends_from_the_cluster(service: MovieService) -> 
 
 def test_json_has_exactly_the_documented_shape(service: MovieService) -> None:
     data = json.loads(json.dumps(service.ask("alien").to_json()))
-    assert list(data) == ["query", "match", "alternatives", "recommendations", "elapsed_ms"]
+    assert list(data) == [
+        "query", "match", "seeds", "constraints", "alternatives", "recommendations", "elapsed_ms",
+    ]  # fmt: skip
     assert data["query"] == "alien"
     assert set(data["match"]) == {"tconst", "title", "year", "score", "cluster"}
     assert data["match"]["tconst"] == "tt0078748" and data["match"]["cluster"] == 0
     rec = data["recommendations"][0]
-    assert set(rec) == {"tconst", "title", "year", "genres", "rating", "votes", "cluster"}
+    assert set(rec) == {
+        "tconst", "title", "year", "runtime", "genres", "rating", "votes", "cluster",
+    }  # fmt: skip
+    assert data["seeds"] == [data["match"]] and data["constraints"] == []
     assert isinstance(rec["genres"], list)
     assert data["elapsed_ms"] >= 0
 

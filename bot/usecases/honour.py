@@ -1,0 +1,84 @@
+"""Whether a movie meets a request's constraints (`bot.core.request.Constraint`), checked
+against the catalogue's own fields. Pure: the movie service filters its candidates with it and
+the evaluation checks the picks with it.
+
+A field the catalogue does not know (no runtime, no language estimated) never meets a
+constraint on it: a pick is shown only when it is known to fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from bot.core.models import Movie
+from bot.core.request import Constraint, Op
+
+_NEGATIVE = frozenset({"!=", "not in"})
+
+
+def _field(movie: Movie, name: str) -> object:
+    return {
+        "year": movie.year,
+        "runtime": movie.runtime,
+        "rating": movie.rating,
+        "votes": movie.votes,
+        "genres": movie.genres,
+        "language": movie.languages,
+        "country": movie.countries,
+        "title": movie.tconst,
+    }.get(name)
+
+
+def _as_tuple(value: object) -> tuple[object, ...]:
+    if isinstance(value, (tuple, list)):
+        return tuple(value)
+    return (value,)
+
+
+def meets(movie: Movie, constraint: Constraint) -> bool:
+    """One absolute constraint (relative ones are made absolute first, `against_seed`)."""
+    have = _field(movie, constraint.field)
+    op, value = constraint.op, constraint.value
+    if isinstance(have, tuple):  # genres, languages, countries: the movie's set of them
+        if not have:
+            # No genre is no horror; an unknown language is not known to be (or not be) French.
+            return constraint.field == "genres" and op in _NEGATIVE
+        hit = any(v in have for v in _as_tuple(value))
+        return not hit if op in _NEGATIVE else hit and op in ("in", "==")
+    if have is None:
+        return False
+    if op in ("in", "not in"):
+        return (have in _as_tuple(value)) == (op == "in")
+    if op == "between" and isinstance(value, tuple) and len(value) == 2:
+        return bool(value[0] <= have <= value[1])  # type: ignore[operator]
+    try:
+        return {
+            ">=": lambda: have >= value,  # type: ignore[operator]
+            "<=": lambda: have <= value,  # type: ignore[operator]
+            ">": lambda: have > value,  # type: ignore[operator]
+            "<": lambda: have < value,  # type: ignore[operator]
+            "==": lambda: have == value,
+            "!=": lambda: have != value,
+        }[op]()
+    except (KeyError, TypeError):  # an operator this field cannot have: not met
+        return False
+
+
+def meets_all(movie: Movie, constraints: Iterable[Constraint]) -> bool:
+    return all(meets(movie, c) for c in constraints)
+
+
+def against_seed(constraints: Sequence[Constraint], seed: Movie | None) -> list[Constraint]:
+    """Relative constraints ("newer", "shorter") made absolute against the seed; dropped when
+    there is no seed or the seed lacks the field (nothing to read them against)."""
+    out: list[Constraint] = []
+    for c in constraints:
+        if not c.relative:
+            out.append(c)
+            continue
+        anchor = None if seed is None else (seed.year if c.field == "year" else seed.runtime)
+        if anchor is None:
+            continue
+        op: Op = ">" if c.op in ("after_seed", "longer_than_seed") else "<"
+        out.append(Constraint(c.field, op, anchor, c.text))
+    return out

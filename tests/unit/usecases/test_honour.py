@@ -1,0 +1,156 @@
+"""The honouring rules: every pick meets every constraint, several seeds, widening, no seed,
+small talk, follow-ups in a thread (the service on the sample catalogue, in memory)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.index_cache import IndexCache
+from bot.core.request import Constraint
+from bot.usecases.honour import against_seed, meets
+from bot.usecases.movies import MovieService
+from bot.usecases.threads import ThreadState, merge
+from tests.fixtures.artifacts import SAMPLE_MOVIES
+from tests.unit.service.conftest import fill
+from tests.unit.service.fakes import MemoryStore
+
+BY_ID = {m.tconst: m for m in SAMPLE_MOVIES}
+HEAT, MATRIX, ALIEN, LEBOWSKI = "tt0113277", "tt0133093", "tt0078748", "tt0118715"
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> MovieService:
+    store = fill(MemoryStore())
+    return MovieService(store, IndexCache(store, tmp_path / "cache"), page_size=3)
+
+
+def picks(answer) -> list[str]:  # type: ignore[no-untyped-def]
+    return [p.movie.tconst for p in answer.recommendations]
+
+
+# --- the rules, pure ------------------------------------------------------------------------
+def test_meets_reads_the_catalogue_fields() -> None:
+    heat = BY_ID[HEAT]
+    assert meets(heat, Constraint("year", "between", (1990, 1999), "90s"))
+    assert not meets(heat, Constraint("year", ">", 2000, "after 2000"))
+    assert meets(heat, Constraint("genres", "in", ("Crime", "Comedy"), "crime"))
+    assert not meets(heat, Constraint("genres", "not in", ("Crime",), "no crime"))
+    assert not meets(heat, Constraint("runtime", "<=", 100, "short"))
+    assert meets(heat, Constraint("rating", ">=", 8.0, "highly rated"))
+    assert not meets(heat, Constraint("title", "!=", HEAT, "not heat"))
+    # Unknown language: not known to be French, nor known not to be English.
+    assert not meets(heat, Constraint("language", "in", ("fr",), "in French"))
+    assert not meets(heat, Constraint("language", "!=", "en", "foreign"))
+
+
+def test_relative_constraints_read_against_the_seed() -> None:
+    newer = Constraint("year", "after_seed", None, "newer")
+    shorter = Constraint("runtime", "shorter_than_seed", None, "shorter")
+    absolute = against_seed([newer, shorter], BY_ID[HEAT])
+    assert [(c.op, c.value) for c in absolute] == [(">", 1995), ("<", 170)]
+    assert against_seed([newer], None) == []
+
+
+def test_a_new_era_replaces_the_old_and_exclusions_add_up() -> None:
+    nineties = Constraint("year", "between", (1990, 1999), "90s")
+    comedy = Constraint("genres", "in", ("Comedy", "Horror"), "funny or scary")
+    older = Constraint("year", "before_seed", None, "older")
+    no_horror = Constraint("genres", "not in", ("Horror",), "no horror")
+    merged = merge([nineties, comedy], [older, no_horror])
+    assert nineties not in merged and older in merged and no_horror in merged
+    assert Constraint("genres", "in", ("Comedy",), "funny or scary") in merged
+
+
+def test_thread_state_round_trips_and_bad_state_is_a_new_conversation() -> None:
+    state = ThreadState(
+        (HEAT,), (Constraint("year", "between", (1990, 1999), "90s"),), (MATRIX,), 3, (ALIEN,)
+    )
+    assert ThreadState.from_text(state.to_text()) == state
+    assert ThreadState.from_text("{not json") is None
+    assert ThreadState.from_text('{"constraints": [{"field": 1}]}') is None
+
+
+# --- the service ----------------------------------------------------------------------------
+def test_every_pick_meets_every_constraint(service: MovieService) -> None:
+    answer = service.ask("something like heat but from the 90s")
+    assert answer.status == "matched" and answer.match and answer.match.tconst == HEAT
+    assert [c.field for c in answer.constraints] == ["year"]
+    assert answer.recommendations
+    assert all(1990 <= (p.movie.year or 0) <= 1999 for p in answer.recommendations)
+    data = answer.to_json()
+    assert data["constraints"][0]["field"] == "year" and data["seeds"][0]["tconst"] == HEAT
+
+
+def test_too_few_in_the_cluster_widens_to_the_nearest(service: MovieService) -> None:
+    # Heat's cluster (crime) has no comedy: the picks come from other clusters, and say so.
+    answer = service.ask("like heat but a comedy")
+    assert answer.status == "matched" and answer.recommendations
+    assert all("Comedy" in p.movie.genres for p in answer.recommendations)
+    assert answer.widened and answer.clusters[0] == BY_ID[HEAT].cluster
+
+
+def test_nothing_in_the_catalogue_fits(service: MovieService) -> None:
+    answer = service.ask("like heat but a documentary")
+    assert answer.status == "nothing_fits" and answer.recommendations == []
+
+
+def test_several_seeds_prefer_what_is_close_to_all(service: MovieService) -> None:
+    answer = service.ask("a mix of the matrix and the big lebowski")
+    assert {s.match.tconst for s in answer.seeds} == {MATRIX, LEBOWSKI}
+    got = picks(answer)
+    assert MATRIX not in got and LEBOWSKI not in got
+    # Between sci-fi and comedy (Spirited Away, Back to the Future) first, never what is close
+    # to one seed only (Terminator 2, the first pick for the Matrix alone).
+    assert set(got[:2]) == {"tt0245429", "tt0088763"}
+    assert picks(service.ask("like the matrix"))[0] == "tt0103064"
+
+
+def test_no_seed_picks_from_the_catalogue_best_known_first(service: MovieService) -> None:
+    answer = service.ask("a good 90s comedy")
+    assert answer.status == "picked" and answer.match is None
+    assert answer.recommendations
+    assert all(
+        "Comedy" in p.movie.genres and 1990 <= (p.movie.year or 0) <= 1999
+        for p in answer.recommendations
+    )
+    assert picks(answer)[0] == LEBOWSKI  # best rated and most voted of them
+
+
+def test_small_talk_gets_no_movie(service: MovieService) -> None:
+    for text, status in (("hi", "chat"), ("thanks!", "chat"), ("what can you do?", "help")):
+        answer = service.ask(text)
+        assert answer.status == status and answer.recommendations == [], text
+
+
+def test_marks_and_excluded_titles_stay_out(service: MovieService) -> None:
+    first = picks(service.ask("like the matrix", user_id="U1"))[0]
+    service.mark("U1", first, "seen")
+    assert first not in picks(service.ask("like the matrix", user_id="U1"))
+
+
+# --- follow-ups -----------------------------------------------------------------------------
+def test_follow_ups_refine_the_last_answer(service: MovieService) -> None:
+    first = service.ask("like the matrix", thread="T1")
+    more = service.ask("more", thread="T1")
+    assert more.status == "matched" and more.offset == 3
+    assert not set(picks(first)) & set(picks(more))
+    older = service.ask("older ones?", thread="T1")
+    assert older.recommendations and all((p.movie.year or 0) < 1999 for p in older.recommendations)
+    shown = picks(older)
+    dropped = service.ask("not that one", thread="T1")
+    assert shown[0] not in picks(dropped)
+    second = service.ask("like the second one", thread="T1")
+    assert second.match is not None and second.match.tconst == picks(dropped)[1]
+
+
+def test_a_new_seed_starts_over(service: MovieService) -> None:
+    service.ask("like heat from the 90s", thread="T2")
+    answer = service.ask("like the matrix", thread="T2")
+    assert answer.constraints == () and answer.match and answer.match.tconst == MATRIX
+
+
+def test_a_follow_up_without_a_thread_is_not_a_random_movie(service: MovieService) -> None:
+    assert service.ask("more", thread="nobody").status == "no_context"
+    assert service.ask("like the second one").status == "no_context"
