@@ -360,3 +360,20 @@ def test_a_report_is_kept_with_its_version_and_removed_with_it(store: Store) -> 
     assert store.report("v2") == {"report.md": b"# v2", "sizes.png": plot}
     store.delete_version("v2")
     assert store.report("v2") == {}
+
+
+def test_a_thread_is_continued_by_another_handle_and_replaced(store_opener: StoreOpener) -> None:
+    first, second = store_opener(), store_opener()  # two containers
+    assert first.load_thread("C1:1700000000.000100") is None
+    first.save_thread("C1:1700000000.000100", '{"seeds": ["tt0113277"]}', 3600)
+    assert second.load_thread("C1:1700000000.000100") == '{"seeds": ["tt0113277"]}'
+    second.save_thread("C1:1700000000.000100", '{"seeds": []}', 3600)
+    assert first.load_thread("C1:1700000000.000100") == '{"seeds": []}'
+    assert first.load_thread("C1:other") is None
+
+
+def test_an_expired_thread_is_gone(store: Store) -> None:
+    store.save_thread("cli:old", "{}", -1)  # expired before DynamoDB's TTL deletes it
+    assert store.load_thread("cli:old") is None
+    store.save_thread("cli:old", "{}", 3600)
+    assert store.load_thread("cli:old") == "{}"
