@@ -33,6 +33,14 @@ def _thread(event: dict[str, Any]) -> str | None:
     return event.get("thread_ts") or event.get("ts")
 
 
+def _conversation(event: dict[str, Any]) -> str:
+    """Which conversation a follow-up continues: a DM is one conversation, a mention's thread
+    another (a mention outside a thread starts one)."""
+    if event.get("channel_type") == "im":
+        return f"dm:{event.get('channel')}:{event.get('user')}"
+    return f"thread:{event.get('channel')}:{_thread(event)}"
+
+
 def _say_sorry(kwargs: dict[str, Any], message: Message) -> None:
     event = kwargs["event"]
     kwargs["client"].chat_postMessage(
@@ -62,7 +70,10 @@ def answer_question(services: Services, event: dict[str, Any], client: WebClient
         )
         return
     else:
-        message = answer_message(counted(services, lambda: services.movies.ask(text, user)))
+        key = _conversation(event)
+        message = answer_message(
+            counted(services, lambda: services.movies.ask(text, user, thread=key))
+        )
     client.chat_postMessage(
         channel=event["channel"], thread_ts=_thread(event), **message.as_kwargs()
     )

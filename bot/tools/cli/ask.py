@@ -1,5 +1,7 @@
-"""`python -m bot ask "TEXT" [--json]` and `--batch FILE`: what a Slack user would get, from a
-terminal or a script (one JSON object a line in batch mode, in the `ask --json` shape)."""
+"""`python -m bot ask "TEXT" [--json] [--thread NAME]` and `--batch FILE`: what a Slack user
+would get, from a terminal or a script (one JSON object a line in batch mode, in the `ask --json`
+shape). With `--thread NAME` each question is a turn of that conversation ("more", "older
+ones?"), its state in the configured store, so another process continues it."""
 
 from __future__ import annotations
 
@@ -25,6 +27,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--batch", type=Path, metavar="FILE", help="one question a line ('-' for stdin); JSON out"
     )
     parser.add_argument("--user", default=None, help="answer as this Slack user (their marks)")
+    parser.add_argument(
+        "--thread",
+        default=None,
+        metavar="NAME",
+        help="each question is a turn of this conversation (follow-ups refine the last answer)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -37,7 +45,8 @@ def _service(settings: Settings) -> MovieService:
 
 
 def _print_answer(service: MovieService, text: str, args: argparse.Namespace, out: TextIO) -> None:
-    answer = service.ask(text, user_id=args.user)
+    thread = f"cli:{args.thread}" if args.thread else None
+    answer = service.ask(text, user_id=args.user, thread=thread)
     if args.json or args.batch:
         out.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
         return
