@@ -155,6 +155,19 @@ def answer_message(
         )
     if answer.status == "empty":
         return help_message("Tell me a movie and I will find ones like it.")
+    if answer.status in ("chat", "help", "no_context"):
+        lead = {"chat": "Hi! Happy to help.", "no_context": "Ask me for a movie first."}
+        return help_message(lead.get(answer.status))
+    if answer.status == "nothing_fits":
+        return notice("Nothing in the catalogue fits all of that. Try dropping a condition.")
+    if answer.status == "picked":  # no seed: the catalogue's best known that fit
+        picked: list[Block] = []
+        for i, pick in enumerate(answer.recommendations):
+            picked.extend(_pick_blocks(answer.offset + i, pick.movie, pick.reason))
+        titles = ", ".join(p.movie.title for p in answer.recommendations[:5])
+        return Message(
+            text=t.mrkdwn(f"Picks: {titles}", t.FALLBACK_TEXT_LIMIT), blocks=_dicts(picked)
+        )
     if answer.status in ("ambiguous", "no_match") or answer.movie is None:
         return _unresolved_message(answer)
 
