@@ -8,6 +8,7 @@ the prefix.
 MORE_LIKE = "more_like_this"
 SHOW_MORE = "show_more"
 DID_YOU_MEAN = "did_you_mean"
+DROP_CONSTRAINT = "drop_constraint"
 MARK_MENU = "mark_menu"
 SHARE = "share_answer"
 REMOVE_MARK = "remove_mark"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
@@ -19,7 +20,7 @@ from bot.core.understand import understand
 from bot.usecases.discover import best_known, cluster_order, estimated_centres
 from bot.usecases.honour import against_seed, meets_all
 from bot.usecases.recommend import Pick, Pool, rank_many, reason, recommend
-from bot.usecases.threads import THREAD_TTL_SECONDS, ThreadState, merge
+from bot.usecases.threads import THREAD_TTL_SECONDS, ThreadState, constraint_data, merge
 
 __all__ = ["Answer", "Candidate", "MovieService", "Pick", "SeedAnswer"]
 
@@ -54,11 +55,6 @@ class SeedAnswer:
         return {**_candidate_json(self.match), "cluster": self.movie.cluster}
 
 
-def _constraint_json(c: Constraint) -> dict[str, Any]:
-    value = list(c.value) if isinstance(c.value, tuple) else c.value
-    return {"field": c.field, "op": c.op, "value": value, "text": c.text}
-
-
 @dataclass(frozen=True)
 class Answer:
     query: str
@@ -86,7 +82,7 @@ class Answer:
             "query": self.query,
             "match": match,
             "seeds": [s.to_json() for s in self.seeds],
-            "constraints": [_constraint_json(c) for c in self.constraints],
+            "constraints": [constraint_data(c) for c in self.constraints],
             "alternatives": [_candidate_json(c) for c in self.alternatives],
             "recommendations": [
                 {
@@ -145,11 +141,36 @@ class MovieService:
         if isinstance(plan, Answer):
             return replace(plan, elapsed_ms=_since(started))
         answer = self._honour(model, text, plan, user_id)
+        self._keep(thread, plan, answer)
+        return replace(answer, elapsed_ms=_since(started))
+
+    def again(
+        self,
+        seeds: Sequence[str],
+        constraints: Sequence[Constraint],
+        user_id: str | None = None,
+        thread: str | None = None,
+        offset: int = 0,
+    ) -> Answer:
+        """Answer a request already understood (a button's: a constraint dropped, another
+        did-you-mean seed, the next page); with `thread`, it becomes the thread's last answer."""
+        started = time.perf_counter()
+        model = self._store.active()
+        if model is None:
+            return Answer("", "no_model", None, None, elapsed_ms=_since(started))
+        plan = _Plan(tuple(seeds), tuple(constraints), max(0, offset))
+        answer = self._honour(model, "", plan, user_id)
+        if answer.status == "picked" and seeds:  # no seed of the button is in this model
+            answer = replace(answer, status="no_match", recommendations=[], has_more=False)
+        self._keep(thread, plan, answer)
+        return replace(answer, elapsed_ms=_since(started))
+
+    def _keep(self, thread: str | None, plan: _Plan, answer: Answer) -> None:
+        """The thread's state after an answer, for its next follow-up."""
         if thread and answer.status in ("matched", "picked", "nothing_fits"):
             shown = tuple(p.movie.tconst for p in answer.recommendations)
             saved = ThreadState(plan.seeds, plan.constraints, shown, plan.offset, plan.excluded)
             self._store.save_thread(thread, saved.to_text(), THREAD_TTL_SECONDS)
-        return replace(answer, elapsed_ms=_since(started))
 
     def _plan(
         self, request: Request, state: ThreadState | None, index: TitleIndex

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 from bot.core.request import Constraint, Field, Op
 
@@ -33,10 +33,7 @@ class ThreadState:
         return json.dumps(
             {
                 "seeds": list(self.seeds),
-                "constraints": [
-                    {"field": c.field, "op": c.op, "value": c.value, "text": c.text}
-                    for c in self.constraints
-                ],
+                "constraints": [constraint_data(c) for c in self.constraints],
                 "shown": list(self.shown),
                 "offset": self.offset,
                 "excluded": list(self.excluded),
@@ -53,7 +50,7 @@ class ThreadState:
             data = json.loads(text)
             return cls(
                 seeds=tuple(str(t) for t in data.get("seeds", [])),
-                constraints=tuple(_constraint(c) for c in data.get("constraints", [])),
+                constraints=tuple(constraint_from_data(c) for c in data.get("constraints", [])),
                 shown=tuple(str(t) for t in data.get("shown", [])),
                 offset=max(0, int(data.get("offset", 0))),
                 excluded=tuple(str(t) for t in data.get("excluded", [])),
@@ -62,11 +59,24 @@ class ThreadState:
             return None
 
 
-def _constraint(data: dict[str, Any]) -> Constraint:
-    value = data["value"]
+def constraint_data(c: Constraint) -> dict[str, Any]:
+    """A constraint as JSON data (the thread state, a button's value)."""
+    value = list(c.value) if isinstance(c.value, tuple) else c.value
+    return {"field": c.field, "op": c.op, "value": value, "text": c.text}
+
+
+def constraint_from_data(data: dict[str, Any]) -> Constraint:
+    """Read `constraint_data` back; ValueError for anything else (a button's value comes back
+    from the user's client, so nothing in it is trusted)."""
+    field_, op, value = data["field"], data["op"], data["value"]
+    if field_ not in get_args(Field) or op not in get_args(Op):
+        raise ValueError(f"not a constraint: {field_!r} {op!r}")
     if isinstance(value, list):  # JSON has no tuples
         value = tuple(value)
-    return Constraint(cast(Field, data["field"]), cast(Op, data["op"]), value, str(data["text"]))
+    items = value if isinstance(value, tuple) else (value,)
+    if not all(v is None or isinstance(v, (str, int, float)) for v in items):
+        raise ValueError("not a constraint value")
+    return Constraint(cast(Field, field_), cast(Op, op), value, str(data["text"]))
 
 
 def _side(c: Constraint) -> str:

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from bot.core import text as t
 from bot.slack.blocks import Message, answer_message, help_message, home_view
 from bot.slack.context import services_of
+from bot.slack.conversations import of_event
 from bot.slack.listeners.once import answer_once
 from bot.slack.listeners.replies import (
     counted,
@@ -31,14 +32,6 @@ from bot.slack.services import Services
 
 def _thread(event: dict[str, Any]) -> str | None:
     return event.get("thread_ts") or event.get("ts")
-
-
-def _conversation(event: dict[str, Any]) -> str:
-    """Which conversation a follow-up continues: a DM is one conversation, a mention's thread
-    another (a mention outside a thread starts one)."""
-    if event.get("channel_type") == "im":
-        return f"dm:{event.get('channel')}:{event.get('user')}"
-    return f"thread:{event.get('channel')}:{_thread(event)}"
 
 
 def _say_sorry(kwargs: dict[str, Any], message: Message) -> None:
@@ -70,7 +63,7 @@ def answer_question(services: Services, event: dict[str, Any], client: WebClient
         )
         return
     else:
-        key = _conversation(event)
+        key = of_event(event)
         message = answer_message(
             counted(services, lambda: services.movies.ask(text, user, thread=key))
         )

@@ -28,7 +28,6 @@ from bot.tools.local_slack import BOT_USER_ID, TEAM_ID, LocalSlackApi
 from bot.tools.terminal import Press, Rendered, render_text
 
 USER = "ULOCALCHAT"
-CHANNEL = "DLOCALCHAT"
 SHOWN = ("chat.postMessage", "chat.postEphemeral", "response_url", "views.publish", "views.open")
 PROMPT = "moviebot> type a movie (or a button number, /movie help, home); Ctrl-D to quit"
 
@@ -49,6 +48,13 @@ class InlineLazyRunner(LazyListenerRunner):
         self.run(function, request)
 
 
+def session_channel() -> str:
+    """A DM channel id of its own for each chat session: the bot keeps a DM's conversation
+    (what "more" or "older ones?" refine) in the store for a day, so with one fixed id a new
+    session would continue the last one's."""
+    return f"DLOCAL{secrets.token_hex(5).upper()}"
+
+
 @dataclasses.dataclass
 class TerminalChat:
     app: App
@@ -56,6 +62,7 @@ class TerminalChat:
     signing_secret: str
     user: str = USER
     retrainer: Any = None
+    channel: str = dataclasses.field(default_factory=session_channel)
     presses: list[Press] = dataclasses.field(default_factory=list)
     _press_source: dict[str, Any] = dataclasses.field(default_factory=dict)
     _seen: int = 0
@@ -79,7 +86,8 @@ class TerminalChat:
         return f"{int(time.time())}.{self._ts:06d}"
 
     def say(self, text: str) -> None:
-        event = {"type": "message", "channel_type": "im", "channel": CHANNEL, "user": self.user}
+        event = {"type": "message", "channel_type": "im", "channel": self.channel}
+        event |= {"user": self.user}
         event |= {"text": text, "ts": self._next_ts()}
         self._event(event)
 
@@ -97,14 +105,14 @@ class TerminalChat:
 
     def home(self) -> None:
         self._event(
-            {"type": "app_home_opened", "user": self.user, "channel": CHANNEL, "tab": "home"}
+            {"type": "app_home_opened", "user": self.user, "channel": self.channel, "tab": "home"}
         )
 
     def command(self, line: str) -> None:
         name, _, text = line.partition(" ")
         form = {
             "team_id": TEAM_ID,
-            "channel_id": CHANNEL,
+            "channel_id": self.channel,
             "user_id": self.user,
             "command": name,
             "text": text.strip(),
@@ -148,10 +156,10 @@ class TerminalChat:
             payload["container"] = {
                 "type": "message",
                 "message_ts": ts,
-                "channel_id": CHANNEL,
+                "channel_id": self.channel,
                 "is_ephemeral": ephemeral,
             }
-            payload["channel"] = {"id": CHANNEL}
+            payload["channel"] = {"id": self.channel}
             payload["response_url"] = self.api.response_url()
             if not ephemeral:
                 payload["message"] = {"ts": ts, "thread_ts": source.get("thread_ts") or ts}
