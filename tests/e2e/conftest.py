@@ -123,6 +123,31 @@ def lambda_bot(lambda_env: dict[str, str], slack_api: Any) -> Iterator[LambdaBot
         bot.invoker.settle()
 
 
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def any_store_bot(
+    request: pytest.FixtureRequest,
+    lambda_bot: LambdaBot,
+    sample_artifact: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> LambdaBot:
+    """`lambda_bot` on each backend: its SQLite file, or a DynamoDB Local table holding the
+    same model (the containers it starts read the store from the environment)."""
+    if request.param == "dynamodb":
+        from bot.adapters.store.dynamodb import DynamoStore
+
+        endpoint = request.getfixturevalue("dynamodb_local")
+        table = request.getfixturevalue("dynamodb_table")
+        store = DynamoStore(table, endpoint_url=endpoint)
+        try:
+            load_artifact(sample_artifact, store)
+        finally:
+            store.close()
+        monkeypatch.setenv("MOVIEBOT_STORE", f"dynamodb://{table}")
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        lambda_bot.restart()
+    return lambda_bot
+
+
 SLACK_SECRET_NAME = "moviebot/slack"
 
 
@@ -225,6 +250,11 @@ def button(blocks: list[dict[str, Any]], action_prefix: str) -> tuple[str, dict[
         if element["action_id"].split(":")[0] == action_prefix:
             return block_id, element
     raise AssertionError(f"no {action_prefix} button in {json.dumps(blocks)[:400]}")
+
+
+def pick_ids(blocks: list[dict[str, Any]]) -> list[str]:
+    """The picks' tconsts, in order (their More like this buttons carry them)."""
+    return [e["value"] for _, e in buttons(blocks) if e["action_id"].startswith("more_like_this")]
 
 
 def pick_titles(blocks: list[dict[str, Any]]) -> list[str]:

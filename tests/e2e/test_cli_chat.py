@@ -103,3 +103,22 @@ def test_piped_chat_names_the_report_files_it_shares(tmp_path: Path) -> None:
     done = _chat("/movie-admin report\n", tmp_path / "s.sqlite", tmp_path)
     assert done.returncode == 0, done.stderr
     assert "(shared files: Cluster report, cluster sizes)" in done.stdout
+
+
+def test_a_chat_session_is_one_conversation_and_the_next_session_a_new_one(
+    store_path: Path, tmp_path: Path
+) -> None:
+    done = _chat("like heat from the 90s\n1\nolder ones?\n", store_path, tmp_path)
+    assert done.returncode == 0, done.stderr
+    first, rest = done.stdout.split("> 1\n", 1)
+    assert "Movies like Heat (1995) · 1990s" in first and "[1] ✕ 1990s" in first
+    dropped, older = rest.split("> older ones?\n", 1)
+    assert dropped.strip().startswith("Movies like Heat (1995) · Action, Crime, Drama")
+    # The follow-up refines the answer the drop button gave: older than Heat, no 90s.
+    assert older.startswith("Movies like Heat (1995) · older\n")
+    assert "The Godfather (1972)" in older
+    # A new session does not continue the last one's conversation.
+    again = _chat("more\n", store_path, tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "Ask me for movies first" in again.stdout and "More like this" not in again.stdout
+    assert "Traceback" not in done.stderr + again.stderr
