@@ -341,6 +341,10 @@ def format_table(report: dict[str, Any]) -> str:
         from bot.tools.conversation_eval import format_conversation
 
         lines += format_conversation(report["conversation"])
+    if "honouring" in report:
+        from bot.tools.honour_eval import format_honouring
+
+        lines += format_honouring(report["honouring"])
     rec = report["recommendations"]
     lines += [
         f"recommendations: {rec['seeds']} seeds (liked by >= {rec['min_likers']} users), "
@@ -398,6 +402,7 @@ def run_evaluation(
     from bot.adapters.store.sqlite import SqliteStore
     from bot.core.artifact import iter_movies, read_manifest
     from bot.tools.conversation_eval import conversation_targets, evaluate_conversation
+    from bot.tools.honour_eval import evaluate_honouring, honouring_targets
     from bot.usecases.loader import load_artifact
     from bot.usecases.movies import MovieService
 
@@ -424,6 +429,7 @@ def run_evaluation(
             {g for m in movies.values() for g in m.genres},
             per_kind=sentences,
         )
+        honouring = evaluate_honouring(service, movies, held, per_kind=sentences)
         seeds = pick_seeds(movies, movielens, min_likers, max_seeds, rng)
 
         def bot(movie: Movie) -> list[Movie]:
@@ -447,6 +453,7 @@ def run_evaluation(
             "movielens": str(movielens_dir),
             "resolution": resolution,
             "conversation": conversation,
+            "honouring": honouring,
             "recommendations": {
                 "seeds": len(seeds),
                 "min_likers": min_likers,
@@ -456,7 +463,11 @@ def run_evaluation(
                 "coverage_ceiling": coverage_ceiling(list(movies.values()), movielens),
             },
         }
-        report["targets"] = {**targets(report), **conversation_targets(conversation)}
+        report["targets"] = {
+            **targets(report),
+            **conversation_targets(conversation),
+            **honouring_targets(honouring),
+        }
         return report
     finally:
         store.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
@@ -32,7 +32,6 @@ AnswerStatus = Literal[
     "help", "no_context",
 ]  # fmt: skip
 ENOUGH = 5  # fewer picks than this in the seeds' clusters widens to the nearest ones
-MAX_CLUSTERS = 8  # the seeds' clusters and the nearest, at most, when widening
 POOL_SIZE = 2000  # the cluster's most popular movies the recommender chooses from
 PAGE_READ = 500
 POOLS_KEPT = 16
@@ -232,6 +231,9 @@ class MovieService:
             widened = any(c not in {s.cluster for s in seeds} for c in clusters)
         else:
             top = [m for m in self._top(model) if meets_all(m, constraints)]
+            if len(top) < ENOUGH and constraints:  # rare: the top is not the whole catalogue
+                found, _used = self._scan(model, constraints, range(model.manifest.k or 0))
+                top += [m for m in found if m.tconst not in {t.tconst for t in top}]
             ranked, clusters, widened = best_known(top, exclude), (), False
         page = ranked[plan.offset : plan.offset + self.page_size]
         picks = [Pick(m, reason(seeds[0] if seeds else None, m)) for m in page]
@@ -323,7 +325,8 @@ class MovieService:
     ) -> tuple[Pool, tuple[int, ...]]:
         """The seeds' clusters' movies that meet every constraint; when fewer than ENOUGH do,
         the nearest clusters' too, nearest first (by the manifest's centres, else centres
-        estimated from the catalogue top), up to MAX_CLUSTERS."""
+        estimated from the catalogue top), until ENOUGH do or every cluster is read: a rare
+        constraint ("in Spanish") is never answered "nothing fits" while a cluster has some."""
         version = model.version
         own = tuple(dict.fromkeys(s.cluster for s in seeds))
         if not constraints and len(own) == 1:
@@ -332,25 +335,47 @@ class MovieService:
         if key in self._fitting:
             self._fitting.move_to_end(key)
             return self._fitting[key]
-        fitting: list[Movie] = []
-        used: list[int] = []
-        order: list[int] = list(own)
-        for cluster in order:
-            fitting.extend(
-                m for m in self._pool(version, cluster).movies if meets_all(m, constraints)
-            )
-            used.append(cluster)
-            if len(used) >= len(own) and (
-                len(fitting) >= ENOUGH + len(seeds) or len(used) >= MAX_CLUSTERS
-            ):
-                break
-            if cluster == order[-1] and len(order) == len(own):  # widen: the nearest next
-                centres = model.manifest.centres or estimated_centres(self._top(model))
-                order.extend(c for c in cluster_order(centres, seeds, MAX_CLUSTERS) if c not in own)
-        found = self._fitting[key] = (Pool(fitting), tuple(used))
+
+        def nearest() -> list[int]:
+            centres = model.manifest.centres or estimated_centres(self._top(model))
+            order = cluster_order(centres, seeds, len(centres))
+            # Clusters with no known centre (none in the top) come last, still read.
+            return order + [c for c in range(model.manifest.k or 0) if c not in order]
+
+        fitting, used = self._scan(model, constraints, own, nearest, ENOUGH + len(seeds))
+        found = self._fitting[key] = (Pool(fitting), used)
         while len(self._fitting) > POOLS_KEPT:
             self._fitting.popitem(last=False)
         return found
+
+    def _scan(
+        self,
+        model: ModelVersion,
+        constraints: tuple[Constraint, ...],
+        first: Iterable[int],
+        then: Callable[[], Iterable[int]] | None = None,
+        enough: int | None = None,
+    ) -> tuple[list[Movie], tuple[int, ...]]:
+        """The movies of the clusters `first` (all of them), then of `then()` (ordered, read
+        only when needed) until `enough` fit, meeting every constraint; and the clusters read."""
+        fitting: list[Movie] = []
+        used: list[int] = []
+
+        def read(cluster: int) -> None:
+            pool = self._pool(model.version, cluster).movies
+            fitting.extend(m for m in pool if meets_all(m, constraints))
+            used.append(cluster)
+
+        for cluster in first:
+            read(cluster)
+        if then is not None and (enough is None or len(fitting) < enough):
+            for cluster in then():
+                if cluster in used:
+                    continue
+                if enough is not None and len(fitting) >= enough:
+                    break
+                read(cluster)
+        return fitting, tuple(used)
 
     def _top(self, model: ModelVersion) -> list[Movie]:
         """The catalogue top (`bot.core.catalogue`); for a version loaded without one, each

@@ -17,6 +17,7 @@ from bot.tools.evaluate import (
     PairCounts,
     add_typos,
     coverage_ceiling,
+    format_table,
     read_movielens,
     run_evaluation,
     without_year,
@@ -165,3 +166,22 @@ def test_cli_refuses_a_missing_catalogue(
     )
     assert args.func(args) == 1
     assert "not a directory" in capsys.readouterr().err
+
+
+def test_the_honouring_part_runs_on_the_small_catalogue(tmp_path: Path) -> None:
+    model = write_artifact(tmp_path / "model")
+    ml_dir = write_movielens(tmp_path / "ml", _ratings())
+    report = run_evaluation(
+        model, ml_dir, tmp_path / "work", k=3, min_likers=3, draws=1, nonsense_queries=10,
+        sentences=12,
+    )  # fmt: skip
+    honouring = report["honouring"]
+    assert set(honouring) <= {"dev", "held_out"} and honouring
+    for half in honouring.values():
+        assert (
+            half["elapsed_ms"]["n"] > 0 and half["elapsed_ms"]["p95"] >= half["elapsed_ms"]["p50"]
+        )
+        rows = [v for v in half.values() if isinstance(v, dict) and "rate" in v]
+        assert rows and all(0.0 <= row["rate"] <= 1.0 for row in rows)
+    assert "held-out constrained requests fully honoured >= 90%" in report["targets"]
+    assert "honouring (whole answers)" in format_table(report)

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.index_cache import IndexCache
+from bot.core.manifest import Manifest
+from bot.core.matching import TitleIndex
+from bot.core.models import Movie
 from bot.core.request import Constraint
 from bot.usecases.honour import against_seed, meets
 from bot.usecases.movies import MovieService
@@ -154,3 +157,43 @@ def test_a_new_seed_starts_over(service: MovieService) -> None:
 def test_a_follow_up_without_a_thread_is_not_a_random_movie(service: MovieService) -> None:
     assert service.ask("more", thread="nobody").status == "no_context"
     assert service.ask("like the second one").status == "no_context"
+
+
+# --- rare constraints: found wherever the catalogue has them (measured by `evaluate`) --------
+def test_no_seed_finds_what_fits_beyond_the_catalogue_top(tmp_path: Path) -> None:
+    # The stored top holds the most voted only, none of them a comedy of the 90s; the
+    # catalogue has some: "nothing fits" would be wrong.
+    store = fill(MemoryStore())
+    store.put_catalogue_top("v1", [BY_ID[HEAT], BY_ID[MATRIX]])
+    service = MovieService(store, IndexCache(store, tmp_path / "cache"), page_size=3)
+    answer = service.ask("a good 90s comedy")
+    assert answer.status == "picked" and picks(answer)[0] == LEBOWSKI
+    assert all("Comedy" in p.movie.genres for p in answer.recommendations)
+
+
+def _film(n: int, cluster: int, genres: str = "Drama", title: str = "") -> Movie:
+    return Movie(
+        f"tt9{n:06d}", title or f"Quiet Film Number {n}", title or f"Quiet Film Number {n}",
+        2005, 100, tuple(genres.split(",")), 6.5, 10_000 - n, cluster, (float(cluster), 0.0, 0.0),
+    )  # fmt: skip
+
+
+def test_widening_reads_every_cluster_before_saying_nothing_fits(tmp_path: Path) -> None:
+    # Twelve clusters in a row; the only documentaries are in the farthest from the seed's,
+    # and not in the stored catalogue top.
+    k = 12
+    movies = [_film(1, 0, "Crime,Drama", "Heat")]
+    movies += [_film(10 * c + i, c) for c in range(k) for i in range(2, 8)]
+    movies += [_film(900 + i, k - 1, "Documentary") for i in range(4)]
+    store = MemoryStore()
+    store.begin_version("v1", Manifest(version="v1", k=k))
+    store.put_movies("v1", movies)
+    store.put_title_index("v1", TitleIndex.build(movies, []).to_bytes())
+    store.complete_version("v1")
+    store.activate("v1", None)
+    store.put_catalogue_top("v1", movies[:20])
+    service = MovieService(store, IndexCache(store, tmp_path / "cache"), page_size=3)
+    answer = service.ask("like heat but a documentary")
+    assert answer.status == "matched" and len(answer.recommendations) == 3
+    assert all(p.movie.genres == ("Documentary",) for p in answer.recommendations)
+    assert answer.widened and answer.clusters[-1] == k - 1
