@@ -39,6 +39,8 @@ def source(tmp_path: Path) -> Path:
         "training/train.py": "from training import helpers\n",
         "training/helpers.py": "",
         "training/requirements.txt": "scikit-learn==1.4.2\n",
+        "bot/__init__.py": "",
+        "bot/core/artifact.py": "",
     }.items():
         path = tmp_path / "pkg" / name
         path.parent.mkdir(parents=True, exist_ok=True)
