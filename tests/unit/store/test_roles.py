@@ -22,6 +22,7 @@ ROLES = (
     base.ModelReader,
     base.ReportReader,
     base.MarkStore,
+    base.ThreadStore,
     base.EventClaims,
     base.QuestionQuota,
     base.RunLog,
@@ -78,7 +79,7 @@ def test_each_client_asks_for_a_role_not_the_whole_store(
 @pytest.mark.parametrize(
     ("composite", "roles"),
     [
-        (movies.MovieStore, {base.ModelReader, base.MarkStore}),
+        (movies.MovieStore, {base.ModelReader, base.MarkStore, base.ThreadStore}),
         (admin.AdminStore, {base.ActiveModel, base.ReportReader, base.RunLog}),
         (loader.LoadTarget, {base.ActiveModel, base.VersionWriter}),
     ],
