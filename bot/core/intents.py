@@ -113,6 +113,19 @@ def _pick(m: re.Match[str]) -> int | None:
     return ORDINALS.get(word) if word else None
 
 
-def surprise(words: Sequence[Token]) -> bool:
-    """ "surprise me", "anything", "you pick": the whole catalogue, no seed needed."""
-    return SURPRISE.search(_joined(words)) is not None
+def surprise_words(words: Sequence[Token]) -> set[int]:
+    """The words saying "surprise me", "anything", "you pick" (the whole catalogue, no seed
+    needed): by position, so a title span over them ("Surprise Me!") can yield to them."""
+    starts = []
+    at = 0
+    for w in words:
+        starts.append(at)
+        at += len(w.word) + 1  # as `_joined` joins them
+    out: set[int] = set()
+    for m in SURPRISE.finditer(_joined(words)):
+        out.update(
+            i
+            for i, (w, s) in enumerate(zip(words, starts, strict=True))
+            if s < m.end() and s + len(w.word) > m.start()
+        )
+    return out

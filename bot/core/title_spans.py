@@ -38,7 +38,9 @@ from bot.core.vocabulary import (
     SENTENCE_CUES,
     SOFT,
     THANKS,
+    TITLE_MARKS,
     TITLE_NOUNS,
+    WANTING,
 )
 
 MAX_SPAN = 8  # words in a title span (longer titles are still found as one fuzzy run)
@@ -336,6 +338,24 @@ def _opening(words: Sequence[Token], a: int, b: int) -> bool:
     """ "X was great", "ok X was great": a title opening the message, then a verb."""
     opening = all(w.word in OPENERS for w in words[:a])
     return opening and b < len(words) and words[b].word in OPENING_CUES
+
+
+def marked(tokens: Tokens, a: int, b: int) -> bool:
+    """Clearly written as a title, as a phrase that is also one ("surprise me") must be: quoted
+    or in bold, after "like" or "similar to", or after "the movie"."""
+    words = tokens.words
+    group = words[a].group
+    if group and tokens.groups.get(group) == (a, b):
+        return True
+    i = a - 1
+    if i >= 0 and words[i].word == "the":
+        i -= 1
+    if i < 0:
+        return False
+    before = words[i - 1].word if i > 0 else ""
+    if words[i].word in TITLE_NOUNS or (words[i].word == "to" and before == "similar"):
+        return True
+    return words[i].word in TITLE_MARKS and before not in WANTING
 
 
 def _cued_before(words: Sequence[Token], a: int) -> bool:

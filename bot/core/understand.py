@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Sequence
 
 from bot.core.constraints import find_constraints
-from bot.core.intents import follow_up, small_talk, surprise, thread_reference
+from bot.core.intents import follow_up, small_talk, surprise_words, thread_reference
 from bot.core.matching import Resolution, TitleIndex
 from bot.core.request import Constraint, Intent, Request, SeedMention
 from bot.core.title_spans import (
@@ -16,6 +16,7 @@ from bot.core.title_spans import (
     Span,
     bare_title,
     is_bare,
+    marked,
     title_spans,
     word_classes,
 )
@@ -37,9 +38,21 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
         return Request(intent="follow_up", text=raw, words=words, follow_up=follow)
     classes = word_classes(tokens.words, found)
     spans = title_spans(tokens, classes, index) if index is not None else []
+    # "surprise me", "anything": the phrase, not the film of that name, unless marked as one.
+    phrase = surprise_words(tokens.words)
+    spans = [
+        s
+        for s in spans
+        if not phrase.intersection(range(s.start, s.end)) or marked(tokens, s.start, s.end)
+    ]
     seeds, excluded, hints = _resolve(tokens, spans, index) if index is not None else ([], [], {})
     covered = {i for s in spans for i in range(s.start, s.end)}
-    if index is not None and not tokens.references and is_bare(tokens.words, classes, spans):
+    if (
+        index is not None
+        and not tokens.references
+        and not phrase - covered
+        and is_bare(tokens.words, classes, spans)
+    ):
         # A message that is only a title reads as `resolve` reads it, as before sentences.
         whole = bare_title(raw, tokens.words, classes, index)
         if whole is not None:
@@ -68,7 +81,7 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
         excluded_titles=tuple(excluded),
         constraints=tuple(constraints),
         follow_up=follow,
-        surprise=intent == "recommend" and surprise(tokens.words),
+        surprise=intent == "recommend" and bool(phrase - covered),
     )
 
 

@@ -262,6 +262,10 @@ SENTENCE_CUES = _words(
     " rewatching"
 )
 TITLE_NOUNS = frozenset({"movie", "movies", "film", "films", "picture", "pictures"})
+# Before a phrase that is also a title ("surprise me", "anything"), the words that make it the
+# title: "like Surprise Me!", "loved Anything" (not SEED_CUES: "watch anything" is no title).
+TITLE_MARKS = frozenset({"like", "liked", "loved", "enjoyed"})
+WANTING = frozenset({"id", "i", "would", "wd", "you"})  # "i'd like anything" wants, not likes
 PARTICLES = frozenset({"up", "down", "out", "off", "over", "away", "back", "around", "on", "in"})
 CONJUNCTIONS = frozenset({"and", "or", "n", "nor", "plus", "vs", "versus", "with", "meets", "x"})
 

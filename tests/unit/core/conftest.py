@@ -44,3 +44,20 @@ EXTRA_MOVIES = [
 @pytest.fixture(scope="session")
 def index() -> TitleIndex:
     return TitleIndex.build([*SAMPLE_MOVIES, *EXTRA_MOVIES], SAMPLE_AKAS)
+
+
+@pytest.fixture(scope="session")
+def phrase_titles() -> TitleIndex:
+    """The index with films named like the ways of saying "you pick"."""
+    named = [
+        ("tt9000001", "Surprise Me!"),
+        ("tt9000002", "Anything"),
+        ("tt9000003", "Whatever"),
+        ("tt9000004", "Dealer's Choice"),
+        ("tt9000005", "Random"),
+        ("tt9000006", "Whatever You Like"),
+        ("tt9000007", "Random Movie"),
+        ("tt9000008", "I Don't Care, Pick Something"),
+    ]
+    extra = [_movie(tconst, title, 2015, "Comedy", 5000) for tconst, title in named]
+    return TitleIndex.build([*SAMPLE_MOVIES, *EXTRA_MOVIES, *extra], SAMPLE_AKAS)

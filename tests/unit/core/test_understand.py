@@ -154,6 +154,54 @@ def test_surprise_me_recommends_from_the_whole_catalogue(index: TitleIndex) -> N
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "surprise me",
+        "Surprise me!",
+        "Surprise Me!",  # capitals alone do not make it the film
+        "just surprise me pls",
+        "anything",
+        "whatever",
+        "whatever you like",
+        "dealer's choice",
+        "i don't care, pick something",
+        "random movie",
+        "i'd like anything",
+    ],
+)
+def test_a_you_pick_phrase_is_a_surprise_not_the_film_of_that_name(
+    phrase_titles: TitleIndex, text: str
+) -> None:
+    request = read(phrase_titles, text)
+    assert (request.intent, request.surprise, request.seeds) == ("recommend", True, ())
+
+
+def test_a_you_pick_phrase_keeps_its_constraints(phrase_titles: TitleIndex) -> None:
+    request = read(phrase_titles, "surprise me with a comedy")
+    assert (request.surprise, request.seeds) == (True, ())
+    assert [c.field for c in request.constraints] == ["genres"]
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ('"Surprise Me!"', "Surprise Me!"),
+        ("*Surprise Me!*", "Surprise Me!"),
+        ("like Surprise Me!", "Surprise Me!"),
+        ("the movie Surprise Me", "Surprise Me!"),
+        ("movies similar to surprise me", "Surprise Me!"),
+        ("something like Anything", "Anything"),
+        ('"Whatever You Like"', "Whatever You Like"),
+    ],
+)
+def test_a_you_pick_phrase_marked_as_a_title_is_the_film(
+    phrase_titles: TitleIndex, text: str, title: str
+) -> None:
+    request = read(phrase_titles, text)
+    assert (titles(request), request.surprise) == ([title], False)
+
+
+@pytest.mark.parametrize(
     ("text", "action", "pick"),
     [
         ("more", "more", None),
