@@ -15,6 +15,7 @@ import re
 import statistics
 import time
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -231,7 +232,7 @@ def _run_half(
             half.tally(f"{name}_resolve").add(ok, query, str(before[:1]))
 
 
-def _split(titles: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+def split_halves(titles: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     halves: dict[str, list[tuple[str, str]]] = {name: [] for name in HALVES}
     for tconst, title in sorted(titles.items()):
         text = spoken(title)
@@ -253,7 +254,7 @@ def evaluate_conversation(
 ) -> dict[str, Any]:
     """`titles`: tconst -> MovieLens title, for movies the catalogue holds."""
     out: dict[str, Any] = {}
-    for name, held in _split(titles).items():
+    for name, held in split_halves(titles).items():
         if not held:
             continue
         half = Half(name, held, random.Random(f"{seed}-{name}"))
@@ -265,13 +266,13 @@ def evaluate_conversation(
             "time_ms": {
                 "n": len(times),
                 "p50": round(statistics.median(times), 2) if times else 0.0,
-                "p95": round(_percentile(times, 0.95), 2) if times else 0.0,
+                "p95": round(percentile(times, 0.95), 2) if times else 0.0,
             },
         }
     return out
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
@@ -292,17 +293,30 @@ ROWS = (
 )
 
 
-def format_conversation(report: dict[str, Any]) -> list[str]:
-    lines = [f"conversation: {'':<38}{'dev':>14}{'held-out':>16}"]
-    for key, label in ROWS:
+def halves_table(title: str, rows: Sequence[tuple[str, str]], report: dict[str, Any]) -> list[str]:
+    """A table of rates, a row per (key, label), a column per half; then the caller's lines."""
+    lines = [f"{title:<52}{'dev':>14}{'held-out':>16}"]
+    for key, label in rows:
         cells = []
         for name in HALVES:
             row = report.get(name, {}).get(key)
             cells.append(f"{row['rate']:>7.1%} of {row['n']:<4}" if row else f"{'-':>14}")
-        lines.append(f"  {label:<48}{cells[0]:>14}{cells[1]:>16}")
-    times = [report.get(name, {}).get("time_ms", {}) for name in HALVES]
-    cells = [f"{t.get('p50', 0):.1f} / {t.get('p95', 0):.1f}" for t in times]
-    lines.append(f"  {'understand + resolve, ms p50 / p95':<48}{cells[0]:>14}{cells[1]:>16}")
+        lines.append(table_line(label, cells))
+    return lines
+
+
+def table_line(label: str, cells: Sequence[str]) -> str:
+    return f"  {label:<48}{cells[0]:>14}{cells[1]:>16}"
+
+
+def timing_line(label: str, report: dict[str, Any], key: str) -> str:
+    times = [report.get(name, {}).get(key, {}) for name in HALVES]
+    return table_line(label, [f"{t.get('p50', 0):.1f} / {t.get('p95', 0):.1f}" for t in times])
+
+
+def format_conversation(report: dict[str, Any]) -> list[str]:
+    lines = halves_table("conversation:", ROWS, report)
+    lines.append(timing_line("understand + resolve, ms p50 / p95", report, "time_ms"))
     return lines
 
 

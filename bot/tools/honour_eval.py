@@ -30,7 +30,15 @@ from typing import Any
 from bot.core.models import Movie
 from bot.core.request import Constraint
 from bot.tools import honour_shapes as shapes
-from bot.tools.conversation_eval import HALVES, Tally, _percentile, _split
+from bot.tools.conversation_eval import (
+    HALVES,
+    Tally,
+    halves_table,
+    percentile,
+    split_halves,
+    table_line,
+    timing_line,
+)
 from bot.tools.evaluate import add_typos
 from bot.tools.sentence_shapes import Phrase, Spec
 from bot.usecases.honour import against_seed, meets, meets_all
@@ -307,7 +315,7 @@ def evaluate_honouring(
     """`titles`: tconst -> MovieLens title, for movies the catalogue holds; `service` answers
     through a store holding `movies` as the active version."""
     out: dict[str, Any] = {}
-    for name, held in _split(titles).items():
+    for name, held in split_halves(titles).items():
         if not held:
             continue
         run = Run(name, service, movies, held, random.Random(f"{seed}-{name}"))
@@ -323,7 +331,7 @@ def evaluate_honouring(
             "elapsed_ms": {
                 "n": len(times),
                 "p50": round(statistics.median(times), 1) if times else 0.0,
-                "p95": round(_percentile(times, 0.95), 1) if times else 0.0,
+                "p95": round(percentile(times, 0.95), 1) if times else 0.0,
             },
         }
     return out
@@ -343,19 +351,11 @@ ROWS = (
 
 
 def format_honouring(report: dict[str, Any]) -> list[str]:
-    lines = [f"honouring (whole answers): {'':<25}{'dev':>14}{'held-out':>16}"]
-    for key, label in ROWS:
-        cells = []
-        for name in HALVES:
-            row = report.get(name, {}).get(key)
-            cells.append(f"{row['rate']:>7.1%} of {row['n']:<4}" if row else f"{'-':>14}")
-        lines.append(f"  {label:<48}{cells[0]:>14}{cells[1]:>16}")
+    lines = halves_table("honouring (whole answers):", ROWS, report)
     share = [report.get(name, {}).get("several_in_clusters") for name in HALVES]
     cells = [f"{s:>7.1%}{'':<7}" if s is not None else f"{'-':>14}" for s in share]
-    lines.append(f"  {'  picks in one of the seeds clusters':<48}{cells[0]:>14}{cells[1]:>16}")
-    times = [report.get(name, {}).get("elapsed_ms", {}) for name in HALVES]
-    cells = [f"{t.get('p50', 0):.1f} / {t.get('p95', 0):.1f}" for t in times]
-    lines.append(f"  {'whole answers, ms p50 / p95':<48}{cells[0]:>14}{cells[1]:>16}")
+    lines.append(table_line("  picks in one of the seeds clusters", cells))
+    lines.append(timing_line("whole answers, ms p50 / p95", report, "elapsed_ms"))
     return lines
 
 
