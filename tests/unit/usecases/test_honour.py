@@ -16,8 +16,8 @@ from bot.usecases.honour import against_seed, meets
 from bot.usecases.movies import MovieService
 from bot.usecases.threads import ThreadState, merge
 from tests.fixtures.artifacts import SAMPLE_MOVIES
-from tests.unit.service.conftest import fill
-from tests.unit.service.fakes import MemoryStore
+from tests.unit.usecases.conftest import fill
+from tests.unit.usecases.fakes import MemoryStore
 
 BY_ID = {m.tconst: m for m in SAMPLE_MOVIES}
 HEAT, MATRIX, ALIEN, LEBOWSKI = "tt0113277", "tt0133093", "tt0078748", "tt0118715"

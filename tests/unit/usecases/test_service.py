@@ -4,8 +4,8 @@ from pathlib import Path
 from bot.adapters.index_cache import IndexCache
 from bot.core.models import MarkKind
 from bot.usecases.movies import MovieService
-from tests.unit.service.conftest import fill
-from tests.unit.service.fakes import MemoryStore
+from tests.unit.usecases.conftest import fill
+from tests.unit.usecases.fakes import MemoryStore
 
 
 def test_ask_resolves_and_recommends_from_the_cluster(service: MovieService) -> None:

@@ -7,7 +7,7 @@ from bot.core.manifest import Manifest
 from bot.core.matching import TitleIndex
 from bot.usecases.movies import MovieService
 from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES
-from tests.unit.service.fakes import MemoryStore
+from tests.unit.usecases.fakes import MemoryStore
 
 
 def fill(store: MemoryStore, version: str = "v1") -> MemoryStore:
