@@ -325,13 +325,7 @@ def measure_sentences(path: Path, titles: list[str], n: int, directory: Path) ->
     asked.write_text("".join(q + "\n" for q in sentences(titles, n)), encoding="utf-8")
     p95s = []
     for _ in range(3):
-        out = subprocess.run(
-            [sys.executable, "-c", SENTENCE_PROBE, str(path), str(asked)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        probe = json.loads(out)
+        probe = _run_probe(SENTENCE_PROBE, path, asked)
         times, cpu = probe["times"], probe["cpu"]
         p95s.append(_percentile(times, 0.95))
         print(
@@ -342,6 +336,17 @@ def measure_sentences(path: Path, titles: list[str], n: int, directory: Path) ->
             f"{probe['seeds']} seeds found"
         )
     return min(p95s)
+
+
+def _run_probe(script: str, index: Path, questions: Path) -> dict:
+    """Run a probe script in a fresh process (as the bot starts) and read the JSON it prints."""
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(index), str(questions)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return dict(json.loads(out))
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -426,13 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     # Serve as the bot does: a fresh process loads the saved index, then answers one at a time.
     probes = []
     for _ in range(3):
-        out = subprocess.run(
-            [sys.executable, "-c", LOAD_PROBE, str(path), str(asked_file)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        probes.append(json.loads(out))
+        probes.append(_run_probe(LOAD_PROBE, path, asked_file))
     load_s = min(p["load_s"] for p in probes)
     rss_mb = max(p["rss_after"] for p in probes)
     print(
