@@ -4,9 +4,17 @@ on (marks newest first, versions oldest first, training runs by started_at)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+# What code that needs "now" takes, so tests can fix the time.
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def format_utc(moment: datetime) -> str:
@@ -17,7 +25,7 @@ def format_utc(moment: datetime) -> str:
 
 
 def utc_now_iso() -> str:
-    return format_utc(datetime.now(UTC))
+    return format_utc(utc_now())
 
 
 def parse_utc(text: str) -> datetime | None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.adapters.retrainers.base import Clock, utc_now
 from bot.adapters.retrainers.local_retrainer import LocalRetrainer, TrainFunction
 from bot.adapters.store.base import Store
 from bot.config import Settings
+from bot.core.clock import Clock, utc_now
 from bot.usecases.loader import load_artifact
 
 

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -34,6 +34,7 @@ from bot.core.artifact import (
     report_files,
 )
 from bot.core.catalogue import catalogue_top
+from bot.core.clock import Clock, parse_utc, utc_now
 from bot.core.models import Movie, VersionState, VersionStatus
 
 logger = logging.getLogger(__name__)
@@ -47,11 +48,6 @@ STALE_LOAD = timedelta(hours=24)
 # (movies written so far), "index" (bytes), "verified" (movies), "activated" (movies).
 # The benchmark times the stages with it; tests raise from it to kill the loader there.
 Progress = Callable[[str, int], None]
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class LoadTarget(ActiveModel, VersionWriter, Protocol):
@@ -119,12 +115,8 @@ def _title_index(
 def _abandoned(state: VersionState, now: datetime) -> bool:
     """A loading version whose load began longer ago than STALE_LOAD; when the store cannot
     say when it began, it is kept (a leftover costs space, a deletion could cost a load)."""
-    try:
-        begun = datetime.fromisoformat(state.begun_at or "")
-    except ValueError:
-        return False
-    begun = begun if begun.tzinfo else begun.replace(tzinfo=UTC)
-    return now - begun > STALE_LOAD
+    begun = parse_utc(state.begun_at or "")
+    return begun is not None and now - begun > STALE_LOAD
 
 
 def _remove_old(store: VersionWriter, keep: set[str], now: datetime) -> tuple[str, ...]:
@@ -145,7 +137,7 @@ def load_artifact(
     keep_previous: bool = True,
     batch_size: int = DEFAULT_BATCH,
     progress: Progress | None = None,
-    clock: Clock = _utc_now,
+    clock: Clock = utc_now,
 ) -> LoadReport:
     """Load `model_dir` into `store` and make it the active version.
 

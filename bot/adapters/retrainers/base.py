@@ -7,9 +7,8 @@ case imports it from below, and the retrainers need nothing from the use cases."
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from bot.core.clock import parse_utc
@@ -21,12 +20,6 @@ log = logging.getLogger(__name__)
 # which the retrain Lambda sets to twice that; so a run still recorded as in progress after
 # twice the maximum runtime has ended, and only its end was never recorded.
 STALE_RUN_FACTOR = 2
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ import json
 import logging
 from typing import Any
 
-from bot.adapters.retrainers.base import Clock, RetrainStart, already_running, utc_now
+from bot.adapters.retrainers.base import RetrainStart, already_running
 from bot.adapters.store.base import RunLog
+from bot.core.clock import Clock, utc_now
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.adapters.retrainers.base import Clock, RetrainStart, already_running, utc_now
+from bot.adapters.retrainers.base import RetrainStart, already_running
 from bot.adapters.store.base import RunLog
 from bot.core import text as t
-from bot.core.clock import utc_now_iso
+from bot.core.clock import Clock, utc_now, utc_now_iso
 from bot.core.models import RunState, TrainingRun
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.adapters.retrainers.base import Clock, utc_now
 from bot.adapters.retrainers.local_retrainer import IMDB_BASICS, LocalRetrainer, TrainFunction
 from bot.adapters.store.sqlite import SqliteStore
+from bot.core.clock import Clock, utc_now
 from bot.core.models import RunState, TrainingRun
 from bot.usecases.loader import load_artifact
 from tests.fixtures.artifacts import write_artifact
