@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TCONST = re.compile(r"\b(tt\d{7,10})\b", re.IGNORECASE)
+IMDB_ID = re.compile(r"\b(tt\d{7,10})\b", re.IGNORECASE)
 # <@U123>, <@U123|name>, <#C123|general>, <!here>: mentions carry no title.
-_SLACK_REFERENCE = re.compile(r"<[@#!][^>]*>")
+SLACK_REFERENCE = re.compile(r"<[@#!][^>]*>")
 # <https://x|label> keeps its label; <https://x> is dropped (an IMDb one was read before).
-_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^>|]*)(?:\|([^>]*))?>")
-_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
+SLACK_LINK = re.compile(r"<((?:https?|mailto):[^>|]*)(?:\|([^>]*))?>")
+URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 _LEAD = re.compile(
     r"^(?:(?:hey|hi|hello|ok|okay|so)\b[\s,!]*)?(?:please\s+)?"
     r"(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?"
@@ -61,13 +61,13 @@ class Query:
 
 def parse_query(raw: str) -> Query:
     text = raw or ""
-    tconst_match = _TCONST.search(text)
+    tconst_match = IMDB_ID.search(text)
     tconst = tconst_match.group(1).lower() if tconst_match else None
-    text = _SLACK_REFERENCE.sub(" ", text)
-    text = _SLACK_LINK.sub(lambda m: f" {m.group(2)} " if m.group(2) else " ", text)
-    text = _URL.sub(" ", text)
+    text = SLACK_REFERENCE.sub(" ", text)
+    text = SLACK_LINK.sub(lambda m: f" {m.group(2)} " if m.group(2) else " ", text)
+    text = URL.sub(" ", text)
     if tconst:
-        text = _TCONST.sub(" ", text)
+        text = IMDB_ID.sub(" ", text)
     text = " ".join(text.split())
     previous = None
     while previous != text:  # "please, movies like ..." may stack several lead-ins

@@ -9,13 +9,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.core.normalize import word_parts
+from bot.core.query import IMDB_ID, SLACK_LINK, SLACK_REFERENCE, URL
 
-_IMDB_ID = re.compile(r"\b(tt\d{7,10})\b", re.IGNORECASE)
-# <@U123>, <@U123|name>, <#C123|general>, <!here>: mentions carry no title.
-_SLACK_REFERENCE = re.compile(r"<[@#!][^>]*>")
-# <https://x|label> keeps its label, quoted (it is what the user pointed at); <https://x> goes.
-_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^>|]*)(?:\|([^>]*))?>")
-_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
+# Slack markup and links are found as bot.core.query finds them; here a link's label is kept
+# quoted (it is what the user pointed at).
 _EMOJI_CODE = re.compile(r":[a-z0-9_+\-]+:", re.IGNORECASE)
 _SLASH = re.compile(r"\s*/\s*")
 # Characters that open or close a marked group: quotes and Slack's formatting marks.
@@ -75,11 +72,11 @@ def _drop_symbols(text: str) -> str:
 def clean_markup(raw: str) -> tuple[str, list[str]]:
     """The text without Slack markup, links and emoji codes; and the IMDb ids it held."""
     text = raw or ""
-    references = [m.lower() for m in _IMDB_ID.findall(text)]
-    text = _SLACK_REFERENCE.sub(" ", text)
-    text = _SLACK_LINK.sub(lambda m: f' "{m.group(2)}" ' if m.group(2) else " ", text)
-    text = _URL.sub(" ", text)
-    text = _IMDB_ID.sub(" ", text)
+    references = [m.lower() for m in IMDB_ID.findall(text)]
+    text = SLACK_REFERENCE.sub(" ", text)
+    text = SLACK_LINK.sub(lambda m: f' "{m.group(2)}" ' if m.group(2) else " ", text)
+    text = URL.sub(" ", text)
+    text = IMDB_ID.sub(" ", text)
     text = _EMOJI_CODE.sub(" ", text)
     text = _SLASH.sub(", ", text)  # "Heat/Ronin" is a list ("Face/Off" keeps its key)
     return _drop_symbols(text), list(dict.fromkeys(references))
