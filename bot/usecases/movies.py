@@ -126,10 +126,10 @@ class MovieService:
         model = self._store.active()
         if model is None:
             return Answer(text, "no_model", None, None, elapsed_ms=_since(started))
-        index = self._indexes.get(model.version)
-        request = understand(text, index)
         if not text.strip():
             return Answer(text, "empty", None, None, elapsed_ms=_since(started))
+        index = self._indexes.get(model.version)
+        request = understand(text, index)
         if request.intent in ("greeting", "thanks", "help"):
             status: AnswerStatus = "help" if request.intent == "help" else "chat"
             return Answer(text, status, None, None, elapsed_ms=_since(started))
@@ -233,7 +233,8 @@ class MovieService:
             top = [m for m in self._top(model) if meets_all(m, constraints)]
             if len(top) < ENOUGH and constraints:  # rare: the top is not the whole catalogue
                 found, _used = self._scan(model, constraints, range(model.manifest.k or 0))
-                top += [m for m in found if m.tconst not in {t.tconst for t in top}]
+                known = {t.tconst for t in top}
+                top += [m for m in found if m.tconst not in known]
             ranked, clusters, widened = best_known(top, exclude), (), False
         page = ranked[plan.offset : plan.offset + self.page_size]
         picks = [Pick(m, reason(seeds[0] if seeds else None, m)) for m in page]
