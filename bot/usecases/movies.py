@@ -187,13 +187,14 @@ class MovieService:
             if follow.action == "more":
                 offset = state.offset + max(len(shown), self.page_size)
                 return _Plan(state.seeds, state.constraints, offset, state.excluded, shown)
-            n = (follow.pick or 1) - 1
-            if not 0 <= n < len(shown):
-                return Answer(text, "no_context", None, None)
-            if follow.action == "exclude_pick":
-                excluded = (*state.excluded, shown[n])
-                return _Plan(state.seeds, state.constraints, state.offset, excluded, shown)
-            if follow.action == "like_pick":
+            if follow.action in ("exclude_pick", "like_pick"):
+                # Only these point at a pick; a refinement needs none ("nothing fits" shows none).
+                n = (follow.pick or 1) - 1
+                if not 0 <= n < len(shown):
+                    return Answer(text, "no_context", None, None)
+                if follow.action == "exclude_pick":
+                    excluded = (*state.excluded, shown[n])
+                    return _Plan(state.seeds, state.constraints, state.offset, excluded, shown)
                 return _Plan((shown[n],), state.constraints, 0, state.excluded, shown)
             merged = merge(state.constraints, request.constraints)
             return _Plan(state.seeds, merged, 0, state.excluded, shown)
