@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
@@ -15,6 +15,7 @@ from bot.adapters.index_cache import IndexCache
 from bot.adapters.store.base import MarkStore, ModelReader, ThreadStore
 from bot.core.matching import Candidate, Resolution, TitleIndex
 from bot.core.models import Mark, MarkKind, ModelVersion, Movie
+from bot.core.normalize import normalize
 from bot.core.request import Constraint, Request
 from bot.core.understand import understand
 from bot.usecases.discover import best_known, cluster_order, estimated_centres
@@ -111,6 +112,7 @@ class MovieService:
         self._indexes = indexes
         self.page_size = page_size
         self._pools: OrderedDict[tuple[str, int], Pool] = OrderedDict()
+        self._pool_ends: dict[tuple[str, int], str | None] = {}
         # Filtered pools of a request ("more" reads the same one again) and catalogue tops.
         self._fitting: OrderedDict[tuple[Any, ...], tuple[Pool, tuple[int, ...]]] = OrderedDict()
         self._tops: OrderedDict[str, list[Movie]] = OrderedDict()
@@ -223,17 +225,16 @@ class MovieService:
         seed_answers = self._seed_answers(seeds, plan.request)
         first = seed_answers[0] if seed_answers else None
         if seeds:
-            pool, clusters = self._fitting_pool(model, seeds, constraints)
+            pool, clusters = self._fitting_pool(model, seeds, constraints, exclude)
             ranked = rank_many(seeds, pool, exclude)
-            if not ranked and constraints:  # none near: the catalogue's best known that fit
-                fit = [m for m in self._top(model) if meets_all(m, constraints)]
-                ranked = rank_many(seeds, fit, exclude)
-                clusters = tuple(dict.fromkeys(m.cluster for m in ranked))
             widened = any(c not in {s.cluster for s in seeds} for c in clusters)
         else:
             top = [m for m in self._top(model) if meets_all(m, constraints)]
             if len(top) < ENOUGH and constraints:  # rare: the top is not the whole catalogue
-                found, _used = self._scan(model, constraints, range(model.manifest.k or 0))
+                counts = _eligible((), exclude)
+                found, _used = self._scan(
+                    model, constraints, range(model.manifest.k or 0), wanted=ENOUGH, counts=counts
+                )
                 known = {t.tconst for t in top}
                 top += [m for m in found if m.tconst not in known]
             ranked, clusters, widened = best_known(top, exclude), (), False
@@ -304,6 +305,9 @@ class MovieService:
             if cursor is None:
                 break
         pool = self._pools[key] = Pool(movies)
+        # Where the rest of the cluster begins (None: no rest); kept after the pool goes, so
+        # a scan of every cluster still finds each one's rest (a cursor per cluster is small).
+        self._pool_ends[key] = cursor
         while len(self._pools) > POOLS_KEPT:
             self._pools.popitem(last=False)
         return pool
@@ -323,17 +327,22 @@ class MovieService:
         return tuple(out)
 
     def _fitting_pool(
-        self, model: ModelVersion, seeds: list[Movie], constraints: tuple[Constraint, ...]
+        self,
+        model: ModelVersion,
+        seeds: list[Movie],
+        constraints: tuple[Constraint, ...],
+        exclude: Collection[str],
     ) -> tuple[Pool, tuple[int, ...]]:
-        """The seeds' clusters' movies that meet every constraint; when fewer than ENOUGH do,
-        the nearest clusters' too, nearest first (by the manifest's centres, else centres
-        estimated from the catalogue top), until ENOUGH do or every cluster is read: a rare
-        constraint ("in Spanish") is never answered "nothing fits" while a cluster has some."""
+        """The seeds' clusters' movies that meet every constraint; when fewer than ENOUGH do
+        (seeds, their namesakes and `exclude` not counted), the nearest clusters' too, nearest
+        first (by the manifest's centres, else centres estimated from the catalogue top), then
+        the rest of every cluster beyond its pool: the whole catalogue is read before an answer
+        has fewer than ENOUGH picks, and "nothing fits" means nothing in it does."""
         version = model.version
         own = tuple(dict.fromkeys(s.cluster for s in seeds))
         if not constraints and len(own) == 1:
             return self._pool(version, own[0]), own
-        key = (version, tuple(s.tconst for s in seeds), constraints)
+        key = (version, tuple(s.tconst for s in seeds), constraints, frozenset(exclude))
         if key in self._fitting:
             self._fitting.move_to_end(key)
             return self._fitting[key]
@@ -344,7 +353,8 @@ class MovieService:
             # Clusters with no known centre (none in the top) come last, still read.
             return order + [c for c in range(model.manifest.k or 0) if c not in order]
 
-        fitting, used = self._scan(model, constraints, own, nearest, ENOUGH + len(seeds))
+        counts = _eligible(seeds, exclude)
+        fitting, used = self._scan(model, constraints, own, nearest, ENOUGH, counts)
         found = self._fitting[key] = (Pool(fitting), used)
         while len(self._fitting) > POOLS_KEPT:
             self._fitting.popitem(last=False)
@@ -356,28 +366,51 @@ class MovieService:
         constraints: tuple[Constraint, ...],
         first: Iterable[int],
         then: Callable[[], Iterable[int]] | None = None,
-        enough: int | None = None,
+        wanted: int | None = None,
+        counts: Callable[[Movie], bool] = lambda _m: True,
     ) -> tuple[list[Movie], tuple[int, ...]]:
-        """The movies of the clusters `first` (all of them), then of `then()` (ordered, read
-        only when needed) until `enough` fit, meeting every constraint; and the clusters read."""
+        """The movies meeting every constraint of the clusters `first` (all of them), then of
+        `then()` (ordered, read only while fewer than `wanted` that `counts` fit), and the
+        clusters read. The pools hold each cluster's most popular only: while still fewer than
+        `wanted`, the rest of each cluster read is read too, in the same order."""
         fitting: list[Movie] = []
         used: list[int] = []
+        have = 0
 
-        def read(cluster: int) -> None:
-            pool = self._pool(model.version, cluster).movies
-            fitting.extend(m for m in pool if meets_all(m, constraints))
-            used.append(cluster)
+        def take(movies: Iterable[Movie]) -> None:
+            nonlocal have
+            found = [m for m in movies if meets_all(m, constraints)]
+            fitting.extend(found)
+            have += sum(map(counts, found))
+
+        def short() -> bool:
+            return wanted is not None and have < wanted
 
         for cluster in first:
-            read(cluster)
-        if then is not None and (enough is None or len(fitting) < enough):
+            take(self._pool(model.version, cluster).movies)
+            used.append(cluster)
+        if then is not None and short():
             for cluster in then():
-                if cluster in used:
-                    continue
-                if enough is not None and len(fitting) >= enough:
+                if not short():
                     break
-                read(cluster)
+                if cluster not in used:
+                    take(self._pool(model.version, cluster).movies)
+                    used.append(cluster)
+        for cluster in used:
+            if not short():
+                break
+            take(self._rest(model.version, cluster))
         return fitting, tuple(used)
+
+    def _rest(self, version: str, cluster: int) -> list[Movie]:
+        """A cluster's movies after its pool (rarely needed, so not kept)."""
+        movies: list[Movie] = []
+        cursor = self._pool_ends.get((version, cluster))
+        while cursor is not None:
+            page = self._store.cluster_page(version, cluster, PAGE_READ, cursor)
+            movies.extend(page.movies)
+            cursor = page.next_cursor
+        return movies
 
     def _top(self, model: ModelVersion) -> list[Movie]:
         """The catalogue top (`bot.core.catalogue`); for a version loaded without one, each
@@ -411,6 +444,14 @@ class _Plan:
     excluded: tuple[str, ...] = ()
     shown: tuple[str, ...] = ()  # the thread's last picks (an anchor for "older" without seed)
     request: Request | None = None
+
+
+def _eligible(seeds: Sequence[Movie], exclude: Collection[str]) -> Callable[[Movie], bool]:
+    """Whether a movie can be a pick: not excluded, not a seed nor a seed's namesake (what
+    `rank_many` leaves out), so widening counts only what can be shown."""
+    skip = set(exclude) | {s.tconst for s in seeds}
+    keys = {normalize(s.title) for s in seeds}
+    return lambda m: m.tconst not in skip and normalize(m.title) not in keys
 
 
 def _candidate(movie: Movie) -> Candidate:
