@@ -72,20 +72,32 @@ def _picks(answer: Answer) -> list[Movie]:
     return [p.movie for p in answer.recommendations]
 
 
+# Why a request was not honoured, by kind (the evaluation counts misses by these).
+WRONG_SEED, FEW_PICKS, PICK_BREAKS = "wrong seed", "fewer than 3 picks", "a pick breaks one"
+
+
+def _miss(
+    answer: Answer, constraints: Sequence[Constraint], seed: str | None, least: int = MIN_PICKS
+) -> tuple[str, str] | None:
+    """The kind of miss and why, or None when the answer honours the request."""
+    if _seeds(answer)[:1] != ([seed] if seed else []):
+        return WRONG_SEED, f"seeds {_seeds(answer)}, wanted {seed or 'none'} ({answer.status})"
+    picks = _picks(answer)
+    if len(picks) < least:
+        return FEW_PICKS, f"{len(picks)} picks ({answer.status}, widened={answer.widened})"
+    for movie in picks:
+        why = _failing(movie, constraints)
+        if why:
+            return PICK_BREAKS, why
+    return None
+
+
 def _verdict(
     answer: Answer, constraints: Sequence[Constraint], seed: str | None, least: int = MIN_PICKS
 ) -> str | None:
     """Why the answer does not honour the request, or None when it does."""
-    if _seeds(answer)[:1] != ([seed] if seed else []):
-        return f"seeds {_seeds(answer)}, wanted {seed or 'none'} ({answer.status})"
-    picks = _picks(answer)
-    if len(picks) < least:
-        return f"{len(picks)} picks ({answer.status}, widened={answer.widened})"
-    for movie in picks:
-        why = _failing(movie, constraints)
-        if why:
-            return why
-    return None
+    miss = _miss(answer, constraints, seed, least)
+    return miss[1] if miss else None
 
 
 def _distance(a: Movie, b: Movie) -> float:
@@ -112,6 +124,7 @@ class Run:
     figures: dict[str, list[float]] = field(default_factory=dict)
     times: list[float] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, dict[str, int]] = field(default_factory=dict)  # misses by kind
     _fitting: dict[tuple[Constraint, ...], list[Movie]] = field(default_factory=dict)
 
     @property
@@ -192,9 +205,12 @@ def _constrained(run: Run, count: int) -> None:
             run.skip("constrained_nothing_fits")
             continue
         sentence = _fill(shape, phrases, t=text)
-        why = _verdict(run.ask(sentence), truth, tconst)
+        miss = _miss(run.ask(sentence), truth, tconst)
         name = "constrained_place" if _place(phrases) else "constrained"
-        run.tally(name).add(why is None, sentence, why or "")
+        run.tally(name).add(miss is None, sentence, miss[1] if miss else "")
+        if miss is not None:
+            kinds = run.reasons.setdefault(name, {})
+            kinds[miss[0]] = kinds.get(miss[0], 0) + 1
 
 
 def _several(run: Run, count: int) -> None:
@@ -328,6 +344,7 @@ def evaluate_honouring(
             **{kind: tally.as_dict() for kind, tally in run.tallies.items()},
             **{k: round(statistics.fmean(v), 4) for k, v in run.figures.items() if v},
             "left_out": run.skipped,
+            "misses_by_reason": run.reasons,
             "elapsed_ms": {
                 "n": len(times),
                 "p50": round(statistics.median(times), 1) if times else 0.0,
@@ -356,6 +373,10 @@ def format_honouring(report: dict[str, Any]) -> list[str]:
     cells = [f"{s:>7.1%}{'':<7}" if s is not None else f"{'-':>14}" for s in share]
     lines.append(table_line("  picks in one of the seeds clusters", cells))
     lines.append(timing_line("whole answers, ms p50 / p95", report, "elapsed_ms"))
+    for name in HALVES:
+        reasons = report.get(name, {}).get("misses_by_reason", {}).get("constrained", {})
+        told = ", ".join(f"{kind} {n}" for kind, n in sorted(reasons.items()))
+        lines.append(f"  constrained misses ({name}): {told or 'none'}")
     return lines
 
 
