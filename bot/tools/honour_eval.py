@@ -28,6 +28,7 @@ from itertools import islice
 from typing import Any
 
 from bot.core.models import Movie
+from bot.core.popularity import VoteLines, against_catalogue, votes_percentiles
 from bot.core.request import Constraint
 from bot.tools import honour_shapes as shapes
 from bot.tools.conversation_eval import (
@@ -126,6 +127,19 @@ class Run:
     skipped: dict[str, int] = field(default_factory=dict)
     reasons: dict[str, dict[str, int]] = field(default_factory=dict)  # misses by kind
     _fitting: dict[tuple[Constraint, ...], list[Movie]] = field(default_factory=dict)
+    _lines: VoteLines | None = None
+
+    def truth(
+        self, constraints: Iterable[Constraint], anchor: Movie | None = None
+    ) -> tuple[Constraint, ...]:
+        """What the picks must meet: relative constraints read against the seed, "popular"
+        and "lesser known" against every movie of the catalogue (not the store's top)."""
+        if self._lines is None:
+            self._lines = VoteLines.from_percentiles(
+                votes_percentiles(m.votes for m in self.movies.values())
+            )
+        absolute = against_seed(list(constraints), anchor) if anchor else list(constraints)
+        return tuple(against_catalogue(absolute, self._lines))
 
     @property
     def dev(self) -> bool:
@@ -199,8 +213,7 @@ def _constrained(run: Run, count: int) -> None:
         tconst, text = run.title()
         shape = run.rng.choice(forms)
         phrases = run.phrases(_slots(shape))
-        truth = tuple(against_seed(_constraints(s for p in phrases for s in p.specs),
-                                   run.movies[tconst]))  # fmt: skip
+        truth = run.truth(_constraints(s for p in phrases for s in p.specs), run.movies[tconst])
         if len(run.fitting(truth, MIN_PICKS)) < MIN_PICKS:
             run.skip("constrained_nothing_fits")
             continue
@@ -256,7 +269,7 @@ def _no_seed(run: Run, count: int) -> None:
     for _ in range(count):
         shape = run.rng.choice(forms)
         phrases = run.phrases(_slots(shape), absolute=True)
-        truth = _constraints(s for p in phrases for s in p.specs)
+        truth = run.truth(_constraints(s for p in phrases for s in p.specs))
         if len(run.fitting(truth, MIN_PICKS)) < MIN_PICKS:
             run.skip("no_seed_nothing_fits")
             continue
@@ -291,7 +304,7 @@ def _follow_ups(run: Run, count: int) -> None:
         shape = run.rng.choice(firsts)
         avoid = {s[0] for s in case.specs}
         phrases = run.phrases(_slots(shape), absolute=True, avoid=avoid | shapes.PLACE_FIELDS)
-        first_truth = _constraints(s for p in phrases for s in p.specs)
+        first_truth = run.truth(_constraints(s for p in phrases for s in p.specs))
         thread = f"evaluate-{run.name}-{i}"
         sentence = _fill(shape, phrases, t=text)
         first = run.ask(sentence, thread)
@@ -304,7 +317,7 @@ def _follow_ups(run: Run, count: int) -> None:
         anchor = run.movies[tconst]
         if case.action == "like_pick":
             anchor = run.movies[shown[case.pick - 1]]
-        truth = tuple(against_seed(first_truth + _constraints(case.specs), anchor))
+        truth = run.truth(first_truth + _constraints(case.specs), anchor)
         if len(run.fitting(truth, MIN_PICKS)) < MIN_PICKS:
             run.skip("follow_up_nothing_fits")
             continue

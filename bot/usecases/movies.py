@@ -16,6 +16,7 @@ from bot.adapters.store.base import MarkStore, ModelReader, ThreadStore
 from bot.core.matching import Candidate, Resolution, TitleIndex
 from bot.core.models import Mark, MarkKind, ModelVersion, Movie
 from bot.core.normalize import normalize
+from bot.core.popularity import VoteLines, against_catalogue, catalogue_relative
 from bot.core.request import Constraint, Request
 from bot.core.understand import understand
 from bot.usecases.discover import best_known, cluster_order, estimated_centres
@@ -116,6 +117,7 @@ class MovieService:
         # Filtered pools of a request ("more" reads the same one again) and catalogue tops.
         self._fitting: OrderedDict[tuple[Any, ...], tuple[Pool, tuple[int, ...]]] = OrderedDict()
         self._tops: OrderedDict[str, list[Movie]] = OrderedDict()
+        self._vote_lines: dict[str, VoteLines] = {}
 
     # --- questions ---------------------------------------------------------------------------
     def model(self) -> ModelVersion | None:
@@ -219,6 +221,8 @@ class MovieService:
         # Relative constraints read against the seed; with none, against the last first pick.
         anchor = seeds[0] if seeds else self._first(version, plan.shown)
         constraints = tuple(against_seed(plan.constraints, anchor))
+        if any(catalogue_relative(c) for c in constraints):  # "popular": this catalogue's
+            constraints = tuple(against_catalogue(constraints, self._lines(model)))
         exclude = set(plan.excluded)
         if user:
             exclude |= {m.tconst for m in self._store.marks(user)}
@@ -426,6 +430,16 @@ class MovieService:
         while len(self._tops) > 2:
             self._tops.popitem(last=False)
         return movies
+
+    def _lines(self, model: ModelVersion) -> VoteLines:
+        """What "popular" and "lesser known" are in votes in this version (one per process)."""
+        lines = self._vote_lines.get(model.version)
+        if lines is None:
+            manifest = model.manifest
+            movies = manifest.counts.get("movies", 0)
+            lines = VoteLines.from_manifest(manifest.metrics, self._top(model), movies)
+            self._vote_lines = {model.version: lines}
+        return lines
 
     def _recommend(
         self, version: str, seed: Movie, user_id: str | None, offset: int

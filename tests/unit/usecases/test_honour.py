@@ -202,12 +202,12 @@ def test_widening_reads_every_cluster_before_saying_nothing_fits(tmp_path: Path)
 
 def _service_on(movies: list[Movie], k: int, tmp_path: Path) -> tuple[MovieService, MemoryStore]:
     store = MemoryStore()
-    store.begin_version("v1", Manifest(version="v1", k=k))
+    store.begin_version("v1", Manifest(version="v1", k=k, counts={"movies": len(movies)}))
     store.put_movies("v1", movies)
     store.put_title_index("v1", TitleIndex.build(movies, []).to_bytes())
     store.complete_version("v1")
     store.activate("v1", None)
-    store.put_catalogue_top("v1", movies[:20])
+    store.put_catalogue_top("v1", movies[:20])  # the most voted (votes fall with the number)
     return MovieService(store, IndexCache(store, tmp_path / "cache"), page_size=3), store
 
 
@@ -243,3 +243,18 @@ def test_widening_reads_beyond_the_pools_before_nothing_fits(
     assert answer.widened
     picked = service.ask("a documentary")  # no seed: the same, from the whole catalogue
     assert picked.status == "picked" and len(picked.recommendations) == 3
+
+
+def test_popular_means_the_catalogues_most_voted(tmp_path: Path) -> None:
+    # No movie here has 100k votes; "popular" is the catalogue's 2% most voted all the same,
+    # and "lesser known" leaves out its 4% most voted.
+    movies = [_film(1, 0, "Crime,Drama", "Heat")]
+    movies += [_film(10 + i, i % 3) for i in range(300)]
+    service, _store = _service_on(movies, 3, tmp_path)
+    ranked = sorted((m.votes for m in movies), reverse=True)
+    popular = service.ask("popular movies like heat")
+    assert popular.status == "matched" and len(popular.recommendations) == 3
+    assert all(p.movie.votes >= ranked[6] for p in popular.recommendations)  # 2% of 301: 7
+    lesser = service.ask("lesser known movies like heat")
+    assert lesser.recommendations
+    assert all(p.movie.votes <= ranked[12] for p in lesser.recommendations)  # 4% of 301: 13
