@@ -88,7 +88,7 @@ def catalogue_relative(constraint: Constraint) -> bool:
 
 
 def against_catalogue(constraints: Iterable[Constraint], lines: VoteLines) -> list[Constraint]:
-    """ "Popular" and "lesser known" made numbers of votes by the catalogue's lines."""
+    """The words "popular" and "lesser known" made numbers of votes by the catalogue's lines."""
     out: list[Constraint] = []
     for c in constraints:
         if catalogue_relative(c):

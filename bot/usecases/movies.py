@@ -200,6 +200,9 @@ class MovieService:
                     excluded = (*state.excluded, shown[n])
                     return _Plan(state.seeds, state.constraints, state.offset, excluded, shown)
                 return _Plan((shown[n],), state.constraints, 0, state.excluded, shown)
+            if follow.action == "drop":
+                kept = tuple(c for c in state.constraints if c.field not in follow.dropped)
+                return _Plan(state.seeds, kept, 0, state.excluded, shown)
             merged = merge(state.constraints, request.constraints)
             return _Plan(state.seeds, merged, 0, state.excluded, shown)
         if request.declined:

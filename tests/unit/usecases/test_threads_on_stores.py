@@ -1,5 +1,6 @@
 """A conversation continued by another process from the state the store keeps (SQLite and
-DynamoDB Local): after "nothing fits" too, where the answer showed no picks."""
+DynamoDB Local): after "nothing fits" too, where the answer showed no picks: "more", a
+constraint excluded ("without the documentary"), one dropped ("any genre")."""
 
 from __future__ import annotations
 
@@ -44,3 +45,12 @@ def test_a_follow_up_after_nothing_fits_continues_the_request(open_service) -> N
     assert dropped.status == "matched" and dropped.match is not None
     assert dropped.match.tconst == HEAT and len(dropped.recommendations) == 3
     assert all("Documentary" not in p.movie.genres for p in dropped.recommendations)
+
+
+def test_a_condition_dropped_after_nothing_fits(open_service) -> None:  # type: ignore[no-untyped-def]
+    # A condition dropped by name ("any genre"): the request without it.
+    open_service().ask("like heat but a documentary", thread="T2")
+    anything = open_service().ask("any genre", thread="T2")
+    assert anything.status == "matched" and anything.constraints == ()
+    assert anything.match is not None and anything.match.tconst == HEAT
+    assert len(anything.recommendations) == 3
