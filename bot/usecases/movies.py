@@ -384,14 +384,16 @@ class MovieService:
         used: list[int] = []
         have = 0
 
-        def take(movies: Iterable[Movie]) -> None:
-            nonlocal have
-            found = [m for m in movies if meets_all(m, constraints)]
-            fitting.extend(found)
-            have += sum(map(counts, found))
-
         def short() -> bool:
             return wanted is not None and have < wanted
+
+        def take(movies: Iterable[Movie]) -> None:
+            nonlocal have
+            for m in movies:
+                if meets_all(m, constraints):
+                    fitting.append(m)
+                    # Counted only until there are enough: `counts` normalises a title.
+                    have += short() and counts(m)
 
         for cluster in first:
             take(self._pool(model.version, cluster).movies)
