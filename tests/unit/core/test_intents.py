@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.intents import thread_reference
-from bot.core.request import FollowUp
+from bot.core.request import Field, FollowUp
 from bot.core.tokens import tokenize
 
 
@@ -20,7 +20,7 @@ from bot.core.tokens import tokenize
         ("any language is fine", ("language",)),
     ],
 )
-def test_a_condition_dropped_by_name(text: str, dropped: tuple[str, ...]) -> None:
+def test_a_condition_dropped_by_name(text: str, dropped: tuple[Field, ...]) -> None:
     assert thread_reference(tokenize(text).words) == FollowUp("drop", dropped=dropped)
 
 

@@ -1,5 +1,5 @@
-"""The words "popular" and "lesser known" are shares of the catalogue's votes, the same from training's
-percentiles as from the store's catalogue top, on a small catalogue as on a large one."""
+"""The words "popular" and "lesser known" are shares of the catalogue's votes, the same from
+training's percentiles as from the store's catalogue top, on a small catalogue as a large one."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import pytest
 from bot.adapters.index_cache import IndexCache
 from bot.core.manifest import Manifest
 from bot.core.matching import TitleIndex
-from bot.core.models import Movie
+from bot.core.models import MarkKind, Movie
 from bot.core.request import Constraint
 from bot.usecases import movies as movies_module
 from bot.usecases.honour import against_seed, meets
@@ -219,7 +219,7 @@ def test_widening_counts_only_what_can_be_shown(tmp_path: Path) -> None:
     movies += [_film(20 + i, 1, "Documentary") for i in range(4)]
     service, _store = _service_on(movies, 2, tmp_path)
     for m in movies[1:6]:
-        service.mark("U1", m.tconst, "seen")
+        service.mark("U1", m.tconst, MarkKind.SEEN)
     answer = service.ask("like heat but a documentary", user_id="U1")
     assert answer.status == "matched" and len(answer.recommendations) == 3
     assert all(p.movie.genres == ("Documentary",) for p in answer.recommendations)

@@ -4,6 +4,7 @@ constraint excluded ("without the documentary"), one dropped ("any genre")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,11 @@ __all__ = ["store_opener"]  # every test here runs on both backends
 HEAT = "tt0113277"
 
 
+ServiceOpener = Callable[[], MovieService]
+
+
 @pytest.fixture
-def open_service(store_opener: StoreOpener, tmp_path: Path):  # type: ignore[no-untyped-def]
+def open_service(store_opener: StoreOpener, tmp_path: Path) -> ServiceOpener:
     """A new service on its own store handle and index cache each call: another process."""
     fill_version(
         store_opener(), "v1", SAMPLE_MOVIES, TitleIndex.build(SAMPLE_MOVIES, SAMPLE_AKAS).to_bytes()
@@ -34,7 +38,7 @@ def open_service(store_opener: StoreOpener, tmp_path: Path):  # type: ignore[no-
     return open_
 
 
-def test_a_follow_up_after_nothing_fits_continues_the_request(open_service) -> None:  # type: ignore[no-untyped-def]
+def test_a_follow_up_after_nothing_fits_continues_the_request(open_service: ServiceOpener) -> None:
     first = open_service().ask("like heat but a documentary", thread="T1")
     assert first.status == "nothing_fits" and first.recommendations == []
 
@@ -47,7 +51,7 @@ def test_a_follow_up_after_nothing_fits_continues_the_request(open_service) -> N
     assert all("Documentary" not in p.movie.genres for p in dropped.recommendations)
 
 
-def test_a_condition_dropped_after_nothing_fits(open_service) -> None:  # type: ignore[no-untyped-def]
+def test_a_condition_dropped_after_nothing_fits(open_service: ServiceOpener) -> None:
     # A condition dropped by name ("any genre"): the request without it.
     open_service().ask("like heat but a documentary", thread="T2")
     anything = open_service().ask("any genre", thread="T2")
