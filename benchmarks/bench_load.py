@@ -260,7 +260,11 @@ def main(argv: list[str] | None = None) -> int:
         print(_summary("reply (sent to response_url)", latency), flush=True)
     if cpu_before is not None and cpu_after is not None and ack.requests:
         cpu_ms = (cpu_after - cpu_before) * 1000 / ack.requests
-        print(f"server CPU: {cpu_ms:.1f} ms per command (ack + answer + reply)", flush=True)
+        print(
+            f"server CPU: {cpu_ms:.1f} ms per command (ack + answer + reply): "
+            f"{cpu_ms * args.rate / 1000:.2f} of a core at {args.rate}/s, in one process (GIL)",
+            flush=True,
+        )
     print(
         f"machine load after: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f} "
         f"({os.cpu_count()} cores)",
