@@ -28,6 +28,7 @@ from bot.core.vocabulary import (
     COMMON,
     CONJUNCTIONS,
     GREETINGS,
+    JOINING_PAIRS,
     MOVIE_CONTEXT,
     NEGATIONS,
     OPENERS,
@@ -41,6 +42,7 @@ from bot.core.vocabulary import (
     TITLE_MARKS,
     TITLE_NOUNS,
     WANTING,
+    WISHING,
 )
 
 MAX_SPAN = 8  # words in a title span (longer titles are still found as one fuzzy run)
@@ -168,11 +170,12 @@ def _fuzzy_candidates(
             start = None
     parts: list[tuple[int, int]] = []
     for a, b in runs:
-        # "thor and teh heat": each side of an "and" may be a title, or the whole run may be.
-        cuts = [i for i in range(a, b) if words[i].word in CONJUNCTIONS]
-        edges = [a, *cuts, b]
-        pieces = [(edges[k] + (k > 0), edges[k + 1]) for k in range(len(edges) - 1)]
-        parts.extend(piece for piece in pieces if piece != (a, b))
+        # "thor and teh heat", "thor crossed with teh heat": each side of a joiner may be a
+        # title, or the whole run may be.
+        cuts = _joiners(words, a, b)
+        edges = [(a, a), *cuts, (b, b)]
+        pieces = [(edges[k][1], edges[k + 1][0]) for k in range(len(edges) - 1)]
+        parts.extend(p for p in pieces if p != (a, b) and p[1] > p[0])
         parts.append((a, b))
     levels: list[list[tuple[int, int]]] = [[], [], []]
     for a, b in parts:
@@ -192,12 +195,47 @@ def _fuzzy_candidates(
         # the unknown words, then with the words before them up to the run's start (a slip
         # often ends a title: "the dark knigth"), then the whole run
         levels[0].append(core)
+        # an exact title right before or after the slip is often the rest of its title
+        # ("take me home tonigqt", "the next thrke days")
+        before = [x for x, y in exact if y == core[0] and a <= x < y - 1]
+        after = [y for x, y in exact if x == core[1] and x + 1 < y <= b]
+        levels[1].extend([(min(before), core[1])] if before else [])
+        levels[1].extend([(core[0], max(after))] if after else [])
         levels[1].append((a, core[1]))
         levels[2].append((a, b))
     for span in (span for level in levels for span in level):
         if span not in out and span[1] - span[0] <= MAX_SPAN + 4:
             out.append(span)
     return out[:MAX_FUZZY]
+
+
+def _joiners(words: Sequence[Token], a: int, b: int) -> list[tuple[int, int]]:
+    """The joiners between a and b, as word spans: "and", "x", "crossed with", "or maybe"."""
+    out: list[tuple[int, int]] = []
+    i = a
+    while i < b:
+        if i + 1 < b and (words[i].word, words[i + 1].word) in JOINING_PAIRS:
+            out.append((i, i + 2))
+            i += 2
+            continue
+        if words[i].word in CONJUNCTIONS:
+            out.append((i, i + 1))
+        i += 1
+    return out
+
+
+def _joined_before(words: Sequence[Token], a: int) -> bool:
+    """A joiner ends right before word a ("and Heat", "crossed with Heat")."""
+    if a >= 1 and words[a - 1].word in CONJUNCTIONS:
+        return True
+    return a >= 2 and (words[a - 2].word, words[a - 1].word) in JOINING_PAIRS
+
+
+def _joined_after(words: Sequence[Token], b: int) -> bool:
+    """A joiner starts at word b ("Heat and", "Heat crossed with")."""
+    if b < len(words) and words[b].word in CONJUNCTIONS:
+        return True
+    return b + 1 < len(words) and (words[b].word, words[b + 1].word) in JOINING_PAIRS
 
 
 def _title_request_word(token: Token, kind: int) -> bool:
@@ -235,8 +273,8 @@ def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -
     if not group and any(w.group for w in words[a:b]):
         return None
     quoted = bool(group) and tokens.groups.get(group) == (a, b)
-    if b - a == 1 and words[a].word in CONJUNCTIONS and not quoted:
-        return None  # "Heat x Ronin": the x joins two titles
+    if words[a].word in CONJUNCTIONS and not quoted and (b - a == 1 or _joining(words, a)):
+        return None  # "Heat x Ronin", "Heat x the Notebook": the x joins two titles
     capitals = _capitalised(words, a, b)
     if UNKNOWN not in inside and not quoted and not _supported(words, classes, a, b, hit, capitals):
         return None
@@ -272,6 +310,11 @@ def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -
     if capitals:
         value += CAPITALS
     return value
+
+
+def _joining(words: Sequence[Token], a: int) -> bool:
+    """A lower-case "x" or "vs" after a word: it joins titles ("X" and "Vs" are films)."""
+    return a > 0 and not words[a].capital and words[a].word in ("x", "n", "vs", "versus")
 
 
 def _supported(
@@ -324,8 +367,10 @@ def _cued(words: Sequence[Token], a: int, b: int) -> bool:
     if b < len(words) and words[b].word in AFTER_CUES:
         return True
     # In a list ("Heat, Ronin", "gone girl and up") only several words say title.
-    listed = (i >= 0 and (words[i].word in CONJUNCTIONS or "," in words[i].after)) or (
-        b < len(words) and words[b].word in CONJUNCTIONS
+    listed = (
+        _joined_before(words, a)
+        or (i >= 0 and (words[i].word in CONJUNCTIONS or "," in words[i].after))
+        or _joined_after(words, b)
     )
     if listed and b - a > 1:
         return True
@@ -362,6 +407,9 @@ def _cued_before(words: Sequence[Token], a: int) -> bool:
     i = a - 1
     if i >= 0 and words[i].word == "the":
         i -= 1
+    wish = any(w.word in WISHING for w in words[max(0, i - 2) : max(0, i)])
+    if i >= 0 and words[i].word in ("like", "love") and wish:
+        return False
     return i >= 0 and words[i].word in SEED_CUES
 
 
@@ -462,9 +510,9 @@ def _listed(words: Sequence[Token], spans: Sequence[Span]) -> set[int]:
     comma or a conjunction between them ("Heat, Ronin", "Heat + Ronin")."""
     listed: set[int] = set()
     for first, second in pairwise(spans):
-        between = words[first.end : second.start]
-        if (not between and "," in words[first.end - 1].after) or (
-            len(between) == 1 and between[0].word in CONJUNCTIONS
+        between = (first.end, second.start)
+        if (between[0] == between[1] and "," in words[first.end - 1].after) or (
+            between[1] - between[0] in (1, 2) and _joiners(words, *between) == [between]
         ):
             listed.update((first.start, second.start))
     return listed

@@ -38,6 +38,14 @@ EXTRA_MOVIES = [
     _movie("tt2294629", "Frozen", 2013, "Animation,Adventure,Comedy", 650000),
     _movie("tt1386697", "Room", 2015, "Drama,Thriller", 430000),
     _movie("tt0499549", "Avatar", 2009, "Action,Adventure,Fantasy", 1300000),
+    _movie("tt0800369", "Thor", 2011, "Action,Adventure,Fantasy", 870000),
+    _movie("tt1013753", "Milk", 2008, "Biography,Drama", 180000),
+    _movie("tt1895587", "Spotlight", 2015, "Biography,Crime,Drama", 490000),
+    _movie("tt0287467", "Talk to Her", 2002, "Drama,Mystery,Romance", 120000),
+    _movie("tt1261954", "Take Me Home", 2011, "Comedy,Romance", 1500),
+    _movie("tt0817230", "Take Me Home Tonight", 2011, "Comedy,Drama,Romance", 55000),
+    _movie("tt13560574", "X", 2022, "Horror,Mystery,Thriller", 140000),
+    _movie("tt0476964", "The Brave One", 2007, "Crime,Drama,Thriller", 80000),
 ]
 
 

@@ -278,6 +278,11 @@ def test_hostile_text_is_read_cleanly(index: TitleIndex, text: str) -> None:
         ("Heat/Ronin", ["Heat", "Ronin"]),
         ("Heat x Ronin please", ["Heat", "Ronin"]),
         ("zombieland meets the big lebowski", ["Zombieland", "The Big Lebowski"]),
+        ("Thor crossed with Heat", ["Thor", "Heat"]),
+        ("Milk mixed with Ronin please", ["Milk", "Ronin"]),
+        ("spotlight or maybe talk to her", ["Spotlight", "Talk to Her"]),
+        ("something between Heat and Up", ["Heat", "Up"]),
+        ("the brave one x the notebook", ["The Brave One", "The Notebook"]),
     ],
 )
 def test_lists_of_titles(index: TitleIndex, text: str, expected: list[str]) -> None:
@@ -291,6 +296,11 @@ def test_lists_of_titles(index: TitleIndex, text: str, expected: list[str]) -> N
         ("any recs like groundhgo day please", ["Groundhog Day"]),
         ("ok zombieland was great", ["Zombieland"]),
         ("we watched the dark knigth last night", ["The Dark Knight"]),
+        # a slip next to a shorter exact title is the rest of the longer one
+        (
+            "tbh Take Me Home Tonigqt blew my mind, recommend something like it",
+            ["Take Me Home Tonight"],
+        ),
     ],
 )
 def test_mistyped_titles_in_sentences(index: TitleIndex, text: str, expected: list[str]) -> None:
@@ -312,3 +322,10 @@ def test_constraints_stay_with_a_seed_and_their_words(index: TitleIndex) -> None
         ("runtime", "<=", 120, "under 2 hours"),
         ("language", "!=", "fr", "not in french"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text", ["i'd like pizza for lunch", "would you like milk in your coffee", "feels like rain"]
+)
+def test_a_common_word_after_a_wish_is_no_title(index: TitleIndex, text: str) -> None:
+    assert read(index, text).declined
