@@ -329,13 +329,18 @@ def _supported(
     if all(c in (CONSTRAINTW, NUMBER) for c in inside) and not all(c == NUMBER for c in inside):
         # "under 100 minutes" is what it says; "American Heist", in capitals, is a title
         return capitals and b - a > 1
+    if _dated(words, b) and not any(_asking(w, c) for w, c in zip(words[a:b], inside)):
+        return True  # "wanted (2008)", "2046 (2004)": a year in brackets follows a title
     if all(c == SOFTW for c in inside) and not _whole(words, a, b):
         return capitals  # "similar to the": function words are a title only in capitals
     lone = b - a == 1 and inside[0] in (SOFTW, REQUESTW, NUMBER)
     if lone and inside[0] == REQUESTW:
         return capitals and not _whole(words, a, b)  # "lol" alone is no film
     if lone and inside[0] == NUMBER:
-        return _whole(words, a, b) or (a > 0 and words[a - 1].word in SEED_CUES)  # "like 2046"
+        listed = _joined_before(words, a) and (
+            b == len(words) or _joined_after(words, b) or "," in words[a].after
+        )  # "between The Boss and 300"
+        return _whole(words, a, b) or (a > 0 and words[a - 1].word in SEED_CUES) or listed
     if lone and not _whole(words, a, b):
         return capitals
     if capitals:
@@ -343,6 +348,11 @@ def _supported(
     if _whole(words, a, b) and (not constraint or all(c == NUMBER for c in inside)):
         return True
     return _cued(words, a, b)
+
+
+def _dated(words: Sequence[Token], b: int) -> bool:
+    """A year in brackets right after the span: "Wanted (2008)"."""
+    return b < len(words) and words[b].parens and bool(SENTENCE_YEAR.match(words[b].word))
 
 
 def _capitalised(words: Sequence[Token], a: int, b: int) -> bool:
@@ -464,6 +474,7 @@ def _accepted(chosen: list[Span], tokens: Tokens, classes: list[int]) -> list[Sp
         if s.start in listed
         or _capitalised(words, s.start, s.end)
         or _cued_before(words, s.start)
+        or _dated(words, s.end)
         or _opening(words, s.start, s.end)
         or (s.match.exact and classes[s.start : s.end].count(UNKNOWN) >= 2)
         or (words[s.start].group and tokens.groups.get(words[s.start].group) == (s.start, s.end))

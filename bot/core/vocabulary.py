@@ -63,7 +63,7 @@ SEED_CUES = _words(
 # Words after a title that make it one ("Heat vibes", "Heat was great", "Heat meets Up").
 AFTER_CUES = _words("vibes vibe type style esque meets but pls please")
 # ...and at the start of a message: "Heat was great".
-OPENING_CUES = _words("was is were")
+OPENING_CUES = _words("was is were blew made makes slaps rocks rules")
 
 # Words that mark the message as being about movies (a seed then needs less support).
 MOVIE_CONTEXT = _words(

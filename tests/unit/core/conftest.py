@@ -46,6 +46,10 @@ EXTRA_MOVIES = [
     _movie("tt0817230", "Take Me Home Tonight", 2011, "Comedy,Drama,Romance", 55000),
     _movie("tt13560574", "X", 2022, "Horror,Mystery,Thriller", 140000),
     _movie("tt0476964", "The Brave One", 2007, "Crime,Drama,Thriller", 80000),
+    _movie("tt0493464", "Wanted", 2008, "Action,Crime,Fantasy", 400000),
+    _movie("tt0212712", "2046", 2004, "Drama,Romance,Sci-Fi", 60000),
+    _movie("tt1038988", "[REC]", 2007, "Horror", 220000),
+    _movie("tt0416449", "300", 2006, "Action,Drama", 850000),
 ]
 
 

@@ -329,3 +329,21 @@ def test_constraints_stay_with_a_seed_and_their_words(index: TitleIndex) -> None
 )
 def test_a_common_word_after_a_wish_is_no_title(index: TitleIndex, text: str) -> None:
     assert read(index, text).declined
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wanted (2008)/Heat", ["Wanted", "Heat"]),
+        ("ok 2046 (2004) was incredible :heart_eyes: need more", ["2046"]),
+        ("something between *The Notebook* and 300", ["The Notebook", "300"]),
+        ("a mix of heat and [rec]", ["Heat", "[REC]"]),
+        ("tbh room blew my mind, recommend something like it", ["Room"]),
+    ],
+)
+def test_what_the_typing_says_is_a_title(
+    index: TitleIndex, text: str, expected: list[str]
+) -> None:
+    """A year in brackets after it, a list, square brackets, a verb after it opening the
+    message: each says "title" for words that are ordinary otherwise."""
+    assert titles(read(index, text)) == expected
