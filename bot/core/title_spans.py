@@ -329,7 +329,7 @@ def _supported(
     if all(c in (CONSTRAINTW, NUMBER) for c in inside) and not all(c == NUMBER for c in inside):
         # "under 100 minutes" is what it says; "American Heist", in capitals, is a title
         return capitals and b - a > 1
-    if _dated(words, b) and not any(_asking(w, c) for w, c in zip(words[a:b], inside)):
+    if _dated(words, b) and not any(_asking(words[i], classes[i]) for i in range(a, b)):
         return True  # "wanted (2008)", "2046 (2004)": a year in brackets follows a title
     if all(c == SOFTW for c in inside) and not _whole(words, a, b):
         return capitals  # "similar to the": function words are a title only in capitals
@@ -390,17 +390,19 @@ def _cued(words: Sequence[Token], a: int, b: int) -> bool:
 
 
 def _opening(words: Sequence[Token], a: int, b: int) -> bool:
-    """ "X was great", "ok X was great": a title opening the message, then a verb."""
+    """ "X was great", "ok X was great": a title opening the message, then a verb or a cue."""
     opening = all(w.word in OPENERS for w in words[:a])
-    return opening and b < len(words) and words[b].word in OPENING_CUES
+    # "X was great", "X but funnier", "X vibes please"
+    return opening and b < len(words) and words[b].word in OPENING_CUES | AFTER_CUES
 
 
 def marked(tokens: Tokens, a: int, b: int) -> bool:
     """Clearly written as a title, as a phrase that is also one ("surprise me") must be: quoted
-    or in bold, after "like" or "similar to", or after "the movie"."""
+    or in bold, after "like" or "similar to", or after "the movie", or opening the message
+    before a verb ("anything else was amazing")."""
     words = tokens.words
     group = words[a].group
-    if group and tokens.groups.get(group) == (a, b):
+    if (group and tokens.groups.get(group) == (a, b)) or _opening(words, a, b):
         return True
     i = a - 1
     if i >= 0 and words[i].word == "the":
@@ -476,9 +478,16 @@ def _accepted(chosen: list[Span], tokens: Tokens, classes: list[int]) -> list[Sp
         or _cued_before(words, s.start)
         or _dated(words, s.end)
         or _opening(words, s.start, s.end)
-        or (s.match.exact and classes[s.start : s.end].count(UNKNOWN) >= 2)
+        or (s.match.exact and _rare_words(classes, s.start, s.end))
         or (words[s.start].group and tokens.groups.get(words[s.start].group) == (s.start, s.end))
     ]  # fmt: skip
+
+
+def _rare_words(classes: list[int], a: int, b: int) -> bool:
+    """An exact title this unlikely by chance: two words no list knows, or one in a title of
+    four words or more ("everything everywhere all at once")."""
+    unknown = classes[a:b].count(UNKNOWN)
+    return unknown >= 2 or (unknown >= 1 and b - a >= 4)
 
 
 def _movie_context(words: Sequence[Token], classes: list[int]) -> bool:

@@ -50,6 +50,9 @@ EXTRA_MOVIES = [
     _movie("tt0212712", "2046", 2004, "Drama,Romance,Sci-Fi", 60000),
     _movie("tt1038988", "[REC]", 2007, "Horror", 220000),
     _movie("tt0416449", "300", 2006, "Action,Drama", 850000),
+    _movie("tt1527788", "The Man from Nowhere", 2010, "Action,Crime,Thriller", 75000),
+    _movie("tt0327536", "Whatever It Takes", 2000, "Comedy,Romance", 10000),
+    _movie("tt0313792", "Anything Else", 2003, "Comedy,Romance", 40000),
 ]
 
 

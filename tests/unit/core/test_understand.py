@@ -339,11 +339,25 @@ def test_a_common_word_after_a_wish_is_no_title(index: TitleIndex, text: str) ->
         ("something between *The Notebook* and 300", ["The Notebook", "300"]),
         ("a mix of heat and [rec]", ["Heat", "[REC]"]),
         ("tbh room blew my mind, recommend something like it", ["Room"]),
+        ("zombieland but less gory lol", ["Zombieland"]),
+        ("the notebook but less sappy", ["The Notebook"]),
+        ("the man from nowhere, what next", ["The Man from Nowhere"]),
     ],
 )
-def test_what_the_typing_says_is_a_title(
-    index: TitleIndex, text: str, expected: list[str]
-) -> None:
+def test_what_the_typing_says_is_a_title(index: TitleIndex, text: str, expected: list[str]) -> None:
     """A year in brackets after it, a list, square brackets, a verb after it opening the
     message: each says "title" for words that are ordinary otherwise."""
+    assert titles(read(index, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we just finished whatever it takes. more like that pls", ["Whatever It Takes"]),
+        ("anything else was amazing, got anything similar", ["Anything Else"]),
+    ],
+)
+def test_a_title_around_a_you_pick_word_is_the_film(
+    index: TitleIndex, text: str, expected: list[str]
+) -> None:
     assert titles(read(index, text)) == expected
