@@ -38,6 +38,7 @@ from bot.core.vocabulary import (
     SEED_CUES,
     SENTENCE_CUES,
     SOFT,
+    STRONG_CUES,
     THANKS,
     TITLE_MARKS,
     TITLE_NOUNS,
@@ -127,7 +128,7 @@ def title_spans(tokens: Tokens, classes: list[int], index: TitleIndex) -> list[S
         if value is not None:
             candidates.append(Span(a, b, hit, value))
     chosen = _segment(n, classes, candidates)
-    return _accepted(chosen, tokens, classes)
+    return _beside_a_title(_accepted(chosen, tokens, classes), tokens, classes)
 
 
 def _key(words: Sequence[Token], a: int, b: int) -> str:
@@ -483,6 +484,43 @@ def _accepted(chosen: list[Span], tokens: Tokens, classes: list[int]) -> list[Sp
     ]  # fmt: skip
 
 
+def _beside_a_title(chosen: list[Span], tokens: Tokens, classes: list[int]) -> list[Span]:
+    """Next to a title, a lone word or a run of ordinary words that the typing does not mark
+    is talk, not a second film: "watched Breach, what should I watch next", "one of the best
+    films ever made, anything close?", "watched parasite last night". A second title is
+    listed, quoted, capitalised, dated or cued ("loved")."""
+    if len(chosen) < 2:
+        return chosen
+    words = tokens.words
+    listed = _listed(words, chosen)
+    kept = [
+        s
+        for s in chosen
+        if (
+            s.end - s.start - (words[s.start].word == "the") > 1
+            and UNKNOWN in classes[s.start : s.end]
+        )
+        or s.start in listed
+        or _capitalised(words, s.start, s.end)
+        or _dated(words, s.end)
+        or _opening(words, s.start, s.end)
+        or any(w.group for w in words[s.start : s.end])
+        or _strongly_cued(words, s.start)
+    ]
+    return kept or chosen
+
+
+def _strongly_cued(words: Sequence[Token], a: int) -> bool:
+    """ "loved X", "similar to X", "the movie X": cues that name a film ("watch next" does not)."""
+    i = a - 1 - (a > 0 and words[a - 1].word == "the")
+    if i < 0:
+        return False
+    before = words[i - 1].word if i > 0 else ""
+    if words[i].word in TITLE_NOUNS or (words[i].word == "to" and before == "similar"):
+        return True
+    return words[i].word in STRONG_CUES and not (words[i].word == "like" and before in WANTING)
+
+
 def _rare_words(classes: list[int], a: int, b: int) -> bool:
     """An exact title this unlikely by chance: two words no list knows, or one in a title of
     four words or more ("everything everywhere all at once")."""
@@ -527,11 +565,14 @@ def is_bare(words: Sequence[Token], classes: list[int], spans: list[Span]) -> bo
 
 def _listed(words: Sequence[Token], spans: Sequence[Span]) -> set[int]:
     """Starts of the spans that stand in a list of titles: next to another span with only a
-    comma or a conjunction between them ("Heat, Ronin", "Heat + Ronin")."""
+    comma or a joiner between them, bar a year ("Heat, Ronin", "Heat (1995) + Ronin")."""
     listed: set[int] = set()
     for first, second in pairwise(spans):
-        between = (first.end, second.start)
-        if (between[0] == between[1] and "," in words[first.end - 1].after) or (
+        end = first.end
+        while end < second.start and SENTENCE_YEAR.match(words[end].word):
+            end += 1  # "Heat (1995) and Ronin": the year is the first title's
+        between = (end, second.start)
+        if (between[0] == between[1] and "," in words[end - 1].after) or (
             between[1] - between[0] in (1, 2) and _joiners(words, *between) == [between]
         ):
             listed.update((first.start, second.start))

@@ -60,6 +60,12 @@ SEED_CUES = _words(
     rewatched rewatching rewatch remember remembered between
     """
 )
+# ...of them, those that name a film when a title is already in the message ("loved Heat and
+# Ronin", "like heat but not the godfather"; not "watch next").
+STRONG_CUES = _words(
+    "like loved love liked enjoyed adore adored seen saw watched rewatched finished dug fan"
+    " not except excluding besides minus nor"
+)
 # Words after a title that make it one ("Heat vibes", "Heat was great", "Heat meets Up").
 AFTER_CUES = _words("vibes vibe type style esque meets but pls please")
 # ...and at the start of a message: "Heat was great".

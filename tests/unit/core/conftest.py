@@ -51,6 +51,10 @@ EXTRA_MOVIES = [
     _movie("tt1038988", "[REC]", 2007, "Horror", 220000),
     _movie("tt0416449", "300", 2006, "Action,Drama", 850000),
     _movie("tt1527788", "The Man from Nowhere", 2010, "Action,Crime,Thriller", 75000),
+    _movie("tt0435705", "Next", 2007, "Action,Sci-Fi,Thriller", 170000),
+    _movie("tt5316540", "Close", 2019, "Action,Thriller", 15000),
+    _movie("tt0181311", "Best", 2000, "Biography,Drama,Sport", 2000),
+    _movie("tt1294688", "Last Night", 2010, "Drama,Romance", 40000),
     _movie("tt0327536", "Whatever It Takes", 2000, "Comedy,Romance", 10000),
     _movie("tt0313792", "Anything Else", 2003, "Comedy,Romance", 40000),
 ]

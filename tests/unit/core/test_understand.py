@@ -361,3 +361,22 @@ def test_a_title_around_a_you_pick_word_is_the_film(
     index: TitleIndex, text: str, expected: list[str]
 ) -> None:
     assert titles(read(index, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("just watched Moneyball and loved it. what should I watch next?", ["Moneyball"]),
+        ("honestly parasite is one of the best films ever made. anything close?", ["Parasite"]),
+        ("we watched zombieland last night, so good", ["Zombieland"]),
+        # ...while a second title the typing marks stays
+        ("loved moneyball, and Next too", ["Moneyball", "Next"]),
+        ("movies like moneyball (2011) or frozen", ["Moneyball", "Frozen"]),
+        ("what do zombieland 2009 and moneyball have in common?", ["Zombieland", "Moneyball"]),
+        ("like zombieland but not the notebook", ["Zombieland"]),
+    ],
+)
+def test_ordinary_words_beside_a_title_are_talk(
+    index: TitleIndex, text: str, expected: list[str]
+) -> None:
+    assert titles(read(index, text)) == expected
