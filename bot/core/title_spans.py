@@ -204,6 +204,14 @@ def _fuzzy_candidates(
         levels[1].extend([(core[0], max(after))] if after else [])
         levels[1].append((a, core[1]))
         levels[2].append((a, b))
+    # "elite squad: the enemy within": two exact titles either side of a colon may be one
+    # title written a little differently ("Elite Squad 2: The Enemy Within")
+    colons = [i for i in range(n - 1) if ":" in words[i].after and not breaks[i]]
+    for c in colons:
+        left = [x for x, y in exact if y == c + 1]
+        right = [y for x, y in exact if x == c + 1]
+        if left and right:
+            levels[0].append((min(left), max(right)))
     for span in (span for level in levels for span in level):
         if span not in out and span[1] - span[0] <= MAX_SPAN + 4:
             out.append(span)

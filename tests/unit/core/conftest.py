@@ -55,6 +55,9 @@ EXTRA_MOVIES = [
     _movie("tt5316540", "Close", 2019, "Action,Thriller", 15000),
     _movie("tt0181311", "Best", 2000, "Biography,Drama,Sport", 2000),
     _movie("tt1294688", "Last Night", 2010, "Drama,Romance", 40000),
+    _movie("tt0861739", "Elite Squad", 2007, "Action,Crime,Drama", 110000),
+    _movie("tt2544182", "The Enemy Within", 2013, "Drama", 1000),
+    _movie("tt1555149", "Elite Squad 2: The Enemy Within", 2010, "Action,Crime,Drama", 90000),
     _movie("tt0327536", "Whatever It Takes", 2000, "Comedy,Romance", 10000),
     _movie("tt0313792", "Anything Else", 2003, "Comedy,Romance", 40000),
 ]

@@ -17,7 +17,7 @@ from tests.fixtures.artifacts import shared_data
 from tests.fixtures.imdb_extract import extract_index
 
 REQUESTS = Path(__file__).parent / "slack_requests.json"
-FLOOR = 0.85
+FLOOR = 0.92
 
 
 @pytest.fixture(scope="module")

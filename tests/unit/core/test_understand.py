@@ -296,6 +296,11 @@ def test_lists_of_titles(index: TitleIndex, text: str, expected: list[str]) -> N
         ("any recs like groundhgo day please", ["Groundhog Day"]),
         ("ok zombieland was great", ["Zombieland"]),
         ("we watched the dark knigth last night", ["The Dark Knight"]),
+        # two exact titles either side of a colon: one title written a little differently
+        (
+            "I loved elite squad: the enemy within, anything funnier?",
+            ["Elite Squad 2: The Enemy Within"],
+        ),
         # a slip next to a shorter exact title is the rest of the longer one
         (
             "tbh Take Me Home Tonigqt blew my mind, recommend something like it",
