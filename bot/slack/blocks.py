@@ -57,6 +57,7 @@ def mention(user: str) -> str:
     """`<@U123>` for a Slack user id; anything else escaped as text (it came from a request)."""
     return f"<@{user}>" if _USER_ID.fullmatch(user) else t.mrkdwn(user, 40)
 
+
 CHAT_TEXT = (
     "Happy to help! Name a movie you love (`something like heat`) or describe one "
     "(`a 90s comedy`), and I will find picks."

@@ -6,7 +6,6 @@ the add-favourite / suggest modal, and the private replies. Pure functions of th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -24,6 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core import text as t
+from bot.core.clock import parse_utc
 from bot.core.matching import Candidate
 from bot.core.night import Night, NightFilm
 from bot.slack import action_ids as ids
@@ -58,11 +58,8 @@ def _members(night: Night) -> str:
 
 def _closing(closes_at: str | None) -> str | None:
     """Slack shows the closing time in each reader's own time zone."""
-    if not closes_at:
-        return None
-    try:
-        when = datetime.fromisoformat(closes_at.replace("Z", "+00:00"))
-    except ValueError:
+    when = parse_utc(closes_at) if closes_at else None
+    if when is None:
         return None
     fallback = when.strftime("%Y-%m-%d %H:%M UTC")
     shown = "{date_short_pretty} at {time}"
@@ -195,6 +192,15 @@ def _winner_blocks(night: Night) -> list[Block]:
         )
     )
     return blocks
+
+
+def winner_message(night: Night) -> Message:
+    """The announcement posted in the channel when the night closes."""
+    blocks = [
+        HeaderBlock(block_id="night_result", text="Movie night: the result"),
+        *_winner_blocks(night),
+    ]
+    return Message(text=_fallback(night), blocks=[b.to_dict() for b in blocks])
 
 
 def night_message(night: Night) -> Message:

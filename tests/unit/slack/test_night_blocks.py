@@ -151,3 +151,10 @@ def test_values_not_ours_read_as_none() -> None:
     for junk in (None, "", "[]", '{"n":"N1","k":"boo","t":"tt1"}', '{"n":"N1","k":"favourite"}'):
         assert decode_pick(junk) is None
         assert decode_modal(junk if junk and "boo" in junk else None) is None
+
+
+def test_the_announcement_is_the_winner_and_we_watched_it() -> None:
+    message = nb.winner_message(_night(state="closed", winner=RONIN.tconst))
+    assert "Tonight's film: Ronin (1998) with 1 vote" in _text(message)
+    (watched,) = _elements(message)
+    assert decode_film(watched["value"]) == ("N1", RONIN.tconst)
