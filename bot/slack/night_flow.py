@@ -1,0 +1,185 @@
+"""What a movie night does in Slack, shared by the command, the buttons, the modal and the
+closing timers (the AWS schedule's invocation, the laptop's timer thread): post the night's
+message, keep it up to date with chat.update, announce the winner.
+
+The state is all in the store (through `Services.nights`); these functions only draw it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core.closing_time import ClosingTimeError, split_closing
+from bot.core.night import Night, NightOutcome, NightStatus
+from bot.slack.blocks import Message
+from bot.slack.night_blocks import night_did_you_mean, night_message, night_notice, winner_message
+from bot.slack.night_values import Kind
+
+if TYPE_CHECKING:
+    from bot.slack.services import Services
+
+log = logging.getLogger(__name__)
+
+NOT_IN_CHANNEL = (
+    "I am not a member of this channel, so I cannot post the movie night here. "
+    "Invite me (`/invite @moviebot`), then start it again."
+)
+COULD_NOT_POST = "I could not post the movie night here ({error}); nothing was started."
+NO_TIMER = (
+    "I could not set the closing time, so the night stays open until you close it "
+    "(the Close voting button)."
+)
+# Who closes a night when its time comes (the use case is told it is allowed).
+TIMER = "closing-time"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A private answer to whoever acted (None: the night's message says it all)."""
+
+    message: Message | None = None
+
+
+def is_night_command(text: str) -> bool:
+    """`/movie night ...`: the first word is `night`."""
+    first, _, _ = text.strip().partition(" ")
+    return first.lower() == "night"
+
+
+def night_text(text: str) -> str:
+    return text.strip().partition(" ")[2].strip()
+
+
+def _private(outcome: NightOutcome, night_id: str, kind: Kind = "favourite") -> Message:
+    if outcome.status is NightStatus.DID_YOU_MEAN:
+        return night_did_you_mean(night_id, kind, outcome.message, outcome.candidates)
+    return night_notice(outcome.message or "That did not work; try again.")
+
+
+def start(
+    services: Services, client: WebClient, channel: str, user: str, text: str, now: datetime
+) -> Reply:
+    """`/movie night [text]`: the night is started, posted, and its closing time set."""
+    try:
+        request, closes_at = split_closing(text, now)
+    except ClosingTimeError as exc:
+        return Reply(night_notice(f"I did not start the night: {exc}."))
+    outcome = services.nights.start(channel, user, request, closes_at)
+    if not outcome.ok or outcome.night is None:
+        return Reply(_private(outcome, ""))
+    night = outcome.night
+    built: NightOutcome | None = None
+    if night.favourites:
+        # The starter named films: the shortlist can be built at once.
+        built = services.nights.shortlist(night.night_id)
+        night = built.night or night
+    try:
+        posted = client.chat_postMessage(channel=channel, **night_message(night).as_kwargs())
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or "error")
+        # Nobody can see or reach the night: close it, so no timer or click acts on it.
+        _abandon(services, night.night_id)
+        if error in ("not_in_channel", "channel_not_found"):
+            return Reply(night_notice(NOT_IN_CHANNEL))
+        return Reply(night_notice(COULD_NOT_POST.format(error=error)))
+    services.store.set_message_ts(night.night_id, str(posted["ts"]))
+    if closes_at is not None and not services.night_timer.schedule(night.night_id, closes_at):
+        return Reply(night_notice(NO_TIMER))
+    if built is not None and not built.ok:
+        return Reply(night_notice(built.message))  # e.g. the constraints left no film
+    return Reply()
+
+
+def _abandon(services: Services, night_id: str) -> None:
+    try:
+        services.store.close_night(night_id)
+    except Exception as exc:
+        log.warning("could not close the unposted night %s: %s", night_id, exc)
+
+
+def redraw(services: Services, client: WebClient, night: Night) -> bool:
+    """Update the night's message to show it as it is now."""
+    if not night.message_ts:
+        return False
+    try:
+        client.chat_update(
+            channel=night.channel, ts=night.message_ts, **night_message(night).as_kwargs()
+        )
+    except SlackApiError as exc:
+        log.warning("could not update night %s: %s", night.night_id, exc.response.get("error"))
+        return False
+    return True
+
+
+def after(
+    services: Services, client: WebClient, outcome: NightOutcome, night_id: str, kind: Kind
+) -> Reply:
+    """A change made: redraw the message, or tell the user why nothing changed."""
+    if outcome.ok and outcome.night is not None:
+        redraw(services, client, outcome.night)
+        return Reply(night_notice(outcome.message) if outcome.message else None)
+    return Reply(_private(outcome, night_id, kind))
+
+
+def add(
+    services: Services, client: WebClient, night_id: str, user: str, kind: Kind, text: str
+) -> Reply:
+    """A favourite (then the shortlist is built again) or a suggestion."""
+    if kind == "suggest":
+        return after(
+            services, client, services.nights.suggest(night_id, user, text), night_id, kind
+        )
+    outcome = services.nights.add_favourite(night_id, user, text)
+    if not outcome.ok:
+        return Reply(_private(outcome, night_id, kind))
+    built = services.nights.shortlist(night_id)
+    night = built.night or outcome.night
+    if night is not None:
+        redraw(services, client, night)
+    if built.status in (NightStatus.EMPTY_SHORTLIST, NightStatus.NO_FAVOURITES):
+        return Reply(night_notice(built.message))
+    return Reply()
+
+
+def close(
+    services: Services,
+    client: WebClient,
+    night_id: str,
+    user: str,
+    *,
+    is_admin: bool,
+    now: datetime,
+) -> Reply:
+    """Close the night: the message shows the result, and the winner is announced."""
+    outcome = services.nights.close(night_id, user, is_admin, now)
+    if not outcome.ok or outcome.night is None:
+        return Reply(_private(outcome, night_id))
+    night = outcome.night
+    redraw(services, client, night)
+    try:
+        client.chat_postMessage(channel=night.channel, **winner_message(night).as_kwargs())
+    except SlackApiError as exc:
+        log.warning("could not announce night %s: %s", night_id, exc.response.get("error"))
+    return Reply()
+
+
+def close_due(services: Services, client: WebClient, now: datetime) -> list[str]:
+    """Close every night whose closing time has passed (the laptop's timer); their ids."""
+    closed = []
+    for night_id in services.nights.due(now):
+        close_by_timer(services, client, night_id, now)
+        closed.append(night_id)
+    return closed
+
+
+def close_by_timer(services: Services, client: WebClient, night_id: str, now: datetime) -> None:
+    """A night's time has come (the AWS schedule, the laptop timer): a night already closed by
+    hand, or gone, is left as it is."""
+    reply = close(services, client, night_id, TIMER, is_admin=True, now=now)
+    if reply.message is not None:
+        log.info("night %s was not closed by its timer", night_id)
