@@ -82,6 +82,19 @@ class Night:
         return tuple(seen)
 
 
+def leader(night: Night) -> tuple[NightFilm | None, bool]:
+    """The film that wins now, by TIE_RULE, and whether it won a tie; None without a
+    shortlist."""
+    if not night.shortlist:
+        return None, False
+    order = sorted(
+        enumerate(night.shortlist), key=lambda f: (-night.tally(f[1].tconst), -f[1].score, f[0])
+    )
+    best = order[0][1]
+    tied = len(order) > 1 and night.tally(order[1][1].tconst) == night.tally(best.tconst)
+    return best, tied
+
+
 def expires_at(created_at: datetime, closes_at: datetime | None) -> datetime:
     """When the store may drop a night (its TTL)."""
     if closes_at is None:
