@@ -25,7 +25,7 @@ from slack_sdk.models.views import View
 from bot.core import text as t
 from bot.core.clock import parse_utc
 from bot.core.matching import Candidate
-from bot.core.night import Night, NightFilm
+from bot.core.night import Night, NightFilm, leader
 from bot.slack import action_ids as ids
 from bot.slack.blocks import Message, mention, notice
 from bot.slack.constraint_text import constraint_label
@@ -154,22 +154,14 @@ def _open_buttons(night: Night) -> Block:
     )
 
 
-def is_tie(night: Night) -> bool:
-    """Whether the winner shares the top tally with another film (the tie rule decided)."""
-    if night.winner is None:
-        return False
-    top = night.tally(night.winner)
-    return sum(1 for f in night.shortlist if night.tally(f.tconst) == top) > 1
-
-
 def _winner_blocks(night: Night) -> list[Block]:
     film = night.film(night.winner) if night.winner else None
     if film is None:
-        text = "Voting is closed. Nobody voted, so there is no winner this time."
+        text = "Voting is closed. There was nothing on the shortlist, so there is no winner."
         return [SectionBlock(block_id="night_winner", text=MarkdownTextObject(text=text))]
     text = f":trophy: *Tonight's film:* {_film_name(film)} with {_tally(night.tally(film.tconst))}"
     why = [f"Why: {t.mrkdwn(film.reason, 200)}"] if film.reason else []
-    if is_tie(night):
+    if leader(night)[1]:  # the winner shares the top tally: the tie rule decided
         why.append(f"It was a tie. {t.mrkdwn(night.tie_rule, 300)}")
     blocks: list[Block] = [
         SectionBlock(block_id="night_winner", text=MarkdownTextObject(text=text)),

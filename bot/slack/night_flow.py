@@ -34,6 +34,18 @@ NO_TIMER = (
     "I could not set the closing time, so the night stays open until you close it "
     "(the Close voting button)."
 )
+# Outcomes that changed nothing: the message stays as it is.
+_UNCHANGED = frozenset(
+    {
+        NightStatus.NOT_FOUND,
+        NightStatus.CLOSED,
+        NightStatus.ALREADY_CLOSED,
+        NightStatus.NOT_ALLOWED,
+        NightStatus.NOT_MEMBER,
+        NightStatus.UNRESOLVED,
+        NightStatus.DID_YOU_MEAN,
+    }
+)
 # Who closes a night when its time comes (the use case is told it is allowed).
 TIMER = "closing-time"
 
@@ -70,14 +82,10 @@ def start(
     except ClosingTimeError as exc:
         return Reply(night_notice(f"I did not start the night: {exc}."))
     outcome = services.nights.start(channel, user, request, closes_at)
-    if not outcome.ok or outcome.night is None:
-        return Reply(_private(outcome, ""))
     night = outcome.night
-    built: NightOutcome | None = None
-    if night.favourites:
-        # The starter named films: the shortlist can be built at once.
-        built = services.nights.shortlist(night.night_id)
-        night = built.night or night
+    if night is None:
+        return Reply(_private(outcome, ""))
+    # Started, even when it asks which film was meant or the constraints left no film.
     try:
         posted = client.chat_postMessage(channel=channel, **night_message(night).as_kwargs())
     except SlackApiError as exc:
@@ -90,9 +98,7 @@ def start(
     services.store.set_message_ts(night.night_id, str(posted["ts"]))
     if closes_at is not None and not services.night_timer.schedule(night.night_id, closes_at):
         return Reply(night_notice(NO_TIMER))
-    if built is not None and not built.ok:
-        return Reply(night_notice(built.message))  # e.g. the constraints left no film
-    return Reply()
+    return Reply(None if outcome.ok else _private(outcome, night.night_id))
 
 
 def _abandon(services: Services, night_id: str) -> None:
@@ -117,33 +123,30 @@ def redraw(services: Services, client: WebClient, night: Night) -> bool:
 
 
 def after(
-    services: Services, client: WebClient, outcome: NightOutcome, night_id: str, kind: Kind
+    services: Services,
+    client: WebClient,
+    outcome: NightOutcome,
+    night_id: str,
+    kind: Kind = "favourite",
+    *,
+    confirm: bool = False,
 ) -> Reply:
-    """A change made: redraw the message, or tell the user why nothing changed."""
-    if outcome.ok and outcome.night is not None:
+    """A change made: redraw the message (its tallies, members, shortlist), and tell the user
+    why when not all went well (or what was done, when `confirm`)."""
+    if outcome.night is not None and outcome.status not in _UNCHANGED:
         redraw(services, client, outcome.night)
-        return Reply(night_notice(outcome.message) if outcome.message else None)
+    if outcome.ok:
+        return Reply(night_notice(outcome.message) if confirm and outcome.message else None)
     return Reply(_private(outcome, night_id, kind))
 
 
 def add(
     services: Services, client: WebClient, night_id: str, user: str, kind: Kind, text: str
 ) -> Reply:
-    """A favourite (then the shortlist is built again) or a suggestion."""
-    if kind == "suggest":
-        return after(
-            services, client, services.nights.suggest(night_id, user, text), night_id, kind
-        )
-    outcome = services.nights.add_favourite(night_id, user, text)
-    if not outcome.ok:
-        return Reply(_private(outcome, night_id, kind))
-    built = services.nights.shortlist(night_id)
-    night = built.night or outcome.night
-    if night is not None:
-        redraw(services, client, night)
-    if built.status in (NightStatus.EMPTY_SHORTLIST, NightStatus.NO_FAVOURITES):
-        return Reply(night_notice(built.message))
-    return Reply()
+    """A favourite (the shortlist is built again) or a suggestion, by title or tconst."""
+    nights = services.nights
+    adding = nights.suggest if kind == "suggest" else nights.add_favourite
+    return after(services, client, adding(night_id, user, text), night_id, kind, confirm=True)
 
 
 def close(

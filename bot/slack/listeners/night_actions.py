@@ -69,7 +69,7 @@ def night_vote(
         return
     night_id, tconst = film
     outcome = services.nights.vote(night_id, user_of(body), tconst, click_id(body, action))
-    _tell(body, client, respond, flow.after(services, client, outcome, night_id, "favourite"))
+    _tell(body, client, respond, flow.after(services, client, outcome, night_id))
 
 
 @apologise_on_error(_sorry)
@@ -83,7 +83,7 @@ def night_join(
     services = services_of(context)
     night_id = str(action.get("value") or "")
     outcome = services.nights.join(night_id, user_of(body))
-    _tell(body, client, respond, flow.after(services, client, outcome, night_id, "favourite"))
+    _tell(body, client, respond, flow.after(services, client, outcome, night_id))
 
 
 @apologise_on_error(_sorry)
