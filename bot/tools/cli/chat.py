@@ -293,16 +293,15 @@ def converse(chat: TerminalChat, lines: Iterable[str], out: TextIO, echo: bool) 
             print(f"> {line}", file=out)
         chat.close_due_nights()
         stripped = line.strip()
-        if stripped.startswith("/as "):
-            who = stripped[4:].strip()
+        if stripped.startswith("/as ") or stripped == "/as":
+            who = stripped[3:].strip()
             said = (
                 f"(you are now {who})"
                 if chat.switch_user(who)
                 else "(/as takes a user id: /as U0BOB)"
             )
             print(said, file=out)
-            continue
-        if chat.open_view is not None and not stripped.isdigit() and not stripped.startswith("/"):
+        elif chat.open_view is not None and not stripped.isdigit() and not stripped.startswith("/"):
             chat.submit_view(stripped)
         elif stripped.isdigit() and len(stripped) <= 3:
             if not chat.press(int(stripped)):
