@@ -110,6 +110,9 @@ def _abandon(services: Services, night_id: str) -> None:
 
 def redraw(services: Services, client: WebClient, night: Night) -> bool:
     """Update the night's message to show it as it is now."""
+    # Read it again just before drawing: under a burst of clicks the update sent last then
+    # shows the latest tallies, whichever write it followed.
+    night = services.store.night(night.night_id) or night
     if not night.message_ts:
         return False
     try:

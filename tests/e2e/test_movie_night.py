@@ -306,6 +306,8 @@ def test_a_retried_click_counts_once(lambda_bot: LambdaBot) -> None:
     first = _vote_buttons(posted)[0]
     tconst = decode_film(first[1]["value"])[1]  # type: ignore[index]
     _press(lambda_bot, BOB, first, action_ts="1700000100.1")
+    # Acked at once; the vote itself ran in the lazy listener, an asynchronous self-invocation.
+    assert lambda_bot.invoker.invocations[-1][1] == "Event"
     _press(lambda_bot, BOB, first, action_ts="1700000100.1")  # Slack's retry of that click
     assert _night(night_id).tally(tconst) == 1
     _press(lambda_bot, BOB, first, action_ts="1700000101.1")  # a new click takes it back
