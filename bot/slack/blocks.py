@@ -82,7 +82,9 @@ HELP_TEXT = (
     "`not that one`.\n"
     "\u2022 Typos are fine, and so are IMDb ids (`tt0133093`) and IMDb links.\n"
     "\u2022 Mark picks *Seen it* or *Not interested* and I will leave them out; "
-    "your list is on my Home tab."
+    "your list is on my Home tab.\n"
+    "\u2022 `/movie night` in a channel (`/movie night like heat, closes in 2 hours`) lets "
+    "everyone add favourites and vote on a shortlist that suits the whole group."
 )
 
 
