@@ -130,6 +130,11 @@ class MovieNights:
         if built.status is NightStatus.EMPTY_SHORTLIST:
             return built
         message = "Movie night started: join, add a favourite or suggest a film."
+        if (text or "").strip() and not request.seeds and not request.constraints:
+            message += (
+                f" I didn't recognise a film or a wish in “{text.strip()[:80]}”, so the night"
+                " starts without them."
+            )
         if len(constraints) < len(request.constraints):
             message += " (“newer” / “shorter” need one film to compare with, so I left them out.)"
         return NightOutcome(NightStatus.OK, built.night, message)
