@@ -212,7 +212,8 @@ class MovieNights:
             )
             if movies
         }
-        suggested = [f for f in night.shortlist if f.reason == SUGGESTED]
+        suggested_ids = {tconst for _user, tconst in night.suggestions}
+        suggested = [f for f in night.shortlist if f.tconst in suggested_ids]
         if not favourites:
             if suggested:
                 return NightOutcome(NightStatus.OK, night)
@@ -347,6 +348,12 @@ class MovieNights:
         return NightOutcome(
             NightStatus.OK, night, f"Marked {film.title} as seen for everyone who voted."
         )
+
+    def abandon(self, night_id: str) -> bool:
+        """Undo `start` when its message could not be posted (the bot is not in the channel):
+        a night nobody can see is deleted, so nothing is left half-made. False when it was
+        shown (has a message) or is gone."""
+        return self._store.discard_night(night_id)
 
     def due(self, now: datetime) -> list[str]:
         """The open nights whose closing time has passed (the timer closes them)."""

@@ -307,3 +307,14 @@ def test_we_watched_it_marks_the_winner_seen_for_every_voter(
     nights.start("C1", "U2", "Heat")
     later = store.night("N2")
     assert later is not None and films[0] not in shortlisted(later)
+
+
+def test_a_night_whose_message_could_not_be_posted_is_abandoned(
+    nights: MovieNights, store: SqliteStore
+) -> None:
+    started(nights)  # then posting fails: the bot is not in the channel
+    assert nights.abandon("N1") is True
+    assert store.night("N1") is None
+    started(nights)
+    store.set_message_ts("N2", "1700000000.000400")
+    assert nights.abandon("N2") is False and store.night("N2") is not None
