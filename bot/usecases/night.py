@@ -35,6 +35,10 @@ from bot.core.understand import understand
 from bot.usecases.movies import MovieService
 
 SUGGESTED = "suggested by a member"
+_NO_MODEL = (
+    "No movie model is loaded yet, so I can't look films up. "
+    "Try again once the admin has loaded one."
+)
 # Candidates read for the group ranking: enough that the veto and the marks leave a choice.
 CANDIDATES_PER_PICK = 40
 
@@ -130,7 +134,9 @@ class MovieNights:
         if built.status is NightStatus.EMPTY_SHORTLIST:
             return built
         message = "Movie night started: join, add a favourite or suggest a film."
-        if (text or "").strip() and not request.seeds and not request.constraints:
+        if version is None:
+            message += " " + _NO_MODEL
+        elif (text or "").strip() and not request.seeds and not request.constraints:
             message += (
                 f" I didn't recognise a film or a wish in “{text.strip()[:80]}”, so the night"
                 " starts without them."
@@ -205,6 +211,8 @@ class MovieNights:
 
     def _rebuild(self, night: Night) -> NightOutcome:
         version = self._version()
+        if version is None:
+            return NightOutcome(NightStatus.UNRESOLVED, night, _NO_MODEL)
         favourites = {
             user: movies
             for user, movies in (
@@ -396,10 +404,7 @@ class MovieNights:
 
     def _not_found(self, night: Night, text: str, found: _Titles) -> NightOutcome:
         if self._version() is None:
-            return NightOutcome(
-                NightStatus.UNRESOLVED, night, "No movie model is loaded yet, so I can't look "
-                "films up. Try again once the admin has loaded one.",
-            )  # fmt: skip
+            return NightOutcome(NightStatus.UNRESOLVED, night, _NO_MODEL)
         if not (text or "").strip():
             return NightOutcome(NightStatus.UNRESOLVED, night, "Type a film's title.")
         if found.candidates:

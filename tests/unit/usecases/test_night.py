@@ -318,3 +318,16 @@ def test_a_night_whose_message_could_not_be_posted_is_abandoned(
     started(nights)
     store.set_message_ts("N2", "1700000000.000400")
     assert nights.abandon("N2") is False and store.night("N2") is not None
+
+
+def test_without_a_model_a_night_starts_but_films_cannot_be_looked_up(tmp_path: Path) -> None:
+    empty = SqliteStore(tmp_path / "empty.sqlite")
+    service = MovieService(empty, IndexCache(empty, tmp_path / "cache"))
+    nights = MovieNights(empty, service, clock=lambda: NOW, new_id=lambda: "N1")
+    outcome = nights.start("C1", "U1", "Heat")
+    assert outcome.status is NightStatus.OK and outcome.night is not None
+    assert "No movie model" in outcome.message
+    for answer in (nights.add_favourite("N1", "U2", "Heat"), nights.shortlist("N1")):
+        assert answer.status is NightStatus.UNRESOLVED and "No movie model" in answer.message
+    assert empty.night("N1") == outcome.night
+    empty.close()
