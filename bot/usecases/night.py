@@ -35,6 +35,10 @@ from bot.core.understand import understand
 from bot.usecases.movies import MovieService
 
 SUGGESTED = "suggested by a member"
+_NO_MODEL = (
+    "No movie model is loaded yet, so I can't look films up. "
+    "Try again once the admin has loaded one."
+)
 # Candidates read for the group ranking: enough that the veto and the marks leave a choice.
 CANDIDATES_PER_PICK = 40
 
@@ -130,6 +134,13 @@ class MovieNights:
         if built.status is NightStatus.EMPTY_SHORTLIST:
             return built
         message = "Movie night started: join, add a favourite or suggest a film."
+        if version is None:
+            message += " " + _NO_MODEL
+        elif (text or "").strip() and not request.seeds and not request.constraints:
+            message += (
+                f" I didn't recognise a film or a wish in “{text.strip()[:80]}”, so the night"
+                " starts without them."
+            )
         if len(constraints) < len(request.constraints):
             message += " (“newer” / “shorter” need one film to compare with, so I left them out.)"
         return NightOutcome(NightStatus.OK, built.night, message)
@@ -200,6 +211,8 @@ class MovieNights:
 
     def _rebuild(self, night: Night) -> NightOutcome:
         version = self._version()
+        if version is None:
+            return NightOutcome(NightStatus.UNRESOLVED, night, _NO_MODEL)
         favourites = {
             user: movies
             for user, movies in (
@@ -207,7 +220,8 @@ class MovieNights:
             )
             if movies
         }
-        suggested = [f for f in night.shortlist if f.reason == SUGGESTED]
+        suggested_ids = {tconst for _user, tconst in night.suggestions}
+        suggested = [f for f in night.shortlist if f.tconst in suggested_ids]
         if not favourites:
             if suggested:
                 return NightOutcome(NightStatus.OK, night)
@@ -343,6 +357,12 @@ class MovieNights:
             NightStatus.OK, night, f"Marked {film.title} as seen for everyone who voted."
         )
 
+    def abandon(self, night_id: str) -> bool:
+        """Undo `start` when its message could not be posted (the bot is not in the channel):
+        a night nobody can see is deleted, so nothing is left half-made. False when it was
+        shown (has a message) or is gone."""
+        return self._store.discard_night(night_id)
+
     def due(self, now: datetime) -> list[str]:
         """The open nights whose closing time has passed (the timer closes them)."""
         return self._store.due_nights(format_utc(now))
@@ -384,10 +404,7 @@ class MovieNights:
 
     def _not_found(self, night: Night, text: str, found: _Titles) -> NightOutcome:
         if self._version() is None:
-            return NightOutcome(
-                NightStatus.UNRESOLVED, night, "No movie model is loaded yet, so I can't look "
-                "films up. Try again once the admin has loaded one.",
-            )  # fmt: skip
+            return NightOutcome(NightStatus.UNRESOLVED, night, _NO_MODEL)
         if not (text or "").strip():
             return NightOutcome(NightStatus.UNRESOLVED, night, "Type a film's title.")
         if found.candidates:

@@ -178,6 +178,11 @@ class NightStore(Protocol):
         """Remember the night's Slack message, to update it."""
         ...
 
+    def discard_night(self, night_id: str) -> bool:
+        """Delete a night that was never shown (no message_ts: posting it failed); False, and
+        nothing deleted, when it has a message or does not exist."""
+        ...
+
     def due_nights(self, now: str) -> list[str]:
         """Ids of the open nights whose closing time (ISO UTC) is at or before `now`."""
         ...

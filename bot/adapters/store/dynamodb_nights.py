@@ -264,6 +264,14 @@ class DynamoNights:
         if item is None:
             raise NightMissing(f"no movie night {night_id}")
 
+    def discard_night(self: _Table, night_id: str) -> bool:
+        return self._db.conditional(
+            "delete_item",
+            Key=items.night_key(night_id),
+            ConditionExpression="attribute_exists(#pk) AND attribute_not_exists(message_ts)",
+            ExpressionAttributeNames=items.names(PARTITION_KEY),
+        )
+
     def due_nights(self: _Table, now: str) -> list[str]:
         found = self._db.query(
             IndexName=CLUSTER_INDEX,

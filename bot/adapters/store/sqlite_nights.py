@@ -175,6 +175,15 @@ class SqliteNights:
             self, night_id, lambda n: dataclasses.replace(n, message_ts=message_ts), open_only=False
         )
 
+    def discard_night(self: _Connections, night_id: str) -> bool:
+        with self._write() as conn:
+            night = _read(conn, night_id)
+            if night is None or night.message_ts is not None:
+                return False
+            conn.execute("DELETE FROM nights WHERE night_id = ?", (night_id,))
+            conn.execute("DELETE FROM night_clicks WHERE night_id = ?", (night_id,))
+            return True
+
     def due_nights(self: _Connections, now: str) -> list[str]:
         rows = self._conn().execute(
             "SELECT night_id FROM nights WHERE state = 'open' AND closes_at IS NOT NULL"

@@ -238,3 +238,17 @@ def test_parallel_retries_of_one_click_count_once(store_opener: StoreOpener) -> 
         )
     night = first.night("N1")
     assert night is not None and night.votes == {HEAT.tconst: frozenset({"U2"})}
+
+
+def test_a_night_never_shown_can_be_discarded_a_shown_one_cannot(store: Store) -> None:
+    store.create_night(a_night("unseen"))
+    store.toggle_vote("unseen", "U1", HEAT.tconst, "c1")
+    assert store.discard_night("unseen") is True
+    assert store.night("unseen") is None
+    assert store.discard_night("unseen") is False
+    store.create_night(a_night("unseen"))  # the id is free again, with no old clicks
+    assert store.toggle_vote("unseen", "U1", HEAT.tconst, "c1").tally(HEAT.tconst) == 1
+    store.create_night(a_night("shown"))
+    store.set_message_ts("shown", "1700000000.000300")
+    assert store.discard_night("shown") is False
+    assert store.night("shown") is not None
