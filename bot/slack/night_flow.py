@@ -90,7 +90,7 @@ def start(
         posted = client.chat_postMessage(channel=channel, **night_message(night).as_kwargs())
     except SlackApiError as exc:
         error = str(exc.response.get("error") or "error")
-        # Nobody can see or reach the night: close it, so no timer or click acts on it.
+        # Nobody can see or reach the night: it is discarded, nothing is left half-made.
         _abandon(services, night.night_id)
         if error in ("not_in_channel", "channel_not_found"):
             return Reply(night_notice(NOT_IN_CHANNEL))
@@ -103,9 +103,9 @@ def start(
 
 def _abandon(services: Services, night_id: str) -> None:
     try:
-        services.store.close_night(night_id)
+        services.nights.abandon(night_id)
     except Exception as exc:
-        log.warning("could not close the unposted night %s: %s", night_id, exc)
+        log.warning("could not discard the unposted night %s: %s", night_id, exc)
 
 
 def redraw(services: Services, client: WebClient, night: Night) -> bool:

@@ -379,8 +379,11 @@ def test_a_channel_without_the_bot_gets_a_clear_answer_and_no_open_night(
     lambda_bot.slack_api.leave(sr.CHANNEL)
     lambda_bot.command("night like heat closes in 1 hour", user=sr.USER)
     assert "not a member of this channel" in _said_privately(lambda_bot)
+    [refused] = lambda_bot.slack_api.calls("chat.postMessage")
+    night_id = _night_id(refused)
     store = _store()
     try:
+        assert store.night(night_id) is None  # discarded, not left half-made
         assert store.due_nights(format_utc(utc_now() + timedelta(days=1))) == []
     finally:
         store.close()
