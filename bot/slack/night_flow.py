@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -48,6 +48,9 @@ _UNCHANGED = frozenset(
 )
 # Who closes a night when its time comes (the use case is told it is allowed).
 TIMER = "closing-time"
+# A redraw stops after this many updates even if clicks keep coming: each click's own redraw
+# takes over from there.
+REDRAW_ROUNDS = 5
 
 
 @dataclass(frozen=True)
@@ -110,18 +113,24 @@ def _abandon(services: Services, night_id: str) -> None:
 
 def redraw(services: Services, client: WebClient, night: Night) -> bool:
     """Update the night's message to show it as it is now."""
-    # Read it again just before drawing: under a burst of clicks the update sent last then
-    # shows the latest tallies, whichever write it followed.
-    night = services.store.night(night.night_id) or night
-    if not night.message_ts:
-        return False
-    try:
-        client.chat_update(
-            channel=night.channel, ts=night.message_ts, **night_message(night).as_kwargs()
-        )
-    except SlackApiError as exc:
-        log.warning("could not update night %s: %s", night.night_id, exc.response.get("error"))
-        return False
+    # Two updates sent under a burst of clicks may land in either order, so each redraw
+    # converges: after its update lands it reads the night again and draws once more if the
+    # message would change. The update that lands last was then followed by a read that
+    # showed nothing new, so it shows the store's final state.
+    drawn: dict[str, Any] | None = None
+    for _ in range(REDRAW_ROUNDS):
+        night = services.store.night(night.night_id) or night
+        if not night.message_ts:
+            return False
+        message = night_message(night).as_kwargs()
+        if message == drawn:
+            return True
+        try:
+            client.chat_update(channel=night.channel, ts=night.message_ts, **message)
+        except SlackApiError as exc:
+            log.warning("could not update night %s: %s", night.night_id, exc.response.get("error"))
+            return False
+        drawn = message
     return True
 
 

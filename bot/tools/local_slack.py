@@ -73,6 +73,8 @@ class LocalSlackApi:
     _limits: dict[str, tuple[int, int]] = field(default_factory=dict)
     _refused: list[str] = field(default_factory=list)
     _left: set[str] = field(default_factory=set)
+    # method -> seconds each call waits before it lands, in turn (network lag that reorders)
+    _lags: dict[str, Iterator[float]] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
 
@@ -116,6 +118,16 @@ class LocalSlackApi:
         """Refuse the next `times` calls of `method` with 429 and `Retry-After: retry_after`."""
         with self._lock:
             self._limits[method] = (times, retry_after)
+
+    def lag(self, method: str, *seconds: float) -> None:
+        """Calls of `method` land late, by each of `seconds` in turn: two calls sent in one
+        order can then land in the other, as they may in Slack."""
+        with self._lock:
+            self._lags[method] = itertools.cycle(seconds) if seconds else iter(())
+
+    def _lag_of(self, method: str) -> float:
+        with self._lock:
+            return next(self._lags.get(method, iter(())), 0.0)
 
     def leave(self, channel: str) -> None:
         """From now on the bot is not a member of `channel`: posts there fail."""
@@ -193,6 +205,7 @@ class LocalSlackApi:
                             {"Retry-After": str(retry_after)},
                         )
                         return
+                    time.sleep(stand_in._lag_of(method))
                     stand_in._record(method, body, headers)
                     self._reply(200, stand_in._answer(method, body))
                 elif path.startswith("/upload/"):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from slack_sdk import WebClient
@@ -65,3 +67,14 @@ def test_a_channel_the_bot_left_answers_not_in_channel(slack_api) -> None:
             send()
         assert refused.value.response["error"] == "not_in_channel"
     assert client.chat_postMessage(channel="C1", text="hi")["ok"]
+
+
+def test_a_lagging_call_lands_after_one_sent_later(slack_api) -> None:
+    slack_api.lag("chat.update", 0.5, 0.0)
+    client = WebClient(token="xoxb-test", base_url=slack_api.url)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        slow = pool.submit(client.chat_update, channel="C1", ts="1.1", text="first")
+        time.sleep(0.1)  # the first one is sent first
+        fast = pool.submit(client.chat_update, channel="C1", ts="1.1", text="second")
+        assert slow.result()["ok"] and fast.result()["ok"]
+    assert [c["text"] for c in slack_api.calls("chat.update")] == ["second", "first"]
