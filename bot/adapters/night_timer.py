@@ -27,6 +27,10 @@ class NightTimer(Protocol):
         """Arrange for the night to be closed at `closes_at`; False when that failed."""
         ...
 
+    def cancel(self, night_id: str) -> None:
+        """The night was closed before its time: nothing is left to close it again."""
+        ...
+
 
 def close_night_event(night_id: str) -> dict[str, str]:
     return {"source": SOURCE, "night_id": night_id}
@@ -56,6 +60,9 @@ class NoNightTimer:
     def schedule(self, night_id: str, closes_at: datetime) -> bool:
         return True
 
+    def cancel(self, night_id: str) -> None:
+        return None
+
 
 @dataclass
 class SchedulerNightTimer:
@@ -64,13 +71,16 @@ class SchedulerNightTimer:
     target_arn: str
     client: Any | None = None
 
-    def schedule(self, night_id: str, closes_at: datetime) -> bool:
+    def _scheduler(self) -> Any:
         if self.client is None:
             import boto3
 
             self.client = boto3.client("scheduler")
+        return self.client
+
+    def schedule(self, night_id: str, closes_at: datetime) -> bool:
         try:
-            self.client.create_schedule(
+            self._scheduler().create_schedule(
                 Name=schedule_name(night_id),
                 GroupName=self.group,
                 ScheduleExpression=at_expression(closes_at),
@@ -89,3 +99,15 @@ class SchedulerNightTimer:
             log.error("could not schedule the closing of night %s: %s", night_id, exc)
             return False
         return True
+
+    def cancel(self, night_id: str) -> None:
+        """Delete the night's schedule; one already run (and deleted) or never made is fine.
+        A failure is only logged: the night is closed, a late run of the schedule changes
+        nothing (bot.slack.night_flow.close_by_timer)."""
+        client = self._scheduler()
+        try:
+            client.delete_schedule(Name=schedule_name(night_id), GroupName=self.group)
+        except client.exceptions.ResourceNotFoundException:
+            pass
+        except Exception as exc:
+            log.warning("could not delete the closing schedule of night %s: %s", night_id, exc)

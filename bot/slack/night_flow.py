@@ -175,6 +175,9 @@ def close(
     if not outcome.ok or outcome.night is None:
         return Reply(_private(outcome, night_id))
     night = outcome.night
+    if user != TIMER and night.closes_at is not None:
+        # Closed by hand before its time: its one-time schedule is not left behind.
+        services.night_timer.cancel(night_id)
     redraw(services, client, night)
     try:
         client.chat_postMessage(channel=night.channel, **winner_message(night).as_kwargs())

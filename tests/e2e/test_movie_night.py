@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
@@ -239,40 +239,60 @@ def test_a_suggestion_goes_straight_onto_the_shortlist(lambda_bot: LambdaBot) ->
 # --- the closing time ----------------------------------------------------------------------
 
 
-def test_closing_time_in_aws_is_a_schedule_that_closes_the_night(
-    lambda_bot: LambdaBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = "arn:aws:lambda:eu-west-1:123456789012:function:moviebot-bot:live"
+TARGET = "arn:aws:lambda:eu-west-1:123456789012:function:moviebot-bot:live"
+
+
+@pytest.fixture
+def scheduler(lambda_bot: LambdaBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The bot as in AWS, its nights' closing times set in EventBridge Scheduler (moto)."""
     with mock_aws():
-        scheduler = boto3.client("scheduler", region_name="eu-west-1")
-        scheduler.create_schedule_group(Name="moviebot-nights")
+        client = boto3.client("scheduler", region_name="eu-west-1")
+        client.create_schedule_group(Name="moviebot-nights")
         monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
         monkeypatch.setenv("MOVIEBOT_NIGHT_SCHEDULE_GROUP", "moviebot-nights")
         monkeypatch.setenv("MOVIEBOT_NIGHT_SCHEDULER_ROLE", "arn:aws:iam::123456789012:role/r")
-        monkeypatch.setenv("MOVIEBOT_NIGHT_CLOSE_TARGET", target)
+        monkeypatch.setenv("MOVIEBOT_NIGHT_CLOSE_TARGET", TARGET)
         lambda_bot.restart()
-        before = utc_now()
-        posted = _start(lambda_bot, "like heat closes in 2 hours")
-        night_id = _night_id(posted)
-        schedule = scheduler.get_schedule(Name=schedule_name(night_id), GroupName="moviebot-nights")
+        yield client
+
+
+def test_closing_time_in_aws_is_a_schedule_that_closes_the_night(
+    lambda_bot: LambdaBot, scheduler: Any
+) -> None:
+    before = utc_now()
+    posted = _start(lambda_bot, "like heat closes in 2 hours")
+    night_id = _night_id(posted)
+    schedule = scheduler.get_schedule(Name=schedule_name(night_id), GroupName="moviebot-nights")
     closes_at = _night(night_id).closes_at
     assert closes_at is not None
     assert format_utc(before + timedelta(hours=2)) <= closes_at
     assert schedule["ScheduleExpression"] == f"at({closes_at.rstrip('Z')})"
     assert schedule["ActionAfterCompletion"] == "DELETE"
-    assert schedule["Target"]["Arn"] == target
+    assert schedule["Target"]["Arn"] == TARGET
     event = json.loads(schedule["Target"]["Input"])
     assert event == close_night_event(night_id)
 
-    # When the time comes the scheduler invokes the function with that event.
+    # When the time comes the scheduler invokes the function with that event (moto's schedule
+    # stays; AWS deletes it after the run).
     _press(lambda_bot, sr.USER, _vote_buttons(posted)[0])
     lambda_bot.handler(event, sr.LambdaContext())
     assert _night(night_id).state == "closed"
     assert "Tonight's film" in json.dumps(lambda_bot.last_post("chat.postMessage")["blocks"])
-    # A night closed by hand before its time: the schedule's run changes nothing.
+    # The schedule run again (its retry) on a closed night changes nothing.
     calls = len(lambda_bot.slack_api.recorded())
     lambda_bot.handler(event, sr.LambdaContext())
     assert len(lambda_bot.slack_api.recorded()) == calls
+
+
+def test_a_night_closed_by_hand_deletes_its_closing_schedule(
+    lambda_bot: LambdaBot, scheduler: Any
+) -> None:
+    posted = _start(lambda_bot, "like heat closes in 2 hours")
+    night_id = _night_id(posted)
+    assert scheduler.list_schedules(GroupName="moviebot-nights")["Schedules"]
+    _press(lambda_bot, sr.USER, _button(posted, ids.NIGHT_CLOSE))
+    assert _night(night_id).state == "closed"
+    assert scheduler.list_schedules(GroupName="moviebot-nights")["Schedules"] == []
 
 
 # --- concurrency ---------------------------------------------------------------------------

@@ -58,3 +58,16 @@ def test_only_the_schedules_event_names_a_night() -> None:
     assert night_of_event(close_night_event("n1")) == "n1"
     assert night_of_event({"source": "slack", "night_id": "n1"}) is None
     assert night_of_event({"source": "moviebot.night"}) is None
+
+
+def test_a_cancelled_closing_time_leaves_no_schedule_and_a_missing_one_is_fine() -> None:
+    with mock_aws():
+        client = boto3.client("scheduler", region_name="eu-west-1")
+        client.create_schedule_group(Name="moviebot-nights")
+        timer = SchedulerNightTimer("moviebot-nights", ROLE, TARGET, client=client)
+        assert timer.schedule("n1", datetime(2026, 12, 1, 21, 30, tzinfo=UTC))
+        timer.cancel("n1")
+        listed = client.list_schedules(GroupName="moviebot-nights")["Schedules"]
+        timer.cancel("n1")  # gone already (run, or cancelled): nothing to do
+        timer.cancel("never-scheduled")
+    assert listed == []

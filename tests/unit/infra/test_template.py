@@ -46,6 +46,7 @@ EXPECTED_ACTIONS = {
         "secretsmanager:GetSecretValue",
         "lambda:InvokeFunction",
         "scheduler:CreateSchedule",  # a movie night's closing time
+        "scheduler:DeleteSchedule",  # ... cancelled when it is closed by hand
         "iam:PassRole",  # ... run with the night scheduler role
     },
     # the artifact from S3; a version written, verified, switched (transaction), old ones deleted;
@@ -419,7 +420,7 @@ def test_night_closing_schedules_invoke_the_bot_and_only_in_this_stacks_group(
         for s in statements(template, "BotFunction")
         if "scheduler:CreateSchedule" in as_list(s["Action"])
     ]
-    assert as_list(create["Action"]) == ["scheduler:CreateSchedule"]
+    assert as_list(create["Action"]) == ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"]
     assert create["Resource"]["Fn::Sub"].endswith(":schedule/${NightScheduleGroup}/night-*")
     assert schedule_name("any night").startswith("night-")  # what the code names them
     env = function_env(template, "BotFunction")
