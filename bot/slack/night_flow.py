@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.closing_time import ClosingTimeError, split_closing
 from bot.core.night import Night, NightOutcome, NightStatus
+from bot.core.normalize import normalize
 from bot.slack.blocks import Message
 from bot.slack.night_blocks import night_did_you_mean, night_message, night_notice, winner_message
 from bot.slack.night_values import Kind
@@ -64,6 +65,17 @@ def is_night_command(text: str) -> bool:
     """`/movie night ...`: the first word is `night`."""
     first, _, _ = text.strip().partition(" ")
     return first.lower() == "night"
+
+
+def starts_night(services: Services, text: str) -> bool:
+    """`/movie night ...` starts a night, unless the whole text is surely the title of a film
+    that begins with "night" (`/movie night of the living dead`): that one is a movie request."""
+    if not is_night_command(text):
+        return False
+    if not night_text(text):
+        return True
+    film = services.movies.title_named(text)
+    return film is None or not normalize(film.title).startswith("night")
 
 
 def night_text(text: str) -> str:

@@ -289,6 +289,14 @@ class MovieService:
         model = self._store.active()
         return None if model is None else self._indexes.get(model.version)
 
+    def title_named(self, text: str) -> Candidate | None:
+        """The film the whole of `text` names, when the title index is sure of it."""
+        index = self.index()
+        if index is None:
+            return None
+        resolution = index.resolve(text)
+        return resolution.match if resolution.status == "matched" else None
+
     def suggest(self, text: str, limit: int = 10) -> list[Candidate]:
         model = self._store.active()
         if model is None:

@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -20,12 +21,13 @@ from bot.adapters.store import open_store
 from bot.adapters.store.base import Store
 from bot.config import Settings
 from bot.core.clock import format_utc, utc_now
-from bot.core.models import MarkKind
+from bot.core.models import MarkKind, Movie
 from bot.core.night import Night
 from bot.slack import action_ids as ids
 from bot.slack.night_values import decode_film
 from tests.e2e import slack_requests as sr
-from tests.e2e.conftest import LambdaBot
+from tests.e2e.conftest import LambdaBot, pick_ids
+from tests.fixtures.artifacts import SAMPLE_MOVIES, write_artifact
 
 BOB = "U0BOB"
 CAROL = "U0CAROL"
@@ -234,6 +236,50 @@ def test_a_suggestion_goes_straight_onto_the_shortlist(lambda_bot: LambdaBot) ->
     assert [decode_film(e["value"]) for _, e in _vote_buttons(_night_message(lambda_bot))] == [
         (night_id, PULP)
     ]
+
+
+# --- a film called "Night ..." -------------------------------------------------------------
+
+LIVING_DEAD, NIGHTCRAWLER = "tt0063350", "tt2872718"
+NIGHT_FILMS = [
+    Movie(LIVING_DEAD, "Night of the Living Dead", "Night of the Living Dead", 1968, 96,
+          ("Horror", "Thriller"), 7.8, 140000, 3, (0.1, 0.0, -1.0)),
+    Movie(NIGHTCRAWLER, "Nightcrawler", "Nightcrawler", 2014, 117,
+          ("Crime", "Drama", "Thriller"), 7.8, 600000, 1, (-0.5, 1.0, -0.2)),
+]  # fmt: skip
+
+
+class TestAFilmCalledNight:
+    """`/movie night <text>` is a film request when the whole text is surely such a film."""
+
+    @pytest.fixture
+    def sample_artifact(self, tmp_path: Path) -> Path:
+        return write_artifact(tmp_path / "model", [*SAMPLE_MOVIES, *NIGHT_FILMS])
+
+    @pytest.mark.parametrize(
+        ("text", "film"),
+        [
+            ("night of the living dead", "Night of the Living Dead"),
+            ("Night Of The Living Dead (1968)", "Night of the Living Dead"),
+            ("night crawler", "Nightcrawler"),
+        ],
+    )
+    def test_is_answered_as_a_movie_request(
+        self, lambda_bot: LambdaBot, text: str, film: str
+    ) -> None:
+        lambda_bot.command(text)
+        assert _night_posts(lambda_bot) == []
+        [answer] = lambda_bot.slack_api.calls("response_url")
+        assert answer["response_type"] == "ephemeral"
+        assert film in json.dumps(answer["blocks"])
+        assert pick_ids(answer["blocks"])  # films like it: the request was understood
+
+    @pytest.mark.parametrize(
+        "text", ["night", "night something funny under 2 hours", "night like Heat"]
+    )
+    def test_other_texts_still_start_a_night(self, lambda_bot: LambdaBot, text: str) -> None:
+        lambda_bot.command(text)
+        assert len(_night_posts(lambda_bot)) == 1
 
 
 # --- the closing time ----------------------------------------------------------------------

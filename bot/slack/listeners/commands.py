@@ -68,7 +68,7 @@ def movie_command(
     if wants_help(text):
         respond(response_type="ephemeral", **help_message().as_kwargs())
         return
-    if night_flow.is_night_command(text):
+    if night_flow.starts_night(services, text):
         channel = str(command.get("channel_id") or "")
         rest = night_flow.night_text(text)
         slack = client or context.client
