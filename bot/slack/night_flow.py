@@ -200,7 +200,7 @@ def close(
 
 def close_due(services: Services, client: WebClient, now: datetime) -> list[str]:
     """Close every night whose closing time has passed (the laptop's timer); their ids."""
-    closed = []
+    closed: list[str] = []
     for night_id in services.nights.due(now):
         close_by_timer(services, client, night_id, now)
         closed.append(night_id)

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Protocol
 
 from bot.adapters.store.base import (
@@ -56,7 +57,7 @@ class _Titles:
     unsure: str = ""  # the words the candidates are for
 
 
-def _missing(night_id: str) -> NightOutcome:
+def _missing() -> NightOutcome:
     return NightOutcome(
         NightStatus.NOT_FOUND,
         None,
@@ -68,6 +69,16 @@ def _closed(night: Night) -> NightOutcome:
     return NightOutcome(
         NightStatus.CLOSED, night, "This movie night is closed: nothing can change any more."
     )
+
+
+def _written(write: Callable[[], Night]) -> Night | NightOutcome:
+    """The night after a store write, or what to say when it was gone or closed meanwhile."""
+    try:
+        return write()
+    except NightMissing:
+        return _missing()
+    except NightClosed as closed:
+        return _closed(closed.night)
 
 
 class MovieNights:
@@ -146,33 +157,25 @@ class MovieNights:
         return NightOutcome(NightStatus.OK, built.night, message)
 
     def join(self, night_id: str, user: str) -> NightOutcome:
-        try:
-            night = self._store.join_night(night_id, user)
-        except NightMissing:
-            return _missing(night_id)
-        except NightClosed as closed:
-            return _closed(closed.night)
+        night = _written(lambda: self._store.join_night(night_id, user))
+        if isinstance(night, NightOutcome):
+            return night
         return NightOutcome(NightStatus.OK, night, "You joined the movie night.")
 
     # --- favourites and suggestions --------------------------------------------------------------
     def add_favourite(self, night_id: str, user: str, text: str) -> NightOutcome:
         """Join `user` and add the film(s) `text` names (a title, or a tconst from the picker)
         to their favourites, then rebuild the shortlist."""
-        night = self._store.night(night_id)
-        if night is None:
-            return _missing(night_id)
-        if not night.is_open:
-            return _closed(night)
+        night = self._open_night(night_id)
+        if isinstance(night, NightOutcome):
+            return night
         found = self._titles(text)
         if not found.movies:
             return self._not_found(night, text, found)
-        try:
-            for movie in found.movies:
-                night = self._store.add_favourite(night_id, user, movie.tconst)
-        except NightMissing:
-            return _missing(night_id)
-        except NightClosed as closed:
-            return _closed(closed.night)
+        for movie in found.movies:
+            night = _written(partial(self._store.add_favourite, night_id, user, movie.tconst))
+            if isinstance(night, NightOutcome):
+                return night
         outcome = self._rebuild(night)
         names = " and ".join(m.title for m in found.movies)
         if outcome.status is NightStatus.OK:
@@ -181,32 +184,25 @@ class MovieNights:
 
     def suggest(self, night_id: str, user: str, text: str) -> NightOutcome:
         """Put a film straight onto the shortlist (and join `user`)."""
-        night = self._store.night(night_id)
-        if night is None:
-            return _missing(night_id)
-        if not night.is_open:
-            return _closed(night)
+        night = self._open_night(night_id)
+        if isinstance(night, NightOutcome):
+            return night
         found = self._titles(text)
         if not found.movies:
             return self._not_found(night, text, found)
         movie = found.movies[0]
         film = NightFilm(movie.tconst, movie.title, movie.year, 0.0, SUGGESTED)
-        try:
-            night = self._store.add_suggestion(night_id, user, film)
-        except NightMissing:
-            return _missing(night_id)
-        except NightClosed as closed:
-            return _closed(closed.night)
+        night = _written(lambda: self._store.add_suggestion(night_id, user, film))
+        if isinstance(night, NightOutcome):
+            return night
         return NightOutcome(NightStatus.OK, night, f"{movie.title} is on the shortlist.")
 
     # --- the shortlist ---------------------------------------------------------------------------
     def shortlist(self, night_id: str) -> NightOutcome:
         """Rebuild the shortlist from the members' favourites and suggestions."""
-        night = self._store.night(night_id)
-        if night is None:
-            return _missing(night_id)
-        if not night.is_open:
-            return _closed(night)
+        night = self._open_night(night_id)
+        if isinstance(night, NightOutcome):
+            return night
         return self._rebuild(night)
 
     def _rebuild(self, night: Night) -> NightOutcome:
@@ -246,12 +242,9 @@ class MovieNights:
         films = tuple(
             NightFilm(p.movie.tconst, p.movie.title, p.movie.year, p.score, p.reason) for p in picks
         ) + tuple(suggested)
-        try:
-            saved = self._store.set_shortlist(night.night_id, films)
-        except NightMissing:
-            return _missing(night.night_id)
-        except NightClosed as closed:
-            return _closed(closed.night)
+        saved = _written(lambda: self._store.set_shortlist(night.night_id, films))
+        if isinstance(saved, NightOutcome):
+            return saved
         if not films:
             wanted = ", ".join(c.text for c in night.constraints) or "what the night asks for"
             return NightOutcome(
@@ -266,24 +259,21 @@ class MovieNights:
     def vote(self, night_id: str, user: str, tconst: str, click_id: str) -> NightOutcome:
         """Approve a film on the shortlist, or withdraw the approval (joins `user`); a retried
         click (same `click_id`) counts once."""
-        night = self._store.night(night_id)
-        if night is None:
-            return _missing(night_id)
-        if not night.is_open:
-            return _closed(night)
+        night = self._open_night(night_id)
+        if isinstance(night, NightOutcome):
+            return night
         film = night.film(tconst)
         if film is None:
             return NightOutcome(
                 NightStatus.UNRESOLVED, night, "That film is no longer on the shortlist."
             )
-        try:
-            if not night.is_member(user):
-                self._store.join_night(night_id, user)
-            night = self._store.toggle_vote(night_id, user, tconst, click_id)
-        except NightMissing:
-            return _missing(night_id)
-        except NightClosed as closed:
-            return _closed(closed.night)
+        if not night.is_member(user):
+            joined = _written(lambda: self._store.join_night(night_id, user))
+            if isinstance(joined, NightOutcome):
+                return joined
+        night = _written(lambda: self._store.toggle_vote(night_id, user, tconst, click_id))
+        if isinstance(night, NightOutcome):
+            return night
         approved = user in night.votes.get(tconst, ())
         said = "You approved" if approved else "You withdrew your vote for"
         return NightOutcome(
@@ -297,7 +287,7 @@ class MovieNights:
         its closing time has passed (`now`), anyone may (the timer does)."""
         night = self._store.night(night_id)
         if night is None:
-            return _missing(night_id)
+            return _missing()
         if not night.is_open:
             night = self._settle(night)  # a close that stopped before its winner was saved
             return NightOutcome(
@@ -320,7 +310,7 @@ class MovieNights:
         try:
             night = self._settle(self._store.close_night(night_id))
         except NightMissing:
-            return _missing(night_id)
+            return _missing()
         except NightClosed as closed:
             night = self._settle(closed.night)
             return NightOutcome(
@@ -340,7 +330,7 @@ class MovieNights:
         nights and recommendations skip it."""
         night = self._store.night(night_id)
         if night is None:
-            return _missing(night_id)
+            return _missing()
         if night.is_open:
             return NightOutcome(
                 NightStatus.NOT_ALLOWED, night, "The movie night is still open: close it first."
@@ -368,6 +358,15 @@ class MovieNights:
         return self._store.due_nights(format_utc(now))
 
     # --- internals -------------------------------------------------------------------------------
+    def _open_night(self, night_id: str) -> Night | NightOutcome:
+        """The night, when it is there and open; else what to say."""
+        night = self._store.night(night_id)
+        if night is None:
+            return _missing()
+        if not night.is_open:
+            return _closed(night)
+        return night
+
     def _version(self) -> str | None:
         model = self._store.active()
         return None if model is None else model.version

@@ -26,7 +26,7 @@ from bot.core.night import Night
 from bot.slack import action_ids as ids
 from bot.slack.night_values import decode_film
 from tests.e2e import slack_requests as sr
-from tests.e2e.conftest import LambdaBot, pick_ids
+from tests.e2e.conftest import LambdaBot, button, buttons, pick_ids
 from tests.fixtures.artifacts import SAMPLE_MOVIES, write_artifact
 
 BOB = "U0BOB"
@@ -54,30 +54,13 @@ def _night_message(bot: LambdaBot) -> dict[str, Any]:
     return posts[-1]
 
 
-def _buttons(message: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(block_id, button) for every button of a message."""
-    found = []
-    for block in message.get("blocks") or []:
-        for element in block.get("elements") or []:
-            if element.get("type") == "button":
-                found.append((block["block_id"], element))
-        accessory = block.get("accessory")
-        if accessory and accessory.get("type") == "button":
-            found.append((block["block_id"], accessory))
-    return found
-
-
 def _button(message: dict[str, Any], action_id: str) -> tuple[str, dict[str, Any]]:
-    for block_id, button in _buttons(message):
-        if button["action_id"] == action_id:
-            return block_id, button
-    raise AssertionError(
-        f"no {action_id} button in {[b['action_id'] for _, b in _buttons(message)]}"
-    )
+    return button(message.get("blocks") or [], action_id)
 
 
 def _vote_buttons(message: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    return [(b, e) for b, e in _buttons(message) if e["action_id"].startswith(ids.NIGHT_VOTE)]
+    found = buttons(message.get("blocks") or [])
+    return [(b, e) for b, e in found if e["action_id"].startswith(ids.NIGHT_VOTE)]
 
 
 def _night_id(message: dict[str, Any]) -> str:
@@ -347,10 +330,10 @@ def test_a_night_closed_by_hand_deletes_its_closing_schedule(
 def _tallies(message: dict[str, Any]) -> dict[str, str]:
     """tconst -> the tally its vote button shows."""
     shown = {}
-    for _, button in _vote_buttons(message):
-        film = decode_film(button["value"])
+    for _, vote in _vote_buttons(message):
+        film = decode_film(vote["value"])
         assert film is not None
-        shown[film[1]] = button["text"]["text"]
+        shown[film[1]] = vote["text"]["text"]
     return shown
 
 

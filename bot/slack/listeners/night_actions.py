@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -142,7 +143,7 @@ def night_pick(
     _tell(body, client, respond, reply)
 
 
-def _open_modal(kind: Kind) -> Any:
+def _open_modal(kind: Kind) -> Callable[..., None]:
     def open_night_modal(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
@@ -151,11 +152,13 @@ def _open_modal(kind: Kind) -> Any:
             client.views_open(trigger_id=body["trigger_id"], view=night_modal(target))
         except (SlackApiError, KeyError) as exc:
             log.warning("could not open the night modal: %s", exc)
+            ack()  # the click was received; only the modal failed, which respond says
             respond(
                 replace_original=False,
                 response_type="ephemeral",
                 text="I could not open the picker; press the button again.",
             )
+            return
         ack()
 
     open_night_modal.__name__ = f"open_night_modal_{kind}"
@@ -171,7 +174,7 @@ def _tell_in_channel(
             client.chat_postEphemeral(channel=target.channel, user=user, **reply.as_kwargs())
             return
         except SlackApiError:
-            pass
+            pass  # not in that channel any more: the DM below still reaches them
     client.chat_postMessage(channel=user, **reply.as_kwargs())
 
 
