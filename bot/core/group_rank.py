@@ -2,13 +2,13 @@
 
 Each member ranks every candidate by closeness in the reduced space to that member's nearest
 favourite, blended with popularity and rating as the single-seed recommender does (closeness
-alone favours obscure films nobody has seen). The rankings are aggregated with a Borda count
-(a film earns, from each member, one point per candidate that member ranks below it; ties share
-the points). A least-misery veto then removes every film that is far from all the favourites of
-some member: outside that member's nearest half of the candidates by distance. When fewer than
-`size` films survive, the veto widens to the nearest three quarters, then is lifted; the reason
-says which held. Equal Borda counts are broken by the members' summed scores, then by tconst,
-so the same input always gives the same shortlist, whatever the candidates' order.
+alone favours obscure films nobody in the group has seen). The rankings are aggregated with a
+Borda count (a film earns, from each member, one point per candidate that member ranks below
+it; ties share the points). A least-misery veto then removes every film that is far from all
+the favourites of some member: in that member's farthest tenth of the candidates by distance
+(`GroupWeights.veto_shares`; when fewer than `size` films pass, the veto is lifted). The reason
+says which veto held. Equal Borda counts are broken by the members' summed scores, then by
+tconst, so the same input always gives the same shortlist, whatever the candidates' order.
 """
 
 from __future__ import annotations
@@ -29,18 +29,20 @@ class GroupPick:
     movie: Movie
     score: float  # the Borda count, normalised: 1.0 when every member ranks it first
     votes_for: tuple[str, ...]  # members whose taste it is close to
-    reason: str  # e.g. "close to Heat and Ronin · within every member's nearest half · ..."
+    reason: str  # e.g. "close to Heat and Ronin · in no member's farthest tenth · 1990s, ..."
 
 
 @dataclass(frozen=True)
 class GroupWeights:
     # Each member's score of a film, as the single-seed recommender weighs it; tuned on the
-    # dev half of the MovieLens groups (python -m bot evaluate --only group).
-    closeness: float = 3.0
-    popularity: float = 1.0
-    rating: float = 1.0
-    # Veto radii, as shares of each member's candidates by distance, tried in this order.
-    veto_shares: tuple[float, ...] = (0.5, 0.75)
+    # dev half of the MovieLens groups (python -m bot evaluate --only group): what a group
+    # likes is mostly well known and well rated, so closeness weighs less than for one seed.
+    closeness: float = 0.5
+    popularity: float = 2.0
+    rating: float = 2.0
+    # Veto radii: a film passes when it is within this share of every member's candidates by
+    # distance; tried in this order, then lifted. 0.9: out if in someone's farthest tenth.
+    veto_shares: tuple[float, ...] = (0.9,)
     # A member "votes for" a film within this share of their nearest candidates.
     close_share: float = 0.1
 
@@ -50,7 +52,8 @@ DEFAULT_GROUP_WEIGHTS = GroupWeights()
 # Candidates come from a few cluster pools read again and again: normalise each title once.
 _key = lru_cache(maxsize=1 << 16)(normalize)
 
-_SHARE_WORDS = {0.25: "quarter", 0.5: "half", 0.75: "three quarters"}
+# The veto in words, by the share of each member's candidates it leaves out.
+_FAR_WORDS = {0.5: "half", 0.25: "quarter", 0.2: "fifth", 0.1: "tenth"}
 
 
 def group_candidates_clusters(favourites: Mapping[str, Sequence[Movie]]) -> list[int]:
@@ -201,7 +204,8 @@ def _names(titles: Sequence[str]) -> str:
 def _reason(movie: Movie, named: Sequence[Movie], veto: float | None) -> str:
     parts = [f"close to {_names([m.title for m in named])}"]
     if veto is not None:
-        parts.append(f"within every member's nearest {_SHARE_WORDS.get(veto, f'{veto:.0%}')}")
+        far = round(1.0 - veto, 2)
+        parts.append(f"in no member's farthest {_FAR_WORDS.get(far, f'{far:.0%}')}")
     details = []
     if movie.year:
         details.append(f"{movie.year // 10 * 10}s")

@@ -412,7 +412,7 @@ def run_evaluation(
     nonsense_queries: int = 1000,
     seed: int = 5,
     sentences: int = 300,
-    groups: int = 400,
+    groups: int = 600,
     only: str | None = None,
 ) -> dict[str, Any]:
     """Load the model into a fresh SQLite store, then measure through the bot's own service:

@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--sentences", type=int, default=300, help="conversational sentences of each kind (300)"
     )
-    parser.add_argument("--groups", type=int, default=400, help="movie-night groups (400)")
+    parser.add_argument("--groups", type=int, default=600, help="movie-night groups (600)")
     parser.add_argument(
         "--only", choices=("group",), default=None, help="measure only this part (group)"
     )
