@@ -38,8 +38,8 @@ class GroupWeights:
     # dev half of the MovieLens groups (python -m bot evaluate --only group): what a group
     # likes is mostly well known and well rated, so closeness weighs less than for one seed.
     closeness: float = 0.5
-    popularity: float = 2.0
-    rating: float = 2.0
+    popularity: float = 4.0
+    rating: float = 3.0
     # Veto radii: a film passes when it is within this share of every member's candidates by
     # distance; tried in this order, then lifted. 0.9: out if in someone's farthest tenth.
     veto_shares: tuple[float, ...] = (0.9,)
