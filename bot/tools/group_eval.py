@@ -41,7 +41,7 @@ from bot.tools.evaluate import MovieLens
 SIZES = (3, 4, 5)
 BASELINES = ("one_member", "most_voted", "random")
 TARGET_RATIO = 1.3
-LIKED_RULE = "liked (rated >= 4) by at least half of the group, rounded up"
+LIKED_RULE = "liked (rated >= 4) by at least half of the group, rounded up (unrated: not liked)"
 
 
 @dataclass(frozen=True)
