@@ -19,13 +19,15 @@ def _movie(
 
 
 NO_VETO = GroupWeights(veto_shares=())
+# The closeness-led weights these hand-made layouts are drawn for; the veto on halves.
+BY_CLOSENESS = GroupWeights(closeness=3.0, popularity=1.0, rating=1.0, veto_shares=(0.5, 0.75))
 
 
 def test_borda_count_over_each_members_ranking() -> None:
     # ann ranks x < y < z by closeness, bob y < z < x: Borda x 2+0, y 1+2, z 0+1.
     favourites = {"ann": [_movie("tf1", (0.0, 0.0))], "bob": [_movie("tf2", (10.0, 0.0))]}
     x, y, z = _movie("tt1", (1.0, 0.0)), _movie("tt2", (6.0, 0.0)), _movie("tt3", (9.0, 7.0))
-    picks = rank_for_group(favourites, [x, y, z], size=3)
+    picks = rank_for_group(favourites, [x, y, z], size=3, weights=BY_CLOSENESS)
     assert [p.movie.tconst for p in picks] == ["tt2", "tt1", "tt3"]
     assert [p.score for p in picks] == [0.75, 0.5, 0.25]  # points / (members * (films - 1))
 
@@ -49,19 +51,28 @@ def _split_group() -> tuple[dict[str, list[Movie]], list[Movie]]:
 def test_the_veto_leaves_out_a_film_far_from_one_member() -> None:
     favourites, films = _split_group()
     # Without the veto, three of four members' clear favourite wins the Borda count...
-    assert rank_for_group(favourites, films, size=1, weights=NO_VETO)[0].movie.tconst == "tt-pet"
-    # ...with it, the film outside cat's nearest half of the candidates is out.
-    picks = rank_for_group(favourites, films, size=5)
+    no_veto = replace(BY_CLOSENESS, veto_shares=())
+    assert rank_for_group(favourites, films, size=1, weights=no_veto)[0].movie.tconst == "tt-pet"
+    # ...with it, the film in cat's farthest half of the candidates is out.
+    picks = rank_for_group(favourites, films, size=5, weights=BY_CLOSENESS)
     assert "tt-pet" not in [p.movie.tconst for p in picks]
     assert len(picks) == 5
-    assert all("within every member's nearest half" in p.reason for p in picks)
+    assert all("in no member's farthest half" in p.reason for p in picks)
+
+
+def test_the_default_veto_leaves_out_films_in_a_members_farthest_tenth() -> None:
+    favourites, films = _split_group()
+    picks = rank_for_group(favourites, films, size=5)
+    # The farthest films (-40, 120 and 160) are in ann's, bob's and dan's last tenth.
+    assert not any(p.movie.tconst.startswith("tt-far") for p in picks)
+    assert all("in no member's farthest tenth" in p.reason for p in picks)
 
 
 def test_the_veto_widens_then_lifts_when_too_few_films_pass() -> None:
     favourites, films = _split_group()
-    picks = rank_for_group(favourites, films, size=len(films))
+    picks = rank_for_group(favourites, films, size=len(films), weights=BY_CLOSENESS)
     assert len(picks) == len(films)  # nobody's shortlist is emptied by the veto
-    assert not any("nearest" in p.reason for p in picks)
+    assert not any("farthest" in p.reason for p in picks)
 
 
 def test_ties_share_points_and_fall_to_the_tconst() -> None:
@@ -82,6 +93,7 @@ def test_equal_borda_counts_are_broken_by_the_summed_scores() -> None:
 def test_deterministic_whatever_the_order_of_candidates_and_members() -> None:
     favourites, films = _split_group()
     first = rank_for_group(favourites, films)
+    assert len(first) == 5
     for seed in range(5):
         shuffled = films[:]
         random.Random(seed).shuffle(shuffled)
@@ -101,7 +113,7 @@ def test_reason_names_the_favourites_it_is_close_to_and_the_rule() -> None:
     assert pick.movie.tconst == "tt1"
     assert pick.votes_for == ("ann", "bob")
     assert pick.reason == (
-        "close to Heat and Ronin · within every member's nearest half · 1990s, rated 7.8"
+        "close to Heat and Ronin · in no member's farthest tenth · 1990s, rated 7.8"
     )
 
 
