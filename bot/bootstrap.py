@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.adapters.dedupe import StoreDeduper
+from bot.adapters.night_timer import NightTimer, NoNightTimer, SchedulerNightTimer
 from bot.adapters.retrainers.base import NoRetrainer, Retrainer
 from bot.adapters.retrainers.lambda_retrainer import LambdaRetrainer
 from bot.adapters.store import Store, open_store
@@ -42,6 +43,19 @@ def choose_retrainer(
     return NoRetrainer()
 
 
+def choose_night_timer(settings: Settings) -> NightTimer:
+    """EventBridge Scheduler when the stack set it up (AWS); else none: the laptop's servers
+    poll for due nights themselves."""
+    group, role, target = (
+        settings.night_schedule_group,
+        settings.night_scheduler_role,
+        settings.night_close_target,
+    )
+    if group and role and target:
+        return SchedulerNightTimer(group, role, target)
+    return NoNightTimer()
+
+
 def build_services(
     settings: Settings,
     *,
@@ -53,6 +67,7 @@ def build_services(
 ) -> Services:
     from bot.adapters.index_cache import IndexCache
     from bot.usecases.movies import MovieService
+    from bot.usecases.night import MovieNights
 
     store = (
         store
@@ -65,13 +80,16 @@ def build_services(
         else choose_retrainer(settings, store, lambda_client, local_retrainer)
     )
 
+    movies = MovieService(store, IndexCache(store, settings.cache_dir))
     return Services(
         settings=settings,
         store=store,
-        movies=MovieService(store, IndexCache(store, settings.cache_dir)),
+        movies=movies,
         admin=AdminService(settings, store, retrainer),
         retrainer=retrainer,
         dedupe=StoreDeduper(store),
         quota=store,
+        nights=MovieNights(store, movies),
+        night_timer=choose_night_timer(settings),
         telemetry=telemetry if telemetry is not None else NullTelemetry(),
     )

@@ -84,6 +84,13 @@ class Settings:
     log_level: str = "INFO"
     # Questions one Slack user may ask per minute (counted in the store, across containers).
     questions_per_minute: int = 10
+    # Set in AWS: a movie night's closing time becomes a one-time EventBridge Scheduler
+    # schedule in this group, run with this role, invoking this function (the bot's own).
+    night_schedule_group: str | None = None
+    night_scheduler_role: str | None = None
+    night_close_target: str | None = None
+    # On a laptop (serve, chat): how often the timer closes nights whose time has come.
+    night_timer_seconds: int = 30
 
     @property
     def configured_store_url(self) -> str | None:
@@ -123,6 +130,10 @@ class Settings:
             questions_per_minute=env.number(
                 "MOVIEBOT_QUESTIONS_PER_MINUTE", cls.questions_per_minute
             ),
+            night_schedule_group=get("MOVIEBOT_NIGHT_SCHEDULE_GROUP"),
+            night_scheduler_role=get("MOVIEBOT_NIGHT_SCHEDULER_ROLE"),
+            night_close_target=get("MOVIEBOT_NIGHT_CLOSE_TARGET"),
+            night_timer_seconds=env.number("MOVIEBOT_NIGHT_TIMER_SECONDS", cls.night_timer_seconds),
         )
 
 

@@ -6,6 +6,9 @@ asynchronously. Powertools gives structured logs (never tokens or message text a
 metrics (matches, misses, declines, latency) and traces. In AWS the bot token and signing
 secret come from Secrets Manager (MOVIEBOT_SLACK_SECRET) through Powertools Parameters, cached.
 
+A movie night's closing schedule (EventBridge Scheduler) invokes this function too, with
+`bot.adapters.night_timer.close_night_event`: that closes the night instead.
+
 Nothing is built at import: `handler` is one container's `lambda_entry()`, whose first request
 builds the app and keeps it, rebuilding it when the credentials change (a rotated secret). While
 they are missing, every request gets a 503 and the log says what is missing.
@@ -25,6 +28,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 from slack_bolt.adapter.aws_lambda.lazy_listener_runner import LambdaLazyListenerRunner
 
+from bot.adapters.night_timer import night_of_event
 from bot.adapters.observability import (
     PowertoolsTelemetry,
     configure_logging,
@@ -35,6 +39,8 @@ from bot.adapters.observability import (
 from bot.adapters.slack_secret import MissingCredentials, SlackCredentials, read_credentials
 from bot.bootstrap import Services, build_services
 from bot.config import Settings
+from bot.core.clock import utc_now
+from bot.slack import night_flow
 from bot.slack.app import build_app
 
 # At most one uncached read of the secret per this many seconds, on a refused signature.
@@ -85,6 +91,14 @@ class _Bot:
         except MissingCredentials as exc:
             logger.error(f"refusing Slack requests: {exc}")
             return _not_configured()
+
+    def close_night(self, night_id: str) -> dict[str, Any]:
+        """A night's closing schedule ran (bot.adapters.night_timer): close it, update its
+        message and announce the winner, with the same services and Slack client as a click."""
+        bolt = self._handler_for(self._credentials())
+        assert self._services is not None  # built with the handler
+        night_flow.close_by_timer(self._services, bolt.app.client, night_id, utc_now())
+        return {"closed": night_id}
 
     def _credentials(self, *, force: bool = False) -> SlackCredentials:
         return read_credentials(
@@ -160,6 +174,10 @@ def lambda_entry(lambda_client: Any | None = None) -> LambdaHandler:
     def entry(event: dict[str, Any], context: Any) -> dict[str, Any]:
         headers = event.get("headers") or {}
         lazy = bool(headers.get("x-slack-bolt-lazy-only"))
+        night_id = night_of_event(event)
+        if night_id is not None:
+            logger.append_keys(night=night_id)
+            return container.bot().close_night(night_id)
         logger.append_keys(lazy=lazy, retry=headers.get("x-slack-retry-num"))
         metrics.add_metric(name="LazyRuns" if lazy else "Requests", unit=MetricUnit.Count, value=1)
         return container.bot().handle(event, context)

@@ -15,3 +15,12 @@ REMOVE_MARK = "remove_mark"
 MODAL_CALLBACK = "movie_modal"
 MODAL_BLOCK = "movie_block"
 MODAL_SELECT = "movie_select"
+# The movie night message (bot.slack.night_blocks) and its modal.
+NIGHT_VOTE = "night_vote"
+NIGHT_JOIN = "night_join"
+NIGHT_FAVOURITE = "night_favourite"
+NIGHT_SUGGEST = "night_suggest"
+NIGHT_CLOSE = "night_close"
+NIGHT_WATCHED = "night_watched"
+NIGHT_PICK = "night_pick"  # a did-you-mean for a favourite or a suggestion
+NIGHT_MODAL_CALLBACK = "night_modal"

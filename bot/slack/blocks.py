@@ -52,6 +52,12 @@ if TYPE_CHECKING:
 
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,30}")
 
+
+def mention(user: str) -> str:
+    """`<@U123>` for a Slack user id; anything else escaped as text (it came from a request)."""
+    return f"<@{user}>" if _USER_ID.fullmatch(user) else t.mrkdwn(user, 40)
+
+
 CHAT_TEXT = (
     "Happy to help! Name a movie you love (`something like heat`) or describe one "
     "(`a 90s comedy`), and I will find picks."
@@ -76,7 +82,9 @@ HELP_TEXT = (
     "`not that one`.\n"
     "\u2022 Typos are fine, and so are IMDb ids (`tt0133093`) and IMDb links.\n"
     "\u2022 Mark picks *Seen it* or *Not interested* and I will leave them out; "
-    "your list is on my Home tab."
+    "your list is on my Home tab.\n"
+    "\u2022 `/movie night` in a channel (`/movie night like heat, closes in 2 hours`) lets "
+    "everyone add favourites and vote on a shortlist that suits the whole group."
 )
 
 

@@ -319,10 +319,33 @@ def pick_seeds(
 
 
 def format_table(report: dict[str, Any]) -> str:
-    res = report["resolution"]
     lines = [
         f"catalogue: {report['catalogue']['movies']:,} movies, "
         f"{report['catalogue']['clusters']} clusters ({report['catalogue']['version']})",
+    ]
+    if "resolution" in report:
+        lines += _resolution_lines(report["resolution"])
+    if "conversation" in report:
+        from bot.tools.conversation_eval import format_conversation
+
+        lines += format_conversation(report["conversation"])
+    if "honouring" in report:
+        from bot.tools.honour_eval import format_honouring
+
+        lines += format_honouring(report["honouring"])
+    if "recommendations" in report:
+        lines += _recommendation_lines(report["recommendations"])
+    if "groups" in report:
+        from bot.tools.group_eval import format_groups
+
+        lines += format_groups(report["groups"])
+    lines.append("targets:")
+    lines += [f"  {'yes' if ok else 'NO ':<4} {label}" for label, ok in report["targets"].items()]
+    return "\n".join(lines)
+
+
+def _resolution_lines(res: dict[str, Any]) -> list[str]:
+    lines = [
         f"resolution: {res['in_catalogue']:,} of {res['movielens_titles']:,} MovieLens titles "
         "are in the catalogue",
         f"  {'queries':<14}{'n':>7}{'top-1':>9}{'top-3':>9}{'at once':>9}",
@@ -337,16 +360,11 @@ def format_table(report: dict[str, Any]) -> str:
         f"  {'nonsense':<14}{res['nonsense']['queries']:>7}"
         f"   declined {res['nonsense']['declined']:.1%}"
     )
-    if "conversation" in report:
-        from bot.tools.conversation_eval import format_conversation
+    return lines
 
-        lines += format_conversation(report["conversation"])
-    if "honouring" in report:
-        from bot.tools.honour_eval import format_honouring
 
-        lines += format_honouring(report["honouring"])
-    rec = report["recommendations"]
-    lines += [
+def _recommendation_lines(rec: dict[str, Any]) -> list[str]:
+    lines = [
         f"recommendations: {rec['seeds']} seeds (liked by >= {rec['min_likers']} users), "
         f"{rec['k']} picks each, {rec['users']} users",
         f"  {'method':<24}{'coverage':>10}{'co-like':>10}{'lift':>8}{'pooled lift':>13}",
@@ -362,9 +380,7 @@ def format_table(report: dict[str, Any]) -> str:
         f" {ceiling['most_voted']:,} most-voted movies up to {ceiling['up_to_year']}"
         " (co-like precision cannot exceed coverage)"
     )
-    lines.append("targets:")
-    lines += [f"  {'yes' if ok else 'NO ':<4} {label}" for label, ok in report["targets"].items()]
-    return "\n".join(lines)
+    return lines
 
 
 def targets(report: dict[str, Any]) -> dict[str, bool]:
@@ -396,15 +412,19 @@ def run_evaluation(
     nonsense_queries: int = 1000,
     seed: int = 5,
     sentences: int = 300,
+    groups: int = 600,
+    only: str | None = None,
 ) -> dict[str, Any]:
-    """Load the model into a fresh SQLite store, then measure through the bot's own service."""
+    """Load the model into a fresh SQLite store, then measure through the bot's own service:
+    every part, or `only` "group" (the movie-night shortlists)."""
     from bot.adapters.index_cache import IndexCache
     from bot.adapters.store.sqlite import SqliteStore
     from bot.core.artifact import iter_movies, read_manifest
     from bot.tools.conversation_eval import conversation_targets, evaluate_conversation
+    from bot.tools.group_eval import evaluate_groups, group_targets
     from bot.tools.honour_eval import evaluate_honouring, honouring_targets
     from bot.usecases.loader import load_artifact
-    from bot.usecases.movies import MovieService
+    from bot.usecases.movies import POOL_SIZE, MovieService
 
     movielens = read_movielens(movielens_dir)
     manifest = read_manifest(model_dir)
@@ -419,6 +439,30 @@ def run_evaluation(
         clusters: dict[int, list[Movie]] = defaultdict(list)
         for m in sorted(movies.values(), key=lambda m: (-m.votes, m.tconst)):
             clusters[m.cluster].append(m)
+        about = {
+            "catalogue": {
+                "version": loaded.version,
+                "movies": len(movies),
+                "clusters": len(clusters),
+                "k": manifest.k,
+                "model_dir": str(model_dir),
+            },
+            "movielens": str(movielens_dir),
+        }
+
+        def group_part(report: dict[str, Any]) -> dict[str, Any]:
+            # The single-seed baseline is the bot's own answer, as in the recommendations part.
+            report["groups"] = evaluate_groups(
+                movies, clusters, POOL_SIZE, movielens, bot, count=groups, draws=draws, seed=seed
+            )
+            report["targets"] = {**report.get("targets", {}), **group_targets(report["groups"])}
+            return report
+
+        def bot(movie: Movie) -> list[Movie]:
+            return [p.movie for p in service.similar(movie.tconst).recommendations]
+
+        if only == "group":
+            return group_part(dict(about))
         rng = random.Random(seed)
         resolution = evaluate_resolution(index, movielens, seed, nonsense_queries)
         held = {t: title for t, title in movielens.titles.items() if t in movies}
@@ -431,10 +475,6 @@ def run_evaluation(
         )
         honouring = evaluate_honouring(service, movies, held, per_kind=sentences)
         seeds = pick_seeds(movies, movielens, min_likers, max_seeds, rng)
-
-        def bot(movie: Movie) -> list[Movie]:
-            return [p.movie for p in service.similar(movie.tconst).recommendations]
-
         others = baselines(clusters, list(movies.values()), k, rng)
         methods = {
             "bot": (bot, 1),
@@ -443,14 +483,7 @@ def run_evaluation(
             "most_voted_in_cluster": (others["most_voted_in_cluster"], 1),
         }
         report: dict[str, Any] = {
-            "catalogue": {
-                "version": loaded.version,
-                "movies": len(movies),
-                "clusters": len(clusters),
-                "k": manifest.k,
-                "model_dir": str(model_dir),
-            },
-            "movielens": str(movielens_dir),
+            **about,
             "resolution": resolution,
             "conversation": conversation,
             "honouring": honouring,
@@ -468,6 +501,6 @@ def run_evaluation(
             **conversation_targets(conversation),
             **honouring_targets(honouring),
         }
-        return report
+        return group_part(report)
     finally:
         store.close()

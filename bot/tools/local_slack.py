@@ -9,6 +9,9 @@ from `slack_api.response_url()`).
 
 `rate_limit(method)` has it refuse the next call(s) of a method with 429 and Retry-After, as
 Slack does under a burst; refused calls are not recorded as calls (see `refused(method)`).
+`leave(channel)` has it answer `not_in_channel` to posts and updates there, as Slack does in a
+channel the bot was never invited to (those calls are recorded). chat.update answers with the
+message's own ts, as Slack does.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
 BOT_USER_ID = "UBOTMOVIE"
+# The calls Slack refuses with not_in_channel where the bot is not a member.
+_CHANNEL_WRITES = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
 BOT_ID = "BBOTMOVIE"
 TEAM_ID = "T0TESTTEAM"
 
@@ -67,6 +72,9 @@ class LocalSlackApi:
     # method -> (calls still to refuse, Retry-After seconds); and the refusals made.
     _limits: dict[str, tuple[int, int]] = field(default_factory=dict)
     _refused: list[str] = field(default_factory=list)
+    _left: set[str] = field(default_factory=set)
+    # method -> seconds each call waits before it lands, in turn (network lag that reorders)
+    _lags: dict[str, Iterator[float]] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
 
@@ -110,6 +118,21 @@ class LocalSlackApi:
         """Refuse the next `times` calls of `method` with 429 and `Retry-After: retry_after`."""
         with self._lock:
             self._limits[method] = (times, retry_after)
+
+    def lag(self, method: str, *seconds: float) -> None:
+        """Calls of `method` land late, by each of `seconds` in turn: two calls sent in one
+        order can then land in the other, as they may in Slack."""
+        with self._lock:
+            self._lags[method] = itertools.cycle(seconds) if seconds else iter(())
+
+    def _lag_of(self, method: str) -> float:
+        with self._lock:
+            return next(self._lags.get(method, iter(())), 0.0)
+
+    def leave(self, channel: str) -> None:
+        """From now on the bot is not a member of `channel`: posts there fail."""
+        with self._lock:
+            self._left.add(channel)
 
     def refused(self, method: str) -> int:
         """How many calls of `method` were refused with 429."""
@@ -182,6 +205,7 @@ class LocalSlackApi:
                             {"Retry-After": str(retry_after)},
                         )
                         return
+                    time.sleep(stand_in._lag_of(method))
                     stand_in._record(method, body, headers)
                     self._reply(200, stand_in._answer(method, body))
                 elif path.startswith("/upload/"):
@@ -216,6 +240,10 @@ class LocalSlackApi:
             self._calls.append((method, body, headers))
             self._changed.notify_all()
 
+    def _in_left(self) -> set[str]:
+        with self._lock:
+            return set(self._left)
+
     def _take_limit(self, method: str) -> int | None:
         """Retry-After seconds when this call of `method` is to be refused, else None."""
         with self._lock:
@@ -239,7 +267,11 @@ class LocalSlackApi:
                 "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID,
             }
+        if method in _CHANNEL_WRITES and body.get("channel") in self._in_left():
+            return {"ok": False, "error": "not_in_channel"}
         if method in ("chat.postMessage", "chat.update"):
+            if method == "chat.update":
+                ts = str(body.get("ts") or ts)  # an update keeps the message's ts
             return {
                 "ok": True,
                 "channel": body.get("channel"),

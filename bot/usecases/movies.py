@@ -272,6 +272,40 @@ class MovieService:
             tconst, "matched", match, seed, [], picks, max(0, offset), more, _since(started)
         )
 
+    def fitting_movies(
+        self,
+        clusters: Sequence[int],
+        near: Sequence[Movie],
+        constraints: Sequence[Constraint],
+        enough: int = ENOUGH,
+    ) -> list[Movie]:
+        """The movies of `clusters` meeting every (absolute) constraint, widened to the clusters
+        nearest `near` until `enough` do: a group's candidates (a movie night's)."""
+        model = self._store.active()
+        if model is None or not near:
+            return []
+
+        def nearest() -> list[int]:
+            centres = model.manifest.centres or estimated_centres(self._top(model))
+            order = cluster_order(centres, list(near), len(centres))
+            return order + [c for c in range(model.manifest.k or 0) if c not in order]
+
+        found, _used = self._scan(model, tuple(constraints), clusters, nearest, enough)
+        return found
+
+    def index(self) -> TitleIndex | None:
+        """The active version's title index (None before the first load)."""
+        model = self._store.active()
+        return None if model is None else self._indexes.get(model.version)
+
+    def title_named(self, text: str) -> Candidate | None:
+        """The film the whole of `text` names, when the title index is sure of it."""
+        index = self.index()
+        if index is None:
+            return None
+        resolution = index.resolve(text)
+        return resolution.match if resolution.status == "matched" else None
+
     def suggest(self, text: str, limit: int = 10) -> list[Candidate]:
         model = self._store.active()
         if model is None:

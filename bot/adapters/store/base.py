@@ -18,6 +18,7 @@ from typing import Protocol
 
 from bot.core.manifest import Manifest
 from bot.core.models import Mark, ModelVersion, Movie, Page, TrainingRun, VersionState
+from bot.core.night import Night, NightFilm
 
 
 class StoreError(Exception):
@@ -113,6 +114,80 @@ class ThreadStore(Protocol):
         ...
 
 
+class NightMissing(StoreError):
+    """No such night: it never was, or it expired."""
+
+
+class NightExists(StoreError):
+    """A night with that id was already created."""
+
+
+class NightClosed(StoreError):
+    """The night is closed: the write was refused and nothing changed."""
+
+    def __init__(self, night: Night) -> None:
+        super().__init__(f"night {night.night_id} is closed")
+        self.night = night
+
+
+class NightStore(Protocol):
+    """Movie nights (issue 15), so any process can handle any click. Every write is
+    conditional: it raises NightMissing when the night does not exist (or expired) and,
+    except `set_winner` / `set_message_ts`, NightClosed when it is closed; otherwise it returns
+    the night as it is after the write. A night expires (TTL) `bot.core.night.expires_at`
+    after it starts."""
+
+    def create_night(self, night: Night) -> None:
+        """Store a new night as given; NightExists when its id is taken."""
+        ...
+
+    def night(self, night_id: str) -> Night | None:
+        """The night, or None when there is none (or it expired)."""
+        ...
+
+    def join_night(self, night_id: str, user: str) -> Night:
+        """Add `user` to the members (nothing changes when already one)."""
+        ...
+
+    def add_favourite(self, night_id: str, user: str, tconst: str) -> Night:
+        """Join `user` and add `tconst` to their favourites (once)."""
+        ...
+
+    def add_suggestion(self, night_id: str, user: str, film: NightFilm) -> Night:
+        """Join `user`, record the suggestion and put `film` on the shortlist (once)."""
+        ...
+
+    def set_shortlist(self, night_id: str, films: Sequence[NightFilm]) -> Night:
+        """Replace the shortlist (votes for films still on it are kept)."""
+        ...
+
+    def toggle_vote(self, night_id: str, user: str, tconst: str, click_id: str) -> Night:
+        """Approve `tconst` for `user`, or withdraw the approval when given; a `click_id`
+        already counted changes nothing (a retried click counts once)."""
+        ...
+
+    def close_night(self, night_id: str) -> Night:
+        """Close an open night and return it closed; NightClosed when it already was."""
+        ...
+
+    def set_winner(self, night_id: str, tconst: str | None) -> Night:
+        """Record the winner of a closed night (NightMissing; StoreError when still open)."""
+        ...
+
+    def set_message_ts(self, night_id: str, message_ts: str) -> None:
+        """Remember the night's Slack message, to update it."""
+        ...
+
+    def discard_night(self, night_id: str) -> bool:
+        """Delete a night that was never shown (no message_ts: posting it failed); False, and
+        nothing deleted, when it has a message or does not exist."""
+        ...
+
+    def due_nights(self, now: str) -> list[str]:
+        """Ids of the open nights whose closing time (ISO UTC) is at or before `now`."""
+        ...
+
+
 class RunLog(Protocol):
     """Training runs, for the admin's status and the retrainers' single flight."""
 
@@ -158,6 +233,7 @@ class Store(
     EventClaims,
     QuestionQuota,
     ThreadStore,
+    NightStore,
     RunLog,
     VersionWriter,
     Protocol,

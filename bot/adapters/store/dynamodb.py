@@ -24,6 +24,9 @@ Item (pk | sk): other attributes
   count, expires_at (the window's end; TTL)
 - a conversation's state (`THREAD#{key}` | `THREAD`): state (JSON text), expires_at (TTL);
   read and written by dynamodb_threads.py
+- a movie night (`NIGHT#{night_id}` | `NIGHT`): its state, members, favourites, shortlist,
+  votes and counted clicks, expires_at (TTL); open nights with a closing time are in the GSI
+  under gpk `NIGHTS_DUE`; read and written by dynamodb_nights.py
 
 - Movies are spread over `shards` partitions per version (shard = crc32(tconst) % shards; the
   version item records `shards`, about one per 10k movies, so a
@@ -76,6 +79,7 @@ from bot.adapters.store.dynamodb_items import (
     values,
     version_key,
 )
+from bot.adapters.store.dynamodb_nights import DynamoNights
 from bot.adapters.store.dynamodb_schema import (
     CLUSTER_INDEX,
     CLUSTER_INDEX_PARTITION_KEY,
@@ -158,7 +162,7 @@ def _partition(pk: str, **query: Any) -> dict[str, Any]:
     }
 
 
-class DynamoStore(DynamoThreads):
+class DynamoStore(DynamoThreads, DynamoNights):
     def __init__(
         self,
         table: str,

@@ -43,7 +43,14 @@ USER_PK_PREFIX = "USER#"  # a user's marks
 EVENT_PK_PREFIX = "EVENT#"  # claimed Slack events
 RATE_PK_PREFIX = "RATE#"  # a user's questions per rate-limit window
 THREAD_PK_PREFIX = "THREAD#"  # a conversation's state between turns
-BOT_WRITE_PK_PREFIXES = (USER_PK_PREFIX, EVENT_PK_PREFIX, RATE_PK_PREFIX, THREAD_PK_PREFIX)
+NIGHT_PK_PREFIX = "NIGHT#"  # a movie night
+BOT_WRITE_PK_PREFIXES = (
+    USER_PK_PREFIX,
+    EVENT_PK_PREFIX,
+    RATE_PK_PREFIX,
+    THREAD_PK_PREFIX,
+    NIGHT_PK_PREFIX,
+)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -136,6 +143,10 @@ def event_key(event: str) -> dict[str, Any]:
 
 def thread_key(thread: str) -> dict[str, Any]:
     return key(f"{THREAD_PK_PREFIX}{thread}", "THREAD")
+
+
+def night_key(night_id: str) -> dict[str, Any]:
+    return key(f"{NIGHT_PK_PREFIX}{night_id}", "NIGHT")
 
 
 def rate_key(user_id: str, window: int) -> dict[str, Any]:

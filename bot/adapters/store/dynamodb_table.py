@@ -74,6 +74,21 @@ class DynamoTable:
             raise StoreError(f"DynamoDB {operation} failed: {exc}") from exc
         return True
 
+    def update(self, **kwargs: Any) -> dict[str, Any] | None:
+        """A conditional UpdateItem returning the item after it (ReturnValues ALL_NEW) as plain
+        values; None when its condition failed."""
+        try:
+            response = self.client.update_item(
+                TableName=self.name, ReturnValues="ALL_NEW", **kwargs
+            )
+        except ClientError as exc:
+            if _code(exc) == "ConditionalCheckFailedException":
+                return None
+            raise self._error("update_item", exc) from exc
+        except BotoCoreError as exc:
+            raise self._error("update_item", exc) from exc
+        return from_item(response.get("Attributes", {}))
+
     def get(self, key: dict[str, Any], consistent: bool = True) -> dict[str, Any] | None:
         item = self.call("get_item", Key=key, ConsistentRead=consistent).get("Item")
         return from_item(item) if item else None

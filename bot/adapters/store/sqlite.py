@@ -8,7 +8,8 @@ Tables: `versions` (status, manifest, counts, index size/hash), `active` (the on
 `movies` (keyed by version+tconst, indexed by version+cluster+votes for cluster pages),
 `index_chunks` (the title index in 4 MB pieces), `catalogue_top` (a version's most popular
 movies, one compressed blob), `marks` and `runs` (kept across versions),
-`events` (claimed Slack events) and `rates` (each user's question count in the current window).
+`events` (claimed Slack events) and `rates` (each user's question count in the current window);
+`nights` and `night_clicks` (movie nights, sqlite_nights.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from bot.adapters.store.codec import (
     pack_movies,
     unpack_movies,
 )
+from bot.adapters.store.sqlite_nights import NIGHTS_SCHEMA, SqliteNights
 from bot.adapters.store.sqlite_threads import SqliteThreads
 from bot.core.clock import utc_now_iso
 from bot.core.manifest import Manifest
@@ -151,7 +153,7 @@ def _movie_row(version: str, m: Movie) -> tuple[Any, ...]:
     return (version, *movie_values(m))
 
 
-class SqliteStore(SqliteThreads):
+class SqliteStore(SqliteThreads, SqliteNights):
     def __init__(self, path: str | Path, *, busy_timeout_s: float = 30.0) -> None:
         self.path = Path(path)
         try:
@@ -164,7 +166,7 @@ class SqliteStore(SqliteThreads):
         self._connections: list[sqlite3.Connection] = []
         # Each CREATE ... IF NOT EXISTS is atomic, so processes opening the file at once agree.
         try:
-            self._conn().executescript(_SCHEMA)
+            self._conn().executescript(_SCHEMA + NIGHTS_SCHEMA)
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self.close()

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.slack.listeners import actions, commands, events, options, views
+from bot.slack.listeners import actions, commands, events, night_actions, options, views
 
 if TYPE_CHECKING:
     from slack_bolt import App
 
-SURFACES = (commands, events, actions, views, options)
+SURFACES = (commands, events, actions, night_actions, views, options)
 
 
 def register_all(app: App) -> None:

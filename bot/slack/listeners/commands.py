@@ -1,4 +1,4 @@
-"""Slash commands: `/movie [title | help]` and `/movie-admin status|retrain|report`.
+"""Slash commands: `/movie [title | help | night ...]` and `/movie-admin status|retrain|report`.
 
 Both ack at once (Slack allows 3 s) and do the work in a lazy listener.
 """
@@ -15,6 +15,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters import telemetry as tm
 from bot.core import text as t
+from bot.core.clock import utc_now
+from bot.slack import night_flow
 from bot.slack.admin_text import admin_reply_text
 from bot.slack.blocks import Message, answer_message, help_message, movie_modal, notice
 from bot.slack.context import services_of
@@ -52,7 +54,12 @@ def ack_or_open_modal(ack: Ack, command: dict[str, Any], client: WebClient) -> N
 
 
 @apologise_on_error(_respond_sorry)
-def movie_command(command: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+def movie_command(
+    command: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    client: WebClient | None = None,  # Bolt always passes it; only a movie night needs it
+) -> None:
     services = services_of(context)
     text = t.for_matcher(command.get("text"))
     user = str(command.get("user_id") or "")
@@ -60,6 +67,15 @@ def movie_command(command: dict[str, Any], respond: Respond, context: BoltContex
         return  # the modal is open; its submission answers
     if wants_help(text):
         respond(response_type="ephemeral", **help_message().as_kwargs())
+        return
+    if night_flow.starts_night(services, text):
+        channel = str(command.get("channel_id") or "")
+        rest = night_flow.night_text(text)
+        slack = client or context.client
+        assert slack is not None, "Bolt passes the client"
+        reply = night_flow.start(services, slack, channel, user, rest, utc_now())
+        if reply.message is not None:
+            respond(response_type="ephemeral", **reply.message.as_kwargs())
         return
     if not may_ask(services, user):
         respond(response_type="ephemeral", **slow_down(services).as_kwargs())

@@ -16,7 +16,7 @@ from bot.slack.context import services_of
 from bot.slack.listeners.replies import apologise_on_error, counted
 
 
-def _selected(view: dict[str, Any]) -> str | None:
+def selected_movie(view: dict[str, Any]) -> str | None:
     values = view.get("state", {}).get("values", {})
     option = values.get(MODAL_BLOCK, {}).get(MODAL_SELECT, {}).get("selected_option") or {}
     value = option.get("value")
@@ -43,7 +43,7 @@ def _deliver(client: WebClient, user: str, view: dict[str, Any], message: Messag
 
 
 def check(ack: Ack, view: dict[str, Any]) -> None:
-    if _selected(view) is None:
+    if selected_movie(view) is None:
         ack(response_action="errors", errors={MODAL_BLOCK: "Pick a movie from the list."})
     else:
         ack()
@@ -58,7 +58,7 @@ def answer_pick(
     body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     services = services_of(context)
-    tconst = _selected(view)
+    tconst = selected_movie(view)
     if tconst is None:
         return
     user = str(body.get("user", {}).get("id") or "")

@@ -3,7 +3,11 @@ Slack reaches. Each line is signed and dispatched as a Slack direct message; wha
 lands on a local Web API (bot.tools.local_slack) and is rendered as text. Buttons are numbered: type
 the number to press one. `/movie ...` and `/movie-admin ...` work as slash commands, `home`
 shows the App Home tab. Reads standard input until end of file, so it can be piped. Needs no
-Slack tokens."""
+Slack tokens.
+
+A movie night can be played by several people: `/as U0BOB` switches who is typing, `/movie
+night ...` starts one, its buttons are numbered like any other, and a picker it opens takes the
+next line typed as the title. Nights whose closing time has passed close before each line."""
 
 from __future__ import annotations
 
@@ -24,12 +28,28 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.adapters.retrainers.local_retrainer import LocalRetrainer
 from bot.config import Settings
+from bot.core.clock import Clock, utc_now
+from bot.slack.action_ids import MODAL_BLOCK, MODAL_SELECT, NIGHT_MODAL_CALLBACK
+from bot.slack.blocks import mention
 from bot.tools.local_slack import BOT_USER_ID, TEAM_ID, LocalSlackApi
+from bot.tools.night_clock import NightClock
 from bot.tools.terminal import Press, Rendered, render_text
 
 USER = "ULOCALCHAT"
-SHOWN = ("chat.postMessage", "chat.postEphemeral", "response_url", "views.publish", "views.open")
-PROMPT = "moviebot> type a movie (or a button number, /movie help, home); Ctrl-D to quit"
+SHOWN = (
+    "chat.postMessage",
+    "chat.update",
+    "chat.postEphemeral",
+    "response_url",
+    "views.publish",
+    "views.open",
+)
+PROMPT = (
+    "moviebot> type a movie (or a button number, /movie help, /movie night, /as USER, home);"
+    " Ctrl-D to quit"
+)
+PICKER = "(Slack would open a picker here; in the terminal just type a title.)"
+NIGHT_PICKER = "(a picker: type the title on the next line)"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,6 +84,10 @@ class TerminalChat:
     retrainer: Any = None
     channel: str = dataclasses.field(default_factory=session_channel)
     presses: list[Press] = dataclasses.field(default_factory=list)
+    clock: Clock = utc_now
+    night_clock: NightClock | None = None
+    # The night modal waiting for its title (the next line typed), as views.open got it.
+    open_view: dict[str, Any] | None = None
     _press_source: dict[str, Any] = dataclasses.field(default_factory=dict)
     _seen: int = 0
     _ts: int = 0
@@ -120,6 +144,33 @@ class TerminalChat:
             "trigger_id": f"trigger-{time.monotonic_ns()}",
         }
         self._dispatch(urlencode(form), "application/x-www-form-urlencoded")
+
+    def switch_user(self, user: str) -> bool:
+        """`/as U0BOB`: type as someone else from now on (a Slack user id)."""
+        if not mention(user).startswith("<@"):  # not a user id
+            return False
+        self.user = user
+        return True
+
+    def submit_view(self, typed: str) -> None:
+        """The open picker submitted with `typed` as its pick (the use case resolves it)."""
+        view, self.open_view = self.open_view or {}, None
+        state = {"values": {MODAL_BLOCK: {MODAL_SELECT: {"selected_option": {"value": typed}}}}}
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID},
+            "user": {"id": self.user},
+            "api_app_id": "ALOCALCHAT",
+            "trigger_id": f"trigger-{time.monotonic_ns()}",
+            "view": {**view, "id": "VLOCALMODAL", "state": state},
+        }
+        self._dispatch(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
+
+    def close_due_nights(self) -> None:
+        if self.night_clock is not None:
+            self.night_clock.tick()
 
     def press(self, number: int) -> bool:
         if not 1 <= number <= len(self.presses):
@@ -184,8 +235,12 @@ class TerminalChat:
             blocks = (view or body).get("blocks") or []
             shown = render_text(blocks, str(body.get("text") or ""))
             if method == "views.open":
-                shown.text = "(Slack would open a picker here; in the terminal just type a title.)"
+                shown.text = PICKER
                 shown.presses = []
+                if view and view.get("callback_id") == NIGHT_MODAL_CALLBACK:
+                    self.open_view, shown.text = view, NIGHT_PICKER
+            elif method == "chat.update":
+                shown.text = "(the movie night message, updated)\n" + shown.text
             rendered.append(shown)
             if shown.presses:
                 self.presses = shown.presses
@@ -197,7 +252,9 @@ class TerminalChat:
         return rendered
 
 
-def build_chat(settings: Settings, api: LocalSlackApi, user: str = USER) -> TerminalChat:
+def build_chat(
+    settings: Settings, api: LocalSlackApi, user: str = USER, clock: Clock = utc_now
+) -> TerminalChat:
     from bot.bootstrap import build_services
     from bot.slack.app import build_app
     from bot.tools.training_runner import local_retrainer
@@ -216,7 +273,14 @@ def build_chat(settings: Settings, api: LocalSlackApi, user: str = USER) -> Term
     app = build_app(local, services)
     app.listener_runner.lazy_listener_runner = InlineLazyRunner(app.logger)
     return TerminalChat(
-        app=app, api=api, signing_secret=secret, user=user, retrainer=services.retrainer
+        app=app,
+        api=api,
+        signing_secret=secret,
+        user=user,
+        retrainer=services.retrainer,
+        clock=clock,
+        # Polled before each line rather than in a thread, so its posts print in order.
+        night_clock=NightClock(services, app.client, local.night_timer_seconds, clock=clock),
     )
 
 
@@ -227,8 +291,19 @@ def converse(chat: TerminalChat, lines: Iterable[str], out: TextIO, echo: bool) 
             continue
         if echo:
             print(f"> {line}", file=out)
+        chat.close_due_nights()
         stripped = line.strip()
-        if stripped.isdigit() and len(stripped) <= 3:
+        if stripped.startswith("/as ") or stripped == "/as":
+            who = stripped[3:].strip()
+            said = (
+                f"(you are now {who})"
+                if chat.switch_user(who)
+                else "(/as takes a user id: /as U0BOB)"
+            )
+            print(said, file=out)
+        elif chat.open_view is not None and not stripped.isdigit() and not stripped.startswith("/"):
+            chat.submit_view(stripped)
+        elif stripped.isdigit() and len(stripped) <= 3:
             if not chat.press(int(stripped)):
                 print(f"(there is no button {stripped} on the last reply)", file=out)
                 continue

@@ -41,6 +41,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--sentences", type=int, default=300, help="conversational sentences of each kind (300)"
     )
+    parser.add_argument("--groups", type=int, default=600, help="movie-night groups (600)")
+    parser.add_argument(
+        "--only", choices=("group",), default=None, help="measure only this part (group)"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 3 when a target is missed")
     parser.set_defaults(func=run)
 
@@ -104,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
             draws=args.draws,
             nonsense_queries=args.nonsense,
             sentences=args.sentences,
+            groups=args.groups,
+            only=args.only,
         )
     except (ArtifactError, EvaluationError, RuntimeError, OSError) as exc:
         print(f"evaluate: {exc}", file=sys.stderr)

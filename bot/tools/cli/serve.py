@@ -150,16 +150,31 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from slack_sdk import WebClient
+
+    from bot.tools.night_clock import NightClock
+
+    services = _services(settings)
+    # Movie nights with a closing time are closed by this timer (in AWS, by a schedule).
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    clock = NightClock(services, client, settings.night_timer_seconds).start()
+    try:
+        return _serve(args, settings, services)
+    finally:
+        clock.stop()
+
+
+def _serve(args: argparse.Namespace, settings: Settings, services: Services) -> int:
     if args.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         from bot.slack.app import build_app
 
-        app = build_app(settings, _services(settings), process_before_response=False)
+        app = build_app(settings, services, process_before_response=False)
         print("moviebot: connected to Slack over Socket Mode; Ctrl-C to stop", file=sys.stderr)
         SocketModeHandler(app, settings.slack_app_token).start()
         return 0
-    server = build_http_server(settings, args.host, args.http)
+    server = build_http_server(settings, args.host, args.http, services)
     host, port = server.server_address[:2]
     print(
         f"moviebot: listening on http://{host}:{port}{EVENTS_PATH}; Ctrl-C to stop", file=sys.stderr

@@ -134,6 +134,7 @@ def test_run_evaluation_on_a_small_catalogue(tmp_path: Path) -> None:
     }
     assert all(0.0 <= row["colike_precision"] <= row["coverage"] <= 1.0 for row in methods.values())
     assert methods["bot"]["colike_precision"] > 0
+    assert report["groups"]["methods"]["group"]["dev"]["films"] > 0
     assert set(report["targets"]) and all(isinstance(v, bool) for v in report["targets"].values())
 
 
@@ -154,6 +155,34 @@ def test_cli_prints_a_table_and_writes_json(
     assert "as_written" in printed and "most_voted_in_cluster" in printed
     assert "coverage ceiling: MovieLens knows" in printed
     assert json.loads(out.read_text())["resolution"]["in_catalogue"] == 7
+
+
+def test_cli_measures_only_the_movie_night_groups(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = write_artifact(tmp_path / "model")
+    ml_dir = write_movielens(tmp_path / "ml", _ratings())
+    out = tmp_path / "report.json"
+    parser = argparse.ArgumentParser()
+    evaluate_cli.register(parser.add_subparsers())
+    args = parser.parse_args(
+        ["evaluate", "--movielens", str(ml_dir), "--catalogue", str(model), "--out", str(out),
+         "--work-dir", str(tmp_path / "work"), "--only", "group", "--groups", "20"]
+    )  # fmt: skip
+    assert args.func(args) == 0
+    printed = capsys.readouterr().out
+    assert "movie night: 10 dev + 10 held-out groups of 3-5 users" in printed
+    assert "as_written" not in printed  # the other parts were not measured
+    report = json.loads(out.read_text())
+    assert "resolution" not in report and "recommendations" not in report
+    groups = report["groups"]
+    assert set(groups["methods"]) == {"group", "one_member", "most_voted", "random"}
+    for row in groups["methods"].values():
+        assert all(0.0 <= row[half]["rate"] <= 1.0 for half in ("dev", "held_out"))
+    assert groups["tuning"] and groups["best_baseline"] in groups["methods"]
+    assert list(report["targets"]) == [
+        "group shortlist liked by half the group >= 1.3x the best baseline's"
+    ]
 
 
 def test_cli_refuses_a_missing_catalogue(

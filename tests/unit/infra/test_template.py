@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bot.adapters.night_timer import schedule_name
 from bot.adapters.slack_secret import BOT_TOKEN_KEY, SIGNING_SECRET_KEY
 from bot.adapters.store.dynamodb import BOT_WRITE_PK_PREFIXES
 from bot.adapters.store.dynamodb_schema import EXPIRES_AT, TABLE_DEFINITION
@@ -44,6 +45,9 @@ EXPECTED_ACTIONS = {
         "dynamodb:DeleteItem",
         "secretsmanager:GetSecretValue",
         "lambda:InvokeFunction",
+        "scheduler:CreateSchedule",  # a movie night's closing time
+        "scheduler:DeleteSchedule",  # ... cancelled when it is closed by hand
+        "iam:PassRole",  # ... run with the night scheduler role
     },
     # the artifact from S3; a version written, verified, switched (transaction), old ones deleted;
     # the Slack secret for the activation announcement
@@ -369,13 +373,13 @@ def test_each_function_gets_exactly_the_actions_its_code_calls(
     assert allowed_actions(statements(template, logical_id)) == EXPECTED_ACTIONS[logical_id]
 
 
-@pytest.mark.parametrize("logical_id", [*FUNCTIONS, "SageMakerRole"])
+@pytest.mark.parametrize("logical_id", [*FUNCTIONS, "SageMakerRole", "NightSchedulerRole"])
 def test_no_star_actions_and_star_resources_only_where_unavoidable(
     template: dict[str, Any], logical_id: str
 ) -> None:
     stmts = (
         role_statements(template, logical_id)
-        if logical_id == "SageMakerRole"
+        if logical_id.endswith("Role")
         else statements(template, logical_id)
     )
     for stmt in stmts:
@@ -385,18 +389,52 @@ def test_no_star_actions_and_star_resources_only_where_unavoidable(
             assert set(actions) <= STAR_RESOURCE_OK, stmt
 
 
-def test_pass_role_only_for_the_sagemaker_role_only_to_sagemaker(template: dict[str, Any]) -> None:
-    passing = [
-        (fn, s)
+def test_pass_role_only_for_each_functions_own_role_to_its_own_service(
+    template: dict[str, Any],
+) -> None:
+    passing = {
+        fn: s
         for fn in FUNCTIONS
         for s in statements(template, fn)
         if "iam:PassRole" in as_list(s["Action"])
+    }
+    assert set(passing) == {"RetrainFunction", "BotFunction"}
+    for fn, role, service in (
+        ("RetrainFunction", "SageMakerRole", "sagemaker.amazonaws.com"),
+        ("BotFunction", "NightSchedulerRole", "scheduler.amazonaws.com"),
+    ):
+        stmt = passing[fn]
+        assert as_list(stmt["Action"]) == ["iam:PassRole"]
+        assert stmt["Resource"] == {"Fn::GetAtt": [role, "Arn"]}
+        assert stmt["Condition"] == {"StringEquals": {"iam:PassedToService": service}}
+
+
+def test_night_closing_schedules_invoke_the_bot_and_only_in_this_stacks_group(
+    template: dict[str, Any],
+) -> None:
+    group = resource(template, "NightScheduleGroup")
+    assert group["Type"] == "AWS::Scheduler::ScheduleGroup"
+    assert group["Properties"]["Name"] == {"Fn::Sub": "${NamePrefix}-nights"}
+    (create,) = [
+        s
+        for s in statements(template, "BotFunction")
+        if "scheduler:CreateSchedule" in as_list(s["Action"])
     ]
-    assert [fn for fn, _ in passing] == ["RetrainFunction"]
-    (_, stmt) = passing[0]
-    assert as_list(stmt["Action"]) == ["iam:PassRole"]
-    assert stmt["Resource"] == {"Fn::GetAtt": ["SageMakerRole", "Arn"]}
-    assert stmt["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
+    assert as_list(create["Action"]) == ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"]
+    assert create["Resource"]["Fn::Sub"].endswith(":schedule/${NightScheduleGroup}/night-*")
+    assert schedule_name("any night").startswith("night-")  # what the code names them
+    env = function_env(template, "BotFunction")
+    assert env["MOVIEBOT_NIGHT_SCHEDULE_GROUP"] == {"Ref": "NightScheduleGroup"}
+    assert env["MOVIEBOT_NIGHT_SCHEDULER_ROLE"] == {"Fn::GetAtt": ["NightSchedulerRole", "Arn"]}
+    bot = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${NamePrefix}-bot"
+    assert env["MOVIEBOT_NIGHT_CLOSE_TARGET"] == {"Fn::Sub": bot + ":live"}
+    role = resource(template, "NightSchedulerRole")["Properties"]
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    stmts = role_statements(template, "NightSchedulerRole")
+    assert allowed_actions(stmts) == {"lambda:InvokeFunction"}
+    assert {r["Fn::Sub"] for s in stmts for r in as_list(s["Resource"])} == {bot, bot + ":*"}
 
 
 def test_training_jobs_are_created_only_under_this_stacks_prefix(template: dict[str, Any]) -> None:
@@ -467,6 +505,7 @@ def test_bot_writes_only_the_items_it_owns(template: dict[str, Any]) -> None:
     ("pk", "allowed"),
     [
         *((f"{prefix}U0ABC123", True) for prefix in BOT_WRITE_PK_PREFIXES),
+        ("NIGHT#0a1b2c3d4e5f6a7b", True),  # a movie night: any container handles its clicks
         # the loader's and the retrainer's items: the bot reads them, never writes them
         ("ACTIVE", False),
         ("VERSION", False),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from slack_sdk import WebClient
@@ -44,3 +46,35 @@ def test_answers_429_with_retry_after_as_often_as_asked(slack_api) -> None:
     assert client.chat_postMessage(channel="C1", text="hi")["ok"]
     assert slack_api.refused("chat.postMessage") == 1
     assert len(slack_api.calls("chat.postMessage")) == 1
+
+
+def test_chat_update_keeps_the_message_ts_and_is_recorded(slack_api) -> None:
+    client = WebClient(token="xoxb-test", base_url=slack_api.url)
+    posted = client.chat_postMessage(channel="C1", text="night")
+    updated = client.chat_update(channel="C1", ts=posted["ts"], text="night, 1 vote")
+    assert updated["ts"] == posted["ts"]
+    assert slack_api.calls("chat.update")[0]["text"] == "night, 1 vote"
+
+
+def test_a_channel_the_bot_left_answers_not_in_channel(slack_api) -> None:
+    slack_api.leave("C2")
+    client = WebClient(token="xoxb-test", base_url=slack_api.url)
+    for send in (
+        lambda: client.chat_postMessage(channel="C2", text="hi"),
+        lambda: client.chat_update(channel="C2", ts="1.1", text="hi"),
+    ):
+        with pytest.raises(SlackApiError) as refused:
+            send()
+        assert refused.value.response["error"] == "not_in_channel"
+    assert client.chat_postMessage(channel="C1", text="hi")["ok"]
+
+
+def test_a_lagging_call_lands_after_one_sent_later(slack_api) -> None:
+    slack_api.lag("chat.update", 0.5, 0.0)
+    client = WebClient(token="xoxb-test", base_url=slack_api.url)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        slow = pool.submit(client.chat_update, channel="C1", ts="1.1", text="first")
+        time.sleep(0.1)  # the first one is sent first
+        fast = pool.submit(client.chat_update, channel="C1", ts="1.1", text="second")
+        assert slow.result()["ok"] and fast.result()["ok"]
+    assert [c["text"] for c in slack_api.calls("chat.update")] == ["second", "first"]

@@ -23,6 +23,7 @@ ROLES = (
     base.ReportReader,
     base.MarkStore,
     base.ThreadStore,
+    base.NightStore,
     base.EventClaims,
     base.QuestionQuota,
     base.RunLog,
