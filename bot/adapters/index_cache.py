@@ -1,8 +1,8 @@
 """The title index, loaded once per process per model version and kept warm.
 
-The store holds the index as bytes with its version; the first process to need it writes an
-uncompressed copy under `cache_dir`, so later processes (Lambda cold starts on the same
-instance, CLI runs) load it with one straight read.
+The store holds the index as bytes with its version; the first process to need it answers from
+those bytes and, in the background, writes a copy with every member stored under `cache_dir`,
+so later processes (Lambda cold starts on the same instance, CLI runs) map it in place.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class IndexCache:
         self._dir = Path(cache_dir)
         self._loaded: dict[str, TitleIndex] = {}
         self._lock = threading.Lock()
+        self._writer: threading.Thread | None = None
 
     def get(self, version: str) -> TitleIndex:
         index = self._loaded.get(version)
@@ -54,11 +55,21 @@ class IndexCache:
         if blob is None:
             raise IndexMissing(f"no title index stored for version {version}")
         index = TitleIndex.from_bytes(blob)
+        # Not on the first answer's path; not a daemon, so a short CLI run still finishes it.
+        self._writer = threading.Thread(target=self._save, args=(index, path), name="index-cache")
+        self._writer.start()
+        return index
+
+    def _save(self, index: TitleIndex, path: Path) -> None:
+        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             self._dir.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.tmp")
             index.save(partial)
             os.replace(partial, path)  # readers never see half a file
         except OSError:
-            pass  # a read-only disk only costs the next process a fetch
-        return index
+            partial.unlink(missing_ok=True)  # a full or read-only disk: the next process fetches
+
+    def settle(self, timeout: float | None = None) -> None:
+        """Wait for the copy being written (tests, and a caller about to read the directory)."""
+        if self._writer is not None:
+            self._writer.join(timeout)

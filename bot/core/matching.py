@@ -6,13 +6,13 @@ arrays (CSR postings), plus an exact-key table; the best few hundred are re-rank
 rapidfuzz (edits counted, a wrong letter as one slip), a popularity prior (votes), the year when
 the query has one, and a penalty for a number the query names that the title lacks. A query is
 also read with the slips that normalising would hide undone
-(`bot.core.normalize.typed_readings`). All of it is plain arrays, so it saves to one `.npz` and
-loads fast.
+(`bot.core.normalize.typed_readings`). All of it is plain arrays, saved to one `.npz`
+(`bot.core.index_file`) that a new process reads in place: postings compressed as varint gaps
+(`bot.core.postings`) and decoded per bucket a search reads, only the small members deflated.
 """
 
 from __future__ import annotations
 
-import io
 import threading
 import zipfile
 import zlib
@@ -26,11 +26,13 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
+from bot.core import index_file
 from bot.core.models import Movie
 from bot.core.normalize import normalize, numbers, split_article, typed_readings
+from bot.core.postings import Postings, encode
 from bot.core.query import parse_query
 
-FORMAT = 3
+FORMAT = 4  # 4: varint postings (gram_bytes, gram_at, gram_count), narrow offsets
 N_BUCKETS = 1 << 20  # trigram hash buckets; collisions only add a little noise
 MAX_POSTINGS = 40_000  # per search: the rarest trigrams are read first, common ones skipped
 PRESELECT = 250  # entries re-ranked with rapidfuzz per search
@@ -168,38 +170,9 @@ def _hash_key(key: str) -> np.uint64:
     return _key_hash(blob, np.array([0, len(blob)], dtype=np.int64))[0]
 
 
-def _map_npz(path: Path) -> dict[str, np.ndarray] | None:
-    """Each member of an uncompressed .npz as a read-only memory map (None if compressed)."""
-    arrays: dict[str, np.ndarray] = {}
-    with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
-        for info in archive.infolist():
-            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
-                return None
-            handle.seek(info.header_offset)
-            local = handle.read(30)  # the local file header: name and extra lengths vary
-            name_len = int.from_bytes(local[26:28], "little")
-            extra_len = int.from_bytes(local[28:30], "little")
-            handle.seek(info.header_offset + 30 + name_len + extra_len)
-            version = np.lib.format.read_magic(handle)
-            read_header = (
-                np.lib.format.read_array_header_1_0
-                if version == (1, 0)
-                else np.lib.format.read_array_header_2_0
-            )
-            shape, fortran, dtype = read_header(handle)
-            if dtype.hasobject:
-                raise ValueError("object arrays are not allowed")
-            name = info.filename[: -len(".npy")]
-            count = int(np.prod(shape))
-            if count == 0:
-                arrays[name] = np.zeros(shape, dtype=dtype)
-                continue
-            # A plain ndarray view of the map: slicing a memmap subclass costs more per call.
-            arrays[name] = np.asarray(np.memmap(
-                path, dtype=dtype, mode="r", offset=handle.tell(), shape=shape,
-                order="F" if fortran else "C",
-            ))  # fmt: skip
-    return arrays
+def _narrow(offsets: np.ndarray) -> np.ndarray:
+    """Offsets as uint32 when they fit (half the bytes), else as they are."""
+    return offsets.astype(np.uint32) if offsets[-1] < 1 << 32 else offsets
 
 
 def _pack(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -278,8 +251,11 @@ class TitleIndex:
     _ARRAYS = (
         "tconst", "title_blob", "title_off", "year", "votes",
         "entry_movie", "entry_alias", "entry_article", "key_blob", "key_off", "entry_grams",
-        "gram_off", "gram_post", "exact_hash", "exact_entry", "format",
+        "gram_bytes", "gram_at", "gram_count", "exact_hash", "exact_entry", "format",
     )  # fmt: skip
+    # Read in place by a new process (looked up per search, little to gain from zlib); the
+    # rest is deflated in the bytes a store holds, and inflated once per process.
+    _STORED = ("gram_bytes", "exact_hash", "exact_entry")
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         missing = [name for name in self._ARRAYS if name not in arrays]
@@ -295,8 +271,7 @@ class TitleIndex:
         self.entry_grams: np.ndarray = arrays["entry_grams"]
         self.entry_alias: np.ndarray = arrays["entry_alias"]
         self.entry_article: np.ndarray = arrays["entry_article"]
-        self.gram_off: np.ndarray = arrays["gram_off"]
-        self.gram_post: np.ndarray = arrays["gram_post"]
+        self._grams = Postings(arrays["gram_bytes"], arrays["gram_at"], arrays["gram_count"])
         self.exact_hash: np.ndarray = arrays["exact_hash"]
         self.exact_entry: np.ndarray = arrays["exact_entry"]
         # Slicing a bytes object is far cheaper than slicing an array per candidate.
@@ -357,6 +332,8 @@ class TitleIndex:
         entry_movie = owner[by_votes]
         keys = [all_keys[k] for k in key_of[by_votes].tolist()]
         gram_post, gram_off, entry_grams = cls._postings(keys)
+        gram_bytes, gram_at = encode(gram_post, gram_off)
+        del gram_post
         title_blob, title_off = _pack([titles.title[i] for i in rows])
         key_blob, key_off = _pack(keys)
         key_hash = _key_hash(key_blob, key_off)
@@ -366,17 +343,18 @@ class TitleIndex:
             if rows
             else np.zeros(0, dtype="S12"),
             "title_blob": title_blob,
-            "title_off": title_off,
+            "title_off": _narrow(title_off),
             "year": np.array([titles.year[i] or 0 for i in rows], dtype=np.int16),
             "votes": votes.astype(np.int32),
             "entry_movie": np.array(entry_movie, dtype=np.int32),
             "key_blob": key_blob,
-            "key_off": key_off,
+            "key_off": _narrow(key_off),
             "entry_grams": entry_grams,
             "entry_alias": by_votes >= alias_from,
             "entry_article": article_of[by_votes],
-            "gram_off": gram_off,
-            "gram_post": gram_post,
+            "gram_bytes": gram_bytes,
+            "gram_at": _narrow(gram_at),
+            "gram_count": np.diff(gram_off).astype(np.uint32),
             "exact_hash": key_hash[order],
             "exact_entry": order.astype(np.int32),
             "format": np.array([FORMAT], dtype=np.int32),
@@ -423,17 +401,8 @@ class TitleIndex:
         return gram_post, gram_off, entry_grams
 
     def to_bytes(self) -> bytes:
-        """A compressed .npz, the same bytes for the same index (fixed member times). Level 1
-        takes a third of the default level's time for nearly the same size: the arrays are
-        mostly ids, which compress little at any level."""
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, array in self._a.items():
-                member = io.BytesIO()
-                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
-                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-                archive.writestr(info, member.getbuffer(), zipfile.ZIP_DEFLATED, compresslevel=1)
-        return buffer.getvalue()
+        """The bytes a store holds: the same bytes for the same index."""
+        return index_file.to_bytes(self._a, [n for n in self._a if n not in self._STORED])
 
     @staticmethod
     def fits(blob: bytes, tconsts: Iterable[str]) -> bool:
@@ -441,39 +410,35 @@ class TitleIndex:
         over exactly these movies."""
         wanted = np.array(sorted({t.encode("ascii", "replace") for t in tconsts}), dtype="S12")
         try:
-            with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+            with zipfile.ZipFile(index_file.Reader(blob)) as archive:
                 if archive.testzip() is not None:
                     return False
-            with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-                return int(data["format"][0]) == FORMAT and np.array_equal(data["tconst"], wanted)
+            arrays = index_file.read(blob)
+            return int(arrays["format"][0]) == FORMAT and np.array_equal(arrays["tconst"], wanted)
         except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, zlib.error):
             return False
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> TitleIndex:
+        """The index over `blob` itself: its stored members are views of it, not copies."""
         try:
-            with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-                return cls({name: data[name] for name in data.files})
-        except (OSError, ValueError, KeyError) as exc:
+            return cls(index_file.read(blob))
+        except (OSError, ValueError, KeyError, zlib.error) as exc:
             raise ValueError(f"not a title index ({exc})") from None
 
     def save(self, path: Path) -> None:
-        """Uncompressed .npz, so that `load` can memory-map every array in place."""
+        """Every member stored, so that `load` maps each array in place."""
         with open(path, "wb") as handle:
-            np.savez(handle, **self._a)  # type: ignore[arg-type]
+            index_file.write(self._a, handle)
 
     @classmethod
     def load(cls, path: Path) -> TitleIndex:
-        """Memory-mapped when the file is an uncompressed .npz (what `save` writes): the
-        process reads only the pages a search touches, and shares them with its siblings."""
+        """Memory-mapped: the process reads only the pages a search touches, and shares them
+        with its siblings."""
         try:
-            arrays = _map_npz(Path(path))
-        except (ValueError, KeyError, zipfile.BadZipFile):
-            arrays = None
-        if arrays is None:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {name: data[name] for name in data.files}
-        return cls(arrays)
+            return cls(index_file.map_file(Path(path)))
+        except (KeyError, zlib.error) as exc:
+            raise ValueError(f"not a title index ({exc})") from None
 
     def __len__(self) -> int:
         return len(self.tconst)
@@ -484,7 +449,7 @@ class TitleIndex:
 
     @property
     def postings(self) -> int:
-        return len(self.gram_post)
+        return len(self._grams)
 
     # --- reading ---------------------------------------------------------------------------
     def title_of(self, movie: int) -> str:
@@ -542,7 +507,7 @@ class TitleIndex:
     def _preselect(self, key: str, year: int | None = None) -> np.ndarray:
         """Entry ids sharing the most trigrams with `key` (Jaccard-like), popular first on ties."""
         buckets = _query_buckets(key)
-        sizes = self.gram_off[buckets + 1] - self.gram_off[buckets]
+        sizes = self._grams.counts[buckets]
         order = np.argsort(sizes, kind="stable")
         budget, chosen = 0, list[np.ndarray]()
         for i in order:
@@ -550,8 +515,7 @@ class TitleIndex:
                 continue
             if chosen and budget + sizes[i] > MAX_POSTINGS:
                 break
-            b = buckets[i]
-            chosen.append(self.gram_post[self.gram_off[b] : self.gram_off[b + 1]])
+            chosen.append(self._grams.bucket(int(buckets[i])))
             budget += int(sizes[i])
         exact = self._exact_kept(key, year)
         if not chosen:
