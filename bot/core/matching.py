@@ -29,6 +29,7 @@ from rapidfuzz.distance import OSA, Indel
 from bot.core import index_file
 from bot.core.models import Movie
 from bot.core.normalize import normalize, numbers, split_article, typed_readings
+from bot.core.paged import PagedBytes
 from bot.core.postings import Postings, encode
 from bot.core.query import parse_query
 
@@ -69,6 +70,7 @@ EXACT = 100.0  # the top of the likeness scale: the title exactly as typed (or t
 ALTERNATIVES = 5  # further titles offered besides the best one (or instead of it, after a miss)
 EDIT_POINTS = 2.0  # what an edit costs in ranking, whatever the length (shown: 100 / length)...
 LENGTH_SHARE = 0.3  # ...but for this share of the ranking likeness, which is the shown one
+EXACT_WINDOW = 8192  # exact-table rows read around a key's hash-guessed place (paged index)
 
 Status = Literal["matched", "ambiguous", "no_match", "empty"]
 Rank = tuple[float, float, float, int]  # ranking score, shown score, popularity prior, movie
@@ -257,13 +259,20 @@ class TitleIndex:
     # rest is deflated in the bytes a store holds, and inflated once per process.
     _STORED = ("gram_bytes", "exact_hash", "exact_entry")
 
-    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+    def __init__(self, arrays: dict[str, np.ndarray], pages: PagedBytes | None = None) -> None:
         missing = [name for name in self._ARRAYS if name not in arrays]
         if missing:
             raise ValueError(f"title index is missing {', '.join(missing)}")
         if int(arrays["format"][0]) != FORMAT:
             raise ValueError(f"title index format {int(arrays['format'][0])}, expected {FORMAT}")
         self._a = arrays
+        # A paged index (`from_pages`): its stored members are views of `pages.buffer`, whose
+        # bytes a search fetches (`_need`) before it reads them.
+        self._pages = pages
+        self._at: dict[str, int] = {}
+        if pages is not None:
+            base = pages.buffer.__array_interface__["data"][0]
+            self._at = {n: arrays[n].__array_interface__["data"][0] - base for n in self._STORED}
         self.tconst: np.ndarray = arrays["tconst"]
         self.year: np.ndarray = arrays["year"]
         self.votes: np.ndarray = arrays["votes"]
@@ -271,7 +280,12 @@ class TitleIndex:
         self.entry_grams: np.ndarray = arrays["entry_grams"]
         self.entry_alias: np.ndarray = arrays["entry_alias"]
         self.entry_article: np.ndarray = arrays["entry_article"]
-        self._grams = Postings(arrays["gram_bytes"], arrays["gram_at"], arrays["gram_count"])
+        self._grams = Postings(
+            arrays["gram_bytes"],
+            arrays["gram_at"],
+            arrays["gram_count"],
+            None if pages is None else lambda ranges: self._need("gram_bytes", ranges),
+        )
         self.exact_hash: np.ndarray = arrays["exact_hash"]
         self.exact_entry: np.ndarray = arrays["exact_entry"]
         # Slicing a bytes object is far cheaper than slicing an array per candidate.
@@ -402,6 +416,7 @@ class TitleIndex:
 
     def to_bytes(self) -> bytes:
         """The bytes a store holds: the same bytes for the same index."""
+        self.complete()
         return index_file.to_bytes(self._a, [n for n in self._a if n not in self._STORED])
 
     @staticmethod
@@ -428,8 +443,29 @@ class TitleIndex:
 
     def save(self, path: Path) -> None:
         """Every member stored, so that `load` maps each array in place."""
+        self.complete()
         with open(path, "wb") as handle:
             index_file.write(self._a, handle)
+
+    @classmethod
+    def from_pages(cls, pages: PagedBytes) -> TitleIndex:
+        """The index over a blob fetched part by part: the deflated members now, in one batch;
+        the stored ones (postings, the exact table) as searches touch them."""
+        try:
+            return cls(index_file.read_paged(pages), pages)
+        except (OSError, ValueError, KeyError, zlib.error) as exc:
+            raise ValueError(f"not a title index ({exc})") from None
+
+    def complete(self) -> None:
+        """Fetch whatever a paged index has not read yet (nothing to do for any other)."""
+        if self._pages is not None:
+            self._pages.fill()
+
+    def _need(self, name: str, ranges: Iterable[tuple[int, int]]) -> None:
+        """Fetch rows [start, stop) of a stored member, for each range, in one go."""
+        if self._pages is not None:
+            at, size = self._at[name], self._a[name].itemsize
+            self._pages.ensure((at + a * size, at + b * size) for a, b in ranges)
 
     @classmethod
     def load(cls, path: Path) -> TitleIndex:
@@ -487,10 +523,41 @@ class TitleIndex:
         return i if i < len(self.tconst) and self.tconst[i] == needle else None
 
     def _exact(self, key: str) -> np.ndarray:
-        h = _hash_key(key)
-        lo = int(np.searchsorted(self.exact_hash, h, side="left"))
-        hi = int(np.searchsorted(self.exact_hash, h, side="right"))
-        return self.exact_entry[lo:hi]
+        lo, hi = self._exact_bounds(np.array([_hash_key(key)], dtype=np.uint64))
+        return self.exact_entry[int(lo[0]) : int(hi[0])]
+
+    def _exact_bounds(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows [lo, hi) of the exact table holding each hash, the entries of those rows
+        fetched. Paged, the search reads only a window around where the hash should be (the
+        hashes are uniform, so its place is about hash / 2**64 of the way down), widened
+        until the window provably brackets it."""
+        table = self.exact_hash
+        if self._pages is None or not len(table):
+            return (
+                np.searchsorted(table, hashes, side="left"),
+                np.searchsorted(table, hashes, side="right"),
+            )
+        n = len(table)
+        guess = np.minimum(n - 1, (hashes.astype(np.float64) / 2.0**64 * n).astype(np.int64))
+        lo = np.zeros(len(hashes), dtype=np.int64)
+        hi = np.zeros(len(hashes), dtype=np.int64)
+        width, todo = EXACT_WINDOW, np.arange(len(hashes))
+        while len(todo):
+            a = np.maximum(0, guess[todo] - width)
+            b = np.minimum(n, guess[todo] + width)
+            self._need("exact_hash", zip(a.tolist(), b.tolist(), strict=True))
+            h = hashes[todo]
+            # Below the window's first row and above its last: every row with h is inside.
+            ok = ((a == 0) | (table[a] < h)) & ((b == n) | (table[b - 1] > h))
+            for i, start, stop in zip(
+                todo[ok].tolist(), a[ok].tolist(), b[ok].tolist(), strict=True
+            ):
+                window = table[start:stop]
+                lo[i] = start + int(np.searchsorted(window, hashes[i], side="left"))
+                hi[i] = start + int(np.searchsorted(window, hashes[i], side="right"))
+            todo, width = todo[~ok], width * 4
+        self._need("exact_entry", zip(lo.tolist(), hi.tolist(), strict=True))
+        return lo, hi
 
     def _exact_kept(self, key: str, year: int | None = None) -> np.ndarray:
         """The entries whose key is `key`: the EXACT_KEPT most popular (a common title word is
@@ -509,14 +576,16 @@ class TitleIndex:
         buckets = _query_buckets(key)
         sizes = self._grams.counts[buckets]
         order = np.argsort(sizes, kind="stable")
-        budget, chosen = 0, list[np.ndarray]()
+        budget, picked = 0, list[int]()
         for i in order:
             if sizes[i] == 0:
                 continue
-            if chosen and budget + sizes[i] > MAX_POSTINGS:
+            if picked and budget + sizes[i] > MAX_POSTINGS:
                 break
-            chosen.append(self._grams.bucket(int(buckets[i])))
+            picked.append(int(buckets[i]))
             budget += int(sizes[i])
+        self._grams.prefetch(picked)  # one fetch for all of them, when the index is paged
+        chosen = [self._grams.bucket(b) for b in picked]
         exact = self._exact_kept(key, year)
         if not chosen:
             return exact
@@ -633,8 +702,7 @@ class TitleIndex:
             return out
         blob, offsets = _pack(list(keys))
         hashes = _key_hash(blob, offsets)
-        lo = np.searchsorted(self.exact_hash, hashes, side="left")
-        hi = np.searchsorted(self.exact_hash, hashes, side="right")
+        lo, hi = self._exact_bounds(hashes)
         lengths = np.diff(offsets)
         for i in np.flatnonzero(hi > lo).tolist():
             entries = self.exact_entry[int(lo[i]) : int(hi[i])][:EXACT_KEPT]

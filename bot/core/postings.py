@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
 DECODED_KEPT = 256  # decoded buckets a process keeps (the common trigrams come back often)
+
+Need = Callable[[Iterable[tuple[int, int]]], None]  # byte ranges of the stream about to be read
 
 
 def encode(post: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -61,8 +64,11 @@ def decode(data: np.ndarray) -> np.ndarray:
 class Postings:
     """One bucket's entry ids on demand, the most recently read buckets kept decoded."""
 
-    def __init__(self, stream: np.ndarray, offsets: np.ndarray, counts: np.ndarray) -> None:
+    def __init__(
+        self, stream: np.ndarray, offsets: np.ndarray, counts: np.ndarray, need: Need | None = None
+    ) -> None:
         self._stream = stream
+        self._need = need  # a stream fetched as it is read (`bot.core.paged`)
         self._offsets = offsets
         self.counts = counts  # ids per bucket, so a search can plan before decoding any
         self._kept: OrderedDict[int, np.ndarray] = OrderedDict()
@@ -75,10 +81,18 @@ class Postings:
     def nbytes(self) -> int:
         return len(self._stream)
 
+    def prefetch(self, buckets: Iterable[int]) -> None:
+        """Make the bytes of these buckets present in one go (a paged stream), before
+        `bucket` decodes them one by one."""
+        if self._need is not None:
+            at = self._offsets
+            self._need((int(at[b]), int(at[b + 1])) for b in buckets if b not in self._kept)
+
     def bucket(self, b: int) -> np.ndarray:
         held = self._kept.get(b)
         if held is not None:
             return held
+        self.prefetch((b,))
         ids = decode(self._stream[int(self._offsets[b]) : int(self._offsets[b + 1])])
         with self._lock:
             self._kept[b] = ids
