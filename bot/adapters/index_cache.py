@@ -23,6 +23,10 @@ from bot.core.paged import PagedBytes
 
 log = logging.getLogger(__name__)
 
+# The rest of the index is fetched this long after the first search, so that fetching it (and
+# checking and writing it) does not compete with that first answer for the CPU.
+FILL_AFTER_S = 1.0
+
 
 class IndexMissing(StoreError):
     """The store has no title index for this version."""
@@ -39,6 +43,7 @@ class IndexCache:
         self._loaded: dict[str, TitleIndex] = {}
         self._lock = threading.Lock()
         self._writer: threading.Thread | None = None
+        self._hurry = threading.Event()  # `settle` wants the rest now
 
     def get(self, version: str) -> TitleIndex:
         index = self._loaded.get(version)
@@ -82,6 +87,7 @@ class IndexCache:
         self, version: str, index: TitleIndex, pages: PagedBytes, parts: IndexParts, path: Path
     ) -> None:
         """Fetch the parts no search has read yet, check the whole, keep a copy."""
+        self._hurry.wait(FILL_AFTER_S)
         try:
             pages.fill()
         except (StoreError, ValueError) as exc:  # searches fetch what they need meanwhile
@@ -107,4 +113,5 @@ class IndexCache:
     def settle(self, timeout: float | None = None) -> None:
         """Wait for the copy being written (tests, and a caller about to read the directory)."""
         if self._writer is not None:
+            self._hurry.set()
             self._writer.join(timeout)
