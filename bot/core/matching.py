@@ -9,6 +9,8 @@ also read with the slips that normalising would hide undone
 (`bot.core.normalize.typed_readings`). All of it is plain arrays, saved to one `.npz`
 (`bot.core.index_file`) that a new process reads in place: postings compressed as varint gaps
 (`bot.core.postings`) and decoded per bucket a search reads, only the small members deflated.
+A process with nothing cached reads it from a store part by part (`from_pages`): the deflated
+members at once, the postings and the exact table as its searches touch them.
 """
 
 from __future__ import annotations
