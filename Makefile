@@ -37,7 +37,7 @@ SAM_STAMP := $(SAM_VENV)/.installed
 LOAD_STAMP := $(LOAD_VENV)/.installed
 LOADED_STAMP := $(VAR)/.loaded
 
-.PHONY: help venv dev demo chat model load data test test-fast lint bench bench-load clean
+.PHONY: help venv dev demo chat model load data test test-fast lint bench bench-load bench-cold clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -119,6 +119,9 @@ $(LOAD_STAMP): requirements-load.txt
 # e.g. make bench-load BENCH_ARGS="--model-dir /path/to/trained/model"
 bench-load: dev $(LOAD_STAMP) ## signed /movie at 50/s for 60 s on serve --http (locust)
 	@$(BIN)/python -m benchmarks.bench_load $(BENCH_ARGS)
+
+bench-cold: dev ## cold start to the first answer, SQLite and DynamoDB Local (issue 14)
+	@$(BIN)/python -m benchmarks.bench_cold --growth
 
 clean: ## remove what make built (keeps $(DATA_DIR))
 	rm -rf $(VAR) $(VENV) $(SAM_VENV) $(LOAD_VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -6,13 +6,15 @@ arrays (CSR postings), plus an exact-key table; the best few hundred are re-rank
 rapidfuzz (edits counted, a wrong letter as one slip), a popularity prior (votes), the year when
 the query has one, and a penalty for a number the query names that the title lacks. A query is
 also read with the slips that normalising would hide undone
-(`bot.core.normalize.typed_readings`). All of it is plain arrays, so it saves to one `.npz` and
-loads fast.
+(`bot.core.normalize.typed_readings`). All of it is plain arrays, saved to one `.npz`
+(`bot.core.index_file`) that a new process reads in place: postings compressed as varint gaps
+(`bot.core.postings`) and decoded per bucket a search reads, only the small members deflated.
+A process with nothing cached reads it from a store part by part (`from_pages`): the deflated
+members at once, the postings and the exact table as its searches touch them.
 """
 
 from __future__ import annotations
 
-import io
 import threading
 import zipfile
 import zlib
@@ -26,11 +28,14 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
+from bot.core import index_file
 from bot.core.models import Movie
 from bot.core.normalize import normalize, numbers, split_article, typed_readings
+from bot.core.paged import PagedBytes
+from bot.core.postings import Postings, encode
 from bot.core.query import parse_query
 
-FORMAT = 3
+FORMAT = 4  # 4: varint postings (gram_bytes, gram_at, gram_count), narrow offsets
 N_BUCKETS = 1 << 20  # trigram hash buckets; collisions only add a little noise
 MAX_POSTINGS = 40_000  # per search: the rarest trigrams are read first, common ones skipped
 PRESELECT = 250  # entries re-ranked with rapidfuzz per search
@@ -67,6 +72,7 @@ EXACT = 100.0  # the top of the likeness scale: the title exactly as typed (or t
 ALTERNATIVES = 5  # further titles offered besides the best one (or instead of it, after a miss)
 EDIT_POINTS = 2.0  # what an edit costs in ranking, whatever the length (shown: 100 / length)...
 LENGTH_SHARE = 0.3  # ...but for this share of the ranking likeness, which is the shown one
+EXACT_WINDOW = 8192  # exact-table rows read around a key's hash-guessed place (paged index)
 
 Status = Literal["matched", "ambiguous", "no_match", "empty"]
 Rank = tuple[float, float, float, int]  # ranking score, shown score, popularity prior, movie
@@ -168,38 +174,9 @@ def _hash_key(key: str) -> np.uint64:
     return _key_hash(blob, np.array([0, len(blob)], dtype=np.int64))[0]
 
 
-def _map_npz(path: Path) -> dict[str, np.ndarray] | None:
-    """Each member of an uncompressed .npz as a read-only memory map (None if compressed)."""
-    arrays: dict[str, np.ndarray] = {}
-    with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
-        for info in archive.infolist():
-            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
-                return None
-            handle.seek(info.header_offset)
-            local = handle.read(30)  # the local file header: name and extra lengths vary
-            name_len = int.from_bytes(local[26:28], "little")
-            extra_len = int.from_bytes(local[28:30], "little")
-            handle.seek(info.header_offset + 30 + name_len + extra_len)
-            version = np.lib.format.read_magic(handle)
-            read_header = (
-                np.lib.format.read_array_header_1_0
-                if version == (1, 0)
-                else np.lib.format.read_array_header_2_0
-            )
-            shape, fortran, dtype = read_header(handle)
-            if dtype.hasobject:
-                raise ValueError("object arrays are not allowed")
-            name = info.filename[: -len(".npy")]
-            count = int(np.prod(shape))
-            if count == 0:
-                arrays[name] = np.zeros(shape, dtype=dtype)
-                continue
-            # A plain ndarray view of the map: slicing a memmap subclass costs more per call.
-            arrays[name] = np.asarray(np.memmap(
-                path, dtype=dtype, mode="r", offset=handle.tell(), shape=shape,
-                order="F" if fortran else "C",
-            ))  # fmt: skip
-    return arrays
+def _narrow(offsets: np.ndarray) -> np.ndarray:
+    """Offsets as uint32 when they fit (half the bytes), else as they are."""
+    return offsets.astype(np.uint32) if offsets[-1] < 1 << 32 else offsets
 
 
 def _pack(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -278,16 +255,26 @@ class TitleIndex:
     _ARRAYS = (
         "tconst", "title_blob", "title_off", "year", "votes",
         "entry_movie", "entry_alias", "entry_article", "key_blob", "key_off", "entry_grams",
-        "gram_off", "gram_post", "exact_hash", "exact_entry", "format",
+        "gram_bytes", "gram_at", "gram_count", "exact_hash", "exact_entry", "format",
     )  # fmt: skip
+    # Read in place by a new process (looked up per search, little to gain from zlib); the
+    # rest is deflated in the bytes a store holds, and inflated once per process.
+    _STORED = ("gram_bytes", "exact_hash", "exact_entry")
 
-    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+    def __init__(self, arrays: dict[str, np.ndarray], pages: PagedBytes | None = None) -> None:
         missing = [name for name in self._ARRAYS if name not in arrays]
         if missing:
             raise ValueError(f"title index is missing {', '.join(missing)}")
         if int(arrays["format"][0]) != FORMAT:
             raise ValueError(f"title index format {int(arrays['format'][0])}, expected {FORMAT}")
         self._a = arrays
+        # A paged index (`from_pages`): its stored members are views of `pages.buffer`, whose
+        # bytes a search fetches (`_need`) before it reads them.
+        self._pages = pages
+        self._at: dict[str, int] = {}
+        if pages is not None:
+            base = pages.buffer.__array_interface__["data"][0]
+            self._at = {n: arrays[n].__array_interface__["data"][0] - base for n in self._STORED}
         self.tconst: np.ndarray = arrays["tconst"]
         self.year: np.ndarray = arrays["year"]
         self.votes: np.ndarray = arrays["votes"]
@@ -295,8 +282,12 @@ class TitleIndex:
         self.entry_grams: np.ndarray = arrays["entry_grams"]
         self.entry_alias: np.ndarray = arrays["entry_alias"]
         self.entry_article: np.ndarray = arrays["entry_article"]
-        self.gram_off: np.ndarray = arrays["gram_off"]
-        self.gram_post: np.ndarray = arrays["gram_post"]
+        self._grams = Postings(
+            arrays["gram_bytes"],
+            arrays["gram_at"],
+            arrays["gram_count"],
+            None if pages is None else lambda ranges: self._need("gram_bytes", ranges),
+        )
         self.exact_hash: np.ndarray = arrays["exact_hash"]
         self.exact_entry: np.ndarray = arrays["exact_entry"]
         # Slicing a bytes object is far cheaper than slicing an array per candidate.
@@ -357,6 +348,8 @@ class TitleIndex:
         entry_movie = owner[by_votes]
         keys = [all_keys[k] for k in key_of[by_votes].tolist()]
         gram_post, gram_off, entry_grams = cls._postings(keys)
+        gram_bytes, gram_at = encode(gram_post, gram_off)
+        del gram_post
         title_blob, title_off = _pack([titles.title[i] for i in rows])
         key_blob, key_off = _pack(keys)
         key_hash = _key_hash(key_blob, key_off)
@@ -366,17 +359,18 @@ class TitleIndex:
             if rows
             else np.zeros(0, dtype="S12"),
             "title_blob": title_blob,
-            "title_off": title_off,
+            "title_off": _narrow(title_off),
             "year": np.array([titles.year[i] or 0 for i in rows], dtype=np.int16),
             "votes": votes.astype(np.int32),
             "entry_movie": np.array(entry_movie, dtype=np.int32),
             "key_blob": key_blob,
-            "key_off": key_off,
+            "key_off": _narrow(key_off),
             "entry_grams": entry_grams,
             "entry_alias": by_votes >= alias_from,
             "entry_article": article_of[by_votes],
-            "gram_off": gram_off,
-            "gram_post": gram_post,
+            "gram_bytes": gram_bytes,
+            "gram_at": _narrow(gram_at),
+            "gram_count": np.diff(gram_off).astype(np.uint32),
             "exact_hash": key_hash[order],
             "exact_entry": order.astype(np.int32),
             "format": np.array([FORMAT], dtype=np.int32),
@@ -423,17 +417,9 @@ class TitleIndex:
         return gram_post, gram_off, entry_grams
 
     def to_bytes(self) -> bytes:
-        """A compressed .npz, the same bytes for the same index (fixed member times). Level 1
-        takes a third of the default level's time for nearly the same size: the arrays are
-        mostly ids, which compress little at any level."""
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, array in self._a.items():
-                member = io.BytesIO()
-                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
-                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-                archive.writestr(info, member.getbuffer(), zipfile.ZIP_DEFLATED, compresslevel=1)
-        return buffer.getvalue()
+        """The bytes a store holds: the same bytes for the same index."""
+        self.complete()
+        return index_file.to_bytes(self._a, [n for n in self._a if n not in self._STORED])
 
     @staticmethod
     def fits(blob: bytes, tconsts: Iterable[str]) -> bool:
@@ -441,39 +427,56 @@ class TitleIndex:
         over exactly these movies."""
         wanted = np.array(sorted({t.encode("ascii", "replace") for t in tconsts}), dtype="S12")
         try:
-            with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+            with zipfile.ZipFile(index_file.Reader(blob)) as archive:
                 if archive.testzip() is not None:
                     return False
-            with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-                return int(data["format"][0]) == FORMAT and np.array_equal(data["tconst"], wanted)
+            arrays = index_file.read(blob)
+            return int(arrays["format"][0]) == FORMAT and np.array_equal(arrays["tconst"], wanted)
         except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, zlib.error):
             return False
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> TitleIndex:
+        """The index over `blob` itself: its stored members are views of it, not copies."""
         try:
-            with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-                return cls({name: data[name] for name in data.files})
-        except (OSError, ValueError, KeyError) as exc:
+            return cls(index_file.read(blob))
+        except (OSError, ValueError, KeyError, zlib.error) as exc:
             raise ValueError(f"not a title index ({exc})") from None
 
     def save(self, path: Path) -> None:
-        """Uncompressed .npz, so that `load` can memory-map every array in place."""
+        """Every member stored, so that `load` maps each array in place."""
+        self.complete()
         with open(path, "wb") as handle:
-            np.savez(handle, **self._a)  # type: ignore[arg-type]
+            index_file.write(self._a, handle)
+
+    @classmethod
+    def from_pages(cls, pages: PagedBytes) -> TitleIndex:
+        """The index over a blob fetched part by part: the deflated members now, in one batch;
+        the stored ones (postings, the exact table) as searches touch them."""
+        try:
+            return cls(index_file.read_paged(pages), pages)
+        except (OSError, ValueError, KeyError, zlib.error) as exc:
+            raise ValueError(f"not a title index ({exc})") from None
+
+    def complete(self) -> None:
+        """Fetch whatever a paged index has not read yet (nothing to do for any other)."""
+        if self._pages is not None:
+            self._pages.fill()
+
+    def _need(self, name: str, ranges: Iterable[tuple[int, int]]) -> None:
+        """Fetch rows [start, stop) of a stored member, for each range, in one go."""
+        if self._pages is not None:
+            at, size = self._at[name], self._a[name].itemsize
+            self._pages.ensure((at + a * size, at + b * size) for a, b in ranges)
 
     @classmethod
     def load(cls, path: Path) -> TitleIndex:
-        """Memory-mapped when the file is an uncompressed .npz (what `save` writes): the
-        process reads only the pages a search touches, and shares them with its siblings."""
+        """Memory-mapped: the process reads only the pages a search touches, and shares them
+        with its siblings."""
         try:
-            arrays = _map_npz(Path(path))
-        except (ValueError, KeyError, zipfile.BadZipFile):
-            arrays = None
-        if arrays is None:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {name: data[name] for name in data.files}
-        return cls(arrays)
+            return cls(index_file.map_file(Path(path)))
+        except (KeyError, zlib.error) as exc:
+            raise ValueError(f"not a title index ({exc})") from None
 
     def __len__(self) -> int:
         return len(self.tconst)
@@ -484,7 +487,7 @@ class TitleIndex:
 
     @property
     def postings(self) -> int:
-        return len(self.gram_post)
+        return len(self._grams)
 
     # --- reading ---------------------------------------------------------------------------
     def title_of(self, movie: int) -> str:
@@ -522,10 +525,41 @@ class TitleIndex:
         return i if i < len(self.tconst) and self.tconst[i] == needle else None
 
     def _exact(self, key: str) -> np.ndarray:
-        h = _hash_key(key)
-        lo = int(np.searchsorted(self.exact_hash, h, side="left"))
-        hi = int(np.searchsorted(self.exact_hash, h, side="right"))
-        return self.exact_entry[lo:hi]
+        lo, hi = self._exact_bounds(np.array([_hash_key(key)], dtype=np.uint64))
+        return self.exact_entry[int(lo[0]) : int(hi[0])]
+
+    def _exact_bounds(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows [lo, hi) of the exact table holding each hash, the entries of those rows
+        fetched. Paged, the search reads only a window around where the hash should be (the
+        hashes are uniform, so its place is about hash / 2**64 of the way down), widened
+        until the window provably brackets it."""
+        table = self.exact_hash
+        if self._pages is None or not len(table):
+            return (
+                np.searchsorted(table, hashes, side="left"),
+                np.searchsorted(table, hashes, side="right"),
+            )
+        n = len(table)
+        guess = np.minimum(n - 1, (hashes.astype(np.float64) / 2.0**64 * n).astype(np.int64))
+        lo = np.zeros(len(hashes), dtype=np.int64)
+        hi = np.zeros(len(hashes), dtype=np.int64)
+        width, todo = EXACT_WINDOW, np.arange(len(hashes))
+        while len(todo):
+            a = np.maximum(0, guess[todo] - width)
+            b = np.minimum(n, guess[todo] + width)
+            self._need("exact_hash", zip(a.tolist(), b.tolist(), strict=True))
+            h = hashes[todo]
+            # Below the window's first row and above its last: every row with h is inside.
+            ok = ((a == 0) | (table[a] < h)) & ((b == n) | (table[b - 1] > h))
+            for i, start, stop in zip(
+                todo[ok].tolist(), a[ok].tolist(), b[ok].tolist(), strict=True
+            ):
+                window = table[start:stop]
+                lo[i] = start + int(np.searchsorted(window, hashes[i], side="left"))
+                hi[i] = start + int(np.searchsorted(window, hashes[i], side="right"))
+            todo, width = todo[~ok], width * 4
+        self._need("exact_entry", zip(lo.tolist(), hi.tolist(), strict=True))
+        return lo, hi
 
     def _exact_kept(self, key: str, year: int | None = None) -> np.ndarray:
         """The entries whose key is `key`: the EXACT_KEPT most popular (a common title word is
@@ -542,17 +576,18 @@ class TitleIndex:
     def _preselect(self, key: str, year: int | None = None) -> np.ndarray:
         """Entry ids sharing the most trigrams with `key` (Jaccard-like), popular first on ties."""
         buckets = _query_buckets(key)
-        sizes = self.gram_off[buckets + 1] - self.gram_off[buckets]
+        sizes = self._grams.counts[buckets]
         order = np.argsort(sizes, kind="stable")
-        budget, chosen = 0, list[np.ndarray]()
+        budget, picked = 0, list[int]()
         for i in order:
             if sizes[i] == 0:
                 continue
-            if chosen and budget + sizes[i] > MAX_POSTINGS:
+            if picked and budget + sizes[i] > MAX_POSTINGS:
                 break
-            b = buckets[i]
-            chosen.append(self.gram_post[self.gram_off[b] : self.gram_off[b + 1]])
+            picked.append(int(buckets[i]))
             budget += int(sizes[i])
+        self._grams.prefetch(picked)  # one fetch for all of them, when the index is paged
+        chosen = [self._grams.bucket(b) for b in picked]
         exact = self._exact_kept(key, year)
         if not chosen:
             return exact
@@ -669,8 +704,7 @@ class TitleIndex:
             return out
         blob, offsets = _pack(list(keys))
         hashes = _key_hash(blob, offsets)
-        lo = np.searchsorted(self.exact_hash, hashes, side="left")
-        hi = np.searchsorted(self.exact_hash, hashes, side="right")
+        lo, hi = self._exact_bounds(hashes)
         lengths = np.diff(offsets)
         for i in np.flatnonzero(hi > lo).tolist():
             entries = self.exact_entry[int(lo[i]) : int(hi[i])][:EXACT_KEPT]

@@ -14,6 +14,7 @@ across versions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.manifest import Manifest
@@ -27,6 +28,17 @@ class StoreError(Exception):
 
 class ActivationConflict(StoreError):
     """The active version was not the one the caller expected: someone else switched it."""
+
+
+@dataclass(frozen=True)
+class IndexParts:
+    """How a version's title index is stored: `count` parts of `part_bytes` bytes each (the last
+    may be shorter), `size` bytes in all, whose sha256 is `sha256`."""
+
+    count: int
+    size: int
+    part_bytes: int
+    sha256: str
 
 
 class ActiveModel(Protocol):
@@ -48,6 +60,15 @@ class ModelReader(ActiveModel, Protocol):
 
     def title_index(self, version: str) -> bytes | None:
         """The serialized title index the loader stored with this version."""
+        ...
+
+    def title_index_parts(self, version: str) -> IndexParts | None:
+        """How the title index of `version` is stored; None when it has none."""
+        ...
+
+    def title_index_chunks(self, version: str, seqs: Sequence[int]) -> list[bytes]:
+        """Parts `seqs` of the title index, in the order asked (a cold start reads only the
+        parts its first answer needs). StoreError when one is missing."""
         ...
 
     def catalogue_top(self, version: str) -> list[Movie]:

@@ -5,7 +5,7 @@ Items (pk, sk are strings; the table definition is in bot/adapters/store/dynamod
 Item (pk | sk): other attributes
 - active pointer (`ACTIVE` | `ACTIVE`): version, manifest (JSON), activated_at
 - model version (`VERSION` | version): status (loading/complete), manifest, movies, created_at
-  (when its latest load began), index_chunks, index_bytes, index_sha256
+  (when its latest load began), index_chunks, index_bytes, index_sha256, index_part_bytes
 - movie (`MOVIE#{version}#{shard}` | tconst): title, original_title, year, runtime, genres,
   rating, votes, cluster, coords (binary float64), countries, languages (comma-joined codes,
   absent when empty), gpk, gsk
@@ -63,7 +63,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bot.adapters.store import dynamodb_items as items
-from bot.adapters.store.base import ActivationConflict, StoreError
+from bot.adapters.store.base import ActivationConflict, IndexParts, StoreError
 from bot.adapters.store.codec import (
     MOVIE_FIELDS,
     chunks,
@@ -109,6 +109,7 @@ __all__ = ["BOT_WRITE_PK_PREFIXES", "DynamoStore", "shards_for"]
 MOVIES_PER_SHARD = 10_000
 MAX_SHARDS = 256
 INDEX_CHUNK_BYTES = 350_000
+INDEX_BATCH_GET = 8  # index parts per BatchGetItem (2.8 MB)
 _PK = names(PARTITION_KEY)
 # A cluster page reads its keys and the movie's attributes from the index, nothing else.
 _PAGE_ATTRIBUTES = (
@@ -300,6 +301,31 @@ class DynamoStore(DynamoThreads, DynamoNights):
             raise StoreError(f"title index of {version} is damaged")
         return blob
 
+    def title_index_parts(self, version: str) -> IndexParts | None:
+        meta = self._version_item(version)
+        count = int(meta.get("index_chunks", 0)) if meta else 0
+        if not meta or count == 0:
+            return None
+        size = int(meta["index_bytes"])
+        # Every part is full but the last; versions stored before the size was kept used this.
+        part = int(meta.get("index_part_bytes", INDEX_CHUNK_BYTES)) if count > 1 else size
+        return IndexParts(count=count, size=size, part_bytes=part, sha256=meta["index_sha256"])
+
+    def title_index_chunks(self, version: str, seqs: Sequence[int]) -> list[bytes]:
+        wanted = list(seqs)
+        keys = [items.key(items.index_pk(version), items.index_sk(seq)) for seq in wanted]
+        # Small batches in parallel threads: one BatchGetItem returns at most 16 MB, and
+        # DynamoDB serves a batch's items one after another.
+        found = {
+            item[SORT_KEY]: bytes(item["data"])
+            for batch in self._db.pool().map(self._db.get_batch, batched(keys, INDEX_BATCH_GET))
+            for item in batch
+        }
+        missing = [seq for seq in wanted if items.index_sk(seq) not in found]
+        if missing:
+            raise StoreError(f"title index of {version} is missing part {missing[0]}")
+        return [found[items.index_sk(seq)] for seq in wanted]
+
     def catalogue_top(self, version: str) -> list[Movie]:
         found = list(self._db.query(**_partition(items.top_pk(version))))
         if not found:
@@ -461,10 +487,16 @@ class DynamoStore(DynamoThreads, DynamoNights):
         self._db.call(
             "update_item",
             Key=version_key(version),
-            UpdateExpression="SET #index_chunks = :n, #index_bytes = :size, #index_sha256 = :sha",
-            ExpressionAttributeNames=names("index_chunks", "index_bytes", "index_sha256"),
+            UpdateExpression="SET #index_chunks = :n, #index_bytes = :size, #index_sha256 = :sha,"
+            " #index_part_bytes = :part",
+            ExpressionAttributeNames=names(
+                "index_chunks", "index_bytes", "index_sha256", "index_part_bytes"
+            ),
             ExpressionAttributeValues=values(
-                n=count, size=len(blob), sha=hashlib.sha256(blob).hexdigest()
+                n=count,
+                size=len(blob),
+                sha=hashlib.sha256(blob).hexdigest(),
+                part=INDEX_CHUNK_BYTES,
             ),
         )
 

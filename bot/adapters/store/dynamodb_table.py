@@ -54,7 +54,7 @@ class DynamoTable:
 
     def call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
         """One client call on this table (TableName is filled in), errors as StoreError."""
-        if operation != "batch_write_item":  # its requests name their table
+        if operation not in ("batch_write_item", "batch_get_item"):  # they name their table
             kwargs["TableName"] = self.name
         try:
             result: dict[str, Any] = getattr(self.client, operation)(**kwargs)
@@ -110,6 +110,21 @@ class DynamoTable:
 
     def count(self, **query: Any) -> int:
         return sum(int(page.get("Count", 0)) for page in self.pages(Select="COUNT", **query))
+
+    def get_batch(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The items of up to 100 keys (those that exist), in any order; BatchGetItem's
+        UnprocessedKeys are asked for again with backoff, as `write_batch` resends."""
+        found: list[dict[str, Any]] = []
+        request: dict[str, Any] = {"Keys": keys, "ConsistentRead": True}
+        attempt = 0
+        while request.get("Keys"):
+            response = self.call("batch_get_item", RequestItems={self.name: request})
+            found += [from_item(item) for item in response.get("Responses", {}).get(self.name, [])]
+            request = response.get("UnprocessedKeys", {}).get(self.name, {})
+            if request.get("Keys"):
+                self._backoff(attempt)
+                attempt += 1
+        return found
 
     # --- batch writes ---
     def pool(self) -> ThreadPoolExecutor:

@@ -6,8 +6,9 @@ its own connection (sqlite3 connections must not be shared between threads mid-s
 
 Tables: `versions` (status, manifest, counts, index size/hash), `active` (the one-row pointer),
 `movies` (keyed by version+tconst, indexed by version+cluster+votes for cluster pages),
-`index_chunks` (the title index in 4 MB pieces), `catalogue_top` (a version's most popular
-movies, one compressed blob), `marks` and `runs` (kept across versions),
+`index_chunks` (the title index in 350 KB pieces: a cold start reads those it needs),
+`catalogue_top` (a version's most popular movies, one compressed blob), `marks` and `runs`
+(kept across versions),
 `events` (claimed Slack events) and `rates` (each user's question count in the current window);
 `nights` and `night_clicks` (movie nights, sqlite_nights.py).
 """
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.adapters.store.base import ActivationConflict, StoreError
+from bot.adapters.store.base import ActivationConflict, IndexParts, StoreError
 from bot.adapters.store.codec import (
     MOVIE_FIELDS,
     chunks,
@@ -51,7 +52,7 @@ from bot.core.models import (
     VersionStatus,
 )
 
-INDEX_CHUNK_BYTES = 4 << 20
+INDEX_CHUNK_BYTES = 350_000  # older stores hold 4 MB pieces: readers take the size stored
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
@@ -291,6 +292,39 @@ class SqliteStore(SqliteThreads, SqliteNights):
         if len(blob) != meta[1] or hashlib.sha256(blob).hexdigest() != meta[2]:
             raise StoreError(f"title index of {version} is damaged")
         return blob
+
+    def title_index_parts(self, version: str) -> IndexParts | None:
+        # length() reads a blob's size from its record header, not the blob itself.
+        row = (
+            self._conn()
+            .execute(
+                "SELECT v.index_chunks, v.index_bytes, v.index_sha256, length(c.data)"
+                " FROM versions v JOIN index_chunks c ON c.version = v.version AND c.seq = 0"
+                " WHERE v.version = ?",
+                (version,),
+            )
+            .fetchone()
+        )
+        if not row or not row[0]:
+            return None
+        return IndexParts(count=row[0], size=row[1], part_bytes=row[3], sha256=row[2])
+
+    def title_index_chunks(self, version: str, seqs: Sequence[int]) -> list[bytes]:
+        wanted = list(seqs)
+        found: dict[int, bytes] = {}
+        for start in range(0, len(wanted), 500):  # under SQLite's limit on bound parameters
+            batch = wanted[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            found.update(
+                self._conn().execute(
+                    f"SELECT seq, data FROM index_chunks WHERE version = ? AND seq IN ({marks})",
+                    (version, *batch),
+                )
+            )
+        missing = [seq for seq in wanted if seq not in found]
+        if missing:
+            raise StoreError(f"title index of {version} is missing part {missing[0]}")
+        return [bytes(found[seq]) for seq in wanted]
 
     def catalogue_top(self, version: str) -> list[Movie]:
         row = (

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 
+from bot.adapters.store import dynamodb
 from bot.adapters.store.codec import pack_movies
 from bot.adapters.store.dynamodb import DynamoStore
 from bot.core.manifest import Manifest
@@ -173,6 +174,8 @@ def test_the_store_writes_the_shape_the_hand_typed_code_wrote(dynamo: DynamoStor
     version = _shape(stored("VERSION", "v1"))
     want = _shape(old[("VERSION", "v1")])
     assert version.pop("created_at")[0] == "S" and want.pop("created_at")
+    # Added since: the index's part size, so a reader fetches parts by byte range.
+    assert version.pop("index_part_bytes") == ("N", dynamodb.INDEX_CHUNK_BYTES)
     assert version == want
     pointer = _shape(stored("ACTIVE", "ACTIVE"))
     want = _shape(old[("ACTIVE", "ACTIVE")])

@@ -130,6 +130,18 @@ def test_bot_function_url_alias_and_no_retries(template: dict[str, Any]) -> None
     }
 
 
+def test_bot_cold_starts_resume_from_a_snapshot_of_its_published_versions(
+    template: dict[str, Any],
+) -> None:
+    props = resource(template, "BotFunction")["Properties"]
+    # SnapStart snapshots published versions only: the alias the Function URL serves is one.
+    assert props["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert props["AutoPublishAlias"]
+    # ...and it refuses provisioned concurrency, EFS and more than 512 MB of /tmp.
+    assert "ProvisionedConcurrencyConfig" not in props and "FileSystemConfigs" not in props
+    assert props.get("EphemeralStorage", {"Size": 512})["Size"] <= 512
+
+
 def _evaluate(node: Any, template: dict[str, Any], parameters: dict[str, Any]) -> Any:
     """The few intrinsics a condition on a parameter uses (Ref, Fn::Equals/Not/If)."""
     if not isinstance(node, dict) or len(node) != 1:

@@ -3,10 +3,11 @@ votes, marks across versions), for service tests that need no database."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterable, Sequence
 
-from bot.adapters.store.base import ActivationConflict, StoreError
+from bot.adapters.store.base import ActivationConflict, IndexParts, StoreError
 from bot.core.manifest import Manifest
 from bot.core.models import (
     Mark,
@@ -20,6 +21,8 @@ from bot.core.models import (
 
 
 class MemoryStore:
+    INDEX_PART = 4096  # small parts, so a paged index reads many
+
     def __init__(self) -> None:
         self._manifests: dict[str, Manifest] = {}
         self._status: dict[str, VersionStatus] = {}
@@ -54,6 +57,17 @@ class MemoryStore:
 
     def title_index(self, version: str) -> bytes | None:
         return self._indexes.get(version)
+
+    def title_index_parts(self, version: str) -> IndexParts | None:
+        blob = self._indexes.get(version)
+        if not blob:
+            return None
+        count = -(-len(blob) // self.INDEX_PART)
+        return IndexParts(count, len(blob), self.INDEX_PART, hashlib.sha256(blob).hexdigest())
+
+    def title_index_chunks(self, version: str, seqs: Sequence[int]) -> list[bytes]:
+        blob, size = self._indexes[version], self.INDEX_PART
+        return [blob[seq * size : (seq + 1) * size] for seq in seqs]
 
     def catalogue_top(self, version: str) -> list[Movie]:
         return list(self._tops.get(version, []))

@@ -99,6 +99,7 @@ def test_index_is_cached_on_disk_and_follows_the_active_version(tmp_path: Path) 
     cache = IndexCache(store, tmp_path)
     first = cache.get("v1")
     assert cache.get("v1") is first
+    cache.settle()  # the copy is written in the background
     assert list(tmp_path.glob("*.npz"))
     # A fresh process reads the file, not the store.
     store.put_title_index("v1", b"")
@@ -111,7 +112,9 @@ def test_index_is_cached_on_disk_and_follows_the_active_version(tmp_path: Path) 
 
 def test_a_torn_cache_file_is_fetched_again(tmp_path: Path) -> None:
     store = fill(MemoryStore(), "v1")
-    IndexCache(store, tmp_path).get("v1")
+    cache = IndexCache(store, tmp_path)
+    cache.get("v1")
+    cache.settle()
     (cached,) = tmp_path.glob("*.npz")
     cached.write_bytes(b"torn")
     assert IndexCache(store, tmp_path).get("v1").resolve("heat").status == "matched"

@@ -1,0 +1,287 @@
+"""Cold start at full scale: a new process with an empty index cache, to its first complete
+answer (issue 14: at most 1.0 s on SQLite, 2.5 s on DynamoDB Local).
+
+- SQLite: `python -m bot ask --json TEXT` in a fresh process, timed from spawn to the answer's
+  line on its stdout (the process then finishes writing its index cache copy and exits).
+- DynamoDB Local (the Lambda path): a fresh process imports `bot.lambda_handler`, and one signed
+  `/movie` slash command goes through the handler (lazy listener in-process, as bench_slack
+  does); the Slack credentials come from Secrets Manager (a local moto server), so settings,
+  the secret, the title index and the first cluster's candidates are all inside the figure,
+  which runs from spawn to the reply's arrival at the Slack stand-in.
+
+Each figure is the median of --runs runs (each its own process and empty cache), with the
+process's CPU seconds beside it (the machine may be shared), and the index's size in the store.
+Scales: the full one, and 1/2 and 1/4 with --growth (generated artifacts, cached under
+$MOVIEBOT_BENCH_DIR as bench_store does); or, with --model-dirs, trained artifacts (a model
+directory each, e.g. model-scale-1,model-scale-0.5,model-scale-0.25 for growth), their SQLite
+stores kept under $MOVIEBOT_BENCH_DIR as cold-store-<directory name>.sqlite.
+
+    .venv/bin/python -m benchmarks.bench_cold [--movies 720000] [--runs 5] [--growth]
+                                              [--model-dirs DIR,DIR,...]
+                                              [--backends sqlite,dynamodb]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import bot
+
+# The checkout whose bot is measured: this one, or another on PYTHONPATH (a before/after).
+ROOT = Path(bot.__file__).resolve().parents[1]
+SECRET_NAME = "moviebot/slack"
+
+# The Lambda container's first request, as bench_slack's cold start sends it; `t_*` are epoch
+# seconds, so the parent measures from before it spawned the process.
+LAMBDA_SCRIPT = r"""
+import contextlib, json, os, resource, sys, time
+with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
+    from bot import lambda_handler  # what a cold start imports first
+    t_import = time.time()
+    from bot.tools.local_slack import LocalSlackApi
+    from tests.e2e import slack_requests as sr
+    api = LocalSlackApi().start()
+    os.environ["SLACK_API_URL"] = api.url
+    invoker = sr.InProcessLambda()
+    handler = sr.bot_container(invoker)
+    url = api.response_url()
+    body, ctype = sr.command_body("/movie", sys.argv[1], user=sr.USER, response_url=url)
+    event = sr.function_url_event(body, sr.signed_headers(body, ctype))
+    response = handler(event, sr.LambdaContext())
+    got = api.wait_for("response_url", 1, timeout=120)
+    t_answer = time.time()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    invoker.settle()
+    api.stop()
+failed = not got or str(got[-1].get("text", "")).startswith("Sorry")
+print(json.dumps({"t_import": t_import, "t_answer": t_answer, "status": response["statusCode"],
+                  "cpu_s": usage.ru_utime + usage.ru_stime, "failed": failed}))
+"""
+
+
+def _bench_dir() -> Path:
+    return Path(os.environ.get("MOVIEBOT_BENCH_DIR", "var/bench"))
+
+
+@dataclass(frozen=True)
+class Run:
+    answer_s: float  # spawn to the first complete answer
+    import_s: float | None  # spawn to the handler imported (Lambda path)
+    cpu_s: float  # the process's CPU seconds up to the answer (SQLite: to its exit)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_sqlite(store_path: Path, text: str) -> Run:
+    with tempfile.TemporaryDirectory() as cache:
+        env = {
+            **os.environ,
+            "MOVIEBOT_STORE": f"sqlite:///{store_path}",
+            "MOVIEBOT_CACHE_DIR": cache,  # empty: the index comes from the store
+            "PYTHONPATH": str(ROOT),
+        }
+        cpu_before = _children_cpu()
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "ask", "--json", text],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        answered = time.perf_counter() - started
+        _out, err = process.communicate(timeout=300)
+        if process.returncode != 0 or not line:
+            raise RuntimeError(f"ask failed: {err[-2000:]}")
+        json.loads(line)  # a complete answer
+        return Run(answered, None, _children_cpu() - cpu_before)
+
+
+def run_lambda(env: dict[str, str], text: str) -> Run:
+    with tempfile.TemporaryDirectory() as cache:
+        started = time.time()
+        done = subprocess.run(
+            [sys.executable, "-c", LAMBDA_SCRIPT, text],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**env, "MOVIEBOT_CACHE_DIR": cache, "PYTHONPATH": str(ROOT)},
+            timeout=300,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    if figures["status"] != 200 or figures["failed"]:
+        raise RuntimeError(f"the first command failed: {figures}\n{done.stderr[-2000:]}")
+    return Run(figures["t_answer"] - started, figures["t_import"] - started, figures["cpu_s"])
+
+
+def _report(label: str, runs: list[Run], target_s: float, index_bytes: int) -> None:
+    answer = statistics.median(r.answer_s for r in runs)
+    cpu = statistics.median(r.cpu_s for r in runs)
+    imports = [r.import_s for r in runs if r.import_s is not None]
+    verdict = "met" if answer <= target_s else "NOT met"
+    print(
+        f"{label}: first answer median {answer:.2f} s (min {min(r.answer_s for r in runs):.2f},"
+        f" max {max(r.answer_s for r in runs):.2f}) over {len(runs)} runs, CPU {cpu:.2f} s"
+        + (f", imports {statistics.median(imports):.2f} s" if imports else "")
+        + f"; index in the store {index_bytes / 1e6:.1f} MB (target <= {target_s} s: {verdict})",
+        flush=True,
+    )
+
+
+def _movies_in(model_dir: Path) -> int:
+    from bot.core.artifact import MANIFEST_FILE
+
+    manifest = json.loads((model_dir / MANIFEST_FILE).read_text())
+    return int(manifest.get("counts", {}).get("movies", 0))
+
+
+def bench_sqlite(model_dir: Path, store_path: Path, text: str, runs: int) -> None:
+    from benchmarks.bench_slack import store_of
+    from bot.adapters.store.sqlite import SqliteStore
+
+    n_movies = _movies_in(model_dir)
+    store_path = store_of(model_dir, store_path)
+    store = SqliteStore(str(store_path))
+    try:
+        active = store.active()
+        assert active is not None
+        index_bytes = len(store.title_index(active.version) or b"")
+    finally:
+        store.close()
+    results = [run_sqlite(store_path, text) for _ in range(runs)]
+    _report(f"SQLite, {n_movies:,} movies ({model_dir.name})", results, 1.0, index_bytes)
+
+
+@contextmanager
+def secret_server() -> Iterator[str]:
+    """A local Secrets Manager (moto's server) holding the bot's Slack credentials."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from bot.adapters.slack_secret import BOT_TOKEN_KEY, SIGNING_SECRET_KEY
+    from tests.e2e import slack_requests as sr
+    from tests.fixtures.dynamodb_local import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        boto3.client("secretsmanager", endpoint_url=url).create_secret(
+            Name=SECRET_NAME,
+            SecretString=json.dumps(
+                {BOT_TOKEN_KEY: sr.BOT_TOKEN, SIGNING_SECRET_KEY: sr.SIGNING_SECRET}
+            ),
+        )
+        yield url
+    finally:
+        server.stop()
+
+
+def bench_dynamodb(model_dir: Path, text: str, runs: int) -> None:
+    from bot.adapters.store.dynamodb import DynamoStore
+    from bot.usecases.loader import load_artifact
+    from tests.fixtures.dynamodb_local import (
+        DUMMY_AWS_ENV,
+        find_jar,
+        free_port,
+        start_dynamodb_local,
+        stop,
+    )
+
+    jar = find_jar()
+    if jar is None:
+        print("DynamoDB Local is not installed (npm install): skipped", flush=True)
+        return
+    os.environ.update(DUMMY_AWS_ENV)
+    n_movies = _movies_in(model_dir)
+    port = free_port()
+    process = start_dynamodb_local(jar, port)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        store = DynamoStore("moviebot-cold", endpoint_url=endpoint)
+        print(f"loading {n_movies:,} movies into DynamoDB Local ...", flush=True)
+        started = time.perf_counter()
+        report = load_artifact(model_dir, store)
+        print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        store.close()
+        with secret_server() as secrets_url:
+            env = {
+                **{k: v for k, v in os.environ.items() if not k.startswith("SLACK_")},
+                **DUMMY_AWS_ENV,
+                "MOVIEBOT_STORE": "dynamodb://moviebot-cold",
+                "AWS_ENDPOINT_URL": endpoint,
+                # botocore's service endpoint: the secret from moto, the table from Local.
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER": secrets_url,
+                "MOVIEBOT_SLACK_SECRET": SECRET_NAME,
+                "POWERTOOLS_TRACE_DISABLED": "true",
+            }
+            results = [run_lambda(env, text) for _ in range(runs)]
+        _report(
+            f"DynamoDB Local (Lambda path), {n_movies:,} movies ({model_dir.name})",
+            results,
+            2.5,
+            report.index_bytes,
+        )
+    finally:
+        stop(process)
+
+
+def _artifacts(args: argparse.Namespace) -> list[tuple[Path, Path]]:
+    """(model directory, its SQLite store) per scale measured."""
+    if args.model_dirs:
+        dirs = [Path(d) for d in args.model_dirs.split(",")]
+        return [(d, _bench_dir() / f"cold-store-{d.name}.sqlite") for d in dirs]
+    from benchmarks.bench_store import cached_artifact
+
+    scales = [args.movies] + ([args.movies // 2, args.movies // 4] if args.growth else [])
+    # The synthetic stores are bench_slack's (`loaded_store`), shared with it.
+    return [(d, d.parent / f"slack-store-{n}.sqlite") for n in scales for d in [cached_artifact(n)]]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--movies", type=int, default=720_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--growth", action="store_true", help="also at 1/2 and 1/4 scale")
+    parser.add_argument("--backends", default="sqlite,dynamodb")
+    parser.add_argument("--text", default="movies like the matrix")
+    parser.add_argument(
+        "--model-dirs", default="", help="trained artifacts to measure, comma-separated"
+    )
+    args = parser.parse_args(argv)
+    backends = set(args.backends.split(","))
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+    for model_dir, store_path in _artifacts(args):
+        if "sqlite" in backends:
+            bench_sqlite(model_dir, store_path, args.text, args.runs)
+        if "dynamodb" in backends:
+            bench_dynamodb(model_dir, args.text, args.runs)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
