@@ -49,3 +49,29 @@ def test_ask_on_sqlite_imports_no_aws_and_no_slack(tmp_path: Path) -> None:
     }
     code = "from bot.__main__ import main\nassert main(['ask', '--json', 'movies like heat']) == 0"
     assert imported(code, AWS + SLACK + TRAINING, env) == []
+
+
+def _env(**more: str) -> dict[str, str]:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"LAMBDA_TASK_ROOT", "POWERTOOLS_TRACE_DISABLED", "AWS_SAM_LOCAL"}
+    }
+    return base | more
+
+
+def test_the_lambda_handler_off_lambda_imports_no_xray_recorder_and_no_training() -> None:
+    watched = ("aws_xray_sdk.core", *TRAINING)
+    assert imported("import bot.lambda_handler", watched, _env()) == []
+    disabled = _env(LAMBDA_TASK_ROOT="/var/task", POWERTOOLS_TRACE_DISABLED="true")
+    assert imported("import bot.lambda_handler", watched, disabled) == []
+
+
+def test_in_lambda_the_tracer_still_records_through_xray(tmp_path: Path) -> None:
+    code = (
+        "from bot.adapters.observability import tracer\n"
+        "assert not tracer.disabled, 'tracing is off in Lambda'\n"
+        "assert type(tracer.provider).__module__.startswith('aws_xray_sdk'), tracer.provider"
+    )
+    in_lambda = _env(LAMBDA_TASK_ROOT=str(tmp_path))
+    assert imported(code, ("aws_xray_sdk.core",), in_lambda) == ["aws_xray_sdk.core"]
