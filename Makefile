@@ -149,18 +149,31 @@ lambda_copy = find $(1) -name '*.py' -not -path '*/__pycache__/*' \
 	$(foreach path,$(LAMBDA_EXCLUDE),-not -path '$(path)' -not -path '$(path)/*') -print0 \
 	| xargs -0 cp --parents -t "$(ARTIFACTS_DIR)"
 
+# The package's bytecode, for the runtime's Python: /var/task is read-only, so a module shipped
+# without its .pyc is compiled again by every cold start (~0.9 s CPU of the bot's imports). Made by
+# an interpreter of that version (the build's own when it is one); unchecked-hash because nothing
+# in a package changes under its .pyc.
+LAMBDA_COMPILER ?= $(firstword $(foreach py,$(LAMBDA_PYTHON) python$(LAMBDA_PYTHON_VERSION),\
+	$(shell $(py) -c 'import sys; print(sys.version_info[:2] == tuple(map(int, "$(LAMBDA_PYTHON_VERSION)".split("."))) and "$(py)" or "")' 2>/dev/null)))
+lambda_compile = $(if $(LAMBDA_COMPILER),$(LAMBDA_COMPILER) -m compileall -q -j 0 \
+	--invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)" >/dev/null,\
+	@echo "warning: no Python $(LAMBDA_PYTHON_VERSION) here to compile the package so each cold start compiles it" >&2)
+
 .PHONY: build-BotFunction build-LoaderFunction build-RetrainFunction build-NotifyFunction
 
 build-BotFunction:
 	$(lambda_deps)
 	$(call lambda_copy,bot)
+	$(lambda_compile)
 
 build-LoaderFunction build-NotifyFunction:
 	$(lambda_deps)
 	$(call lambda_copy,bot infra)
+	$(lambda_compile)
 
 # The retrain function ships the training source: it uploads it to S3 for the training job.
 build-RetrainFunction:
 	$(lambda_deps)
 	$(call lambda_copy,bot infra training)
 	cp training/requirements.txt "$(ARTIFACTS_DIR)/training/"
+	$(lambda_compile)

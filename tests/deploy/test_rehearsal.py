@@ -11,6 +11,7 @@ Select it with `pytest -m deploy`."""
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import io
 import json
 import tarfile
@@ -176,6 +177,16 @@ def test_the_bot_package_holds_the_bot_and_nothing_else(packages: Packages) -> N
     bot = packages["BotFunction"]
     assert bot.holds("bot/lambda_handler.py")
     assert [path for path in NOT_IN_THE_BOT if bot.holds(path)] == []
+
+
+@pytest.mark.parametrize("logical_id", FUNCTIONS)
+def test_each_package_ships_its_bytecode(packages: Packages, logical_id: str) -> None:
+    """/var/task is read-only: a module without its .pyc (for the runtime's Python, this one
+    here) is compiled again by every cold start, ~0.9 s CPU of the bot's imports."""
+    root = packages[logical_id].path
+    sources = sorted(root.rglob("*.py"))
+    missing = [p for p in sources if not Path(importlib.util.cache_from_source(str(p))).is_file()]
+    assert sources and [str(p.relative_to(root)) for p in missing][:10] == []
 
 
 @pytest.mark.parametrize("logical_id", FUNCTIONS)
