@@ -18,7 +18,7 @@ from bot.core.models import Mark, MarkKind, ModelVersion, Movie
 from bot.core.request import Constraint, Request
 from bot.core.understand import understand
 from bot.usecases.discover import best_known, cluster_order, estimated_centres
-from bot.usecases.honour import against_seed, meets_all
+from bot.usecases.honour import against_seed
 from bot.usecases.recommend import Pick, Pool, rank_many, reason, recommend
 from bot.usecases.threads import THREAD_TTL_SECONDS, ThreadState, constraint_data, merge
 
@@ -34,7 +34,10 @@ AnswerStatus = Literal[
 ENOUGH = 5  # fewer picks than this in the seeds' clusters widens to the nearest ones
 POOL_SIZE = 2000  # the cluster's most popular movies the recommender chooses from
 PAGE_READ = 500
-POOLS_KEPT = 16
+POOLS_KEPT = 16  # filtered pools of recent requests
+# Every cluster's pool stays once read (a model has 40; about 2.5 MB each at full scale), so a
+# warm process never reads a cluster twice, even when a rare constraint widens to all of them.
+CLUSTER_POOLS_KEPT = 64
 
 
 def _candidate_json(c: Candidate) -> dict[str, Any]:
@@ -113,7 +116,7 @@ class MovieService:
         self._pools: OrderedDict[tuple[str, int], Pool] = OrderedDict()
         # Filtered pools of a request ("more" reads the same one again) and catalogue tops.
         self._fitting: OrderedDict[tuple[Any, ...], tuple[Pool, tuple[int, ...]]] = OrderedDict()
-        self._tops: OrderedDict[str, list[Movie]] = OrderedDict()
+        self._tops: OrderedDict[str, Pool] = OrderedDict()
 
     # --- questions ---------------------------------------------------------------------------
     def model(self) -> ModelVersion | None:
@@ -225,16 +228,17 @@ class MovieService:
             pool, clusters = self._fitting_pool(model, seeds, constraints)
             ranked = rank_many(seeds, pool, exclude)
             if not ranked and constraints:  # none near: the catalogue's best known that fit
-                fit = [m for m in self._top(model) if meets_all(m, constraints)]
-                ranked = rank_many(seeds, fit, exclude)
+                top = self._top(model)
+                ranked = rank_many(seeds, top.take(top.meeting(constraints)), exclude)
                 clusters = tuple(dict.fromkeys(m.cluster for m in ranked))
             widened = any(c not in {s.cluster for s in seeds} for c in clusters)
         else:
-            top = [m for m in self._top(model) if meets_all(m, constraints)]
+            catalogue = self._top(model)
+            top = [catalogue.movies[i] for i in catalogue.meeting(constraints).tolist()]
             if len(top) < ENOUGH and constraints:  # rare: the top is not the whole catalogue
                 found, _used = self._scan(model, constraints, range(model.manifest.k or 0))
                 known = {t.tconst for t in top}
-                top += [m for m in found if m.tconst not in known]
+                top += [m for m in found.movies if m.tconst not in known]
             ranked, clusters, widened = best_known(top, exclude), (), False
         page = ranked[plan.offset : plan.offset + self.page_size]
         picks = [Pick(m, reason(seeds[0] if seeds else None, m)) for m in page]
@@ -303,7 +307,7 @@ class MovieService:
             if cursor is None:
                 break
         pool = self._pools[key] = Pool(movies)
-        while len(self._pools) > POOLS_KEPT:
+        while len(self._pools) > CLUSTER_POOLS_KEPT:
             self._pools.popitem(last=False)
         return pool
 
@@ -338,13 +342,14 @@ class MovieService:
             return self._fitting[key]
 
         def nearest() -> list[int]:
-            centres = model.manifest.centres or estimated_centres(self._top(model))
+            centres = model.manifest.centres or estimated_centres(self._top(model).movies)
             order = cluster_order(centres, seeds, len(centres))
             # Clusters with no known centre (none in the top) come last, still read.
             return order + [c for c in range(model.manifest.k or 0) if c not in order]
 
-        fitting, used = self._scan(model, constraints, own, nearest, ENOUGH + len(seeds))
-        found = self._fitting[key] = (Pool(fitting), used)
+        found = self._fitting[key] = self._scan(
+            model, constraints, own, nearest, ENOUGH + len(seeds)
+        )
         while len(self._fitting) > POOLS_KEPT:
             self._fitting.popitem(last=False)
         return found
@@ -356,29 +361,33 @@ class MovieService:
         first: Iterable[int],
         then: Callable[[], Iterable[int]] | None = None,
         enough: int | None = None,
-    ) -> tuple[list[Movie], tuple[int, ...]]:
+    ) -> tuple[Pool, tuple[int, ...]]:
         """The movies of the clusters `first` (all of them), then of `then()` (ordered, read
         only when needed) until `enough` fit, meeting every constraint; and the clusters read."""
-        fitting: list[Movie] = []
+        parts: list[tuple[Pool, Any]] = []
         used: list[int] = []
+        count = 0
 
         def read(cluster: int) -> None:
-            pool = self._pool(model.version, cluster).movies
-            fitting.extend(m for m in pool if meets_all(m, constraints))
+            nonlocal count
+            pool = self._pool(model.version, cluster)
+            index = pool.meeting(constraints)
+            parts.append((pool, index))
+            count += len(index)
             used.append(cluster)
 
         for cluster in first:
             read(cluster)
-        if then is not None and (enough is None or len(fitting) < enough):
+        if then is not None and (enough is None or count < enough):
             for cluster in then():
                 if cluster in used:
                     continue
-                if enough is not None and len(fitting) >= enough:
+                if enough is not None and count >= enough:
                     break
                 read(cluster)
-        return fitting, tuple(used)
+        return Pool.joined(parts), tuple(used)
 
-    def _top(self, model: ModelVersion) -> list[Movie]:
+    def _top(self, model: ModelVersion) -> Pool:
         """The catalogue top (`bot.core.catalogue`); for a version loaded without one, each
         cluster's first page."""
         version = model.version
@@ -388,10 +397,10 @@ class MovieService:
         if not movies:
             for cluster in range(model.manifest.k or 0):
                 movies.extend(self._store.cluster_page(version, cluster, PAGE_READ).movies)
-        self._tops[version] = movies
+        top = self._tops[version] = Pool(movies)
         while len(self._tops) > 2:
             self._tops.popitem(last=False)
-        return movies
+        return top
 
     def _recommend(
         self, version: str, seed: Movie, user_id: str | None, offset: int

@@ -15,6 +15,8 @@ import numpy as np
 
 from bot.core.models import Movie
 from bot.core.normalize import normalize
+from bot.core.request import Constraint
+from bot.usecases.honour import field_value, meets
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,12 @@ def franchise(movie: Movie) -> str:
     return franchise_of(normalize(main)) or movie.tconst
 
 
+MASKS_KEPT = 256  # constraint masks a pool keeps (a few hundred bytes to 2 kB each)
+
+
 class Pool:
-    """A cluster's candidate movies with their normalised titles, series keys and arrays."""
+    """A cluster's candidate movies with their normalised titles, series keys and arrays, and
+    which of them meet a constraint (computed once per constraint, then kept)."""
 
     def __init__(self, movies: Sequence[Movie]) -> None:
         self.movies = list(movies)
@@ -64,9 +70,61 @@ class Pool:
         self.popularity = np.log10(1.0 + np.array([m.votes for m in self.movies], dtype=float))
         self.rating = np.array([m.rating for m in self.movies], dtype=np.float64)
         self.tconsts = [m.tconst for m in self.movies]
+        self._masks: dict[tuple[str, str, object], np.ndarray] = {}
+        self._distinct: dict[str, tuple[np.ndarray, list[Movie]]] = {}
 
     def __len__(self) -> int:
         return len(self.movies)
+
+    def take(self, index: np.ndarray) -> Pool:
+        """The movies at `index` (ascending keeps the order), without normalising again."""
+        return Pool.joined([(self, index)])
+
+    @classmethod
+    def joined(cls, parts: Sequence[tuple[Pool, np.ndarray]]) -> Pool:
+        """The movies at each part's index, in order, as one pool."""
+        pool = cls.__new__(cls)
+        pick = [(p, np.asarray(i, dtype=np.intp)) for p, i in parts]
+        pool.movies = [p.movies[j] for p, i in pick for j in i.tolist()]
+        pool.keys = [p.keys[j] for p, i in pick for j in i.tolist()]
+        pool.franchises = [p.franchises[j] for p, i in pick for j in i.tolist()]
+        pool.tconsts = [m.tconst for m in pool.movies]
+        width = max((p.coords.shape[1] for p, _ in pick), default=0)
+        pool.coords = np.zeros((len(pool.movies), width), dtype=np.float64)
+        row = 0
+        for p, i in pick:
+            pool.coords[row : row + len(i), : p.coords.shape[1]] = p.coords[i]
+            row += len(i)
+        pool.popularity = np.concatenate([p.popularity[i] for p, i in pick] or [np.zeros(0)])
+        pool.rating = np.concatenate([p.rating[i] for p, i in pick] or [np.zeros(0)])
+        pool._masks, pool._distinct = {}, {}
+        return pool
+
+    def meeting(self, constraints: Sequence[Constraint]) -> np.ndarray:
+        """The indices of the movies that meet every constraint, ascending."""
+        keep = np.ones(len(self.movies), dtype=bool)
+        for c in constraints:
+            keep &= self._mask(c)
+        return np.flatnonzero(keep)
+
+    def _mask(self, c: Constraint) -> np.ndarray:
+        # `meets` reads only the field's value, and a field has far fewer distinct values than
+        # a pool has movies (years, genre sets): ask it once per value, not once per movie.
+        key = (c.field, c.op, c.value)
+        mask = self._masks.get(key)
+        if mask is None:
+            if c.field not in self._distinct:
+                seen: dict[object, int] = {}
+                codes = [seen.setdefault(field_value(m, c.field), len(seen)) for m in self.movies]
+                first = {code: m for code, m in zip(codes, self.movies, strict=True)}
+                self._distinct[c.field] = (np.array(codes, dtype=np.intp), list(first.values()))
+            codes_, representatives = self._distinct[c.field]
+            verdict = np.array([meets(m, c) for m in representatives] + [False], dtype=bool)
+            mask = verdict[codes_] if len(codes_) else np.zeros(0, dtype=bool)
+            if len(self._masks) >= MASKS_KEPT:
+                self._masks.clear()
+            self._masks[key] = mask
+        return mask
 
 
 def rank(
