@@ -70,8 +70,42 @@ class Pool:
         self.popularity = np.log10(1.0 + np.array([m.votes for m in self.movies], dtype=float))
         self.rating = np.array([m.rating for m in self.movies], dtype=np.float64)
         self.tconsts = [m.tconst for m in self.movies]
+        self._reset()
+
+    def _reset(self) -> None:
+        """What is derived on demand (and kept) from the movies."""
         self._masks: dict[tuple[str, str, object], np.ndarray] = {}
         self._distinct: dict[str, tuple[np.ndarray, list[Movie]]] = {}
+        self._franchise_numbers: dict[str, int] | None = None
+        self._codes = np.zeros(0, dtype=np.intp)
+        self._where: dict[str, list[int]] | None = None
+
+    def franchise_codes(self) -> np.ndarray:
+        """Each movie's franchise as a number (equal franchises, equal numbers)."""
+        return self._franchise_index()[1]
+
+    def franchise_codes_of(self, franchises: Collection[str]) -> list[int]:
+        numbers = self._franchise_index()[0]
+        return [numbers[f] for f in franchises if f in numbers]
+
+    def _franchise_index(self) -> tuple[dict[str, int], np.ndarray]:
+        if self._franchise_numbers is None:
+            numbers: dict[str, int] = {}
+            found = [numbers.setdefault(f, len(numbers)) for f in self.franchises]
+            self._franchise_numbers, self._codes = numbers, np.array(found, dtype=np.intp)
+        return self._franchise_numbers, self._codes
+
+    def positions(self, tconsts: Collection[str], keys: Collection[str]) -> list[int]:
+        """Where the movies with these ids or these normalised titles are."""
+        if self._where is None:
+            self._where = {}
+            for i, (tconst, key) in enumerate(zip(self.tconsts, self.keys, strict=True)):
+                self._where.setdefault(tconst, []).append(i)
+                self._where.setdefault("\0" + key, []).append(i)  # keys apart from ids
+        where = self._where
+        return [i for t in tconsts for i in where.get(t, ())] + [
+            i for k in keys for i in where.get("\0" + k, ())
+        ]
 
     def __len__(self) -> int:
         return len(self.movies)
@@ -97,7 +131,7 @@ class Pool:
             row += len(i)
         pool.popularity = np.concatenate([p.popularity[i] for p, i in pick] or [np.zeros(0)])
         pool.rating = np.concatenate([p.rating[i] for p, i in pick] or [np.zeros(0)])
-        pool._masks, pool._distinct = {}, {}
+        pool._reset()
         return pool
 
     def meeting(self, constraints: Sequence[Constraint]) -> np.ndarray:
@@ -156,15 +190,12 @@ def rank_many(
     of them beats one close to only one (with one seed, it is the distance to that seed)."""
     if not isinstance(pool, Pool):
         pool = Pool(pool)
-    seed_keys = {normalize(s.title) for s in seeds}
-    skip = set(exclude) | {s.tconst for s in seeds}
-    keep = np.array(
-        [
-            t not in skip and k not in seed_keys
-            for t, k in zip(pool.tconsts, pool.keys, strict=True)
-        ],
-        dtype=bool,
-    )
+    keep = np.ones(len(pool), dtype=bool)
+    keep[
+        pool.positions(
+            set(exclude) | {s.tconst for s in seeds}, {normalize(s.title) for s in seeds}
+        )
+    ] = False
     index = np.flatnonzero(keep)
     if len(index) == 0:
         return []
@@ -180,17 +211,21 @@ def rank_many(
         + weights.popularity * pool.popularity[index] / top
         + weights.rating * (pool.rating[index] - 5.0) / 5.0
     )
-    order = index[np.lexsort((index, -score))]
-    # Variety: each earlier pick of the same franchise costs the next one a little more.
-    base = dict(zip(index.tolist(), np.broadcast_to(score, index.shape).tolist(), strict=True))
-    seen: dict[str, int] = {franchise(s): 1 for s in seeds}
-    varied: list[tuple[float, int]] = []
-    for i in order.tolist():
-        key = pool.franchises[i]
-        varied.append((base[i] - weights.franchise * seen.get(key, 0), i))
-        seen[key] = seen.get(key, 0) + 1
-    varied.sort(key=lambda item: (-item[0], item[1]))
-    return [pool.movies[i] for _score, i in varied]
+    by_score = np.lexsort((index, -score))
+    order = index[by_score]
+    # Variety: each earlier pick of the same franchise (and a seed's) costs the next one a
+    # little more. Counted with arrays: a movie's earlier namesakes are its rank in its
+    # franchise's group, in score order.
+    codes = pool.franchise_codes()[order]
+    grouped = np.argsort(codes, kind="stable")
+    sorted_codes = codes[grouped]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    sizes = np.diff(np.r_[starts, len(order)])
+    earlier = np.empty(len(order), dtype=np.int64)
+    earlier[grouped] = np.arange(len(order)) - np.repeat(starts, sizes)
+    earlier += np.isin(codes, pool.franchise_codes_of({franchise(s) for s in seeds}))
+    varied = np.broadcast_to(score, index.shape)[by_score] - weights.franchise * earlier
+    return [pool.movies[i] for i in order[np.lexsort((order, -varied))].tolist()]
 
 
 def reason(seed: Movie | None, movie: Movie) -> str:
