@@ -34,7 +34,7 @@ NODE_STAMP := node_modules/.installed
 SAM_STAMP := $(SAM_VENV)/.installed
 LOADED_STAMP := $(VAR)/.loaded
 
-.PHONY: help venv dev demo chat model load data test test-fast lint bench clean
+.PHONY: help venv dev demo chat model load data test test-fast lint bench bench-answers clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -106,6 +106,9 @@ lint: dev ## ruff, mypy and the import contracts (pyproject.toml: [tool.importli
 
 bench: dev ## the benchmarks at full scale (slow; prints figures)
 	@$(BIN)/python -m benchmarks.run_all
+
+bench-answers: dev ## warm whole answers per category, SQLite and DynamoDB Local (ARGS="--scale 0.25,0.5,1")
+	@$(BIN)/python -m benchmarks.bench_answers $(ARGS)
 
 clean: ## remove what make built (keeps $(DATA_DIR))
 	rm -rf $(VAR) $(VENV) $(SAM_VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
