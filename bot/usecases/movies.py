@@ -228,8 +228,9 @@ class MovieService:
             pool, clusters = self._fitting_pool(model, seeds, constraints)
             ranked = rank_many(seeds, pool, exclude)
             if not ranked and constraints:  # none near: the catalogue's best known that fit
-                top = self._top(model)
-                ranked = rank_many(seeds, top.take(top.meeting(constraints)), exclude)
+                catalogue = self._top(model)
+                fit = catalogue.take(catalogue.meeting(constraints))
+                ranked = rank_many(seeds, fit, exclude)
                 clusters = tuple(dict.fromkeys(m.cluster for m in ranked))
             widened = any(c not in {s.cluster for s in seeds} for c in clusters)
         else:

@@ -70,41 +70,25 @@ class Pool:
         self.popularity = np.log10(1.0 + np.array([m.votes for m in self.movies], dtype=float))
         self.rating = np.array([m.rating for m in self.movies], dtype=np.float64)
         self.tconsts = [m.tconst for m in self.movies]
-        self._reset()
-
-    def _reset(self) -> None:
-        """What is derived on demand (and kept) from the movies."""
+        self._hash_strings()
         self._masks: dict[tuple[str, str, object], np.ndarray] = {}
         self._distinct: dict[str, tuple[np.ndarray, list[Movie]]] = {}
-        self._franchise_numbers: dict[str, int] | None = None
-        self._codes = np.zeros(0, dtype=np.intp)
-        self._where: dict[str, list[int]] | None = None
 
-    def franchise_codes(self) -> np.ndarray:
-        """Each movie's franchise as a number (equal franchises, equal numbers)."""
-        return self._franchise_index()[1]
-
-    def franchise_codes_of(self, franchises: Collection[str]) -> list[int]:
-        numbers = self._franchise_index()[0]
-        return [numbers[f] for f in franchises if f in numbers]
-
-    def _franchise_index(self) -> tuple[dict[str, int], np.ndarray]:
-        if self._franchise_numbers is None:
-            numbers: dict[str, int] = {}
-            found = [numbers.setdefault(f, len(numbers)) for f in self.franchises]
-            self._franchise_numbers, self._codes = numbers, np.array(found, dtype=np.intp)
-        return self._franchise_numbers, self._codes
+    def _hash_strings(self) -> None:
+        # Ids, titles and franchises as numbers, so that exclusions and the franchise penalty
+        # are array operations (equal strings, equal hashes; a collision of two different ones
+        # among a pool's few thousand is a 1e-12 chance; exclusions check the strings anyway).
+        self.tconst_ids = _hashes(self.tconsts)
+        self.key_ids = _hashes(self.keys)
+        self.franchise_ids = _hashes(self.franchises)
 
     def positions(self, tconsts: Collection[str], keys: Collection[str]) -> list[int]:
         """Where the movies with these ids or these normalised titles are."""
-        if self._where is None:
-            self._where = {}
-            for i, (tconst, key) in enumerate(zip(self.tconsts, self.keys, strict=True)):
-                self._where.setdefault(tconst, []).append(i)
-                self._where.setdefault("\0" + key, []).append(i)  # keys apart from ids
-        where = self._where
-        return [i for t in tconsts for i in where.get(t, ())] + [
-            i for k in keys for i in where.get("\0" + k, ())
+        near = np.isin(self.tconst_ids, _hashes(tconsts)) | np.isin(self.key_ids, _hashes(keys))
+        return [
+            i
+            for i in np.flatnonzero(near).tolist()
+            if self.tconsts[i] in tconsts or self.keys[i] in keys
         ]
 
     def __len__(self) -> int:
@@ -131,7 +115,10 @@ class Pool:
             row += len(i)
         pool.popularity = np.concatenate([p.popularity[i] for p, i in pick] or [np.zeros(0)])
         pool.rating = np.concatenate([p.rating[i] for p, i in pick] or [np.zeros(0)])
-        pool._reset()
+        for name in ("tconst_ids", "key_ids", "franchise_ids"):
+            parts_ = [getattr(p, name)[i] for p, i in pick]
+            setattr(pool, name, np.concatenate(parts_) if parts_ else np.zeros(0, np.int64))
+        pool._masks, pool._distinct = {}, {}
         return pool
 
     def meeting(self, constraints: Sequence[Constraint]) -> np.ndarray:
@@ -159,6 +146,10 @@ class Pool:
                 self._masks.clear()
             self._masks[key] = mask
         return mask
+
+
+def _hashes(strings: Collection[str]) -> np.ndarray:
+    return np.fromiter((hash(s) for s in strings), dtype=np.int64, count=len(strings))
 
 
 def rank(
@@ -216,14 +207,14 @@ def rank_many(
     # Variety: each earlier pick of the same franchise (and a seed's) costs the next one a
     # little more. Counted with arrays: a movie's earlier namesakes are its rank in its
     # franchise's group, in score order.
-    codes = pool.franchise_codes()[order]
+    codes = pool.franchise_ids[order]
     grouped = np.argsort(codes, kind="stable")
     sorted_codes = codes[grouped]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     sizes = np.diff(np.r_[starts, len(order)])
     earlier = np.empty(len(order), dtype=np.int64)
     earlier[grouped] = np.arange(len(order)) - np.repeat(starts, sizes)
-    earlier += np.isin(codes, pool.franchise_codes_of({franchise(s) for s in seeds}))
+    earlier += np.isin(codes, _hashes({franchise(s) for s in seeds}))
     varied = np.broadcast_to(score, index.shape)[by_score] - weights.franchise * earlier
     return [pool.movies[i] for i in order[np.lexsort((order, -varied))].tolist()]
 
