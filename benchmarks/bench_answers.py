@@ -280,7 +280,8 @@ def run_dynamodb(model_dir: Path, stores: Path, asked: Path, args: argparse.Name
     os.environ.update({k: v for k, v in DUMMY_AWS_ENV.items() if k not in os.environ})
     port = free_port()
     (stores / "dynamodb").mkdir(exist_ok=True)
-    process = start_dynamodb_local(jar, port, db_dir=stores / "dynamodb")
+    # A loaded machine starts the JVM slowly.
+    process = start_dynamodb_local(jar, port, db_dir=stores / "dynamodb", timeout=300)
     endpoint = f"http://127.0.0.1:{port}"
     try:
         store = DynamoStore(TABLE, endpoint_url=endpoint)
