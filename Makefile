@@ -9,6 +9,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SAM_VENV := .venv-sam
+# The load test's locust (and its gevent, its pytest plugin) in a virtualenv of its own.
+LOAD_VENV := .venv-load
 DATA_DIR ?= data
 VAR := var
 MODEL_DIR := $(VAR)/model
@@ -32,9 +34,10 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 NODE_STAMP := node_modules/.installed
 SAM_STAMP := $(SAM_VENV)/.installed
+LOAD_STAMP := $(LOAD_VENV)/.installed
 LOADED_STAMP := $(VAR)/.loaded
 
-.PHONY: help venv dev demo chat model load data test test-fast lint bench bench-answers clean
+.PHONY: help venv dev demo chat model load data test test-fast lint bench bench-answers bench-load clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -104,14 +107,24 @@ lint: dev ## ruff, mypy and the import contracts (pyproject.toml: [tool.importli
 	@$(BIN)/mypy bot training infra
 	@$(BIN)/lint-imports --no-cache --no-logo
 
-bench: dev ## the benchmarks at full scale (slow; prints figures)
+bench: dev $(LOAD_STAMP) ## the benchmarks at full scale (slow; prints figures)
 	@$(BIN)/python -m benchmarks.run_all
 
 bench-answers: dev ## warm whole answers per category, SQLite and DynamoDB Local (ARGS="--scale 0.25,0.5,1")
 	@$(BIN)/python -m benchmarks.bench_answers $(ARGS)
 
+# Only the load test needs locust: `make dev` (and CI) never install it.
+$(LOAD_STAMP): requirements-load.txt
+	@test -x $(LOAD_VENV)/bin/python || $(PYTHON) -m venv $(LOAD_VENV)
+	@$(LOAD_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-load.txt
+	@touch $@
+
+# e.g. make bench-load BENCH_ARGS="--model-dir /path/to/trained/model"
+bench-load: dev $(LOAD_STAMP) ## signed /movie at 50/s for 60 s on serve --http (locust)
+	@$(BIN)/python -m benchmarks.bench_load $(BENCH_ARGS)
+
 clean: ## remove what make built (keeps $(DATA_DIR))
-	rm -rf $(VAR) $(VENV) $(SAM_VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VAR) $(VENV) $(SAM_VENV) $(LOAD_VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
 
 # ---------------------------------------------------------------------------------------------
 # AWS SAM: `sam build` runs these (template.yaml, `BuildMethod: makefile`); ARTIFACTS_DIR is the

@@ -50,14 +50,20 @@ def _summary(label: str, values: list[float], target: float | None = None) -> st
     )
 
 
-def loaded_store(n_movies: int) -> Path:
-    """A SQLite store with the full-scale artifact loaded, cached next to the artifact."""
+def loaded_store(n_movies: int, model_dir: Path | None = None) -> Path:
+    """A SQLite store with the full-scale artifact (`model_dir` when the caller has it already)
+    loaded, cached next to the artifact."""
     from benchmarks.bench_store import cached_artifact
+
+    model_dir = model_dir or cached_artifact(n_movies)
+    return store_of(model_dir, model_dir.parent / f"slack-store-{n_movies}.sqlite")
+
+
+def store_of(model_dir: Path, path: Path) -> Path:
+    """A SQLite store at `path` with `model_dir` loaded and active (kept between runs)."""
     from bot.adapters.store.sqlite import SqliteStore
     from bot.usecases.loader import load_artifact
 
-    model_dir = cached_artifact(n_movies)
-    path = model_dir.parent / f"slack-store-{n_movies}.sqlite"
     if path.exists() and not _index_loads(path):
         print(f"{path} holds a title index of an older format: loading again", flush=True)
         for stale in path.parent.glob(path.name + "*"):

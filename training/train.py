@@ -57,6 +57,7 @@ from bot.core.artifact import (
 from bot.core.clock import format_utc
 from bot.core.manifest import Manifest
 from bot.core.matching import CatalogueTitles, TitleIndex
+from bot.core.popularity import PERCENTILES_METRIC, votes_percentiles
 from training import imdb
 from training.features import (
     PipelineConfig,
@@ -371,6 +372,8 @@ def run(args: argparse.Namespace) -> Manifest:
         progress.start("writing the report")
         joblib.dump(pipeline, staging / PIPELINE_FILE, compress=3)
         metrics = compute_metrics(pipeline, coords, labels, args.seed)
+        # What "popular" / "lesser known" mean in votes in this catalogue (bot.core.popularity).
+        metrics[PERCENTILES_METRIC] = votes_percentiles(movies["votes"].to_numpy().tolist())
         now = datetime.now(UTC)
         manifest = Manifest(
             version=f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}",

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core.normalize import fold
+from bot.core.popularity import LESSER_KNOWN, POPULAR
 from bot.core.request import Constraint, Field, Op, Value
 from bot.core.tokens import Token
 from bot.core.vocabulary import (
@@ -28,8 +29,9 @@ LONG_MINUTES = 150
 HIGHLY_RATED = 7.5
 GEM_RATING = 7.0
 LOW_RATED = 5.0
-LESSER_KNOWN_VOTES = 50_000
-POPULAR_VOTES = 100_000
+# Shares of the catalogue's votes, made numbers against the active version (bot.core.popularity).
+LESSER_KNOWN_VOTES = LESSER_KNOWN
+POPULAR_VOTES = POPULAR
 
 Spec = tuple[Field, Op, Value]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.core.request import Constraint, FollowUp, Intent
+from bot.core.request import Constraint, Field, FollowUp, Intent
 from bot.core.tokens import Token
 from bot.core.vocabulary import GREETINGS, HELP, ORDINALS, SOFT, THANKS
 
@@ -76,6 +76,27 @@ _REFINE = re.compile(
     r"|\b(?:ones|instead|those|these|them|rather)\b"
 )
 
+# "any year", "forget the genre", "length doesn't matter": the last request without a field's
+# constraints (after "nothing fits" above all).
+_DROPPABLE: dict[str, tuple[Field, ...]] = {
+    "year": ("year",), "years": ("year",), "era": ("year",), "decade": ("year",),
+    "date": ("year",), "age": ("year",), "length": ("runtime",), "runtime": ("runtime",),
+    "duration": ("runtime",), "genre": ("genres",), "genres": ("genres",), "kind": ("genres",),
+    "rating": ("rating",), "ratings": ("rating",), "score": ("rating",),
+    "popularity": ("votes",), "language": ("language",), "country": ("country",),
+    "conditions": ("year", "runtime", "genres", "rating", "votes", "language", "country"),
+    "filters": ("year", "runtime", "genres", "rating", "votes", "language", "country"),
+}  # fmt: skip
+_FIELD = "|".join(sorted(_DROPPABLE, key=len, reverse=True))
+_DROP = re.compile(
+    r"^(?:(?:ok|okay|fine|then|so|hmm|well)\s+)*(?:(?:any|whatever|every|all)\s+(?P<any>"
+    + _FIELD
+    + r")|(?:forget|drop|ignore|remove|skip|never\s*mind|nevermind)\s+(?:about\s+)?(?:the\s+)?"
+    r"(?P<drop>" + _FIELD + r")|(?:the\s+)?(?P<moot>" + _FIELD + r")\s+(?:doesn'?t|does\s+not"
+    r"|don'?t|do\s+not)\s+matter)(?:\s+(?:is|are)\s+(?:fine|ok|okay))?(?:\s+(?:then|please"
+    r"|pls|instead))*$"
+)
+
 
 def thread_reference(words: Sequence[Token]) -> FollowUp | None:
     """A message that only points at the last answer: "more", "like the second one"."""
@@ -89,6 +110,9 @@ def thread_reference(words: Sequence[Token]) -> FollowUp | None:
             return FollowUp("like_pick", _pick(m))
     if m := _EXCLUDE.match(text):
         return FollowUp("exclude_pick", _pick(m))
+    if m := _DROP.match(text):
+        word = m.group("any") or m.group("drop") or m.group("moot")
+        return FollowUp("drop", dropped=_DROPPABLE[word])
     return None
 
 

@@ -34,7 +34,7 @@ Op = Literal[
 ]
 Value = int | float | str | tuple[int, int] | tuple[str, ...] | None
 RELATIVE_OPS = frozenset({"after_seed", "before_seed", "shorter_than_seed", "longer_than_seed"})
-FollowUpAction = Literal["more", "like_pick", "exclude_pick", "refine"]
+FollowUpAction = Literal["more", "like_pick", "exclude_pick", "refine", "drop"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ class FollowUp:
 
     action: FollowUpAction  # more picks / like one of them / not that one / new constraints
     pick: int | None = None  # 1-based position in the last answer ("the second one"), if named
+    dropped: tuple[Field, ...] = ()  # "drop": the fields whose constraints go ("any year")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from bot.core.vocabulary import (
     COMMON,
     CONJUNCTIONS,
     GREETINGS,
+    JOINING_PAIRS,
     MOVIE_CONTEXT,
     NEGATIONS,
     OPENERS,
@@ -37,10 +38,12 @@ from bot.core.vocabulary import (
     SEED_CUES,
     SENTENCE_CUES,
     SOFT,
+    STRONG_CUES,
     THANKS,
     TITLE_MARKS,
     TITLE_NOUNS,
     WANTING,
+    WISHING,
 )
 
 MAX_SPAN = 8  # words in a title span (longer titles are still found as one fuzzy run)
@@ -125,7 +128,7 @@ def title_spans(tokens: Tokens, classes: list[int], index: TitleIndex) -> list[S
         if value is not None:
             candidates.append(Span(a, b, hit, value))
     chosen = _segment(n, classes, candidates)
-    return _accepted(chosen, tokens, classes)
+    return _beside_a_title(_accepted(chosen, tokens, classes), tokens, classes)
 
 
 def _key(words: Sequence[Token], a: int, b: int) -> str:
@@ -168,11 +171,12 @@ def _fuzzy_candidates(
             start = None
     parts: list[tuple[int, int]] = []
     for a, b in runs:
-        # "thor and teh heat": each side of an "and" may be a title, or the whole run may be.
-        cuts = [i for i in range(a, b) if words[i].word in CONJUNCTIONS]
-        edges = [a, *cuts, b]
-        pieces = [(edges[k] + (k > 0), edges[k + 1]) for k in range(len(edges) - 1)]
-        parts.extend(piece for piece in pieces if piece != (a, b))
+        # "thor and teh heat", "thor crossed with teh heat": each side of a joiner may be a
+        # title, or the whole run may be.
+        cuts = _joiners(words, a, b)
+        edges = [(a, a), *cuts, (b, b)]
+        pieces = [(edges[k][1], edges[k + 1][0]) for k in range(len(edges) - 1)]
+        parts.extend(p for p in pieces if p != (a, b) and p[1] > p[0])
         parts.append((a, b))
     levels: list[list[tuple[int, int]]] = [[], [], []]
     for a, b in parts:
@@ -192,12 +196,55 @@ def _fuzzy_candidates(
         # the unknown words, then with the words before them up to the run's start (a slip
         # often ends a title: "the dark knigth"), then the whole run
         levels[0].append(core)
+        # an exact title right before or after the slip is often the rest of its title
+        # ("take me home tonigqt", "the next thrke days")
+        before = [x for x, y in exact if y == core[0] and a <= x < y - 1]
+        after = [y for x, y in exact if x == core[1] and x + 1 < y <= b]
+        levels[1].extend([(min(before), core[1])] if before else [])
+        levels[1].extend([(core[0], max(after))] if after else [])
         levels[1].append((a, core[1]))
         levels[2].append((a, b))
+    # "elite squad: the enemy within": two exact titles either side of a colon may be one
+    # title written a little differently ("Elite Squad 2: The Enemy Within")
+    colons = [i for i in range(n - 1) if ":" in words[i].after and not breaks[i]]
+    for c in colons:
+        left = [x for x, y in exact if y == c + 1]
+        right = [y for x, y in exact if x == c + 1]
+        if left and right:
+            levels[0].append((min(left), max(right)))
     for span in (span for level in levels for span in level):
         if span not in out and span[1] - span[0] <= MAX_SPAN + 4:
             out.append(span)
     return out[:MAX_FUZZY]
+
+
+def _joiners(words: Sequence[Token], a: int, b: int) -> list[tuple[int, int]]:
+    """The joiners between a and b, as word spans: "and", "x", "crossed with", "or maybe"."""
+    out: list[tuple[int, int]] = []
+    i = a
+    while i < b:
+        if i + 1 < b and (words[i].word, words[i + 1].word) in JOINING_PAIRS:
+            out.append((i, i + 2))
+            i += 2
+            continue
+        if words[i].word in CONJUNCTIONS:
+            out.append((i, i + 1))
+        i += 1
+    return out
+
+
+def _joined_before(words: Sequence[Token], a: int) -> bool:
+    """A joiner ends right before word a ("and Heat", "crossed with Heat")."""
+    if a >= 1 and words[a - 1].word in CONJUNCTIONS:
+        return True
+    return a >= 2 and (words[a - 2].word, words[a - 1].word) in JOINING_PAIRS
+
+
+def _joined_after(words: Sequence[Token], b: int) -> bool:
+    """A joiner starts at word b ("Heat and", "Heat crossed with")."""
+    if b < len(words) and words[b].word in CONJUNCTIONS:
+        return True
+    return b + 1 < len(words) and (words[b].word, words[b + 1].word) in JOINING_PAIRS
 
 
 def _title_request_word(token: Token, kind: int) -> bool:
@@ -235,8 +282,8 @@ def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -
     if not group and any(w.group for w in words[a:b]):
         return None
     quoted = bool(group) and tokens.groups.get(group) == (a, b)
-    if b - a == 1 and words[a].word in CONJUNCTIONS and not quoted:
-        return None  # "Heat x Ronin": the x joins two titles
+    if words[a].word in CONJUNCTIONS and not quoted and (b - a == 1 or _joining(words, a)):
+        return None  # "Heat x Ronin", "Heat x the Notebook": the x joins two titles
     capitals = _capitalised(words, a, b)
     if UNKNOWN not in inside and not quoted and not _supported(words, classes, a, b, hit, capitals):
         return None
@@ -274,6 +321,11 @@ def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -
     return value
 
 
+def _joining(words: Sequence[Token], a: int) -> bool:
+    """A lower-case "x" or "vs" after a word: it joins titles ("X" and "Vs" are films)."""
+    return a > 0 and not words[a].capital and words[a].word in ("x", "n", "vs", "versus")
+
+
 def _supported(
     words: Sequence[Token], classes: list[int], a: int, b: int, hit: SpanMatch, capitals: bool
 ) -> bool:
@@ -286,13 +338,18 @@ def _supported(
     if all(c in (CONSTRAINTW, NUMBER) for c in inside) and not all(c == NUMBER for c in inside):
         # "under 100 minutes" is what it says; "American Heist", in capitals, is a title
         return capitals and b - a > 1
+    if _dated(words, b) and not any(_asking(words[i], classes[i]) for i in range(a, b)):
+        return True  # "wanted (2008)", "2046 (2004)": a year in brackets follows a title
     if all(c == SOFTW for c in inside) and not _whole(words, a, b):
         return capitals  # "similar to the": function words are a title only in capitals
     lone = b - a == 1 and inside[0] in (SOFTW, REQUESTW, NUMBER)
     if lone and inside[0] == REQUESTW:
         return capitals and not _whole(words, a, b)  # "lol" alone is no film
     if lone and inside[0] == NUMBER:
-        return _whole(words, a, b) or (a > 0 and words[a - 1].word in SEED_CUES)  # "like 2046"
+        listed = _joined_before(words, a) and (
+            b == len(words) or _joined_after(words, b) or "," in words[a].after
+        )  # "between The Boss and 300"
+        return _whole(words, a, b) or (a > 0 and words[a - 1].word in SEED_CUES) or listed
     if lone and not _whole(words, a, b):
         return capitals
     if capitals:
@@ -300,6 +357,11 @@ def _supported(
     if _whole(words, a, b) and (not constraint or all(c == NUMBER for c in inside)):
         return True
     return _cued(words, a, b)
+
+
+def _dated(words: Sequence[Token], b: int) -> bool:
+    """A year in brackets right after the span: "Wanted (2008)"."""
+    return b < len(words) and words[b].parens and bool(SENTENCE_YEAR.match(words[b].word))
 
 
 def _capitalised(words: Sequence[Token], a: int, b: int) -> bool:
@@ -324,8 +386,10 @@ def _cued(words: Sequence[Token], a: int, b: int) -> bool:
     if b < len(words) and words[b].word in AFTER_CUES:
         return True
     # In a list ("Heat, Ronin", "gone girl and up") only several words say title.
-    listed = (i >= 0 and (words[i].word in CONJUNCTIONS or "," in words[i].after)) or (
-        b < len(words) and words[b].word in CONJUNCTIONS
+    listed = (
+        _joined_before(words, a)
+        or (i >= 0 and (words[i].word in CONJUNCTIONS or "," in words[i].after))
+        or _joined_after(words, b)
     )
     if listed and b - a > 1:
         return True
@@ -335,17 +399,19 @@ def _cued(words: Sequence[Token], a: int, b: int) -> bool:
 
 
 def _opening(words: Sequence[Token], a: int, b: int) -> bool:
-    """ "X was great", "ok X was great": a title opening the message, then a verb."""
+    """ "X was great", "ok X was great": a title opening the message, then a verb or a cue."""
     opening = all(w.word in OPENERS for w in words[:a])
-    return opening and b < len(words) and words[b].word in OPENING_CUES
+    # "X was great", "X but funnier", "X vibes please"
+    return opening and b < len(words) and words[b].word in OPENING_CUES | AFTER_CUES
 
 
 def marked(tokens: Tokens, a: int, b: int) -> bool:
     """Clearly written as a title, as a phrase that is also one ("surprise me") must be: quoted
-    or in bold, after "like" or "similar to", or after "the movie"."""
+    or in bold, after "like" or "similar to", or after "the movie", or opening the message
+    before a verb ("anything else was amazing")."""
     words = tokens.words
     group = words[a].group
-    if group and tokens.groups.get(group) == (a, b):
+    if (group and tokens.groups.get(group) == (a, b)) or _opening(words, a, b):
         return True
     i = a - 1
     if i >= 0 and words[i].word == "the":
@@ -362,6 +428,9 @@ def _cued_before(words: Sequence[Token], a: int) -> bool:
     i = a - 1
     if i >= 0 and words[i].word == "the":
         i -= 1
+    wish = any(w.word in WISHING for w in words[max(0, i - 2) : max(0, i)])
+    if i >= 0 and words[i].word in ("like", "love") and wish:
+        return False
     return i >= 0 and words[i].word in SEED_CUES
 
 
@@ -416,10 +485,55 @@ def _accepted(chosen: list[Span], tokens: Tokens, classes: list[int]) -> list[Sp
         if s.start in listed
         or _capitalised(words, s.start, s.end)
         or _cued_before(words, s.start)
+        or _dated(words, s.end)
         or _opening(words, s.start, s.end)
-        or (s.match.exact and classes[s.start : s.end].count(UNKNOWN) >= 2)
+        or (s.match.exact and _rare_words(classes, s.start, s.end))
         or (words[s.start].group and tokens.groups.get(words[s.start].group) == (s.start, s.end))
     ]  # fmt: skip
+
+
+def _beside_a_title(chosen: list[Span], tokens: Tokens, classes: list[int]) -> list[Span]:
+    """Next to a title, a lone word or a run of ordinary words that the typing does not mark
+    is talk, not a second film: "watched Breach, what should I watch next", "one of the best
+    films ever made, anything close?", "watched parasite last night". A second title is
+    listed, quoted, capitalised, dated or cued ("loved")."""
+    if len(chosen) < 2:
+        return chosen
+    words = tokens.words
+    listed = _listed(words, chosen)
+    kept = [
+        s
+        for s in chosen
+        if (
+            s.end - s.start - (words[s.start].word == "the") > 1
+            and UNKNOWN in classes[s.start : s.end]
+        )
+        or s.start in listed
+        or _capitalised(words, s.start, s.end)
+        or _dated(words, s.end)
+        or _opening(words, s.start, s.end)
+        or any(w.group for w in words[s.start : s.end])
+        or _strongly_cued(words, s.start)
+    ]
+    return kept or chosen
+
+
+def _strongly_cued(words: Sequence[Token], a: int) -> bool:
+    """ "loved X", "similar to X", "the movie X": cues that name a film ("watch next" does not)."""
+    i = a - 1 - (a > 0 and words[a - 1].word == "the")
+    if i < 0:
+        return False
+    before = words[i - 1].word if i > 0 else ""
+    if words[i].word in TITLE_NOUNS or (words[i].word == "to" and before == "similar"):
+        return True
+    return words[i].word in STRONG_CUES and not (words[i].word == "like" and before in WANTING)
+
+
+def _rare_words(classes: list[int], a: int, b: int) -> bool:
+    """An exact title this unlikely by chance: two words no list knows, or one in a title of
+    four words or more ("everything everywhere all at once")."""
+    unknown = classes[a:b].count(UNKNOWN)
+    return unknown >= 2 or (unknown >= 1 and b - a >= 4)
 
 
 def _movie_context(words: Sequence[Token], classes: list[int]) -> bool:
@@ -459,12 +573,15 @@ def is_bare(words: Sequence[Token], classes: list[int], spans: list[Span]) -> bo
 
 def _listed(words: Sequence[Token], spans: Sequence[Span]) -> set[int]:
     """Starts of the spans that stand in a list of titles: next to another span with only a
-    comma or a conjunction between them ("Heat, Ronin", "Heat + Ronin")."""
+    comma or a joiner between them, bar a year ("Heat, Ronin", "Heat (1995) + Ronin")."""
     listed: set[int] = set()
     for first, second in pairwise(spans):
-        between = words[first.end : second.start]
-        if (not between and "," in words[first.end - 1].after) or (
-            len(between) == 1 and between[0].word in CONJUNCTIONS
+        end = first.end
+        while end < second.start and SENTENCE_YEAR.match(words[end].word):
+            end += 1  # "Heat (1995) and Ronin": the year is the first title's
+        between = (end, second.start)
+        if (between[0] == between[1] and "," in words[end - 1].after) or (
+            between[1] - between[0] in (1, 2) and _joiners(words, *between) == [between]
         ):
             listed.update((first.start, second.start))
     return listed

@@ -16,9 +16,9 @@ from bot.core.query import IMDB_ID, SLACK_LINK, SLACK_REFERENCE, URL
 _EMOJI_CODE = re.compile(r":[a-z0-9_+\-]+:", re.IGNORECASE)
 _SLASH = re.compile(r"\s*/\s*")
 # Characters that open or close a marked group: quotes and Slack's formatting marks.
-_OPEN = "\"“„«*_~`'‘"
-_CLOSE = "\"”»*_~`'’"
-_PAIRS = {"“": "”", "„": "“", "«": "»", "‘": "’"}
+_OPEN = "\"“„«*_~`'‘["
+_CLOSE = "\"”»*_~`'’]"
+_PAIRS = {"“": "”", "„": "“", "«": "»", "‘": "’", "[": "]"}  # "[REC]" is a title's own
 _LEAD_PUNCT = "([{¿¡"
 _TRAIL_PUNCT = ")]},.!?;:…"
 _SENTENCE_END = frozenset(".?;…")  # not "!": "Goal! The Dream Begins", "Airplane!"

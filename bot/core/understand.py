@@ -13,6 +13,7 @@ from bot.core.matching import Resolution, TitleIndex
 from bot.core.request import Constraint, Intent, Request, SeedMention
 from bot.core.title_spans import (
     SENTENCE_YEAR,
+    UNKNOWN,
     Span,
     bare_title,
     is_bare,
@@ -38,12 +39,15 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
         return Request(intent="follow_up", text=raw, words=words, follow_up=follow)
     classes = word_classes(tokens.words, found)
     spans = title_spans(tokens, classes, index) if index is not None else []
-    # "surprise me", "anything": the phrase, not the film of that name, unless marked as one.
+    # "surprise me", "anything": the phrase, not the film of that name, unless marked as one
+    # or a longer title around it ("whatever it takes").
     phrase = surprise_words(tokens.words)
     spans = [
         s
         for s in spans
-        if not phrase.intersection(range(s.start, s.end)) or marked(tokens, s.start, s.end)
+        if not phrase.intersection(range(s.start, s.end))
+        or marked(tokens, s.start, s.end)
+        or _beyond_phrase(s, phrase, classes)
     ]
     seeds, excluded, hints = _resolve(tokens, spans, index) if index is not None else ([], [], {})
     covered = {i for s in spans for i in range(s.start, s.end)}
@@ -83,6 +87,15 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
         follow_up=follow,
         surprise=intent == "recommend" and bool(phrase - covered),
     )
+
+
+def _beyond_phrase(span: Span, phrase: set[int], classes: list[int]) -> bool:
+    """An exact title of three words or more with a word beyond the phrase that no list knows:
+    "Whatever It Takes" (not "whatever you like" nor "i don't care, pick something")."""
+    if not span.match.exact or span.end - span.start < 3:
+        return False
+    rest = [i for i in range(span.start, span.end) if i not in phrase]
+    return any(classes[i] == UNKNOWN for i in rest)
 
 
 # --- resolving the chosen spans ---------------------------------------------------------------

@@ -57,13 +57,19 @@ SEED_CUES = _words(
     """
     like loved love loves liked likes enjoyed enjoy enjoys adore adored seen saw watched watch
     than as to dug fan fans of about similar simular similiar resembling after finished
-    rewatched rewatching rewatch remember remembered
+    rewatched rewatching rewatch remember remembered between
     """
+)
+# ...of them, those that name a film when a title is already in the message ("loved Heat and
+# Ronin", "like heat but not the godfather"; not "watch next").
+STRONG_CUES = _words(
+    "like loved love liked enjoyed adore adored seen saw watched rewatched finished dug fan"
+    " not except excluding besides minus nor"
 )
 # Words after a title that make it one ("Heat vibes", "Heat was great", "Heat meets Up").
 AFTER_CUES = _words("vibes vibe type style esque meets but pls please")
 # ...and at the start of a message: "Heat was great".
-OPENING_CUES = _words("was is were")
+OPENING_CUES = _words("was is were blew made makes slaps rocks rules")
 
 # Words that mark the message as being about movies (a seed then needs less support).
 MOVIE_CONTEXT = _words(
@@ -266,8 +272,19 @@ TITLE_NOUNS = frozenset({"movie", "movies", "film", "films", "picture", "picture
 # title: "like Surprise Me!", "loved Anything" (not SEED_CUES: "watch anything" is no title).
 TITLE_MARKS = frozenset({"like", "liked", "loved", "enjoyed"})
 WANTING = frozenset({"id", "i", "would", "wd", "you"})  # "i'd like anything" wants, not likes
+# "would you like milk", "i'd love a coffee": a wish, not a film liked.
+WISHING = frozenset({"id", "would", "wd", "youd", "wed", "hed", "shed", "theyd"})
 PARTICLES = frozenset({"up", "down", "out", "off", "over", "away", "back", "around", "on", "in"})
 CONJUNCTIONS = frozenset({"and", "or", "n", "nor", "plus", "vs", "versus", "with", "meets", "x"})
+# Two words that join titles as one conjunction does: "Heat crossed with Ronin", "Heat or
+# maybe Ronin", "somewhere between Heat and Ronin" reads its "and".
+JOINING_PAIRS = frozenset(
+    {
+        ("crossed", "with"), ("mixed", "with"), ("mashed", "with"), ("combined", "with"),
+        ("blended", "with"), ("along", "with"), ("together", "with"), ("or", "maybe"),
+        ("and", "maybe"), ("or", "perhaps"), ("and", "also"), ("or", "even"), ("and", "then"),
+    }
+)  # fmt: skip
 
 ORDINALS: dict[str, int] = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,

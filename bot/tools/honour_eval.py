@@ -28,6 +28,7 @@ from itertools import islice
 from typing import Any
 
 from bot.core.models import Movie
+from bot.core.popularity import VoteLines, against_catalogue, votes_percentiles
 from bot.core.request import Constraint
 from bot.tools import honour_shapes as shapes
 from bot.tools.conversation_eval import (
@@ -72,20 +73,32 @@ def _picks(answer: Answer) -> list[Movie]:
     return [p.movie for p in answer.recommendations]
 
 
+# Why a request was not honoured, by kind (the evaluation counts misses by these).
+WRONG_SEED, FEW_PICKS, PICK_BREAKS = "wrong seed", "fewer than 3 picks", "a pick breaks one"
+
+
+def _miss(
+    answer: Answer, constraints: Sequence[Constraint], seed: str | None, least: int = MIN_PICKS
+) -> tuple[str, str] | None:
+    """The kind of miss and why, or None when the answer honours the request."""
+    if _seeds(answer)[:1] != ([seed] if seed else []):
+        return WRONG_SEED, f"seeds {_seeds(answer)}, wanted {seed or 'none'} ({answer.status})"
+    picks = _picks(answer)
+    if len(picks) < least:
+        return FEW_PICKS, f"{len(picks)} picks ({answer.status}, widened={answer.widened})"
+    for movie in picks:
+        why = _failing(movie, constraints)
+        if why:
+            return PICK_BREAKS, why
+    return None
+
+
 def _verdict(
     answer: Answer, constraints: Sequence[Constraint], seed: str | None, least: int = MIN_PICKS
 ) -> str | None:
     """Why the answer does not honour the request, or None when it does."""
-    if _seeds(answer)[:1] != ([seed] if seed else []):
-        return f"seeds {_seeds(answer)}, wanted {seed or 'none'} ({answer.status})"
-    picks = _picks(answer)
-    if len(picks) < least:
-        return f"{len(picks)} picks ({answer.status}, widened={answer.widened})"
-    for movie in picks:
-        why = _failing(movie, constraints)
-        if why:
-            return why
-    return None
+    miss = _miss(answer, constraints, seed, least)
+    return miss[1] if miss else None
 
 
 def _distance(a: Movie, b: Movie) -> float:
@@ -112,7 +125,21 @@ class Run:
     figures: dict[str, list[float]] = field(default_factory=dict)
     times: list[float] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, dict[str, int]] = field(default_factory=dict)  # misses by kind
     _fitting: dict[tuple[Constraint, ...], list[Movie]] = field(default_factory=dict)
+    _lines: VoteLines | None = None
+
+    def truth(
+        self, constraints: Iterable[Constraint], anchor: Movie | None = None
+    ) -> tuple[Constraint, ...]:
+        """What the picks must meet: relative constraints read against the seed, "popular"
+        and "lesser known" against every movie of the catalogue (not the store's top)."""
+        if self._lines is None:
+            self._lines = VoteLines.from_percentiles(
+                votes_percentiles(m.votes for m in self.movies.values())
+            )
+        absolute = against_seed(list(constraints), anchor) if anchor else list(constraints)
+        return tuple(against_catalogue(absolute, self._lines))
 
     @property
     def dev(self) -> bool:
@@ -186,15 +213,17 @@ def _constrained(run: Run, count: int) -> None:
         tconst, text = run.title()
         shape = run.rng.choice(forms)
         phrases = run.phrases(_slots(shape))
-        truth = tuple(against_seed(_constraints(s for p in phrases for s in p.specs),
-                                   run.movies[tconst]))  # fmt: skip
+        truth = run.truth(_constraints(s for p in phrases for s in p.specs), run.movies[tconst])
         if len(run.fitting(truth, MIN_PICKS)) < MIN_PICKS:
             run.skip("constrained_nothing_fits")
             continue
         sentence = _fill(shape, phrases, t=text)
-        why = _verdict(run.ask(sentence), truth, tconst)
+        miss = _miss(run.ask(sentence), truth, tconst)
         name = "constrained_place" if _place(phrases) else "constrained"
-        run.tally(name).add(why is None, sentence, why or "")
+        run.tally(name).add(miss is None, sentence, miss[1] if miss else "")
+        if miss is not None:
+            kinds = run.reasons.setdefault(name, {})
+            kinds[miss[0]] = kinds.get(miss[0], 0) + 1
 
 
 def _several(run: Run, count: int) -> None:
@@ -240,7 +269,7 @@ def _no_seed(run: Run, count: int) -> None:
     for _ in range(count):
         shape = run.rng.choice(forms)
         phrases = run.phrases(_slots(shape), absolute=True)
-        truth = _constraints(s for p in phrases for s in p.specs)
+        truth = run.truth(_constraints(s for p in phrases for s in p.specs))
         if len(run.fitting(truth, MIN_PICKS)) < MIN_PICKS:
             run.skip("no_seed_nothing_fits")
             continue
@@ -275,7 +304,7 @@ def _follow_ups(run: Run, count: int) -> None:
         shape = run.rng.choice(firsts)
         avoid = {s[0] for s in case.specs}
         phrases = run.phrases(_slots(shape), absolute=True, avoid=avoid | shapes.PLACE_FIELDS)
-        first_truth = _constraints(s for p in phrases for s in p.specs)
+        first_truth = run.truth(_constraints(s for p in phrases for s in p.specs))
         thread = f"evaluate-{run.name}-{i}"
         sentence = _fill(shape, phrases, t=text)
         first = run.ask(sentence, thread)
@@ -288,7 +317,7 @@ def _follow_ups(run: Run, count: int) -> None:
         anchor = run.movies[tconst]
         if case.action == "like_pick":
             anchor = run.movies[shown[case.pick - 1]]
-        truth = tuple(against_seed(first_truth + _constraints(case.specs), anchor))
+        truth = run.truth(first_truth + _constraints(case.specs), anchor)
         if len(run.fitting(truth, MIN_PICKS)) < MIN_PICKS:
             run.skip("follow_up_nothing_fits")
             continue
@@ -328,6 +357,7 @@ def evaluate_honouring(
             **{kind: tally.as_dict() for kind, tally in run.tallies.items()},
             **{k: round(statistics.fmean(v), 4) for k, v in run.figures.items() if v},
             "left_out": run.skipped,
+            "misses_by_reason": run.reasons,
             "elapsed_ms": {
                 "n": len(times),
                 "p50": round(statistics.median(times), 1) if times else 0.0,
@@ -356,6 +386,10 @@ def format_honouring(report: dict[str, Any]) -> list[str]:
     cells = [f"{s:>7.1%}{'':<7}" if s is not None else f"{'-':>14}" for s in share]
     lines.append(table_line("  picks in one of the seeds clusters", cells))
     lines.append(timing_line("whole answers, ms p50 / p95", report, "elapsed_ms"))
+    for name in HALVES:
+        reasons = report.get(name, {}).get("misses_by_reason", {}).get("constrained", {})
+        told = ", ".join(f"{kind} {n}" for kind, n in sorted(reasons.items()))
+        lines.append(f"  constrained misses ({name}): {told or 'none'}")
     return lines
 
 

@@ -14,6 +14,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.core.popularity import LESSER_KNOWN, POPULAR
 from bot.core.request import FollowUpAction
 from bot.tools.sentence_shapes import Phrase, Spec
 
@@ -74,8 +75,8 @@ DEV_PHRASES: tuple[PhraseMaker, ...] = (
     _fixed("under 2 hours", ("runtime", "<=", 120)),
     _choice("rated at least {v}", lambda v: ("rating", ">=", v), (7.0, 7.5)),
     _fixed("highly rated", ("rating", ">=", 7.5)),
-    _fixed("popular", ("votes", ">=", 100_000)),
-    _fixed("lesser known", ("votes", "<=", 50_000)),
+    _fixed("popular", ("votes", ">=", POPULAR)),
+    _fixed("lesser known", ("votes", "<=", LESSER_KNOWN)),
     _fixed("newer", ("year", "after_seed", None)),
     _fixed("shorter", ("runtime", "shorter_than_seed", None)),
     _fixed("in French", ("language", "==", "fr")),
@@ -94,7 +95,7 @@ HELD_OUT_PHRASES: tuple[PhraseMaker, ...] = (
     _choice("less than {v} mins", lambda v: ("runtime", "<=", v), (95, 105)),
     _fixed("over 2 hours", ("runtime", ">=", 120)),
     _choice("{v}+ on imdb", lambda v: ("rating", ">=", v), (7, 8)),
-    _fixed("well known", ("votes", ">=", 100_000)),
+    _fixed("well known", ("votes", ">=", POPULAR)),
     _fixed("critically acclaimed", ("rating", ">=", 7.5)),
     _fixed("more recent", ("year", "after_seed", None)),
     _fixed("a bit longer", ("runtime", "longer_than_seed", None)),

@@ -9,6 +9,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.core.popularity import LESSER_KNOWN, POPULAR
 from bot.core.request import Field, Op, Value
 
 Spec = tuple[Field, Op, Value]
@@ -175,8 +176,8 @@ DEV_PHRASES: tuple[PhraseMaker, ...] = (
         r.choice((7.0, 7.5, 8.0))
     ),
     lambda r, y: _p("highly rated", ("rating", ">=", 7.5)),
-    lambda r, y: _p("lesser known", ("votes", "<=", 50_000)),
-    lambda r, y: _p("popular", ("votes", ">=", 100_000)),
+    lambda r, y: _p("lesser known", ("votes", "<=", LESSER_KNOWN)),
+    lambda r, y: _p("popular", ("votes", ">=", POPULAR)),
     lambda r, y: _p("in French", ("language", "==", "fr")),
     lambda r, y: _p("korean", ("country", "==", "KR")),
     lambda r, y: _p("newer", ("year", "after_seed", None)),
@@ -204,9 +205,9 @@ HELD_OUT_PHRASES: tuple[PhraseMaker, ...] = (
     lambda r, y: _p("over 2 hours", ("runtime", ">=", 120)),
     lambda r, y: (lambda v: _p(f"{v}+ on imdb", ("rating", ">=", v)))(r.choice((7, 8))),
     lambda r, y: (lambda v: _p(f"rating above {v}", ("rating", ">", v)))(r.choice((6.5, 7.0, 7.5))),
-    lambda r, y: _p("well known", ("votes", ">=", 100_000)),
-    lambda r, y: _p("obscure", ("votes", "<=", 50_000)),
-    lambda r, y: _p("hidden gem", ("rating", ">=", 7.0), ("votes", "<=", 50_000)),
+    lambda r, y: _p("well known", ("votes", ">=", POPULAR)),
+    lambda r, y: _p("obscure", ("votes", "<=", LESSER_KNOWN)),
+    lambda r, y: _p("hidden gem", ("rating", ">=", 7.0), ("votes", "<=", LESSER_KNOWN)),
     lambda r, y: _p("in spanish", ("language", "==", "es")),
     lambda r, y: _p("Japanese", ("country", "==", "JP")),
     lambda r, y: _p("Bollywood", ("country", "==", "IN")),

@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
+
+import numpy as np
 
 from bot.adapters.index_cache import IndexCache
 from bot.adapters.store.base import MarkStore, ModelReader, ThreadStore
 from bot.core.matching import Candidate, Resolution, TitleIndex
 from bot.core.models import Mark, MarkKind, ModelVersion, Movie
+from bot.core.normalize import normalize
+from bot.core.popularity import VoteLines, against_catalogue, catalogue_relative
 from bot.core.request import Constraint, Request
 from bot.core.understand import understand
 from bot.usecases.discover import best_known, cluster_order, estimated_centres
-from bot.usecases.honour import against_seed
+from bot.usecases.honour import against_seed, meets_all
 from bot.usecases.recommend import Pick, Pool, rank_many, reason, recommend
 from bot.usecases.threads import THREAD_TTL_SECONDS, ThreadState, constraint_data, merge
 
@@ -114,9 +118,11 @@ class MovieService:
         self._indexes = indexes
         self.page_size = page_size
         self._pools: OrderedDict[tuple[str, int], Pool] = OrderedDict()
+        self._pool_ends: dict[tuple[str, int], str | None] = {}
         # Filtered pools of a request ("more" reads the same one again) and catalogue tops.
         self._fitting: OrderedDict[tuple[Any, ...], tuple[Pool, tuple[int, ...]]] = OrderedDict()
         self._tops: OrderedDict[str, Pool] = OrderedDict()
+        self._vote_lines: dict[str, VoteLines] = {}
 
     # --- questions ---------------------------------------------------------------------------
     def model(self) -> ModelVersion | None:
@@ -190,14 +196,18 @@ class MovieService:
             if follow.action == "more":
                 offset = state.offset + max(len(shown), self.page_size)
                 return _Plan(state.seeds, state.constraints, offset, state.excluded, shown)
-            n = (follow.pick or 1) - 1
-            if not 0 <= n < len(shown):
-                return Answer(text, "no_context", None, None)
-            if follow.action == "exclude_pick":
-                excluded = (*state.excluded, shown[n])
-                return _Plan(state.seeds, state.constraints, state.offset, excluded, shown)
-            if follow.action == "like_pick":
+            if follow.action in ("exclude_pick", "like_pick"):
+                # Only these point at a pick; a refinement needs none ("nothing fits" shows none).
+                n = (follow.pick or 1) - 1
+                if not 0 <= n < len(shown):
+                    return Answer(text, "no_context", None, None)
+                if follow.action == "exclude_pick":
+                    excluded = (*state.excluded, shown[n])
+                    return _Plan(state.seeds, state.constraints, state.offset, excluded, shown)
                 return _Plan((shown[n],), state.constraints, 0, state.excluded, shown)
+            if follow.action == "drop":
+                kept = tuple(c for c in state.constraints if c.field not in follow.dropped)
+                return _Plan(state.seeds, kept, 0, state.excluded, shown)
             merged = merge(state.constraints, request.constraints)
             return _Plan(state.seeds, merged, 0, state.excluded, shown)
         if request.declined:
@@ -219,25 +229,25 @@ class MovieService:
         # Relative constraints read against the seed; with none, against the last first pick.
         anchor = seeds[0] if seeds else self._first(version, plan.shown)
         constraints = tuple(against_seed(plan.constraints, anchor))
+        if any(catalogue_relative(c) for c in constraints):  # "popular": this catalogue's
+            constraints = tuple(against_catalogue(constraints, self._lines(model)))
         exclude = set(plan.excluded)
         if user:
             exclude |= {m.tconst for m in self._store.marks(user)}
         seed_answers = self._seed_answers(seeds, plan.request)
         first = seed_answers[0] if seed_answers else None
         if seeds:
-            pool, clusters = self._fitting_pool(model, seeds, constraints)
+            pool, clusters = self._fitting_pool(model, seeds, constraints, exclude)
             ranked = rank_many(seeds, pool, exclude)
-            if not ranked and constraints:  # none near: the catalogue's best known that fit
-                catalogue = self._top(model)
-                fit = catalogue.take(catalogue.meeting(constraints))
-                ranked = rank_many(seeds, fit, exclude)
-                clusters = tuple(dict.fromkeys(m.cluster for m in ranked))
             widened = any(c not in {s.cluster for s in seeds} for c in clusters)
         else:
             catalogue = self._top(model)
             top = [catalogue.movies[i] for i in catalogue.meeting(constraints).tolist()]
             if len(top) < ENOUGH and constraints:  # rare: the top is not the whole catalogue
-                found, _used = self._scan(model, constraints, range(model.manifest.k or 0))
+                counts = _eligible((), exclude)
+                found, _used = self._scan(
+                    model, constraints, range(model.manifest.k or 0), wanted=ENOUGH, counts=counts
+                )
                 known = {t.tconst for t in top}
                 top += [m for m in found.movies if m.tconst not in known]
             ranked, clusters, widened = best_known(top, exclude), (), False
@@ -308,6 +318,9 @@ class MovieService:
             if cursor is None:
                 break
         pool = self._pools[key] = Pool(movies)
+        # Where the rest of the cluster begins (None: no rest); kept after the pool goes, so
+        # a scan of every cluster still finds each one's rest (a cursor per cluster is small).
+        self._pool_ends[key] = cursor
         while len(self._pools) > CLUSTER_POOLS_KEPT:
             self._pools.popitem(last=False)
         return pool
@@ -327,17 +340,22 @@ class MovieService:
         return tuple(out)
 
     def _fitting_pool(
-        self, model: ModelVersion, seeds: list[Movie], constraints: tuple[Constraint, ...]
+        self,
+        model: ModelVersion,
+        seeds: list[Movie],
+        constraints: tuple[Constraint, ...],
+        exclude: Collection[str],
     ) -> tuple[Pool, tuple[int, ...]]:
-        """The seeds' clusters' movies that meet every constraint; when fewer than ENOUGH do,
-        the nearest clusters' too, nearest first (by the manifest's centres, else centres
-        estimated from the catalogue top), until ENOUGH do or every cluster is read: a rare
-        constraint ("in Spanish") is never answered "nothing fits" while a cluster has some."""
+        """The seeds' clusters' movies that meet every constraint; when fewer than ENOUGH do
+        (seeds, their namesakes and `exclude` not counted), the nearest clusters' too, nearest
+        first (by the manifest's centres, else centres estimated from the catalogue top), then
+        the rest of every cluster beyond its pool: the whole catalogue is read before an answer
+        has fewer than ENOUGH picks, and "nothing fits" means nothing in it does."""
         version = model.version
         own = tuple(dict.fromkeys(s.cluster for s in seeds))
         if not constraints and len(own) == 1:
             return self._pool(version, own[0]), own
-        key = (version, tuple(s.tconst for s in seeds), constraints)
+        key = (version, tuple(s.tconst for s in seeds), constraints, frozenset(exclude))
         if key in self._fitting:
             self._fitting.move_to_end(key)
             return self._fitting[key]
@@ -348,9 +366,8 @@ class MovieService:
             # Clusters with no known centre (none in the top) come last, still read.
             return order + [c for c in range(model.manifest.k or 0) if c not in order]
 
-        found = self._fitting[key] = self._scan(
-            model, constraints, own, nearest, ENOUGH + len(seeds)
-        )
+        counts = _eligible(seeds, exclude)
+        found = self._fitting[key] = self._scan(model, constraints, own, nearest, ENOUGH, counts)
         while len(self._fitting) > POOLS_KEPT:
             self._fitting.popitem(last=False)
         return found
@@ -361,32 +378,55 @@ class MovieService:
         constraints: tuple[Constraint, ...],
         first: Iterable[int],
         then: Callable[[], Iterable[int]] | None = None,
-        enough: int | None = None,
+        wanted: int | None = None,
+        counts: Callable[[Pool, np.ndarray], int] = lambda _p, index: len(index),
     ) -> tuple[Pool, tuple[int, ...]]:
-        """The movies of the clusters `first` (all of them), then of `then()` (ordered, read
-        only when needed) until `enough` fit, meeting every constraint; and the clusters read."""
-        parts: list[tuple[Pool, Any]] = []
+        """The movies meeting every constraint of the clusters `first` (all of them), then of
+        `then()` (ordered, read only while fewer than `wanted` of them `counts`), as one pool,
+        and the clusters read. The pools hold each cluster's most popular only: while still
+        fewer than `wanted`, the rest of each cluster read is read too, in the same order."""
+        parts: list[tuple[Pool, np.ndarray]] = []
         used: list[int] = []
-        count = 0
+        have = 0
 
-        def read(cluster: int) -> None:
-            nonlocal count
-            pool = self._pool(model.version, cluster)
-            index = pool.meeting(constraints)
+        def short() -> bool:
+            return wanted is not None and have < wanted
+
+        def take(pool: Pool, index: np.ndarray | None = None) -> None:
+            nonlocal have
+            index = pool.meeting(constraints) if index is None else index
             parts.append((pool, index))
-            count += len(index)
-            used.append(cluster)
+            if short():  # counted only until there are enough
+                have += counts(pool, index)
 
         for cluster in first:
-            read(cluster)
-        if then is not None and (enough is None or count < enough):
+            take(self._pool(model.version, cluster))
+            used.append(cluster)
+        if then is not None and short():
             for cluster in then():
-                if cluster in used:
-                    continue
-                if enough is not None and count >= enough:
+                if not short():
                     break
-                read(cluster)
+                if cluster not in used:
+                    take(self._pool(model.version, cluster))
+                    used.append(cluster)
+        for cluster in used:
+            if not short():
+                break
+            rest = self._rest(model.version, cluster, constraints)
+            take(rest, np.arange(len(rest)))
         return Pool.joined(parts), tuple(used)
+
+    def _rest(self, version: str, cluster: int, constraints: Sequence[Constraint]) -> Pool:
+        """A cluster's movies after its pool that meet every constraint (rarely needed, so not
+        kept). Filtered before the Pool is built: a Pool normalises every title it holds, and
+        the rest is most of the cluster."""
+        movies: list[Movie] = []
+        cursor = self._pool_ends.get((version, cluster))
+        while cursor is not None:
+            page = self._store.cluster_page(version, cluster, PAGE_READ, cursor)
+            movies.extend(m for m in page.movies if meets_all(m, constraints))
+            cursor = page.next_cursor
+        return Pool(movies)
 
     def _top(self, model: ModelVersion) -> Pool:
         """The catalogue top (`bot.core.catalogue`); for a version loaded without one, each
@@ -402,6 +442,16 @@ class MovieService:
         while len(self._tops) > 2:
             self._tops.popitem(last=False)
         return top
+
+    def _lines(self, model: ModelVersion) -> VoteLines:
+        """What "popular" and "lesser known" are in votes in this version (one per process)."""
+        lines = self._vote_lines.get(model.version)
+        if lines is None:
+            manifest = model.manifest
+            movies = manifest.counts.get("movies", 0)
+            lines = VoteLines.from_manifest(manifest.metrics, self._top(model).movies, movies)
+            self._vote_lines = {model.version: lines}
+        return lines
 
     def _recommend(
         self, version: str, seed: Movie, user_id: str | None, offset: int
@@ -420,6 +470,24 @@ class _Plan:
     excluded: tuple[str, ...] = ()
     shown: tuple[str, ...] = ()  # the thread's last picks (an anchor for "older" without seed)
     request: Request | None = None
+
+
+def _eligible(
+    seeds: Sequence[Movie], exclude: Collection[str]
+) -> Callable[[Pool, np.ndarray], int]:
+    """How many of a pool's movies at `index` can be picks: not excluded, not a seed nor a
+    seed's namesake (what `rank_many` leaves out), so widening counts only what can be shown.
+    The pool's titles are normalised already: only the seeds' are normalised here."""
+    skip = set(exclude) | {s.tconst for s in seeds}
+    keys = {normalize(s.title) for s in seeds}
+
+    def count(pool: Pool, index: np.ndarray) -> int:
+        if not skip and not keys:
+            return len(index)
+        left_out = pool.positions(skip, keys)
+        return len(index) - int(np.isin(index, left_out).sum())
+
+    return count
 
 
 def _candidate(movie: Movie) -> Candidate:

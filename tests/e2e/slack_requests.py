@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import threading
 import time
@@ -11,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from bot.tools import slack_signing as signing
 from tests.fixtures.aws_events import LambdaContext  # sr.LambdaContext, as ever
 
 if TYPE_CHECKING:
@@ -23,6 +22,7 @@ CHANNEL = "C0MOVIES"
 USER = "U0ALICE"
 ADMIN = "U0ADMIN"
 BOT_USER = "UBOTMOVIE"
+WORKSPACE = signing.Workspace(team=TEAM, channel=CHANNEL)
 
 
 def signed_headers(
@@ -33,16 +33,9 @@ def signed_headers(
     timestamp: int | None = None,
     extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    # Slack's v0 scheme by hand: slack-sdk's signer refuses the empty key a broken deploy has.
-    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    signature = f"v0={digest}"
-    return {
-        "content-type": content_type,
-        "x-slack-request-timestamp": ts,
-        "x-slack-signature": signature,
-        **(extra or {}),
-    }
+    return signing.signed_headers(
+        body, content_type, secret=secret, timestamp=timestamp, extra=extra
+    )
 
 
 def function_url_event(body: str, headers: dict[str, str]) -> dict[str, Any]:
@@ -71,20 +64,9 @@ def function_url_event(body: str, headers: dict[str, str]) -> dict[str, Any]:
 
 
 def command_body(command: str, text: str, *, user: str, response_url: str) -> tuple[str, str]:
-    form = {
-        "token": "legacy",
-        "team_id": TEAM,
-        "channel_id": CHANNEL,
-        "channel_name": "movies",
-        "user_id": user,
-        "user_name": user.lower(),
-        "command": command,
-        "text": text,
-        "response_url": response_url,
-        "trigger_id": f"trigger-{time.monotonic_ns()}",
-        "api_app_id": "A0MOVIEBOT",
-    }
-    return urlencode(form), "application/x-www-form-urlencoded"
+    return signing.slash_command_body(
+        WORKSPACE, command, text, user=user, response_url=response_url
+    )
 
 
 _event_counter = iter(range(1, 1_000_000))

@@ -214,3 +214,61 @@ def test_a_body_at_the_limit_is_still_read_and_checked(server, slack_api) -> Non
     status, _ = signed_post(server["url"], body, ctype)
     assert status == 200
     assert slack_api.wait_for("response_url")
+
+
+class HeldAnswers:
+    """The movie service, with every answer held until the test lets it through: the lazy
+    listeners stay busy, as under load."""
+
+    def __init__(self, movies: Any) -> None:
+        self._movies = movies
+        self.release = threading.Event()
+
+    def ask(self, *args: Any, **kwargs: Any) -> Any:
+        assert self.release.wait(20), "the test never released the answers"
+        return self._movies.ask(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._movies, name)
+
+
+def test_acks_are_not_held_up_by_questions_still_being_answered(
+    slack_api, store_path: Path, tmp_path: Path
+) -> None:
+    # Bolt's listener pool has 5 threads: more questions than that are in flight at 50 a second.
+    in_flight = 8
+    settings = Settings(
+        store_url=f"sqlite:///{store_path}",
+        cache_dir=tmp_path / "cache",
+        slack_bot_token=sr.BOT_TOKEN,
+        slack_signing_secret=sr.SIGNING_SECRET,
+        slack_api_url=slack_api.url,
+    )
+    store = SqliteStore(str(store_path))
+    services = build_services(settings, store=store)
+    held = HeldAnswers(services.movies)
+    services.movies = held  # type: ignore[assignment]
+    httpd = build_http_server(settings, "127.0.0.1", 0, services=services)
+    threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    ).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}{EVENTS_PATH}"
+    try:
+        for n in range(in_flight):
+            body, ctype = sr.command_body(
+                "/movie", "heat", user=f"U0USER{n}", response_url=slack_api.response_url()
+            )
+            started = time.perf_counter()
+            status, _ = signed_post(url, body, ctype)
+            assert status == 200, f"question {n + 1} was not acked"
+            assert time.perf_counter() - started < 1.0, f"question {n + 1}'s ack waited"
+        assert slack_api.calls("response_url") == []  # every answer is still held
+        held.release.set()
+        replies = slack_api.wait_for("response_url", in_flight, timeout=20)
+        assert len(replies) == in_flight
+        assert all(str(reply.get("text")).startswith("Movies like Heat") for reply in replies)
+    finally:
+        held.release.set()
+        httpd.shutdown()
+        httpd.server_close()
+        store.close()

@@ -53,7 +53,11 @@ def build_http_server(settings: Settings, host: str, port: int, services: Any | 
 
     from bot.slack.app import build_app
 
-    app = build_app(settings, services or _services(settings), process_before_response=False)
+    # As in Lambda: the ack runs in the request's own thread and only the lazy listeners go to
+    # Bolt's thread pool. With False, Bolt queues each ack in that same 5-thread pool behind the
+    # answers still being worked out (and polls for it every 10 ms): under load, acks waited
+    # past Slack's 3 s and the commands went unanswered.
+    app = build_app(settings, services or _services(settings), process_before_response=True)
 
     class SlackEvents(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"

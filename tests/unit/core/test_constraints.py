@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from bot.core.constraints import find_constraints
+from bot.core.popularity import LESSER_KNOWN, POPULAR
 from bot.core.tokens import tokenize
 
 
@@ -73,10 +74,10 @@ def specs(text: str) -> list[tuple[Any, ...]]:
         ("7+ on imdb", [("rating", ">=", 7.0)]),
         ("highly rated", [("rating", ">=", 7.5)]),
         ("critically acclaimed", [("rating", ">=", 7.5)]),
-        ("a hidden gem", [("rating", ">=", 7.0), ("votes", "<=", 50_000)]),
-        ("lesser known", [("votes", "<=", 50_000)]),
-        ("something obscure", [("votes", "<=", 50_000)]),
-        ("popular", [("votes", ">=", 100_000)]),
+        ("a hidden gem", [("rating", ">=", 7.0), ("votes", "<=", LESSER_KNOWN)]),
+        ("lesser known", [("votes", "<=", LESSER_KNOWN)]),
+        ("something obscure", [("votes", "<=", LESSER_KNOWN)]),
+        ("popular", [("votes", ">=", POPULAR)]),
         # language and country
         ("in French", [("language", "==", "fr")]),
         ("spanish language", [("language", "==", "es")]),

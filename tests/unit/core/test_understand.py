@@ -278,6 +278,11 @@ def test_hostile_text_is_read_cleanly(index: TitleIndex, text: str) -> None:
         ("Heat/Ronin", ["Heat", "Ronin"]),
         ("Heat x Ronin please", ["Heat", "Ronin"]),
         ("zombieland meets the big lebowski", ["Zombieland", "The Big Lebowski"]),
+        ("Thor crossed with Heat", ["Thor", "Heat"]),
+        ("Milk mixed with Ronin please", ["Milk", "Ronin"]),
+        ("spotlight or maybe talk to her", ["Spotlight", "Talk to Her"]),
+        ("something between Heat and Up", ["Heat", "Up"]),
+        ("the brave one x the notebook", ["The Brave One", "The Notebook"]),
     ],
 )
 def test_lists_of_titles(index: TitleIndex, text: str, expected: list[str]) -> None:
@@ -291,6 +296,16 @@ def test_lists_of_titles(index: TitleIndex, text: str, expected: list[str]) -> N
         ("any recs like groundhgo day please", ["Groundhog Day"]),
         ("ok zombieland was great", ["Zombieland"]),
         ("we watched the dark knigth last night", ["The Dark Knight"]),
+        # two exact titles either side of a colon: one title written a little differently
+        (
+            "I loved elite squad: the enemy within, anything funnier?",
+            ["Elite Squad 2: The Enemy Within"],
+        ),
+        # a slip next to a shorter exact title is the rest of the longer one
+        (
+            "tbh Take Me Home Tonigqt blew my mind, recommend something like it",
+            ["Take Me Home Tonight"],
+        ),
     ],
 )
 def test_mistyped_titles_in_sentences(index: TitleIndex, text: str, expected: list[str]) -> None:
@@ -312,3 +327,61 @@ def test_constraints_stay_with_a_seed_and_their_words(index: TitleIndex) -> None
         ("runtime", "<=", 120, "under 2 hours"),
         ("language", "!=", "fr", "not in french"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text", ["i'd like pizza for lunch", "would you like milk in your coffee", "feels like rain"]
+)
+def test_a_common_word_after_a_wish_is_no_title(index: TitleIndex, text: str) -> None:
+    assert read(index, text).declined
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wanted (2008)/Heat", ["Wanted", "Heat"]),
+        ("ok 2046 (2004) was incredible :heart_eyes: need more", ["2046"]),
+        ("something between *The Notebook* and 300", ["The Notebook", "300"]),
+        ("a mix of heat and [rec]", ["Heat", "[REC]"]),
+        ("tbh room blew my mind, recommend something like it", ["Room"]),
+        ("zombieland but less gory lol", ["Zombieland"]),
+        ("the notebook but less sappy", ["The Notebook"]),
+        ("the man from nowhere, what next", ["The Man from Nowhere"]),
+    ],
+)
+def test_what_the_typing_says_is_a_title(index: TitleIndex, text: str, expected: list[str]) -> None:
+    """A year in brackets after it, a list, square brackets, a verb after it opening the
+    message: each says "title" for words that are ordinary otherwise."""
+    assert titles(read(index, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we just finished whatever it takes. more like that pls", ["Whatever It Takes"]),
+        ("anything else was amazing, got anything similar", ["Anything Else"]),
+    ],
+)
+def test_a_title_around_a_you_pick_word_is_the_film(
+    index: TitleIndex, text: str, expected: list[str]
+) -> None:
+    assert titles(read(index, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("just watched Moneyball and loved it. what should I watch next?", ["Moneyball"]),
+        ("honestly parasite is one of the best films ever made. anything close?", ["Parasite"]),
+        ("we watched zombieland last night, so good", ["Zombieland"]),
+        # ...while a second title the typing marks stays
+        ("loved moneyball, and Next too", ["Moneyball", "Next"]),
+        ("movies like moneyball (2011) or frozen", ["Moneyball", "Frozen"]),
+        ("what do zombieland 2009 and moneyball have in common?", ["Zombieland", "Moneyball"]),
+        ("like zombieland but not the notebook", ["Zombieland"]),
+    ],
+)
+def test_ordinary_words_beside_a_title_are_talk(
+    index: TitleIndex, text: str, expected: list[str]
+) -> None:
+    assert titles(read(index, text)) == expected

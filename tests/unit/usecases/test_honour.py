@@ -10,8 +10,9 @@ import pytest
 from bot.adapters.index_cache import IndexCache
 from bot.core.manifest import Manifest
 from bot.core.matching import TitleIndex
-from bot.core.models import Movie
+from bot.core.models import MarkKind, Movie
 from bot.core.request import Constraint
+from bot.usecases import movies as movies_module
 from bot.usecases.honour import against_seed, meets
 from bot.usecases.movies import MovieService
 from bot.usecases.threads import ThreadState, merge
@@ -197,3 +198,63 @@ def test_widening_reads_every_cluster_before_saying_nothing_fits(tmp_path: Path)
     assert answer.status == "matched" and len(answer.recommendations) == 3
     assert all(p.movie.genres == ("Documentary",) for p in answer.recommendations)
     assert answer.widened and answer.clusters[-1] == k - 1
+
+
+def _service_on(movies: list[Movie], k: int, tmp_path: Path) -> tuple[MovieService, MemoryStore]:
+    store = MemoryStore()
+    store.begin_version("v1", Manifest(version="v1", k=k, counts={"movies": len(movies)}))
+    store.put_movies("v1", movies)
+    store.put_title_index("v1", TitleIndex.build(movies, []).to_bytes())
+    store.complete_version("v1")
+    store.activate("v1", None)
+    store.put_catalogue_top("v1", movies[:20])  # the most voted (votes fall with the number)
+    return MovieService(store, IndexCache(store, tmp_path / "cache"), page_size=3), store
+
+
+def test_widening_counts_only_what_can_be_shown(tmp_path: Path) -> None:
+    # Heat's cluster has six documentaries, five of them marked seen by the user: widening
+    # goes on to the next cluster instead of answering with one pick.
+    movies = [_film(1, 0, "Crime,Drama", "Heat")]
+    movies += [_film(10 + i, 0, "Documentary") for i in range(6)]
+    movies += [_film(20 + i, 1, "Documentary") for i in range(4)]
+    service, _store = _service_on(movies, 2, tmp_path)
+    for m in movies[1:6]:
+        service.mark("U1", m.tconst, MarkKind.SEEN)
+    answer = service.ask("like heat but a documentary", user_id="U1")
+    assert answer.status == "matched" and len(answer.recommendations) == 3
+    assert all(p.movie.genres == ("Documentary",) for p in answer.recommendations)
+    assert answer.widened
+
+
+def test_widening_reads_beyond_the_pools_before_nothing_fits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pools hold each cluster's most voted only (ten here): the documentaries are the least
+    # voted of the farthest cluster, in no pool and not in the catalogue top.
+    monkeypatch.setattr(movies_module, "POOL_SIZE", 10)
+    k = 3
+    movies = [_film(1, 0, "Crime,Drama", "Heat")]
+    movies += [_film(100 * c + i, c) for c in range(k) for i in range(2, 20)]
+    movies += [_film(900 + i, k - 1, "Documentary") for i in range(4)]
+    service, _store = _service_on(movies, k, tmp_path)
+    answer = service.ask("like heat but a documentary")
+    assert answer.status == "matched" and len(answer.recommendations) == 3
+    assert all(p.movie.genres == ("Documentary",) for p in answer.recommendations)
+    assert answer.widened
+    picked = service.ask("a documentary")  # no seed: the same, from the whole catalogue
+    assert picked.status == "picked" and len(picked.recommendations) == 3
+
+
+def test_popular_means_the_catalogues_most_voted(tmp_path: Path) -> None:
+    # No movie here has 100k votes; "popular" is the catalogue's 2% most voted all the same,
+    # and "lesser known" leaves out its 4% most voted.
+    movies = [_film(1, 0, "Crime,Drama", "Heat")]
+    movies += [_film(10 + i, i % 3) for i in range(300)]
+    service, _store = _service_on(movies, 3, tmp_path)
+    ranked = sorted((m.votes for m in movies), reverse=True)
+    popular = service.ask("popular movies like heat")
+    assert popular.status == "matched" and len(popular.recommendations) == 3
+    assert all(p.movie.votes >= ranked[6] for p in popular.recommendations)  # 2% of 301: 7
+    lesser = service.ask("lesser known movies like heat")
+    assert lesser.recommendations
+    assert all(p.movie.votes <= ranked[12] for p in lesser.recommendations)  # 4% of 301: 13

@@ -1,0 +1,289 @@
+"""The bot under a steady load, as Slack would bring it: signed `/movie <title>` slash commands
+at a constant rate (default 50 a second for 60 s) from locust (headless) against
+`python -m bot serve --http` on loopback, the replies going to the local Slack Web API stand-in
+through each command's response_url.
+
+The store is the full-scale generated model (as benchmarks/bench_slack.py's, ~720k movies) or a
+trained model directory given with --model-dir (loaded into a SQLite store next to it, as
+`python -m bot load` does). The server is warmed up first (title index read, code paths hot): a
+cold start is benchmarks/bench_slack.py's figure, not this one's.
+
+Prints ack p50/p95/max (locust's, in whole ms), errors, replies delivered/expected, reply latency
+(command sent to reply at the stand-in), the rate achieved, the server's CPU per command and the
+machine's load. Targets: ack p95 < 50 ms, no errors, every reply delivered (exit 1 otherwise).
+
+locust lives in a virtualenv of its own (`make bench-load` installs requirements-load.txt into
+.venv-load): its pytest plugin and gevent stay out of the dev environment.
+
+    .venv/bin/python -m benchmarks.bench_load [--model-dir DIR] [--rate 50] [--seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench_slack import _summary, loaded_store, queries, store_of
+from bot.tools.cli.serve import EVENTS_PATH
+from bot.tools.local_slack import LocalSlackApi
+from bot.tools.slack_signing import Workspace, signed_headers, slash_command_body
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCUSTFILE = Path(__file__).with_name("locust_slash_commands.py")
+LOAD_VENV_LOCUST = ROOT / ".venv-load" / "bin" / "locust"
+SIGNING_SECRET = "load-test-signing-secret"
+WORKSPACE = Workspace(team="T0LOADTEST", channel="C0MOVIES")
+BOT_TOKEN = "xoxb-load-test"
+ACK_P95_TARGET_MS = 50.0
+WARM_UP = 20
+
+
+class TimedSlackApi(LocalSlackApi):
+    """The stand-in, noting when each response_url post arrived (the wall clock: the sender
+    is another process)."""
+
+    def _record(self, method: str, body: dict[str, Any], headers: dict[str, str]) -> None:
+        if method == "response_url":
+            body["_arrived_ns"] = time.time_ns()
+        super()._record(method, body, headers)
+
+
+@dataclass(frozen=True)
+class AckStats:
+    """locust's aggregate row for the run."""
+
+    requests: int
+    failures: int
+    p50_ms: float
+    p95_ms: float
+    max_ms: float
+    rps: float
+
+    @classmethod
+    def from_csv(cls, stats_csv: Path) -> AckStats | None:
+        """None when locust sent nothing."""
+        with stats_csv.open(newline="") as handle:
+            row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
+        if int(row["Request Count"]) == 0:
+            return None
+        return cls(
+            requests=int(row["Request Count"]),
+            failures=int(row["Failure Count"]),
+            p50_ms=float(row["50%"]),
+            p95_ms=float(row["95%"]),
+            max_ms=float(row["Max Response Time"]),
+            rps=float(row["Requests/s"]),
+        )
+
+
+def _store(args: argparse.Namespace) -> tuple[Path, Path]:
+    """(SQLite store, model directory): the trained model when given, else the generated one."""
+    if args.model_dir is not None:
+        model_dir = args.model_dir.resolve()
+        bench_dir = Path(os.environ.get("MOVIEBOT_BENCH_DIR", "var/bench"))
+        bench_dir.mkdir(parents=True, exist_ok=True)
+        return store_of(model_dir, bench_dir / f"load-store-{model_dir.name}.sqlite"), model_dir
+    from benchmarks.bench_store import cached_artifact
+
+    model_dir = cached_artifact(args.movies)
+    return loaded_store(args.movies, model_dir), model_dir
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """A process's user + system CPU time so far (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _start_server(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`python -m bot serve --http 0`, and its /slack/events URL once it listens."""
+    log = log_path.open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--http", "0"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for line in log_path.read_text(errors="replace").splitlines():
+            if "listening on " in line:
+                return server, line.split("listening on ", 1)[1].split(";", 1)[0]
+        if server.poll() is not None:
+            break
+        time.sleep(0.1)
+    server.kill()
+    raise RuntimeError(f"serve --http did not start:\n{log_path.read_text()[-2000:]}")
+
+
+def _warm_up(url: str, api: LocalSlackApi, texts: list[str]) -> None:
+    """A few commands one at a time, each answered before the next: the index is read."""
+    for n, text in zip(range(WARM_UP), itertools.cycle(texts), strict=False):
+        body, ctype = slash_command_body(
+            WORKSPACE, "/movie", text, user=f"U0WARM{n:02d}", response_url=api.response_url()
+        )
+        request = urllib.request.Request(
+            url, data=body.encode(), headers=signed_headers(body, ctype, secret=SIGNING_SECRET)
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            if response.status != 200:
+                raise RuntimeError(f"warm-up command got {response.status}")
+        if len(api.wait_for("response_url", n + 1, timeout=60)) <= n:
+            raise RuntimeError("the warm-up command got no reply")
+    api.clear()
+
+
+def _run_locust(
+    locust: str, url: str, args: argparse.Namespace, work: Path, api_base: str
+) -> AckStats:
+    host = url.removesuffix(EVENTS_PATH)
+    prefix = work / "locust"
+    command = [
+        locust, "-f", str(LOCUSTFILE), "--headless", "--only-summary",
+        "--users", str(args.rate), "--spawn-rate", str(args.rate),
+        "--run-time", f"{args.seconds}s", "--stop-timeout", "10",
+        "--host", host, "--csv", str(prefix), "--loglevel", "WARNING",
+        "--texts-file", str(work / "texts.json"), "--reply-base", api_base,
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    stats = Path(f"{prefix}_stats.csv")
+    if not stats.exists() or AckStats.from_csv(stats) is None:
+        raise RuntimeError(f"locust failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    failures = Path(f"{prefix}_failures.csv")
+    if failures.exists():
+        for row in list(csv.DictReader(failures.open(newline="")))[:5]:
+            print(f"  failure: {row.get('Error')} x{row.get('Occurrences')}", flush=True)
+    ack = AckStats.from_csv(stats)
+    assert ack is not None
+    return ack
+
+
+def _replies(api: LocalSlackApi, expected: int, timeout: float) -> list[dict[str, Any]]:
+    """The load's replies (one per request number), once `expected` arrived or at timeout."""
+    api.wait_for("response_url", expected, timeout=timeout)
+    return api.calls("response_url")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--model-dir", type=Path, help="a trained model directory (default: the generated one)"
+    )
+    parser.add_argument("--movies", type=int, default=720_000, help="the generated model's size")
+    parser.add_argument("--rate", type=int, default=50, help="commands a second")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument(
+        "--locust",
+        default=str(LOAD_VENV_LOCUST) if LOAD_VENV_LOCUST.exists() else shutil.which("locust"),
+        help="the locust executable (default: .venv-load's, from `make bench-load`)",
+    )
+    args = parser.parse_args(argv)
+    if not args.locust:
+        print("bench_load: locust is not installed; `make bench-load` installs it", file=sys.stderr)
+        return 2
+
+    store_path, model_dir = _store(args)
+    texts = queries(model_dir, 600)
+    print(f"store: {store_path} ({store_path.stat().st_size / 1e6:.0f} MB)", flush=True)
+
+    api = TimedSlackApi().start()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "texts.json").write_text(json.dumps(texts))
+        env = {
+            **os.environ,
+            "MOVIEBOT_STORE": f"sqlite:///{store_path.resolve()}",
+            "MOVIEBOT_CACHE_DIR": str(work / "cache"),
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": api.url,
+            "LOG_LEVEL": "WARNING",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+        }
+        server, url = _start_server(env, work / "serve.log")
+        try:
+            _warm_up(url, api, texts)
+            cpu_before = _cpu_seconds(server.pid)
+            load_before = os.getloadavg()
+            print(
+                f"load test: {args.rate} commands/s for {args.seconds} s against {url} "
+                f"(machine load {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f})",
+                flush=True,
+            )
+            ack = _run_locust(args.locust, url, args, work, api.base)
+            replies = _replies(api, ack.requests - ack.failures, timeout=60)
+            cpu_after = _cpu_seconds(server.pid)
+            load_after = os.getloadavg()
+        finally:
+            server.terminate()
+            server.wait(10)
+            api.stop()
+        server_log = (work / "serve.log").read_text(errors="replace")
+
+    acked = ack.requests - ack.failures
+    numbers = [str(r["_path"]).split("/")[2] for r in replies]
+    duplicates = len(numbers) - len(set(numbers))
+    sorry = sum(str(r.get("text", "")).startswith("Sorry") for r in replies)
+    latency = [(int(r["_arrived_ns"]) - int(str(r["_path"]).split("/")[3])) / 1e6 for r in replies]
+    print(
+        f"ack (locust, ms): p50 {ack.p50_ms:.0f}, p95 {ack.p95_ms:.0f}, max {ack.max_ms:.0f} "
+        f"over {ack.requests} commands (target p95 < {ACK_P95_TARGET_MS:.0f} ms: "
+        f"{'met' if ack.p95_ms < ACK_P95_TARGET_MS else 'NOT met'})",
+        flush=True,
+    )
+    print(f"rate achieved: {ack.rps:.1f} commands/s (asked {args.rate})", flush=True)
+    print(f"errors: {ack.failures} failed acks, {sorry} 'Sorry' replies", flush=True)
+    print(
+        f"replies delivered: {len(set(numbers))}/{acked} acked ({duplicates} duplicates)",
+        flush=True,
+    )
+    if latency:
+        print(_summary("reply (sent to response_url)", latency), flush=True)
+    if cpu_before is not None and cpu_after is not None and ack.requests:
+        cpu_ms = (cpu_after - cpu_before) * 1000 / ack.requests
+        print(
+            f"server CPU: {cpu_ms:.1f} ms per command (ack + answer + reply): "
+            f"{cpu_ms * args.rate / 1000:.2f} of a core at {args.rate}/s, in one process (GIL)",
+            flush=True,
+        )
+    print(
+        f"machine load after: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f} "
+        f"({os.cpu_count()} cores)",
+        flush=True,
+    )
+    problems = [line for line in server_log.splitlines() if " ERROR " in line][:5]
+    for line in problems:
+        print(f"  server: {line}", flush=True)
+    ok = (
+        ack.failures == 0
+        and sorry == 0
+        and duplicates == 0
+        and len(set(numbers)) == ack.requests
+        and ack.p95_ms < ACK_P95_TARGET_MS
+        and not problems
+    )
+    print("targets met" if ok else "targets NOT met", flush=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
