@@ -37,7 +37,7 @@ SAM_STAMP := $(SAM_VENV)/.installed
 LOAD_STAMP := $(LOAD_VENV)/.installed
 LOADED_STAMP := $(VAR)/.loaded
 
-.PHONY: help venv dev demo chat model load data test test-fast lint bench bench-load bench-cold clean
+.PHONY: help venv dev demo chat model load data test test-fast lint bench bench-answers bench-load bench-cold clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -109,6 +109,9 @@ lint: dev ## ruff, mypy and the import contracts (pyproject.toml: [tool.importli
 
 bench: dev $(LOAD_STAMP) ## the benchmarks at full scale (slow; prints figures)
 	@$(BIN)/python -m benchmarks.run_all
+
+bench-answers: dev ## warm whole answers per category, SQLite and DynamoDB Local (ARGS="--scale 0.25,0.5,1")
+	@$(BIN)/python -m benchmarks.bench_answers $(ARGS)
 
 # Only the load test needs locust: `make dev` (and CI) never install it.
 $(LOAD_STAMP): requirements-load.txt

@@ -33,6 +33,30 @@ def _default_dir() -> Path:
     return Path(os.environ.get("MOVIEBOT_BENCH_DIR", "var/bench")) / "imdb-full"
 
 
+def ensure_data(data_dir: Path, scale: float) -> None:
+    """Generate IMDb-shaped data at `scale` into `data_dir` unless it is there already."""
+    if all((data_dir / name).is_file() for name in FILES):
+        return
+    print(f"generating IMDb-shaped data at scale {scale} into {data_dir} ...", flush=True)
+    started = time.perf_counter()
+    lines = generate(data_dir, scale)
+    print(
+        f"generated in {time.perf_counter() - started:.0f} s: "
+        + ", ".join(f"{name} {count:,} rows" for name, count in lines.items()),
+        flush=True,
+    )
+
+
+def train(data_dir: Path, model_dir: Path, clusters: int) -> subprocess.CompletedProcess[bytes]:
+    """`python -m training.train` on `data_dir` into `model_dir`, in a child process."""
+    command = [
+        sys.executable, "-m", "training.train", "--data-dir", str(data_dir),
+        "--model-dir", str(model_dir), "--clusters", str(clusters), "--progress", "false",
+    ]  # fmt: skip
+    print("running: " + " ".join(command), flush=True)
+    return subprocess.run(command, check=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=_default_dir())
@@ -40,26 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clusters", type=int, default=40)
     args = parser.parse_args(argv)
 
-    if not all((args.data_dir / name).is_file() for name in FILES):
-        print(f"generating IMDb-shaped data at scale {args.scale} into {args.data_dir} ...")
-        started = time.perf_counter()
-        lines = generate(args.data_dir, args.scale)
-        print(
-            f"generated in {time.perf_counter() - started:.0f} s: "
-            + ", ".join(f"{name} {count:,} rows" for name, count in lines.items())
-        )
+    ensure_data(args.data_dir, args.scale)
     sizes = {name: (args.data_dir / name).stat().st_size for name in FILES}
     print("input: " + ", ".join(f"{name} {size / 1e6:,.0f} MB" for name, size in sizes.items()))
 
     with tempfile.TemporaryDirectory(prefix="bench-train-") as tmp:
         model_dir = Path(tmp) / "model"
-        command = [
-            sys.executable, "-m", "training.train", "--data-dir", str(args.data_dir),
-            "--model-dir", str(model_dir), "--clusters", str(args.clusters), "--progress", "false",
-        ]  # fmt: skip
-        print("running: " + " ".join(command), flush=True)
         started = time.perf_counter()
-        result = subprocess.run(command, check=False)
+        result = train(args.data_dir, model_dir, args.clusters)
         wall = time.perf_counter() - started
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         if result.returncode:

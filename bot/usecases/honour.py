@@ -16,7 +16,8 @@ from bot.core.request import Constraint, Op
 _NEGATIVE = frozenset({"!=", "not in"})
 
 
-def _field(movie: Movie, name: str) -> object:
+def field_value(movie: Movie, name: str) -> object:
+    """The movie's value of a constraint's field (all that `meets` reads of it)."""
     return {
         "year": movie.year,
         "runtime": movie.runtime,
@@ -37,7 +38,7 @@ def _as_tuple(value: object) -> tuple[object, ...]:
 
 def meets(movie: Movie, constraint: Constraint) -> bool:
     """One absolute constraint (relative ones are made absolute first, `against_seed`)."""
-    have = _field(movie, constraint.field)
+    have = field_value(movie, constraint.field)
     op, value = constraint.op, constraint.value
     if isinstance(have, tuple):  # genres, languages, countries: the movie's set of them
         if not have:

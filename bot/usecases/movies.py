@@ -11,6 +11,8 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
+import numpy as np
+
 from bot.adapters.index_cache import IndexCache
 from bot.adapters.store.base import MarkStore, ModelReader, ThreadStore
 from bot.core.matching import Candidate, Resolution, TitleIndex
@@ -36,7 +38,10 @@ AnswerStatus = Literal[
 ENOUGH = 5  # fewer picks than this in the seeds' clusters widens to the nearest ones
 POOL_SIZE = 2000  # the cluster's most popular movies the recommender chooses from
 PAGE_READ = 500
-POOLS_KEPT = 16
+POOLS_KEPT = 16  # filtered pools of recent requests
+# Every cluster's pool stays once read (a model has 40; about 2.5 MB each at full scale), so a
+# warm process never reads a cluster twice, even when a rare constraint widens to all of them.
+CLUSTER_POOLS_KEPT = 64
 
 
 def _candidate_json(c: Candidate) -> dict[str, Any]:
@@ -116,7 +121,7 @@ class MovieService:
         self._pool_ends: dict[tuple[str, int], str | None] = {}
         # Filtered pools of a request ("more" reads the same one again) and catalogue tops.
         self._fitting: OrderedDict[tuple[Any, ...], tuple[Pool, tuple[int, ...]]] = OrderedDict()
-        self._tops: OrderedDict[str, list[Movie]] = OrderedDict()
+        self._tops: OrderedDict[str, Pool] = OrderedDict()
         self._vote_lines: dict[str, VoteLines] = {}
 
     # --- questions ---------------------------------------------------------------------------
@@ -236,14 +241,15 @@ class MovieService:
             ranked = rank_many(seeds, pool, exclude)
             widened = any(c not in {s.cluster for s in seeds} for c in clusters)
         else:
-            top = [m for m in self._top(model) if meets_all(m, constraints)]
+            catalogue = self._top(model)
+            top = [catalogue.movies[i] for i in catalogue.meeting(constraints).tolist()]
             if len(top) < ENOUGH and constraints:  # rare: the top is not the whole catalogue
                 counts = _eligible((), exclude)
                 found, _used = self._scan(
                     model, constraints, range(model.manifest.k or 0), wanted=ENOUGH, counts=counts
                 )
                 known = {t.tconst for t in top}
-                top += [m for m in found if m.tconst not in known]
+                top += [m for m in found.movies if m.tconst not in known]
             ranked, clusters, widened = best_known(top, exclude), (), False
         page = ranked[plan.offset : plan.offset + self.page_size]
         picks = [Pick(m, reason(seeds[0] if seeds else None, m)) for m in page]
@@ -349,7 +355,7 @@ class MovieService:
         # Where the rest of the cluster begins (None: no rest); kept after the pool goes, so
         # a scan of every cluster still finds each one's rest (a cursor per cluster is small).
         self._pool_ends[key] = cursor
-        while len(self._pools) > POOLS_KEPT:
+        while len(self._pools) > CLUSTER_POOLS_KEPT:
             self._pools.popitem(last=False)
         return pool
 
@@ -389,14 +395,13 @@ class MovieService:
             return self._fitting[key]
 
         def nearest() -> list[int]:
-            centres = model.manifest.centres or estimated_centres(self._top(model))
+            centres = model.manifest.centres or estimated_centres(self._top(model).movies)
             order = cluster_order(centres, seeds, len(centres))
             # Clusters with no known centre (none in the top) come last, still read.
             return order + [c for c in range(model.manifest.k or 0) if c not in order]
 
         counts = _eligible(seeds, exclude)
-        fitting, used = self._scan(model, constraints, own, nearest, ENOUGH, counts)
-        found = self._fitting[key] = (Pool(fitting), used)
+        found = self._fitting[key] = self._scan(model, constraints, own, nearest, ENOUGH, counts)
         while len(self._fitting) > POOLS_KEPT:
             self._fitting.popitem(last=False)
         return found
@@ -408,54 +413,56 @@ class MovieService:
         first: Iterable[int],
         then: Callable[[], Iterable[int]] | None = None,
         wanted: int | None = None,
-        counts: Callable[[Movie], bool] = lambda _m: True,
-    ) -> tuple[list[Movie], tuple[int, ...]]:
+        counts: Callable[[Pool, np.ndarray], int] = lambda _p, index: len(index),
+    ) -> tuple[Pool, tuple[int, ...]]:
         """The movies meeting every constraint of the clusters `first` (all of them), then of
-        `then()` (ordered, read only while fewer than `wanted` that `counts` fit), and the
-        clusters read. The pools hold each cluster's most popular only: while still fewer than
-        `wanted`, the rest of each cluster read is read too, in the same order."""
-        fitting: list[Movie] = []
+        `then()` (ordered, read only while fewer than `wanted` of them `counts`), as one pool,
+        and the clusters read. The pools hold each cluster's most popular only: while still
+        fewer than `wanted`, the rest of each cluster read is read too, in the same order."""
+        parts: list[tuple[Pool, np.ndarray]] = []
         used: list[int] = []
         have = 0
 
         def short() -> bool:
             return wanted is not None and have < wanted
 
-        def take(movies: Iterable[Movie]) -> None:
+        def take(pool: Pool, index: np.ndarray | None = None) -> None:
             nonlocal have
-            for m in movies:
-                if meets_all(m, constraints):
-                    fitting.append(m)
-                    # Counted only until there are enough: `counts` normalises a title.
-                    have += short() and counts(m)
+            index = pool.meeting(constraints) if index is None else index
+            parts.append((pool, index))
+            if short():  # counted only until there are enough
+                have += counts(pool, index)
 
         for cluster in first:
-            take(self._pool(model.version, cluster).movies)
+            take(self._pool(model.version, cluster))
             used.append(cluster)
         if then is not None and short():
             for cluster in then():
                 if not short():
                     break
                 if cluster not in used:
-                    take(self._pool(model.version, cluster).movies)
+                    take(self._pool(model.version, cluster))
                     used.append(cluster)
         for cluster in used:
             if not short():
                 break
-            take(self._rest(model.version, cluster))
-        return fitting, tuple(used)
+            rest = self._rest(model.version, cluster, constraints)
+            take(rest, np.arange(len(rest)))
+        return Pool.joined(parts), tuple(used)
 
-    def _rest(self, version: str, cluster: int) -> list[Movie]:
-        """A cluster's movies after its pool (rarely needed, so not kept)."""
+    def _rest(self, version: str, cluster: int, constraints: Sequence[Constraint]) -> Pool:
+        """A cluster's movies after its pool that meet every constraint (rarely needed, so not
+        kept). Filtered before the Pool is built: a Pool normalises every title it holds, and
+        the rest is most of the cluster."""
         movies: list[Movie] = []
         cursor = self._pool_ends.get((version, cluster))
         while cursor is not None:
             page = self._store.cluster_page(version, cluster, PAGE_READ, cursor)
-            movies.extend(page.movies)
+            movies.extend(m for m in page.movies if meets_all(m, constraints))
             cursor = page.next_cursor
-        return movies
+        return Pool(movies)
 
-    def _top(self, model: ModelVersion) -> list[Movie]:
+    def _top(self, model: ModelVersion) -> Pool:
         """The catalogue top (`bot.core.catalogue`); for a version loaded without one, each
         cluster's first page."""
         version = model.version
@@ -465,10 +472,10 @@ class MovieService:
         if not movies:
             for cluster in range(model.manifest.k or 0):
                 movies.extend(self._store.cluster_page(version, cluster, PAGE_READ).movies)
-        self._tops[version] = movies
+        top = self._tops[version] = Pool(movies)
         while len(self._tops) > 2:
             self._tops.popitem(last=False)
-        return movies
+        return top
 
     def _lines(self, model: ModelVersion) -> VoteLines:
         """What "popular" and "lesser known" are in votes in this version (one per process)."""
@@ -476,7 +483,7 @@ class MovieService:
         if lines is None:
             manifest = model.manifest
             movies = manifest.counts.get("movies", 0)
-            lines = VoteLines.from_manifest(manifest.metrics, self._top(model), movies)
+            lines = VoteLines.from_manifest(manifest.metrics, self._top(model).movies, movies)
             self._vote_lines = {model.version: lines}
         return lines
 
@@ -499,12 +506,22 @@ class _Plan:
     request: Request | None = None
 
 
-def _eligible(seeds: Sequence[Movie], exclude: Collection[str]) -> Callable[[Movie], bool]:
-    """Whether a movie can be a pick: not excluded, not a seed nor a seed's namesake (what
-    `rank_many` leaves out), so widening counts only what can be shown."""
+def _eligible(
+    seeds: Sequence[Movie], exclude: Collection[str]
+) -> Callable[[Pool, np.ndarray], int]:
+    """How many of a pool's movies at `index` can be picks: not excluded, not a seed nor a
+    seed's namesake (what `rank_many` leaves out), so widening counts only what can be shown.
+    The pool's titles are normalised already: only the seeds' are normalised here."""
     skip = set(exclude) | {s.tconst for s in seeds}
     keys = {normalize(s.title) for s in seeds}
-    return lambda m: m.tconst not in skip and normalize(m.title) not in keys
+
+    def count(pool: Pool, index: np.ndarray) -> int:
+        if not skip and not keys:
+            return len(index)
+        left_out = pool.positions(skip, keys)
+        return len(index) - int(np.isin(index, left_out).sum())
+
+    return count
 
 
 def _candidate(movie: Movie) -> Candidate:

@@ -15,6 +15,8 @@ import numpy as np
 
 from bot.core.models import Movie
 from bot.core.normalize import normalize
+from bot.core.request import Constraint
+from bot.usecases.honour import field_value, meets
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,12 @@ def franchise(movie: Movie) -> str:
     return franchise_of(normalize(main)) or movie.tconst
 
 
+MASKS_KEPT = 256  # constraint masks a pool keeps (a few hundred bytes to 2 kB each)
+
+
 class Pool:
-    """A cluster's candidate movies with their normalised titles, series keys and arrays."""
+    """A cluster's candidate movies with their normalised titles, series keys and arrays, and
+    which of them meet a constraint (computed once per constraint, then kept)."""
 
     def __init__(self, movies: Sequence[Movie]) -> None:
         self.movies = list(movies)
@@ -64,9 +70,86 @@ class Pool:
         self.popularity = np.log10(1.0 + np.array([m.votes for m in self.movies], dtype=float))
         self.rating = np.array([m.rating for m in self.movies], dtype=np.float64)
         self.tconsts = [m.tconst for m in self.movies]
+        self._hash_strings()
+        self._masks: dict[tuple[str, str, object], np.ndarray] = {}
+        self._distinct: dict[str, tuple[np.ndarray, list[Movie]]] = {}
+
+    def _hash_strings(self) -> None:
+        # Ids, titles and franchises as numbers, so that exclusions and the franchise penalty
+        # are array operations (equal strings, equal hashes; a collision of two different ones
+        # among a pool's few thousand is a 1e-12 chance; exclusions check the strings anyway).
+        self.tconst_ids = _hashes(self.tconsts)
+        self.key_ids = _hashes(self.keys)
+        self.franchise_ids = _hashes(self.franchises)
+
+    def positions(self, tconsts: Collection[str], keys: Collection[str]) -> list[int]:
+        """Where the movies with these ids or these normalised titles are."""
+        near = np.isin(self.tconst_ids, _hashes(tconsts)) | np.isin(self.key_ids, _hashes(keys))
+        return [
+            i
+            for i in np.flatnonzero(near).tolist()
+            if self.tconsts[i] in tconsts or self.keys[i] in keys
+        ]
 
     def __len__(self) -> int:
         return len(self.movies)
+
+    def take(self, index: np.ndarray) -> Pool:
+        """The movies at `index` (ascending keeps the order), without normalising again."""
+        return Pool.joined([(self, index)])
+
+    @classmethod
+    def joined(cls, parts: Sequence[tuple[Pool, np.ndarray]]) -> Pool:
+        """The movies at each part's index, in order, as one pool."""
+        pool = cls.__new__(cls)
+        pick = [(p, np.asarray(i, dtype=np.intp)) for p, i in parts]
+        pool.movies = [p.movies[j] for p, i in pick for j in i.tolist()]
+        pool.keys = [p.keys[j] for p, i in pick for j in i.tolist()]
+        pool.franchises = [p.franchises[j] for p, i in pick for j in i.tolist()]
+        pool.tconsts = [m.tconst for m in pool.movies]
+        width = max((p.coords.shape[1] for p, _ in pick), default=0)
+        pool.coords = np.zeros((len(pool.movies), width), dtype=np.float64)
+        row = 0
+        for p, i in pick:
+            pool.coords[row : row + len(i), : p.coords.shape[1]] = p.coords[i]
+            row += len(i)
+        pool.popularity = np.concatenate([p.popularity[i] for p, i in pick] or [np.zeros(0)])
+        pool.rating = np.concatenate([p.rating[i] for p, i in pick] or [np.zeros(0)])
+        for name in ("tconst_ids", "key_ids", "franchise_ids"):
+            parts_ = [getattr(p, name)[i] for p, i in pick]
+            setattr(pool, name, np.concatenate(parts_) if parts_ else np.zeros(0, np.int64))
+        pool._masks, pool._distinct = {}, {}
+        return pool
+
+    def meeting(self, constraints: Sequence[Constraint]) -> np.ndarray:
+        """The indices of the movies that meet every constraint, ascending."""
+        keep = np.ones(len(self.movies), dtype=bool)
+        for c in constraints:
+            keep &= self._mask(c)
+        return np.flatnonzero(keep)
+
+    def _mask(self, c: Constraint) -> np.ndarray:
+        # `meets` reads only the field's value, and a field has far fewer distinct values than
+        # a pool has movies (years, genre sets): ask it once per value, not once per movie.
+        key = (c.field, c.op, c.value)
+        mask = self._masks.get(key)
+        if mask is None:
+            if c.field not in self._distinct:
+                seen: dict[object, int] = {}
+                codes = [seen.setdefault(field_value(m, c.field), len(seen)) for m in self.movies]
+                first = {code: m for code, m in zip(codes, self.movies, strict=True)}
+                self._distinct[c.field] = (np.array(codes, dtype=np.intp), list(first.values()))
+            codes_, representatives = self._distinct[c.field]
+            verdict = np.array([meets(m, c) for m in representatives] + [False], dtype=bool)
+            mask = verdict[codes_] if len(codes_) else np.zeros(0, dtype=bool)
+            if len(self._masks) >= MASKS_KEPT:
+                self._masks.clear()
+            self._masks[key] = mask
+        return mask
+
+
+def _hashes(strings: Collection[str]) -> np.ndarray:
+    return np.fromiter((hash(s) for s in strings), dtype=np.int64, count=len(strings))
 
 
 def rank(
@@ -98,15 +181,12 @@ def rank_many(
     of them beats one close to only one (with one seed, it is the distance to that seed)."""
     if not isinstance(pool, Pool):
         pool = Pool(pool)
-    seed_keys = {normalize(s.title) for s in seeds}
-    skip = set(exclude) | {s.tconst for s in seeds}
-    keep = np.array(
-        [
-            t not in skip and k not in seed_keys
-            for t, k in zip(pool.tconsts, pool.keys, strict=True)
-        ],
-        dtype=bool,
-    )
+    keep = np.ones(len(pool), dtype=bool)
+    keep[
+        pool.positions(
+            set(exclude) | {s.tconst for s in seeds}, {normalize(s.title) for s in seeds}
+        )
+    ] = False
     index = np.flatnonzero(keep)
     if len(index) == 0:
         return []
@@ -122,17 +202,21 @@ def rank_many(
         + weights.popularity * pool.popularity[index] / top
         + weights.rating * (pool.rating[index] - 5.0) / 5.0
     )
-    order = index[np.lexsort((index, -score))]
-    # Variety: each earlier pick of the same franchise costs the next one a little more.
-    base = dict(zip(index.tolist(), np.broadcast_to(score, index.shape).tolist(), strict=True))
-    seen: dict[str, int] = {franchise(s): 1 for s in seeds}
-    varied: list[tuple[float, int]] = []
-    for i in order.tolist():
-        key = pool.franchises[i]
-        varied.append((base[i] - weights.franchise * seen.get(key, 0), i))
-        seen[key] = seen.get(key, 0) + 1
-    varied.sort(key=lambda item: (-item[0], item[1]))
-    return [pool.movies[i] for _score, i in varied]
+    by_score = np.lexsort((index, -score))
+    order = index[by_score]
+    # Variety: each earlier pick of the same franchise (and a seed's) costs the next one a
+    # little more. Counted with arrays: a movie's earlier namesakes are its rank in its
+    # franchise's group, in score order.
+    codes = pool.franchise_ids[order]
+    grouped = np.argsort(codes, kind="stable")
+    sorted_codes = codes[grouped]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    sizes = np.diff(np.r_[starts, len(order)])
+    earlier = np.empty(len(order), dtype=np.int64)
+    earlier[grouped] = np.arange(len(order)) - np.repeat(starts, sizes)
+    earlier += np.isin(codes, _hashes({franchise(s) for s in seeds}))
+    varied = np.broadcast_to(score, index.shape)[by_score] - weights.franchise * earlier
+    return [pool.movies[i] for i in order[np.lexsort((order, -varied))].tolist()]
 
 
 def reason(seed: Movie | None, movie: Movie) -> str:

@@ -13,7 +13,8 @@ from operator import attrgetter
 from typing import Any
 
 from bot.adapters.store.base import StoreError
-from bot.core.models import Movie
+from bot.core.manifest import Manifest
+from bot.core.models import ModelVersion, Movie
 
 MOVIES_FORMAT = 1
 
@@ -145,3 +146,19 @@ def unpack_movies(blob: bytes) -> list[Movie]:
         ]
     except (zlib.error, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise StoreError(f"a stored movie list is damaged ({exc})") from None
+
+
+class ActiveMemo:
+    """The active version as last parsed. `active()` is read on every question, while its
+    manifest changes only when a version is activated, and parsing it (the cluster centres)
+    costs more than the read: parse again only when the stored text differs."""
+
+    def __init__(self) -> None:
+        self._last: tuple[str, str, ModelVersion] | None = None
+
+    def model(self, version: str, manifest_text: str) -> ModelVersion:
+        last = self._last
+        if last is None or last[0] != version or last[1] != manifest_text:
+            manifest = Manifest.from_stored(json.loads(manifest_text), version=version)
+            last = self._last = (version, manifest_text, ModelVersion(version, manifest))
+        return last[2]

@@ -66,6 +66,7 @@ from bot.adapters.store import dynamodb_items as items
 from bot.adapters.store.base import ActivationConflict, IndexParts, StoreError
 from bot.adapters.store.codec import (
     MOVIE_FIELDS,
+    ActiveMemo,
     chunks,
     decode_cursor,
     encode_cursor,
@@ -192,6 +193,7 @@ class DynamoStore(DynamoThreads, DynamoNights):
         self._clusters: dict[str, set[int]] = {}
         self._counted: dict[str, int] = {}
         self._shard_counts: dict[str, int] = {}
+        self._active_memo = ActiveMemo()
         if _is_local(endpoint_url):
             self.ensure_table()
 
@@ -211,9 +213,7 @@ class DynamoStore(DynamoThreads, DynamoNights):
         item = self._db.get(ACTIVE_KEY)
         if not item:
             return None
-        version = item["version"]
-        manifest = Manifest.from_stored(json.loads(item["manifest"]), version=version)
-        return ModelVersion(version, manifest)
+        return self._active_memo.model(item["version"], item["manifest"])
 
     def movie(self, version: str, tconst: str) -> Movie | None:
         shards = self._shards(version)

@@ -28,6 +28,7 @@ from typing import Any
 from bot.adapters.store.base import ActivationConflict, IndexParts, StoreError
 from bot.adapters.store.codec import (
     MOVIE_FIELDS,
+    ActiveMemo,
     chunks,
     decode_cursor,
     encode_cursor,
@@ -165,6 +166,7 @@ class SqliteStore(SqliteThreads, SqliteNights):
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
+        self._active_memo = ActiveMemo()
         # Each CREATE ... IF NOT EXISTS is atomic, so processes opening the file at once agree.
         try:
             self._conn().executescript(_SCHEMA + NIGHTS_SCHEMA)
@@ -238,7 +240,7 @@ class SqliteStore(SqliteThreads, SqliteNights):
         )
         if not row:
             return None
-        return ModelVersion(row[0], Manifest.from_stored(json.loads(row[1]), version=row[0]))
+        return self._active_memo.model(row[0], row[1])
 
     def movie(self, version: str, tconst: str) -> Movie | None:
         row = (

@@ -377,3 +377,31 @@ def test_an_expired_thread_is_gone(store: Store) -> None:
     assert store.load_thread("cli:old") is None
     store.save_thread("cli:old", "{}", 3600)
     assert store.load_thread("cli:old") == "{}"
+
+
+def test_the_active_manifest_is_parsed_once_while_it_stays_active(
+    store_opener: StoreOpener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `active()` is read on every question; parsing its manifest (the cluster centres) each
+    # time was a fixed cost of every answer. Another handle's switch is still seen at once.
+    store, other = store_opener(), store_opener()
+    centres = tuple((float(c), 1.0) for c in range(40))
+    fill_version(store, "v1", SAMPLE_MOVIES)
+    parsed: list[str] = []
+    real = Manifest.from_stored
+    monkeypatch.setattr(
+        Manifest,
+        "from_stored",
+        staticmethod(
+            lambda data, *, version: parsed.append(version) or real(data, version=version)
+        ),
+    )
+    assert [store.active().version for _ in range(3)] == ["v1"] * 3  # type: ignore[union-attr]
+    assert parsed == ["v1"]
+    other.begin_version("v2", Manifest(version="v2", k=40, centres=centres))
+    other.put_movies("v2", SAMPLE_MOVIES)
+    other.put_title_index("v2", b"index")
+    other.complete_version("v2")
+    other.activate("v2", "v1")
+    model = store.active()
+    assert model is not None and model.version == "v2" and model.manifest.centres == centres

@@ -1,7 +1,22 @@
+import itertools
+import random
 from dataclasses import replace
 
+import numpy as np
+
 from bot.core.models import Movie
-from bot.usecases.recommend import franchise, rank, reason, recommend
+from bot.core.normalize import normalize
+from bot.core.request import Constraint
+from bot.usecases.honour import meets_all
+from bot.usecases.recommend import (
+    DEFAULT_WEIGHTS,
+    Pool,
+    franchise,
+    rank,
+    rank_many,
+    reason,
+    recommend,
+)
 from tests.fixtures.artifacts import SAMPLE_MOVIES
 
 BY_ID = {m.tconst: m for m in SAMPLE_MOVIES}
@@ -69,3 +84,89 @@ def test_each_pick_says_why() -> None:
     text = reason(MATRIX, aliens)
     assert "Action & Sci-Fi" in text and "1980s" in text and "rated 8.4" in text
     assert "same era" in reason(MATRIX, replace(aliens, year=1997))
+
+
+def test_a_pool_filters_exactly_as_meets_all() -> None:
+    # The pool asks `meets` once per distinct value of a field; the result must be the same as
+    # asking it for every movie, unknown fields and empty genre sets included.
+    rng = random.Random(3)
+    genres = [(), ("Comedy",), ("Horror",), ("Comedy", "Drama"), ("Animation", "Family")]
+    movies = [
+        Movie(
+            f"tt{i:04d}", f"Film {i}", f"Film {i}", rng.choice([None, 1985, 1995, 2005, 2015]),
+            rng.choice([None, 80, 95, 130]), rng.choice(genres), rng.choice([5.5, 7.0, 8.1]),
+            rng.choice([10, 60_000, 200_000]), 0, (rng.random(),),
+            countries=rng.choice([(), ("FR",), ("US", "FR")]), languages=rng.choice([(), ("fr",)]),
+        )
+        for i in range(300)
+    ]  # fmt: skip
+    asked = [
+        Constraint("year", "between", (1990, 1999), "from the 90s"),
+        Constraint("year", ">", 2000, "after 2000"),
+        Constraint("runtime", "<=", 100, "short"),
+        Constraint("genres", "in", ("Comedy",), "funny"),
+        Constraint("genres", "not in", ("Horror",), "no horror"),
+        Constraint("rating", ">=", 7.0, "rated at least 7"),
+        Constraint("votes", "<=", 50_000, "lesser known"),
+        Constraint("language", "==", "fr", "in French"),
+        Constraint("country", "==", "US", "american"),
+        Constraint("title", "!=", "tt0007", "not that one"),
+        Constraint("runtime", "!=", 95, "odd but allowed"),
+    ]
+    pool = Pool(movies)
+    for n in range(1, 4):
+        for chosen in itertools.combinations(asked, n):
+            want = [i for i, m in enumerate(movies) if meets_all(m, chosen)]
+            assert pool.meeting(chosen).tolist() == want, chosen
+            assert pool.meeting(chosen).tolist() == want  # kept masks give the same answer
+
+
+def test_joined_pools_rank_as_pools_built_from_their_movies() -> None:
+    a, b = Pool(SCIFI), Pool([m for m in SAMPLE_MOVIES if m.cluster == 1])
+    joined = Pool.joined([(a, a.meeting(())[::2]), (b, b.meeting(()))])
+    movies = SCIFI[::2] + [m for m in SAMPLE_MOVIES if m.cluster == 1]
+    assert joined.movies == movies
+    assert rank(MATRIX, joined) == rank(MATRIX, Pool(movies))
+    assert a.take(a.meeting(())[1:]).movies == SCIFI[1:]
+
+
+def _rank_one_by_one(seeds: list[Movie], movies: list[Movie], exclude: set[str]) -> list[Movie]:
+    """The ranking as it was written before it was counted with arrays: the reference."""
+    w = DEFAULT_WEIGHTS
+    keys = {normalize(s.title) for s in seeds}
+    skip = exclude | {s.tconst for s in seeds}
+    kept = [m for m in movies if m.tconst not in skip and normalize(m.title) not in keys]
+    if not kept:
+        return []
+    coords = np.array([m.coords for m in kept], dtype=np.float64)
+    distances = np.array([np.sqrt(((coords - s.coords) ** 2).sum(axis=1)) for s in seeds])
+    closeness = np.exp(-distances.max(axis=0) / (float(np.median(distances)) or 1.0))
+    popularity = np.log10(1.0 + np.array([m.votes for m in kept], dtype=float))
+    rating = np.array([m.rating for m in kept])
+    score = (
+        w.closeness * closeness
+        + w.popularity * popularity / (popularity.max() or 1.0)
+        + w.rating * (rating - 5.0) / 5.0
+    ).tolist()
+    seen = {franchise(s): 1 for s in seeds}
+    varied = []
+    for i in sorted(range(len(kept)), key=lambda i: (-score[i], i)):
+        key = franchise(kept[i])
+        varied.append((score[i] - w.franchise * seen.get(key, 0), i))
+        seen[key] = seen.get(key, 0) + 1
+    return [kept[i] for _s, i in sorted(varied, key=lambda v: (-v[0], v[1]))]
+
+
+def test_the_ranking_is_the_one_computed_movie_by_movie() -> None:
+    rng = random.Random(9)
+    names = ["Heat", "Alien", "Aliens", "Alien 3", "Batman Returns", "Batman", "Star Wars"]
+    movies = [
+        _movie(f"tt{i:04d}", f"{rng.choice(names)} {rng.choice(['', 'II', 'Redux'])}".strip(),
+               rng.choice([5, 500, 50_000]), (rng.random(), rng.random()), rng.choice([6.0, 7.5]))
+        for i in range(400)
+    ]  # fmt: skip
+    for n_seeds in (1, 2, 3):
+        seeds = rng.sample(movies, n_seeds)
+        exclude = {m.tconst for m in rng.sample(movies, 5)}
+        want = _rank_one_by_one(seeds, movies, exclude)
+        assert rank_many(seeds, Pool(movies), exclude) == want

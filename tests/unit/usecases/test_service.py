@@ -2,7 +2,8 @@ import json
 from pathlib import Path
 
 from bot.adapters.index_cache import IndexCache
-from bot.core.models import MarkKind
+from bot.core.manifest import Manifest
+from bot.core.models import MarkKind, Movie
 from bot.usecases.movies import MovieService
 from tests.unit.usecases.conftest import fill
 from tests.unit.usecases.fakes import MemoryStore
@@ -118,3 +119,26 @@ def test_a_torn_cache_file_is_fetched_again(tmp_path: Path) -> None:
     (cached,) = tmp_path.glob("*.npz")
     cached.write_bytes(b"torn")
     assert IndexCache(store, tmp_path).get("v1").resolve("heat").status == "matched"
+
+
+def test_every_cluster_of_a_40_cluster_model_is_read_once(tmp_path: Path) -> None:
+    # The model has 40 clusters: a warm process keeps each one's pool, so going round all of
+    # them twice reads the store only the first time (16 kept re-read every one of them).
+    movies = [
+        Movie(f"tt{c:03d}{i}", f"Film {c} {i}", f"Film {c} {i}", 2000, 100, ("Drama",), 7.0,
+              1000 - i, c, (float(c), float(i)))
+        for c in range(40)
+        for i in range(3)
+    ]  # fmt: skip
+    store = MemoryStore()
+    store.begin_version("v40", Manifest(version="v40", k=40))
+    store.put_movies("v40", movies)
+    store.complete_version("v40")
+    store.activate("v40", None)
+    service = MovieService(store, IndexCache(store, tmp_path / "cache"))
+    for c in range(40):
+        assert service.similar(f"tt{c:03d}0").status == "matched"
+    reads = store.page_reads
+    for c in range(40):
+        assert service.similar(f"tt{c:03d}0").recommendations
+    assert store.page_reads == reads
