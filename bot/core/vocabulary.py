@@ -36,7 +36,8 @@ REQUEST = _words(
     watched rewatch seen saw see recommend recommends recommended recommendation
     recommendations suggest suggests suggested suggestion suggestions rec recs
     similar simular similiar resembling resembles vein vibe vibes feel mood style kind sort
-    type something somethin smth sth anything anythin everything stuff thing things
+    close closest somewhere fans type something somethin smth sth anything anythin everything
+    stuff thing things
     else more less other others
     loved love lovd luv liked likes enjoyed enjoy adore adored dig dug fan fond
     want wanted wanna need needs looking look search searching find show give get gimme tell
@@ -259,7 +260,7 @@ ASKING = (
     | CHATTER
     | _words(
         "else something anything stuff recommend suggest want wanna need looking gimme"
-        " help thanks thank ty cheers"
+        " help thanks thank ty cheers close closest somewhere fans"
     )
 )
 # Cues that start a title rather than sit inside one ("of", "to" and "as" do both).
