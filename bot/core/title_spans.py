@@ -178,13 +178,16 @@ def _fuzzy_candidates(
         pieces = [(edges[k][1], edges[k + 1][0]) for k in range(len(edges) - 1)]
         parts.extend(p for p in pieces if p != (a, b) and p[1] > p[0])
         parts.append((a, b))
-    levels: list[list[tuple[int, int]]] = [[], [], []]
+    levels: list[list[tuple[int, int]]] = [[], [], [], []]
     for a, b in parts:
         while b > a + 1 and SENTENCE_YEAR.match(words[b - 1].word):
             b -= 1  # a year after a title is a hint, read when the span is resolved
         trimmed = _trim(words, classes, a, b)
         if trimmed is None or trimmed in exact:
             continue
+        # right after "like" or "watched" a title may start with a function word: "like they
+        # came togetxer", "loved i origns" (tried last: "loved both the nuft job")
+        cued_from = a if a > 0 and words[a - 1].word in SENTENCE_CUES else trimmed[0]
         a, b = trimmed
         unknown = [i for i in range(a, b) if classes[i] == UNKNOWN]
         if not unknown or any(
@@ -204,6 +207,9 @@ def _fuzzy_candidates(
         levels[1].extend([(core[0], max(after))] if after else [])
         levels[1].append((a, core[1]))
         levels[2].append((a, b))
+        # last, as a slip often starts a title too: "pitjh black", "snw dogs 2002 last night"
+        levels[3].extend([(core[0], core[1] + 1)] if core[1] < b and not after else [])
+        levels[3].extend([(cued_from, b)] if cued_from < a else [])
     # "elite squad: the enemy within": two exact titles either side of a colon may be one
     # title written a little differently ("Elite Squad 2: The Enemy Within")
     colons = [i for i in range(n - 1) if ":" in words[i].after and not breaks[i]]

@@ -260,7 +260,7 @@ ASKING = (
     | CHATTER
     | _words(
         "else something anything stuff recommend suggest want wanna need looking gimme"
-        " help thanks thank ty cheers close closest somewhere fans"
+        " help thanks thank ty cheers close closest somewhere fans fan vein"
     )
 )
 # Cues that start a title rather than sit inside one ("of", "to" and "as" do both).

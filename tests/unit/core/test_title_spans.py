@@ -1,0 +1,58 @@
+"""Where the titles are in a sentence (`bot.core.title_spans`): slips inside titles, titles
+that start with a function word, short titles in lower case, remakes sharing a title."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.matching import TitleIndex
+from bot.core.models import Movie
+from bot.core.understand import understand
+from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES
+from tests.unit.core.conftest import EXTRA_MOVIES
+
+
+def _movie(tconst: str, title: str, year: int, votes: int) -> Movie:
+    return Movie(tconst, title, title, year, 100, ("Drama",), 7.0, votes, 0)
+
+
+# Titles that start with a function word, and ordinary words that other films are named.
+MORE = [
+    _movie("tt2937696", "They Came Together", 2014, 35000),
+    _movie("tt2884206", "I Origins", 2014, 120000),
+    _movie("tt0404203", "Little Children", 2006, 120000),
+    _movie("tt0210075", "Girl", 2018, 20000),
+    _movie("tt3631112", "The Girl on the Train", 2016, 200000),
+    _movie("tt0281358", "Snow Dogs", 2002, 25000),
+    _movie("tt1596345", "Dogs", 2016, 1500),
+    _movie("tt0134847", "Pitch Black", 2000, 250000),
+    _movie("tt4558200", "Black", 2015, 6000),
+]
+
+
+@pytest.fixture(scope="module")
+def more_index() -> TitleIndex:
+    return TitleIndex.build([*SAMPLE_MOVIES, *EXTRA_MOVIES, *MORE], SAMPLE_AKAS)
+
+
+def titles(index: TitleIndex, text: str) -> list[str]:
+    request = understand(text, index, this_year=2025)
+    return [s.match.title for s in request.seeds if s.match is not None]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a slip in the first word of a title
+        ("anything in the same vein as pitcj black?", ["Pitch Black"]),
+        ("the kids rewatched snpw dogs again, more like that", ["Snow Dogs"]),
+        # a title that starts with a function word, right after the cue
+        ("movies like they came togehter please", ["They Came Together"]),
+        ("I really liked i origisn, what now", ["I Origins"]),
+        # the run stops at "vein" and "fan", not inside the title
+        ("big fan of little chidlren. ideas?", ["Little Children"]),
+        ("same vein as the girl on the trian?", ["The Girl on the Train"]),
+    ],
+)
+def test_a_slip_anywhere_in_a_title(more_index: TitleIndex, text: str, expected: list[str]) -> None:
+    assert titles(more_index, text) == expected
