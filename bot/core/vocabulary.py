@@ -25,7 +25,7 @@ SOFT = _words(
     all any some each every both either neither one ones other another such same own
     what which who whom whose when where why how whats thats its im ive id youre theyre dont
     doesnt didnt isnt arent wasnt werent cant couldnt wouldnt shouldnt wont
-    like ok okay yes yeah yep nope oh ah hmm well
+    like ok okay yes yeah yep nope oh ah hmm well plus versus vs
     """
 )
 
@@ -277,6 +277,13 @@ WANTING = frozenset({"id", "i", "would", "wd", "you"})  # "i'd like anything" wa
 WISHING = frozenset({"id", "would", "wd", "youd", "wed", "hed", "shed", "theyd"})
 PARTICLES = frozenset({"up", "down", "out", "off", "over", "away", "back", "around", "on", "in"})
 CONJUNCTIONS = frozenset({"and", "or", "n", "nor", "plus", "vs", "versus", "with", "meets", "x"})
+# ...of them, those that list titles even beside a lone word ("heat with her" is company).
+LIST_JOINERS = frozenset({"and", "or", "plus", "vs", "versus", "meets"})
+# Words that point back at something said: never a title in lower case ("anything like it").
+REFERENTS = _words(
+    "it its this that these those them they one ones me you him her us we i mine yours all"
+    " both each some any other others another same such own either neither so"
+)
 # Two words that join titles as one conjunction does: "Heat crossed with Ronin", "Heat or
 # maybe Ronin", "somewhere between Heat and Ronin" reads its "and".
 JOINING_PAIRS = frozenset(

@@ -27,6 +27,14 @@ MORE = [
     _movie("tt1596345", "Dogs", 2016, 1500),
     _movie("tt0134847", "Pitch Black", 2000, 250000),
     _movie("tt4558200", "Black", 2015, 6000),
+    _movie("tt4633694", "Spider-Man: Into the Spider-Verse", 2018, 650000),
+    _movie("tt0361411", "A Mighty Wind", 2003, 25000),
+    _movie("tt10954984", "Nope", 2022, 200000),
+    _movie("tt0780504", "Drive", 2011, 650000),
+    _movie("tt2380307", "Coco", 2017, 550000),
+    _movie("tt2948372", "Soul", 2020, 350000),
+    _movie("tt2872718", "Nightcrawler", 2014, 560000),
+    _movie("tt2543164", "Arrival", 2016, 740000),
 ]
 
 
@@ -52,7 +60,30 @@ def titles(index: TitleIndex, text: str) -> list[str]:
         # the run stops at "vein" and "fan", not inside the title
         ("big fan of little chidlren. ideas?", ["Little Children"]),
         ("same vein as the girl on the trian?", ["The Girl on the Train"]),
+        ("my dad loves a mighty wnid, ideas?", ["A Mighty Wind"]),
+        # opening the message, a title without its first part, the hyphen lost
+        ("into the spiderverse was so good", ["Spider-Man: Into the Spider-Verse"]),
     ],
 )
 def test_a_slip_anywhere_in_a_title(more_index: TitleIndex, text: str, expected: list[str]) -> None:
+    assert titles(more_index, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my son keeps asking for something like up", ["Up"]),
+        ("soul, up, coco", ["Soul", "Up", "Coco"]),
+        ("nightcrawler or drive, something tense", ["Nightcrawler", "Drive"]),
+        ("somewhere between arrival and her?", ["Arrival", "Her"]),
+        ("we rewatched HER last week and cried, what else", ["Her"]),
+        ("nope was wild, more like it", ["Nope"]),
+        # words that point back, chat in capitals, and company are no titles
+        ("anything like it?", []),
+        ("you and me both loved heat", ["Heat"]),
+        ("LOL have you seen heat", ["Heat"]),
+        ("watched heat with her, similar stuff?", ["Heat"]),
+    ],
+)
+def test_short_titles_in_lower_case(more_index: TitleIndex, text: str, expected: list[str]) -> None:
     assert titles(more_index, text) == expected
