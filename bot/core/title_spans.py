@@ -66,6 +66,7 @@ LIKENESS_SCALE = 5.0
 PRIOR_SHARE = 0.3
 QUOTED = 4.0
 CAPITALS = 1.0
+POSSESSIVE = re.compile(r"['’]s(?=\W*$)", re.IGNORECASE)
 SENTENCE_YEAR = re.compile(r"^(?:18[89]\d|19\d\d|20[0-3]\d)$")
 
 
@@ -78,6 +79,7 @@ class Span:
     end: int
     match: SpanMatch
     value: float
+    possessive: bool = False  # found without its last word's "'s" ("inception's sequel")
 
 
 # --- titles -----------------------------------------------------------------------------------
@@ -115,7 +117,11 @@ def title_spans(tokens: Tokens, classes: list[int], index: TitleIndex) -> list[S
             if breaks[b - 1]:
                 break
     keys = [_key(words, a, b) for a, b in spans]
-    exact = index.score_spans(keys)
+    # "inception's sequel", "up's director": a title followed by 's is looked up without it
+    owned = [(a, b) for a, b in spans if POSSESSIVE.search(words[b - 1].text)]
+    scored = index.score_spans([*keys, *(_key(words, a, b)[:-1] for a, b in owned)])
+    exact, bare = scored[: len(keys)], dict(zip(owned, scored[len(keys) :], strict=True))
+    exact = [hit or bare.get(span) for span, hit in zip(spans, exact, strict=True)]
     hits = {span for span, hit in zip(spans, exact, strict=True) if hit is not None}
     fuzzy_spans = _fuzzy_candidates(tokens, classes, breaks, hits)
     fuzzy_keys = [_key(words, a, b) for a, b in fuzzy_spans]
@@ -128,7 +134,7 @@ def title_spans(tokens: Tokens, classes: list[int], index: TitleIndex) -> list[S
         seen.add((a, b))
         value = _value(tokens, classes, a, b, hit)
         if value is not None:
-            candidates.append(Span(a, b, hit, value))
+            candidates.append(Span(a, b, hit, value, (a, b) in bare and hit is bare[(a, b)]))
     chosen = _segment(n, classes, candidates)
     return _beside_a_title(_accepted(chosen, tokens, classes), tokens, classes)
 
@@ -209,10 +215,10 @@ def _fuzzy_candidates(
         levels[1].extend([(core[0], max(after))] if after else [])
         levels[1].append((a, core[1]))
         levels[2].append((a, b))
-        # last, as a slip often starts a title too: "pitjh black", "snw dogs 2002 last night"
-        levels[3].extend([(core[0], core[1] + 1)] if core[1] < b and not after else [])
         if cued_from < a:  # after a cue the title runs on; opening the message, to the slip
             levels[3].append((cued_from, b if cued_from else core[1]))
+        # last, as a slip often starts a title too: "pitjh black", "snw dogs 2002 last night"
+        levels[3].extend([(core[0], core[1] + 1)] if core[1] < b and not after else [])
     # "elite squad: the enemy within": two exact titles either side of a colon may be one
     # title written a little differently ("Elite Squad 2: The Enemy Within")
     colons = [i for i in range(n - 1) if ":" in words[i].after and not breaks[i]]

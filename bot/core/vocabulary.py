@@ -33,6 +33,7 @@ SOFT = _words(
 REQUEST = _words(
     """
     movie movies film films flick flicks cinema title titles picture pictures watch watching
+    sequel sequels prequel prequels remake remakes director directors
     watched rewatch seen saw see recommend recommends recommended recommendation
     recommendations suggest suggests suggested suggestion suggestions rec recs
     similar simular similiar resembling resembles vein vibe vibes feel mood style kind sort
@@ -78,6 +79,7 @@ MOVIE_CONTEXT = _words(
     movie movies film films flick flicks cinema watch watched watching seen saw rewatch
     recommend recommended recommendation recommendations suggest suggestion suggestions
     rec recs similar simular similiar loved liked enjoyed
+    sequel sequels prequel prequels remake remakes director directors
     """
 )
 
@@ -260,7 +262,7 @@ ASKING = (
     | CHATTER
     | _words(
         "else something anything stuff recommend suggest want wanna need looking gimme"
-        " help thanks thank ty cheers close closest somewhere fans fan vein"
+        " help thanks thank ty cheers close closest somewhere fans fan vein enjoy"
     )
 )
 # Cues that start a title rather than sit inside one ("of", "to" and "as" do both).

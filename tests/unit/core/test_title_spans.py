@@ -29,6 +29,7 @@ MORE = [
     _movie("tt4558200", "Black", 2015, 6000),
     _movie("tt4633694", "Spider-Man: Into the Spider-Verse", 2018, 650000),
     _movie("tt0361411", "A Mighty Wind", 2003, 25000),
+    _movie("tt0357111", "Not on the Lips", 2003, 1500),
     _movie("tt10954984", "Nope", 2022, 200000),
     _movie("tt0780504", "Drive", 2011, 650000),
     _movie("tt2380307", "Coco", 2017, 550000),
@@ -87,3 +88,23 @@ def test_a_slip_anywhere_in_a_title(more_index: TitleIndex, text: str, expected:
 )
 def test_short_titles_in_lower_case(more_index: TitleIndex, text: str, expected: list[str]) -> None:
     assert titles(more_index, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("zombieland's sequel was fun, more like it", ["Zombieland"]),
+        ("anything with avatar’s vibe?", ["Avatar"]),
+        ("moneyball's director made what else", ["Moneyball"]),
+    ],
+)
+def test_a_title_before_s_is_the_title(
+    more_index: TitleIndex, text: str, expected: list[str]
+) -> None:
+    assert titles(more_index, text) == expected
+
+
+def test_a_cue_verb_after_the_title_ends_it(more_index: TitleIndex) -> None:
+    """ "if I liked X what would I enjoy": the title stops before the question."""
+    text = "if i liked not on teh lips what would i enjoy?"
+    assert titles(more_index, text) == ["Not on the Lips"]
