@@ -31,6 +31,8 @@ MORE = [
     _movie("tt0361411", "A Mighty Wind", 2003, 25000),
     _movie("tt0357111", "Not on the Lips", 2003, 1500),
     _movie("tt10954984", "Nope", 2022, 200000),
+    _movie("tt6857112", "Us", 2019, 300000),
+    _movie("tt5052448", "Get Out", 2017, 650000),
     _movie("tt0780504", "Drive", 2011, 650000),
     _movie("tt2380307", "Coco", 2017, 550000),
     _movie("tt2948372", "Soul", 2020, 350000),
@@ -108,3 +110,11 @@ def test_a_cue_verb_after_the_title_ends_it(more_index: TitleIndex) -> None:
     """ "if I liked X what would I enjoy": the title stops before the question."""
     text = "if i liked not on teh lips what would i enjoy?"
     assert titles(more_index, text) == ["Not on the Lips"]
+
+
+def test_us_in_lower_or_title_case_is_not_the_country(more_index: TitleIndex) -> None:
+    assert titles(more_index, "loved get out and Us, more please") == ["Get Out", "Us"]
+    fields = [c.field for c in understand("give us something like heat", more_index).constraints]
+    assert "country" not in fields
+    us_movies = understand("any us comedies like heat", more_index).constraints
+    assert ("country", "==", "US") in [(c.field, c.op, c.value) for c in us_movies]
