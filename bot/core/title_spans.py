@@ -389,9 +389,14 @@ def _short_title(words: Sequence[Token], classes: list[int], a: int) -> bool:
     if word in REFERENTS or word in OPENERS:
         return False
     clause_end = a + 1 == len(words) or words[a].ends_sentence or "," in words[a].after
-    if clause_end and a > 0 and words[a - 1].word in STRONG_CUES and _cued_before(words, a):
-        return True
-    return _opening(words, a, a + 1) and words[a + 1].word in OPENING_CUES
+    cue = a > 0 and words[a - 1].word in STRONG_CUES | SEED_CUES | {"recommended"}
+    if clause_end and cue and _cued_before(words, a) | (words[a - 1].word == "recommended"):
+        return True  # "something like up", "in the spirit of up", "friends recommended up"
+    opening = all(w.word in OPENERS for w in words[:a]) and a + 1 < len(words)
+    # "nope was so weird", "up 2009 but newer"
+    return opening and bool(
+        words[a + 1].word in OPENING_CUES or SENTENCE_YEAR.match(words[a + 1].word)
+    )
 
 
 def _listed_word(words: Sequence[Token], classes: list[int], a: int) -> bool:

@@ -81,6 +81,11 @@ def test_a_slip_anywhere_in_a_title(more_index: TitleIndex, text: str, expected:
         ("somewhere between arrival and her?", ["Arrival", "Her"]),
         ("we rewatched HER last week and cried, what else", ["Her"]),
         ("nope was wild, more like it", ["Nope"]),
+        ("any cartoons in the spirit of up, maybe newer", ["Up"]),
+        ("my sister recommended up, anything like it", ["Up"]),
+        ("up 2010 but funnier", ["Up"]),
+        ("better than before", []),
+        ("i am so over that, any thriller", []),
         # words that point back, chat in capitals, and company are no titles
         ("anything like it?", []),
         ("you and me both loved heat", ["Heat"]),
