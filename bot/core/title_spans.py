@@ -386,6 +386,8 @@ def _short_title(words: Sequence[Token], classes: list[int], a: int) -> bool:
     word = words[a].word
     if _listed_word(words, classes, a):
         return True
+    if words[a].capital and _opening(words, a, a + 1) and words[a + 1].word in AFTER_CUES:
+        return True  # "Her but funnier", "Us vibes please": capitalised, even as the first word
     if word in REFERENTS or word in OPENERS:
         return False
     clause_end = a + 1 == len(words) or words[a].ends_sentence or "," in words[a].after

@@ -84,6 +84,9 @@ def test_a_slip_anywhere_in_a_title(more_index: TitleIndex, text: str, expected:
         ("any cartoons in the spirit of up, maybe newer", ["Up"]),
         ("my sister recommended up, anything like it", ["Up"]),
         ("up 2010 but funnier", ["Up"]),
+        ("Her but funnier", ["Her"]),
+        ("<@U0BOT1> Us vibes please", ["Us"]),
+        ("It was fine, anything else", []),
         ("better than before", []),
         ("i am so over that, any thriller", []),
         # words that point back, chat in capitals, and company are no titles
