@@ -18,6 +18,7 @@ from bot.core.vocabulary import (
     GENRE_WORDS,
     LANGUAGES,
     NATIONALITIES,
+    TITLE_NOUNS,
     TWO_GENRES,
 )
 
@@ -339,6 +340,16 @@ def _country(m: re.Match[str]) -> list[Spec]:
     return _place("country", COUNTRIES[re.sub(r"[\s\-]+", " ", m.group("country"))], _negated(m))
 
 
+def _not_the_country(tokens: Sequence[Token], span: tuple[int, int]) -> bool:
+    """ "give us something", "Get Out and Us": "us" not in capitals is the pronoun or the film;
+    the country is "US", or "us" before a film or genre word ("us movies", "us comedies")."""
+    word = tokens[span[1] - 1]
+    if word.word != "us" or word.text.isupper():
+        return False
+    after = tokens[span[1]].word if span[1] < len(tokens) else ""
+    return after not in TITLE_NOUNS and after not in GENRE_WORDS
+
+
 def _nation(m: re.Match[str]) -> list[Spec]:
     return _place("country", NATIONALITIES[re.sub(r"[\s\-]+", " ", m.group("nation"))], _negated(m))
 
@@ -404,6 +415,8 @@ def find_constraints(tokens: Sequence[Token], this_year: int) -> list[Found]:
         for m in pattern.finditer(text.text):
             span = text.span(m.start(), m.end())
             if span is None or any(taken[span[0] : span[1]]):
+                continue
+            if read is _nation and _not_the_country(tokens, span):
                 continue
             specs = read(m)
             if not specs:

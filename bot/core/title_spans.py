@@ -29,11 +29,13 @@ from bot.core.vocabulary import (
     CONJUNCTIONS,
     GREETINGS,
     JOINING_PAIRS,
+    LIST_JOINERS,
     MOVIE_CONTEXT,
     NEGATIONS,
     OPENERS,
     OPENING_CUES,
     PARTICLES,
+    REFERENTS,
     REQUEST,
     SEED_CUES,
     SENTENCE_CUES,
@@ -64,6 +66,7 @@ LIKENESS_SCALE = 5.0
 PRIOR_SHARE = 0.3
 QUOTED = 4.0
 CAPITALS = 1.0
+POSSESSIVE = re.compile(r"['’]s(?=\W*$)", re.IGNORECASE)
 SENTENCE_YEAR = re.compile(r"^(?:18[89]\d|19\d\d|20[0-3]\d)$")
 
 
@@ -76,6 +79,7 @@ class Span:
     end: int
     match: SpanMatch
     value: float
+    possessive: bool = False  # found without its last word's "'s" ("inception's sequel")
 
 
 # --- titles -----------------------------------------------------------------------------------
@@ -113,7 +117,11 @@ def title_spans(tokens: Tokens, classes: list[int], index: TitleIndex) -> list[S
             if breaks[b - 1]:
                 break
     keys = [_key(words, a, b) for a, b in spans]
-    exact = index.score_spans(keys)
+    # "inception's sequel", "up's director": a title followed by 's is looked up without it
+    owned = [(a, b) for a, b in spans if POSSESSIVE.search(words[b - 1].text)]
+    scored = index.score_spans([*keys, *(_key(words, a, b)[:-1] for a, b in owned)])
+    exact, bare = scored[: len(keys)], dict(zip(owned, scored[len(keys) :], strict=True))
+    exact = [hit or bare.get(span) for span, hit in zip(spans, exact, strict=True)]
     hits = {span for span, hit in zip(spans, exact, strict=True) if hit is not None}
     fuzzy_spans = _fuzzy_candidates(tokens, classes, breaks, hits)
     fuzzy_keys = [_key(words, a, b) for a, b in fuzzy_spans]
@@ -126,7 +134,7 @@ def title_spans(tokens: Tokens, classes: list[int], index: TitleIndex) -> list[S
         seen.add((a, b))
         value = _value(tokens, classes, a, b, hit)
         if value is not None:
-            candidates.append(Span(a, b, hit, value))
+            candidates.append(Span(a, b, hit, value, (a, b) in bare and hit is bare[(a, b)]))
     chosen = _segment(n, classes, candidates)
     return _beside_a_title(_accepted(chosen, tokens, classes), tokens, classes)
 
@@ -178,13 +186,16 @@ def _fuzzy_candidates(
         pieces = [(edges[k][1], edges[k + 1][0]) for k in range(len(edges) - 1)]
         parts.extend(p for p in pieces if p != (a, b) and p[1] > p[0])
         parts.append((a, b))
-    levels: list[list[tuple[int, int]]] = [[], [], []]
+    levels: list[list[tuple[int, int]]] = [[], [], [], []]
     for a, b in parts:
         while b > a + 1 and SENTENCE_YEAR.match(words[b - 1].word):
             b -= 1  # a year after a title is a hint, read when the span is resolved
         trimmed = _trim(words, classes, a, b)
         if trimmed is None or trimmed in exact:
             continue
+        # right after "like" or "watched" a title may start with a function word: "like they
+        # came togetxer"; tried last ("loved both the nuft job"), as is the message opening
+        cued_from = a if a == 0 or words[a - 1].word in SENTENCE_CUES else trimmed[0]
         a, b = trimmed
         unknown = [i for i in range(a, b) if classes[i] == UNKNOWN]
         if not unknown or any(
@@ -204,6 +215,10 @@ def _fuzzy_candidates(
         levels[1].extend([(core[0], max(after))] if after else [])
         levels[1].append((a, core[1]))
         levels[2].append((a, b))
+        if cued_from < a:  # after a cue the title runs on; opening the message, to the slip
+            levels[3].append((cued_from, b if cued_from else core[1]))
+        # last, as a slip often starts a title too: "pitjh black", "snw dogs 2002 last night"
+        levels[3].extend([(core[0], core[1] + 1)] if core[1] < b and not after else [])
     # "elite squad: the enemy within": two exact titles either side of a colon may be one
     # title written a little differently ("Elite Squad 2: The Enemy Within")
     colons = [i for i in range(n - 1) if ":" in words[i].after and not breaks[i]]
@@ -340,9 +355,11 @@ def _supported(
         return capitals and b - a > 1
     if _dated(words, b) and not any(_asking(words[i], classes[i]) for i in range(a, b)):
         return True  # "wanted (2008)", "2046 (2004)": a year in brackets follows a title
+    lone = b - a == 1 and inside[0] in (SOFTW, REQUESTW, NUMBER)
+    if lone and inside[0] == SOFTW and not capitals and not _whole(words, a, b):
+        return _short_title(words, classes, a)
     if all(c == SOFTW for c in inside) and not _whole(words, a, b):
         return capitals  # "similar to the": function words are a title only in capitals
-    lone = b - a == 1 and inside[0] in (SOFTW, REQUESTW, NUMBER)
     if lone and inside[0] == REQUESTW:
         return capitals and not _whole(words, a, b)  # "lol" alone is no film
     if lone and inside[0] == NUMBER:
@@ -352,11 +369,52 @@ def _supported(
         return _whole(words, a, b) or (a > 0 and words[a - 1].word in SEED_CUES) or listed
     if lone and not _whole(words, a, b):
         return capitals
+    if b - a == 1 and inside[0] == COMMONW and _listed_word(words, classes, a):
+        return True  # "drive plus nightcrawler"
     if capitals:
         return True
     if _whole(words, a, b) and (not constraint or all(c == NUMBER for c in inside)):
         return True
     return _cued(words, a, b)
+
+
+def _short_title(words: Sequence[Token], classes: list[int], a: int) -> bool:
+    """A lone function word in lower case is a title ("up", "nope") when listed with a word no
+    list knows ("up, coco, soul", "arrival and her"), at the end of a clause after a cue ("my
+    kids want something like up"), or opening the message before a verb ("nope was so weird");
+    never a word that points back ("like it", "loved that", "it was great")."""
+    word = words[a].word
+    if _listed_word(words, classes, a):
+        return True
+    if words[a].capital and _opening(words, a, a + 1) and words[a + 1].word in AFTER_CUES:
+        return True  # "Her but funnier", "Us vibes please": capitalised, even as the first word
+    if word in REFERENTS or word in OPENERS:
+        return False
+    clause_end = a + 1 == len(words) or words[a].ends_sentence or "," in words[a].after
+    cue = a > 0 and words[a - 1].word in STRONG_CUES | SEED_CUES | {"recommended"}
+    if clause_end and cue and _cued_before(words, a) | (words[a - 1].word == "recommended"):
+        return True  # "something like up", "in the spirit of up", "friends recommended up"
+    opening = all(w.word in OPENERS for w in words[:a]) and a + 1 < len(words)
+    # "nope was so weird", "up 2009 but newer"
+    return opening and bool(
+        words[a + 1].word in OPENING_CUES or SENTENCE_YEAR.match(words[a + 1].word)
+    )
+
+
+def _listed_word(words: Sequence[Token], classes: list[int], a: int) -> bool:
+    """One word at the edge of a list, next to a word no list knows: "up, coco", "x and her"
+    ("you and me", "heat with her", "gave up and left" are no lists)."""
+    n = len(words)
+    edge_before = a == 0 or "," in words[a - 1].after or words[a - 1].word in LIST_JOINERS
+    edge_after = a + 1 == n or "," in words[a].after or words[a + 1].word in LIST_JOINERS
+    if not (edge_before and edge_after):
+        return False
+    sides = []
+    if a > 0 and ("," in words[a - 1].after or words[a - 1].word in LIST_JOINERS):
+        sides.append(a - 1 - (words[a - 1].word in LIST_JOINERS))
+    if a + 1 < n and ("," in words[a].after or words[a + 1].word in LIST_JOINERS):
+        sides.append(a + 1 + (words[a + 1].word in LIST_JOINERS))
+    return any(0 <= i < n and classes[i] == UNKNOWN for i in sides)
 
 
 def _dated(words: Sequence[Token], b: int) -> bool:
@@ -372,8 +430,11 @@ def _capitalised(words: Sequence[Token], a: int, b: int) -> bool:
         return False
     if all(w.initial or w.word == "i" or len(w.word) < 2 for w in main):
         return False
-    if all(w.text.isupper() and len(w.text) > 1 for w in main):
-        return False
+    if all(w.text.isupper() and len(w.text) > 1 for w in main) and (
+        all(w.text.isupper() for w in words if w.text[0].isalpha() and len(w.text) > 1)
+        or any(p in REQUEST or p in OPENERS for w in main for p in w.parts)
+    ):
+        return False  # shouting ("MOVIES LIKE HEAT") or chat ("LOL"); "we loved HER" is a title
     return any(not w.capital for w in words) or len(words) == b - a
 
 

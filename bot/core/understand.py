@@ -12,6 +12,7 @@ from bot.core.intents import follow_up, small_talk, surprise_words, thread_refer
 from bot.core.matching import Resolution, TitleIndex
 from bot.core.request import Constraint, Intent, Request, SeedMention
 from bot.core.title_spans import (
+    POSSESSIVE,
     SENTENCE_YEAR,
     UNKNOWN,
     Span,
@@ -110,6 +111,7 @@ def _resolve(
     hints: dict[int, int] = {}
     for span in spans:
         text = _span_text(words, span.start, span.end)
+        text = POSSESSIVE.sub("", text) if span.possessive else text
         year, used = _year_after(words, span.end)
         resolution = index.resolve(f"{text} ({year})" if year else text)
         if resolution.status not in ("matched", "ambiguous"):

@@ -25,7 +25,7 @@ SOFT = _words(
     all any some each every both either neither one ones other another such same own
     what which who whom whose when where why how whats thats its im ive id youre theyre dont
     doesnt didnt isnt arent wasnt werent cant couldnt wouldnt shouldnt wont
-    like ok okay yes yeah yep nope oh ah hmm well
+    like ok okay yes yeah yep nope oh ah hmm well plus versus vs
     """
 )
 
@@ -33,10 +33,12 @@ SOFT = _words(
 REQUEST = _words(
     """
     movie movies film films flick flicks cinema title titles picture pictures watch watching
+    sequel sequels prequel prequels remake remakes director directors
     watched rewatch seen saw see recommend recommends recommended recommendation
     recommendations suggest suggests suggested suggestion suggestions rec recs
     similar simular similiar resembling resembles vein vibe vibes feel mood style kind sort
-    type something somethin smth sth anything anythin everything stuff thing things
+    close closest somewhere fans type something somethin smth sth anything anythin everything
+    stuff thing things
     else more less other others
     loved love lovd luv liked likes enjoyed enjoy adore adored dig dug fan fond
     want wanted wanna need needs looking look search searching find show give get gimme tell
@@ -77,6 +79,7 @@ MOVIE_CONTEXT = _words(
     movie movies film films flick flicks cinema watch watched watching seen saw rewatch
     recommend recommended recommendation recommendations suggest suggestion suggestions
     rec recs similar simular similiar loved liked enjoyed
+    sequel sequels prequel prequels remake remakes director directors
     """
 )
 
@@ -259,7 +262,7 @@ ASKING = (
     | CHATTER
     | _words(
         "else something anything stuff recommend suggest want wanna need looking gimme"
-        " help thanks thank ty cheers"
+        " help thanks thank ty cheers close closest somewhere fans fan vein enjoy"
     )
 )
 # Cues that start a title rather than sit inside one ("of", "to" and "as" do both).
@@ -276,6 +279,13 @@ WANTING = frozenset({"id", "i", "would", "wd", "you"})  # "i'd like anything" wa
 WISHING = frozenset({"id", "would", "wd", "youd", "wed", "hed", "shed", "theyd"})
 PARTICLES = frozenset({"up", "down", "out", "off", "over", "away", "back", "around", "on", "in"})
 CONJUNCTIONS = frozenset({"and", "or", "n", "nor", "plus", "vs", "versus", "with", "meets", "x"})
+# ...of them, those that list titles even beside a lone word ("heat with her" is company).
+LIST_JOINERS = frozenset({"and", "or", "plus", "vs", "versus", "meets"})
+# Words that point back at something said: never a title in lower case ("anything like it").
+REFERENTS = _words(
+    "it its this that these those them they one ones me you him her us we i mine yours all"
+    " both each some any other others another same such own either neither so"
+)
 # Two words that join titles as one conjunction does: "Heat crossed with Ronin", "Heat or
 # maybe Ronin", "somewhere between Heat and Ronin" reads its "and".
 JOINING_PAIRS = frozenset(

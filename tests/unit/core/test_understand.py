@@ -312,6 +312,24 @@ def test_mistyped_titles_in_sentences(index: TitleIndex, text: str, expected: li
     assert titles(read(index, text)) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("anything close to ronin?", ["Ronin"]),
+        ("got any thrillers close to collateral", ["Collateral"]),
+        ("whats closest to the notebook", ["The Notebook"]),
+        ("we are huge fans of zombielnad and thor, what next", ["Zombieland", "Thor"]),
+        ("somewhere between teh notebook and spotlight?", ["The Notebook", "Spotlight"]),
+        ("loved Close, anything like it", ["Close"]),
+    ],
+)
+def test_words_around_a_seed_are_not_titles(
+    index: TitleIndex, text: str, expected: list[str]
+) -> None:
+    """ "close to X", "fans of X", "somewhere between X and Y" say how, not which film."""
+    assert titles(read(index, text)) == expected
+
+
 def test_a_title_with_constraint_words_in_capitals_stays_a_title(index: TitleIndex) -> None:
     request = read(index, "movies like Scary Movie but not too long")
     assert titles(request) == ["Scary Movie"]
