@@ -38,6 +38,10 @@ AnswerStatus = Literal[
 ENOUGH = 5  # fewer picks than this in the seeds' clusters widens to the nearest ones
 POOL_SIZE = 2000  # the cluster's most popular movies the recommender chooses from
 PAGE_READ = 500
+# Movies read beyond the pools for one answer, at most: a request nothing fits would otherwise
+# read the whole catalogue (minutes at 720k movies); past this many it is answered from what was
+# read.
+REST_READ = 20_000
 POOLS_KEPT = 16  # filtered pools of recent requests
 # Every cluster's pool stays once read (a model has 40; about 2.5 MB each at full scale), so a
 # warm process never reads a cluster twice, even when a rare constraint widens to all of them.
@@ -292,12 +296,12 @@ class MovieService:
             return []
 
         def nearest() -> list[int]:
-            centres = model.manifest.centres or estimated_centres(self._top(model))
+            centres = model.manifest.centres or estimated_centres(self._top(model).movies)
             order = cluster_order(centres, list(near), len(centres))
             return order + [c for c in range(model.manifest.k or 0) if c not in order]
 
         found, _used = self._scan(model, tuple(constraints), clusters, nearest, enough)
-        return found
+        return list(found.movies)
 
     def index(self) -> TitleIndex | None:
         """The active version's title index (None before the first load)."""
@@ -443,24 +447,31 @@ class MovieService:
                 if cluster not in used:
                     take(self._pool(model.version, cluster))
                     used.append(cluster)
+        budget = REST_READ
         for cluster in used:
-            if not short():
+            if not short() or budget <= 0:
                 break
-            rest = self._rest(model.version, cluster, constraints)
+            rest, read = self._rest(model.version, cluster, constraints, budget)
+            budget -= read
             take(rest, np.arange(len(rest)))
         return Pool.joined(parts), tuple(used)
 
-    def _rest(self, version: str, cluster: int, constraints: Sequence[Constraint]) -> Pool:
+    def _rest(
+        self, version: str, cluster: int, constraints: Sequence[Constraint], budget: int
+    ) -> tuple[Pool, int]:
         """A cluster's movies after its pool that meet every constraint (rarely needed, so not
-        kept). Filtered before the Pool is built: a Pool normalises every title it holds, and
-        the rest is most of the cluster."""
+        kept), reading at most about `budget` movies; and how many were read. Filtered before
+        the Pool is built: a Pool normalises every title it holds, and the rest is most of the
+        cluster."""
         movies: list[Movie] = []
+        read = 0
         cursor = self._pool_ends.get((version, cluster))
-        while cursor is not None:
+        while cursor is not None and read < budget:
             page = self._store.cluster_page(version, cluster, PAGE_READ, cursor)
+            read += len(page.movies)
             movies.extend(m for m in page.movies if meets_all(m, constraints))
             cursor = page.next_cursor
-        return Pool(movies)
+        return Pool(movies), read
 
     def _top(self, model: ModelVersion) -> Pool:
         """The catalogue top (`bot.core.catalogue`); for a version loaded without one, each

@@ -131,6 +131,8 @@ def stack(
         resources={
             "Table": table,
             "SageMakerRole.Arn": f"arn:aws:iam::{ACCOUNT}:role/moviebot-SageMakerRole",
+            "NightScheduleGroup": "moviebot-nights-REHEARSAL",
+            "NightSchedulerRole.Arn": f"arn:aws:iam::{ACCOUNT}:role/moviebot-NightSchedulerRole",
         },
     )
     moto = {"endpoint_url": moto_server, "region_name": REGION}

@@ -20,8 +20,6 @@ from bot.tools.night_clock import NightClock
 from bot.usecases.loader import load_artifact
 from tests.e2e import slack_requests as sr
 
-NOW = datetime.now(UTC)
-
 
 @pytest.fixture
 def services(tmp_path: Path, sample_artifact: Path) -> Iterator[Services]:
@@ -34,8 +32,8 @@ def services(tmp_path: Path, sample_artifact: Path) -> Iterator[Services]:
         store.close()
 
 
-def _night(services: Services, closes_in: timedelta) -> str:
-    outcome = services.nights.start(sr.CHANNEL, sr.USER, "like heat", NOW + closes_in)
+def _night(services: Services, now: datetime, closes_in: timedelta) -> str:
+    outcome = services.nights.start(sr.CHANNEL, sr.USER, "like heat", now + closes_in)
     assert outcome.night is not None
     services.store.set_message_ts(outcome.night.night_id, "1700000000.000001")
     return outcome.night.night_id
@@ -44,9 +42,12 @@ def _night(services: Services, closes_in: timedelta) -> str:
 def test_the_clock_thread_closes_only_the_nights_that_are_due(
     services: Services, slack_api: LocalSlackApi
 ) -> None:
-    soon, later = _night(services, timedelta(minutes=1)), _night(services, timedelta(hours=3))
+    # Read now, not at import: the start refuses a closing time already past.
+    now = datetime.now(UTC)
+    soon = _night(services, now, timedelta(minutes=1))
+    later = _night(services, now, timedelta(hours=3))
     client = WebClient(token=sr.BOT_TOKEN, base_url=slack_api.url)
-    clock = NightClock(services, client, 0.02, clock=lambda: NOW + timedelta(minutes=2)).start()
+    clock = NightClock(services, client, 0.02, clock=lambda: now + timedelta(minutes=2)).start()
     try:
         deadline = time.monotonic() + 10
         while services.store.night(soon).state == "open" and time.monotonic() < deadline:  # type: ignore[union-attr]

@@ -245,6 +245,33 @@ def test_widening_reads_beyond_the_pools_before_nothing_fits(
     assert picked.status == "picked" and len(picked.recommendations) == 3
 
 
+def test_reading_beyond_the_pools_stops_at_its_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A request nothing fits must not read the whole catalogue (minutes at full scale): beyond
+    # the pools it reads at most REST_READ movies (a page more at most), then says nothing fits.
+    monkeypatch.setattr(movies_module, "POOL_SIZE", 10)
+    monkeypatch.setattr(movies_module, "PAGE_READ", 5)
+    monkeypatch.setattr(movies_module, "REST_READ", 20)
+    k = 3
+    movies = [_film(1, 0, "Crime,Drama", "Heat")]
+    movies += [_film(100 * c + i, c) for c in range(k) for i in range(2, 60)]
+    service, store = _service_on(movies, k, tmp_path)
+    read: list[int] = []
+    page = store.cluster_page
+
+    def counted(*args: object, **kwargs: object) -> object:
+        result = page(*args, **kwargs)  # type: ignore[arg-type]
+        read.append(len(result.movies))
+        return result
+
+    monkeypatch.setattr(store, "cluster_page", counted)
+    answer = service.ask("like heat but a documentary")
+    assert answer.status == "nothing_fits"
+    pools = 10 * k
+    assert pools < sum(read) <= pools + 20 + 5
+
+
 def test_popular_means_the_catalogues_most_voted(tmp_path: Path) -> None:
     # No movie here has 100k votes; "popular" is the catalogue's 2% most voted all the same,
     # and "lesser known" leaves out its 4% most voted.
