@@ -638,9 +638,16 @@ def weak_guess(tokens: Tokens, classes: list[int], seed: SeedMention, alone: boo
         return False
     if a > 0 or any(not SENTENCE_YEAR.match(w.word) for w in words[b:]):
         return alone or best.score < NEAR_FUZZY
+    if best.score >= NEAR_FUZZY:
+        return False  # close, or the start of a long title ("Interstate 60")
     said, title = normalize(seed.text), normalize(best.title)
     if f" {title} " in f" {said} " and len(title) >= 0.7 * len(said):
         return False
-    # a slip, two in a long title; a slip may break the article ("Th eEast")
-    slips = min(OSA.distance(said, title), OSA.distance(seed.text.lower(), best.title.lower()))
+    # a slip, two in a long title, perhaps in the title's start ("Yi iY") or its article
+    # ("Th eEast")
+    slips = min(
+        OSA.distance(said, title),
+        OSA.distance(said, title[: len(said)]),
+        OSA.distance(seed.text.lower(), best.title.lower()),
+    )
     return slips > 1 + len(title) // 10

@@ -110,6 +110,8 @@ def test_chatter_that_looks_like_a_film_is_declined(chatty: TitleIndex, text: st
     ("text", "expected"),
     [
         ("Tsuk", "Tusk"),  # one slip in a short title
+        ("Ratatouille 2007", "Ratatouille"),
+        ("Hereafte", "Hereafter"),
         ("ratatoulie", "Ratatouille"),  # two in a long one
         ("the wether man", "The Weather Man"),
         ("Qwerty", "Qwerty"),
