@@ -626,7 +626,7 @@ def bare_title(
 def weak_guess(tokens: Tokens, classes: list[int], seed: SeedMention, alone: bool) -> bool:
     """A guess at a mistyped title in a message about nothing movie-like (no movie word, no
     constraint, no cue): "who wants pizza" is no "Fat Pizza", "standup in 5" no "Stand Up"
-    (beside another title a close guess may stand: "Heat, eternal sunshine"). A message that
+    (beside another title a guess may stand: "Heat, eternal sunshine"). A message that
     is only the guess is a title if close, a slip or two from it ("Tsuk", "ratatoulie") or
     the title and a word more ("wolf of wall street energy"); not "qwerty uiop" ("Qwerty")."""
     best = seed.match or next(iter(seed.alternatives), None)
@@ -637,7 +637,7 @@ def weak_guess(tokens: Tokens, classes: list[int], seed: SeedMention, alone: boo
     if b <= a or marked(tokens, a, b) or _cued_before(words, a) or _capitalised(words, a, b):
         return False
     if a > 0 or any(not SENTENCE_YEAR.match(w.word) for w in words[b:]):
-        return alone or best.score < NEAR_FUZZY
+        return alone  # in a list ("fans of superfast!, the help") a guess may stand
     if best.score >= NEAR_FUZZY:
         return False  # close, or the start of a long title ("Interstate 60")
     said, title = normalize(seed.text), normalize(best.title)
