@@ -636,6 +636,9 @@ def weak_guess(tokens: Tokens, classes: list[int], seed: SeedMention, alone: boo
     a, b = seed.span
     if b <= a or marked(tokens, a, b) or _cued_before(words, a) or _capitalised(words, a, b):
         return False
+    after = [w.word for w in words[b : b + 2]]
+    if after[:1] and (after[0] in AFTER_CUES or after == ["more", "like"]):
+        return False  # "catwwoman vibes please", "stee jobs!! more like that"
     if a > 0 or any(not SENTENCE_YEAR.match(w.word) for w in words[b:]):
         return alone  # in a list ("fans of superfast!, the help") a guess may stand
     if best.score >= NEAR_FUZZY:

@@ -118,6 +118,8 @@ def test_chatter_that_looks_like_a_film_is_declined(chatty: TitleIndex, text: st
         ("the weather man", "The Weather Man"),
         ("hereafter", "Hereafter"),
         ("loved stand up, anything similar", "Stand Up"),
+        ("hey bot, hereafterr vibes please", "Hereafter"),
+        ("hereaftr!! more like that", "Hereafter"),
     ],
 )
 def test_mistyped_titles_alone_still_resolve(chatty: TitleIndex, text: str, expected: str) -> None:
