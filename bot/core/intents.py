@@ -18,8 +18,10 @@ _HELP_RE = re.compile(
     r"|what\s+are\s+you|who\s+are\s+you|how\s+do\s+i\s+use\s+(?:this|you|it)|commands|usage)\b"
 )
 SURPRISE = re.compile(
-    r"\b(?:surprise\s+me|anything|whatever|random(?:ly)?|dealer'?s\s+choice|you\s+(?:pick|choose"
-    r"|decide)|up\s+to\s+you|i\s+don'?t\s+(?:care|mind)|any\s+(?:movie|film)|something\s+good)\b"
+    # "anything similar to X" asks for X's like, even when X is no film we know
+    r"\b(?:surprise\s+me|anything(?!\s+(?:like|similar|close|resembling)\b)|whatever"
+    r"|random(?:ly)?|dealer'?s\s+choice|you\s+(?:pick|choose|decide)|up\s+to\s+you"
+    r"|i\s+don'?t\s+(?:care|mind)|any\s+(?:movie|film)|something\s+good)\b"
 )
 
 

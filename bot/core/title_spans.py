@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from rapidfuzz.distance import OSA
+
 from bot.core.constraints import Found
 from bot.core.matching import SpanMatch, TitleIndex
-from bot.core.normalize import words_key
+from bot.core.normalize import normalize, words_key
 from bot.core.request import SeedMention
 from bot.core.tokens import Token, Tokens
 from bot.core.vocabulary import (
@@ -136,7 +138,9 @@ def title_spans(tokens: Tokens, classes: list[int], index: TitleIndex) -> list[S
         if value is not None:
             candidates.append(Span(a, b, hit, value, (a, b) in bare and hit is bare[(a, b)]))
     chosen = _segment(n, classes, candidates)
-    return _beside_a_title(_accepted(chosen, tokens, classes), tokens, classes)
+    chosen = _accepted(chosen, tokens, classes)
+    chosen = [s for s in chosen if not _a_kind_or_cue(s, tokens, classes, len(chosen))]
+    return _beside_a_title(chosen, tokens, classes)
 
 
 def _key(words: Sequence[Token], a: int, b: int) -> str:
@@ -579,6 +583,24 @@ def _beside_a_title(chosen: list[Span], tokens: Tokens, classes: list[int]) -> l
     return kept or chosen
 
 
+def _a_kind_or_cue(span: Span, tokens: Tokens, classes: list[int], spans: int) -> bool:
+    """Unmarked words that say what kind of film, or lead to the title: "a thriller", "a bit
+    (longer)" beside another title, "close (to Heat)". The constraint under them is read
+    instead. Quotes, capitals, a year or "like" make them a title ("like A Thriller")."""
+    words = tokens.words
+    a, b = span.start, span.end
+    inside = classes[a:b]
+    if any(w.group for w in words[a:b]) or _capitalised(words, a, b) or _dated(words, b):
+        return False
+    if b < len(words) and words[b].word == "to" and words[b - 1].word in ("close", "similar"):
+        return True  # "movies close to Paul"
+    if UNKNOWN in inside or _cued_before(words, a):
+        return False
+    if CONSTRAINTW in inside and all(c in (SOFTW, CONSTRAINTW) for c in inside):
+        return True  # "a thriller", "a thriller please"
+    return spans > 1 and b - a == 2 and words[a].word in ("a", "an")  # "a bit", "a while"
+
+
 def _strongly_cued(words: Sequence[Token], a: int) -> bool:
     """ "loved X", "similar to X", "the movie X": cues that name a film ("watch next" does not)."""
     i = a - 1 - (a > 0 and words[a - 1].word == "the")
@@ -660,3 +682,36 @@ def bare_title(
     if UNKNOWN not in classes and best.score < KNOWN_WORDS_FLOOR:
         return None  # "lunch?" is a word, not a mistyped "The Lunchbox"
     return SeedMention(" ".join(w.text for w in words), (0, len(words)), resolution)
+
+
+def weak_guess(tokens: Tokens, classes: list[int], seed: SeedMention, alone: bool) -> bool:
+    """A guess at a mistyped title in a message about nothing movie-like (no movie word, no
+    constraint, no cue): "who wants pizza" is no "Fat Pizza", "standup in 5" no "Stand Up"
+    (beside another title a guess may stand: "Heat, eternal sunshine"). A message that
+    is only the guess is a title if close, a slip or two from it ("Tsuk", "ratatoulie") or
+    the title and a word more ("wolf of wall street energy"); not "qwerty uiop" ("Qwerty")."""
+    best = seed.match or next(iter(seed.alternatives), None)
+    words = tokens.words
+    if best is None or best.score >= 100.0 or _movie_context(words, classes):
+        return False
+    a, b = seed.span
+    if b <= a or marked(tokens, a, b) or _cued_before(words, a) or _capitalised(words, a, b):
+        return False
+    after = [w.word for w in words[b : b + 2]]
+    if after[:1] and (after[0] in AFTER_CUES or after == ["more", "like"]):
+        return False  # "catwwoman vibes please", "stee jobs!! more like that"
+    if a > 0 or any(not SENTENCE_YEAR.match(w.word) for w in words[b:]):
+        return alone  # in a list ("fans of superfast!, the help") a guess may stand
+    if best.score >= NEAR_FUZZY:
+        return False  # close, or the start of a long title ("Interstate 60")
+    said, title = normalize(seed.text), normalize(best.title)
+    if f" {title} " in f" {said} " and len(title) >= 0.7 * len(said):
+        return False
+    # a slip, two in a long title, perhaps in the title's start ("Yi iY") or its article
+    # ("Th eEast")
+    slips = min(
+        OSA.distance(said, title),
+        OSA.distance(said, title[: len(said)]),
+        OSA.distance(seed.text.lower(), best.title.lower()),
+    )
+    return slips > 1 + len(title) // 10

@@ -20,6 +20,7 @@ from bot.core.title_spans import (
     is_bare,
     marked,
     title_spans,
+    weak_guess,
     word_classes,
 )
 from bot.core.tokens import Token, Tokens, tokenize
@@ -63,6 +64,7 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
         if whole is not None:
             seeds, excluded, hints = [whole], [], {}
             covered = set(range(len(words)))
+    seeds = [s for s in seeds if not weak_guess(tokens, classes, s, len(seeds) == 1)]
     covered |= set(hints)
     refs = _references(tokens, index)
     constraints = [

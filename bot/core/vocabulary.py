@@ -49,7 +49,7 @@ REQUEST = _words(
     maybe perhaps probably kinda sorta pretty quite much many lot lots bit little
     any some few couple
     hey hi hello yo hiya howdy sup greetings morning afternoon
-    help lol lmao haha hehe brb omg btw idk imo tbh afk gtg ttyl np yw
+    help lol lmao haha hehe brb omg btw idk imo tbh afk gtg ttyl np yw ping test testing
     """
 )
 
@@ -255,6 +255,7 @@ OPENERS = _words("ok okay so honestly tbh omg wow well hey yo man dude lol and b
 # Words of a chat, never of a title typed alone.
 CHATTER = _words(
     "hey hi hello yo pls plz please thx vibes vibe recs rec recommendations suggestions lol"
+    " ping test testing"  # how people try a bot
 )
 # Request words that end a run of title words (others, "night", "love", may be in a title).
 ASKING = (
