@@ -5,6 +5,7 @@ voters end with the exact tally."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -21,8 +22,14 @@ RONIN = NightFilm("tt0122690", "Ronin", 1998, 0.7, "close to Heat")
 ALIEN = NightFilm("tt0078748", "Alien", 1979, 0.5, "suggested by <@U3>")
 
 
+@functools.cache
+def _now() -> datetime:
+    """One time for every night of the session: two a_night() a second apart must be equal."""
+    return datetime.now(UTC)
+
+
 def a_night(night_id: str = "N1", **changes: object) -> Night:
-    now = datetime.now(UTC)
+    now = _now()
     night = Night(
         night_id=night_id,
         channel="C1",
