@@ -7,7 +7,6 @@ DM it becomes the conversation's last answer, which a follow-up then refines."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from slack_bolt import App, BoltContext, Respond
@@ -16,12 +15,13 @@ from slack_sdk import WebClient
 from bot.adapters import telemetry as tm
 from bot.core.models import MarkKind
 from bot.slack import action_ids as ids
-from bot.slack.blocks import Message, answer_message, marked_notice, notice
+from bot.slack.blocks import answer_message, marked_notice, notice
 from bot.slack.button_values import RequestValue, decode_mark, decode_page, decode_request
 from bot.slack.context import services_of
 from bot.slack.conversations import of_press
 from bot.slack.listeners.events import publish_home
 from bot.slack.listeners.replies import (
+    action_pattern,
     apologise_on_error,
     channel_of,
     counted,
@@ -29,6 +29,7 @@ from bot.slack.listeners.replies import (
     is_ephemeral,
     just_ack,
     say_nothing,
+    sorry_privately,
     tell_privately,
     thread_of,
     user_of,
@@ -39,15 +40,7 @@ from bot.usecases.movies import Answer
 EXPIRED = notice("That button has expired; ask me again.")
 
 
-def _prefix(action_id: str) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(action_id)}(:\d+)?$")
-
-
-def _sorry(kwargs: dict[str, Any], message: Message) -> None:
-    tell_privately(kwargs["body"], kwargs["client"], kwargs["respond"], message)
-
-
-@apologise_on_error(_sorry)
+@apologise_on_error(sorry_privately)
 def more_like_this(
     body: dict[str, Any],
     action: dict[str, Any],
@@ -89,7 +82,7 @@ def _answer_again(
     return True
 
 
-@apologise_on_error(_sorry)
+@apologise_on_error(sorry_privately)
 def drop_constraint(
     body: dict[str, Any],
     action: dict[str, Any],
@@ -101,7 +94,7 @@ def drop_constraint(
         tell_privately(body, client, respond, EXPIRED)
 
 
-@apologise_on_error(_sorry)
+@apologise_on_error(sorry_privately)
 def did_you_mean(
     body: dict[str, Any],
     action: dict[str, Any],
@@ -118,7 +111,7 @@ def did_you_mean(
     follow_up(body, client, respond, answer_message(answer, shareable=is_ephemeral(body)))
 
 
-@apologise_on_error(_sorry)
+@apologise_on_error(sorry_privately)
 def show_more(
     body: dict[str, Any],
     action: dict[str, Any],
@@ -140,7 +133,7 @@ def show_more(
     follow_up(body, client, respond, answer_message(answer, shareable=is_ephemeral(body)))
 
 
-@apologise_on_error(_sorry)
+@apologise_on_error(sorry_privately)
 def mark(
     body: dict[str, Any],
     action: dict[str, Any],
@@ -161,7 +154,7 @@ def mark(
     tell_privately(body, client, respond, marked_notice(kind, movie, tconst))
 
 
-@apologise_on_error(_sorry)
+@apologise_on_error(sorry_privately)
 def share(
     body: dict[str, Any],
     action: dict[str, Any],
@@ -200,10 +193,10 @@ def remove_mark(
 
 def register(app: App) -> None:
     # The lazy listeners' names route a Lambda lazy run: keep them unique and stable.
-    app.action(_prefix(ids.MORE_LIKE))(ack=just_ack, lazy=[more_like_this])
-    app.action(_prefix(ids.DID_YOU_MEAN))(ack=just_ack, lazy=[did_you_mean])
-    app.action(_prefix(ids.DROP_CONSTRAINT))(ack=just_ack, lazy=[drop_constraint])
-    app.action(_prefix(ids.SHOW_MORE))(ack=just_ack, lazy=[show_more])
-    app.action(_prefix(ids.MARK_MENU))(ack=just_ack, lazy=[mark])
-    app.action(_prefix(ids.SHARE))(ack=just_ack, lazy=[share])
-    app.action(_prefix(ids.REMOVE_MARK))(ack=just_ack, lazy=[remove_mark])
+    app.action(action_pattern(ids.MORE_LIKE))(ack=just_ack, lazy=[more_like_this])
+    app.action(action_pattern(ids.DID_YOU_MEAN))(ack=just_ack, lazy=[did_you_mean])
+    app.action(action_pattern(ids.DROP_CONSTRAINT))(ack=just_ack, lazy=[drop_constraint])
+    app.action(action_pattern(ids.SHOW_MORE))(ack=just_ack, lazy=[show_more])
+    app.action(action_pattern(ids.MARK_MENU))(ack=just_ack, lazy=[mark])
+    app.action(action_pattern(ids.SHARE))(ack=just_ack, lazy=[share])
+    app.action(action_pattern(ids.REMOVE_MARK))(ack=just_ack, lazy=[remove_mark])

@@ -8,7 +8,6 @@ what concerns only the presser (a refusal, a did-you-mean) is said to them priva
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,9 +21,11 @@ from bot.slack import night_flow as flow
 from bot.slack.blocks import Message
 from bot.slack.context import services_of
 from bot.slack.listeners.replies import (
+    action_pattern,
     apologise_on_error,
     channel_of,
     just_ack,
+    sorry_privately,
     tell_privately,
     user_of,
 )
@@ -37,14 +38,6 @@ log = logging.getLogger(__name__)
 EXPIRED = night_notice("That button is not one of a movie night I know; start a new one.")
 
 
-def _prefix(action_id: str) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(action_id)}(:\d+)?$")
-
-
-def _sorry(kwargs: dict[str, Any], message: Message) -> None:
-    tell_privately(kwargs["body"], kwargs["client"], kwargs["respond"], message)
-
-
 def _tell(body: dict[str, Any], client: WebClient, respond: Respond, reply: flow.Reply) -> None:
     if reply.message is not None:
         tell_privately(body, client, respond, reply.message)
@@ -55,7 +48,7 @@ def click_id(body: dict[str, Any], action: dict[str, Any]) -> str:
     return f"{user_of(body)}:{action.get('action_ts') or body.get('trigger_id') or ''}"
 
 
-@apologise_on_error(_sorry)
+@apologise_on_error(sorry_privately)
 def night_vote(
     body: dict[str, Any],
     action: dict[str, Any],
@@ -73,7 +66,7 @@ def night_vote(
     _tell(body, client, respond, flow.after(services, client, outcome, night_id))
 
 
-@apologise_on_error(_sorry)
+@apologise_on_error(sorry_privately)
 def night_join(
     body: dict[str, Any],
     action: dict[str, Any],
@@ -87,7 +80,7 @@ def night_join(
     _tell(body, client, respond, flow.after(services, client, outcome, night_id))
 
 
-@apologise_on_error(_sorry)
+@apologise_on_error(sorry_privately)
 def night_close(
     body: dict[str, Any],
     action: dict[str, Any],
@@ -108,7 +101,7 @@ def night_close(
     _tell(body, client, respond, reply)
 
 
-@apologise_on_error(_sorry)
+@apologise_on_error(sorry_privately)
 def night_watched(
     body: dict[str, Any],
     action: dict[str, Any],
@@ -125,7 +118,7 @@ def night_watched(
     tell_privately(body, client, respond, night_notice(outcome.message or "Noted."))
 
 
-@apologise_on_error(_sorry)
+@apologise_on_error(sorry_privately)
 def night_pick(
     body: dict[str, Any],
     action: dict[str, Any],
@@ -202,11 +195,11 @@ def night_add_from_modal(
 
 def register(app: App) -> None:
     # The lazy listeners' names route a Lambda lazy run: keep them unique and stable.
-    app.action(_prefix(ids.NIGHT_VOTE))(ack=just_ack, lazy=[night_vote])
+    app.action(action_pattern(ids.NIGHT_VOTE))(ack=just_ack, lazy=[night_vote])
     app.action(ids.NIGHT_JOIN)(ack=just_ack, lazy=[night_join])
     app.action(ids.NIGHT_CLOSE)(ack=just_ack, lazy=[night_close])
     app.action(ids.NIGHT_WATCHED)(ack=just_ack, lazy=[night_watched])
-    app.action(_prefix(ids.NIGHT_PICK))(ack=just_ack, lazy=[night_pick])
+    app.action(action_pattern(ids.NIGHT_PICK))(ack=just_ack, lazy=[night_pick])
     app.action(ids.NIGHT_FAVOURITE)(_open_modal("favourite"))
     app.action(ids.NIGHT_SUGGEST)(_open_modal("suggest"))
     app.view(ids.NIGHT_MODAL_CALLBACK)(ack=check, lazy=[night_add_from_modal])

@@ -131,6 +131,17 @@ def tell_privately(
         respond(replace_original=False, response_type="ephemeral", **message.as_kwargs())
 
 
+def sorry_privately(kwargs: dict[str, Any], message: Message) -> None:
+    """`apologise_on_error`'s reply for a button's lazy listener: a note only the presser sees."""
+    tell_privately(kwargs["body"], kwargs["client"], kwargs["respond"], message)
+
+
+def action_pattern(action_id: str) -> re.Pattern[str]:
+    """`action_id` and its numbered variants (`id:2`): a message may hold several such buttons,
+    and Slack wants each action_id unique within it."""
+    return re.compile(rf"^{re.escape(action_id)}(:\d+)?$")
+
+
 def apologise_on_error(reply: Reply) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Wrap a lazy listener: log the failure (without the user's text) and say sorry.
 
