@@ -33,10 +33,10 @@ from bot.adapters.store.dynamodb_schema import (
 )
 from bot.adapters.store.dynamodb_table import DynamoTable
 from bot.adapters.store.night_codec import (
-    dump_constraints,
     dump_films,
     expiry_epoch,
     night_from_record,
+    night_record,
 )
 from bot.core.clock import utc_now
 from bot.core.night import Night, NightFilm
@@ -115,23 +115,14 @@ class DynamoNights:
 
     # --- the role ---
     def create_night(self: _Table, night: Night) -> None:
+        # The shared record, but the pairs later writes change one element at a time (see the
+        # module docstring) as "a<SEP>b" strings: lists for favourites and suggestions, a set
+        # for votes.
         record: dict[str, Any] = {
-            "night_id": night.night_id,
-            "channel": night.channel,
-            "started_by": night.started_by,
-            "request_text": night.request_text,
-            "constraints": dump_constraints(night.constraints),
-            "created_at": night.created_at,
-            "closes_at": night.closes_at,
-            "state": night.state,
-            "members": list(night.members),
+            **night_record(night),
             "favourites": [f"{u}{SEP}{t}" for u, ts in night.favourites.items() for t in ts],
             "suggestions": [f"{u}{SEP}{t}" for u, t in night.suggestions],
-            "shortlist": dump_films(night.shortlist),
             "votes": {f"{t}{SEP}{u}" for t, us in night.votes.items() for u in us} or None,
-            "winner": night.winner,
-            "message_ts": night.message_ts,
-            "tie_rule": night.tie_rule,
             EXPIRES_AT: expiry_epoch(night),
         }
         if night.closes_at and night.is_open:
