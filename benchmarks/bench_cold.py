@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bot
+from benchmarks.bench_slack import FIRST_COMMAND
 
 # The checkout whose bot is measured: this one, or another on PYTHONPATH (a before/after).
 ROOT = Path(bot.__file__).resolve().parents[1]
@@ -45,21 +46,15 @@ SECRET_NAME = "moviebot/slack"
 
 # The Lambda container's first request, as bench_slack's cold start sends it; `t_*` are epoch
 # seconds, so the parent measures from before it spawned the process.
-LAMBDA_SCRIPT = r"""
+LAMBDA_SCRIPT = (
+    r"""
 import contextlib, json, os, resource, sys, time
 with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
     from bot import lambda_handler  # what a cold start imports first
     t_import = time.time()
-    from bot.tools.local_slack import LocalSlackApi
-    from tests.e2e import slack_requests as sr
-    api = LocalSlackApi().start()
-    os.environ["SLACK_API_URL"] = api.url
-    invoker = sr.InProcessLambda()
-    handler = sr.bot_container(invoker)
-    url = api.response_url()
-    body, ctype = sr.command_body("/movie", sys.argv[1], user=sr.USER, response_url=url)
-    event = sr.function_url_event(body, sr.signed_headers(body, ctype))
-    response = handler(event, sr.LambdaContext())
+"""
+    + FIRST_COMMAND.lstrip("\n")
+    + r"""    response = handler(event, sr.LambdaContext())
     got = api.wait_for("response_url", 1, timeout=120)
     t_answer = time.time()
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -69,6 +64,7 @@ failed = not got or str(got[-1].get("text", "")).startswith("Sorry")
 print(json.dumps({"t_import": t_import, "t_answer": t_answer, "status": response["statusCode"],
                   "cpu_s": usage.ru_utime + usage.ru_stime, "failed": failed}))
 """
+)
 
 
 def _bench_dir() -> Path:

@@ -173,12 +173,9 @@ def bench_warm(
     return acks, replies
 
 
-COLD_SCRIPT = r"""
-import contextlib, json, os, sys, time
-t0 = time.perf_counter()
-with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
-    from bot import lambda_handler  # what a cold start imports first
-    t_import = time.perf_counter()
+# A Lambda container's first `/movie` command (its text is argv[1]), inside the `with` block of
+# a script run in a fresh process: it defines `api`, `invoker`, `handler` and `event`.
+FIRST_COMMAND = r"""
     from bot.tools.local_slack import LocalSlackApi
     from tests.e2e import slack_requests as sr
     api = LocalSlackApi().start()
@@ -188,7 +185,18 @@ with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
     url = api.response_url()
     body, ctype = sr.command_body("/movie", sys.argv[1], user=sr.USER, response_url=url)
     event = sr.function_url_event(body, sr.signed_headers(body, ctype))
-    t1 = time.perf_counter()
+"""
+
+COLD_SCRIPT = (
+    r"""
+import contextlib, json, os, sys, time
+t0 = time.perf_counter()
+with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
+    from bot import lambda_handler  # what a cold start imports first
+    t_import = time.perf_counter()
+"""
+    + FIRST_COMMAND.lstrip("\n")
+    + r"""    t1 = time.perf_counter()
     response = handler(event, sr.LambdaContext())
     t_ack = time.perf_counter()
     api.wait_for("response_url", 1, timeout=60)
@@ -198,6 +206,7 @@ with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
 print(json.dumps({"import_ms": (t_import - t0) * 1000, "ack_ms": (t_ack - t1) * 1000,
                   "reply_ms": (t_reply - t1) * 1000, "status": response["statusCode"]}))
 """
+)
 
 
 def bench_cold(store_path: Path, text: str) -> dict[str, float]:
