@@ -24,6 +24,7 @@ import argparse
 import csv
 import itertools
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -35,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_slack import _summary, loaded_store, queries, store_of
+from benchmarks.bench_slack import _pct, _summary, loaded_store, queries, store_of
+from bot.core.artifact import read_manifest
 from bot.tools.cli.serve import EVENTS_PATH
 from bot.tools.local_slack import LocalSlackApi
 from bot.tools.slack_signing import Workspace, signed_headers, slash_command_body
@@ -47,7 +49,10 @@ SIGNING_SECRET = "load-test-signing-secret"
 WORKSPACE = Workspace(team="T0LOADTEST", channel="C0MOVIES")
 BOT_TOKEN = "xoxb-load-test"
 ACK_P95_TARGET_MS = 50.0
-WARM_UP = 20
+SLACK_ACK_TIMEOUT_MS = 3000.0
+# Enough questions to read most clusters' pools (40 clusters at full scale).
+WARM_UP = 100
+INDEX_FILL_TIMEOUT_S = 300
 
 
 class TimedSlackApi(LocalSlackApi):
@@ -89,16 +94,33 @@ class AckStats:
 
 
 def _store(args: argparse.Namespace) -> tuple[Path, Path]:
-    """(SQLite store, model directory): the trained model when given, else the generated one."""
+    """(SQLite store, model directory): the trained model when given, else the generated one.
+    A store benchmarks/bench_answers.py loaded with the same model is reused."""
     if args.model_dir is not None:
         model_dir = args.model_dir.resolve()
         bench_dir = Path(os.environ.get("MOVIEBOT_BENCH_DIR", "var/bench"))
+        answers = bench_dir / f"answers-{read_manifest(model_dir).version}" / "store.sqlite"
+        if answers.exists():
+            return answers, model_dir
         bench_dir.mkdir(parents=True, exist_ok=True)
         return store_of(model_dir, bench_dir / f"load-store-{model_dir.name}.sqlite"), model_dir
     from benchmarks.bench_store import cached_artifact
 
     model_dir = cached_artifact(args.movies)
     return loaded_store(args.movies, model_dir), model_dir
+
+
+def _copy_store(source: Path, into: Path) -> Path:
+    """A copy of a SQLite store, its write-ahead log included (sqlite3's backup API)."""
+    import sqlite3
+
+    src, dst = sqlite3.connect(source), sqlite3.connect(into)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return into.resolve()
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -132,8 +154,11 @@ def _start_server(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen
     raise RuntimeError(f"serve --http did not start:\n{log_path.read_text()[-2000:]}")
 
 
-def _warm_up(url: str, api: LocalSlackApi, texts: list[str]) -> None:
-    """A few commands one at a time, each answered before the next: the index is read."""
+def _warm_up(url: str, api: LocalSlackApi, texts: list[str], cache_dir: Path) -> None:
+    """Commands one at a time, each answered before the next (the index is read, the clusters'
+    pools too), then until the server has read the rest of the title index in the background
+    and kept its copy in the cache: that fill competes with the answers for a minute at full
+    scale otherwise, which is the cold start's cost (benchmarks/bench_cold.py), not this one's."""
     for n, text in zip(range(WARM_UP), itertools.cycle(texts), strict=False):
         body, ctype = slash_command_body(
             WORKSPACE, "/movie", text, user=f"U0WARM{n:02d}", response_url=api.response_url()
@@ -147,11 +172,38 @@ def _warm_up(url: str, api: LocalSlackApi, texts: list[str]) -> None:
         if len(api.wait_for("response_url", n + 1, timeout=60)) <= n:
             raise RuntimeError("the warm-up command got no reply")
     api.clear()
+    deadline = time.monotonic() + INDEX_FILL_TIMEOUT_S
+    while not any(cache_dir.glob("title-index-*.npz")):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server kept no copy of the title index in {cache_dir}")
+        time.sleep(0.2)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The request numbers locust sent, and the ms each 200 ack took (locust's statistics leave
+    out requests still waiting when the run stopped: these count every one sent)."""
+
+    numbers: frozenset[str]
+    acks_ms: dict[str, float]
+
+    @classmethod
+    def from_json(cls, path: Path) -> Sent:
+        record = json.loads(path.read_text())
+        acks = {str(n): float(ms) for n, ms in record["acks"].items()}
+        return cls(frozenset(map(str, record["sent"])), acks)
+
+    @property
+    def late_or_failed(self) -> frozenset[str]:
+        """Not acked with a 200 within Slack's 3 s: the user saw an error."""
+        return frozenset(
+            n for n in self.numbers if self.acks_ms.get(n, math.inf) > SLACK_ACK_TIMEOUT_MS
+        )
 
 
 def _run_locust(
     locust: str, url: str, args: argparse.Namespace, work: Path, api_base: str
-) -> AckStats:
+) -> tuple[AckStats, Sent]:
     host = url.removesuffix(EVENTS_PATH)
     prefix = work / "locust"
     command = [
@@ -160,6 +212,7 @@ def _run_locust(
         "--run-time", f"{args.seconds}s", "--stop-timeout", "10",
         "--host", host, "--csv", str(prefix), "--loglevel", "WARNING",
         "--texts-file", str(work / "texts.json"), "--reply-base", api_base,
+        "--numbers-file", str(work / "numbers.json"),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SLACK_SIGNING_SECRET": SIGNING_SECRET}
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -172,13 +225,25 @@ def _run_locust(
             print(f"  failure: {row.get('Error')} x{row.get('Occurrences')}", flush=True)
     ack = AckStats.from_csv(stats)
     assert ack is not None
-    return ack
+    return ack, Sent.from_json(work / "numbers.json")
 
 
 def _replies(api: LocalSlackApi, expected: int, timeout: float) -> list[dict[str, Any]]:
     """The load's replies (one per request number), once `expected` arrived or at timeout."""
     api.wait_for("response_url", expected, timeout=timeout)
     return api.calls("response_url")
+
+
+def _by_window(sent_ns: list[int], latency: list[float], window_s: int = 10) -> str:
+    """Reply p95 by when the command was sent: a backlog (its start, its draining) shows."""
+    start = min(sent_ns)
+    windows: dict[int, list[float]] = {}
+    for ns, ms in zip(sent_ns, latency, strict=True):
+        windows.setdefault((ns - start) // (window_s * 10**9), []).append(ms)
+    return "reply p95 by when sent: " + ", ".join(
+        f"{w * window_s}-{(w + 1) * window_s} s {_pct(values, 0.95):.0f} ms"
+        for w, values in sorted(windows.items())
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -202,16 +267,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     store_path, model_dir = _store(args)
-    texts = queries(model_dir, 600)
+    from bot.slack.night_flow import is_night_command  # not in the locust venv, which imports this
+
+    # A text whose first word is "night" starts a movie night, answered in the channel rather
+    # than through the response_url (a title with a typo may read so): not a question here.
+    texts = [text for text in queries(model_dir, 600) if not is_night_command(text)]
     print(f"store: {store_path} ({store_path.stat().st_size / 1e6:.0f} MB)", flush=True)
 
     api = TimedSlackApi().start()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / "texts.json").write_text(json.dumps(texts))
+        # The server counts questions and keeps conversations in its store: each run writes to
+        # a copy of its own, so the cached store stays as loaded and runs start alike.
+        run_store = _copy_store(store_path, work / "store.sqlite")
         env = {
             **os.environ,
-            "MOVIEBOT_STORE": f"sqlite:///{store_path.resolve()}",
+            "MOVIEBOT_STORE": f"sqlite:///{run_store}",
             "MOVIEBOT_CACHE_DIR": str(work / "cache"),
             "SLACK_BOT_TOKEN": BOT_TOKEN,
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -221,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         server, url = _start_server(env, work / "serve.log")
         try:
-            _warm_up(url, api, texts)
+            _warm_up(url, api, texts, work / "cache")
             cpu_before = _cpu_seconds(server.pid)
             load_before = os.getloadavg()
             print(
@@ -229,8 +301,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"(machine load {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f})",
                 flush=True,
             )
-            ack = _run_locust(args.locust, url, args, work, api.base)
-            replies = _replies(api, ack.requests - ack.failures, timeout=60)
+            ack, sent = _run_locust(args.locust, url, args, work, api.base)
+            replies = _replies(api, len(sent.numbers), timeout=60)
             cpu_after = _cpu_seconds(server.pid)
             load_after = os.getloadavg()
         finally:
@@ -239,27 +311,34 @@ def main(argv: list[str] | None = None) -> int:
             api.stop()
         server_log = (work / "serve.log").read_text(errors="replace")
 
-    acked = ack.requests - ack.failures
     numbers = [str(r["_path"]).split("/")[2] for r in replies]
     duplicates = len(numbers) - len(set(numbers))
+    missing = sent.numbers - set(numbers)
+    late_or_failed = sent.late_or_failed
     sorry = sum(str(r.get("text", "")).startswith("Sorry") for r in replies)
-    latency = [(int(r["_arrived_ns"]) - int(str(r["_path"]).split("/")[3])) / 1e6 for r in replies]
+    sent_ns = [int(str(r["_path"]).split("/")[3]) for r in replies]
+    latency = [(int(r["_arrived_ns"]) - ns) / 1e6 for r, ns in zip(replies, sent_ns, strict=True)]
+    # Every command sent: one never acked counts as the slowest.
+    acks = [sent.acks_ms.get(n, math.inf) for n in sent.numbers]
+    ack_p95 = _pct(acks, 0.95)
+    print(_summary("ack (locust's clock, every command sent)", acks, ACK_P95_TARGET_MS), flush=True)
+    print(f"rate achieved: {ack.rps:.1f} commands/s (asked {args.rate})", flush=True)
     print(
-        f"ack (locust, ms): p50 {ack.p50_ms:.0f}, p95 {ack.p95_ms:.0f}, max {ack.max_ms:.0f} "
-        f"over {ack.requests} commands (target p95 < {ACK_P95_TARGET_MS:.0f} ms: "
-        f"{'met' if ack.p95_ms < ACK_P95_TARGET_MS else 'NOT met'})",
+        f"errors: {len(late_or_failed)} of {len(sent.numbers)} commands sent not acked with a "
+        f"200 within 3 s ({ack.failures} in locust's statistics, which leave out requests "
+        f"still waiting when the run stopped), {sorry} 'Sorry' replies",
         flush=True,
     )
-    print(f"rate achieved: {ack.rps:.1f} commands/s (asked {args.rate})", flush=True)
-    print(f"errors: {ack.failures} failed acks, {sorry} 'Sorry' replies", flush=True)
     print(
-        f"replies delivered: {len(set(numbers))}/{acked} acked ({duplicates} duplicates)",
+        f"replies delivered: {len(sent.numbers) - len(missing)}/{len(sent.numbers)} commands "
+        f"sent ({duplicates} duplicates)",
         flush=True,
     )
     if latency:
         print(_summary("reply (sent to response_url)", latency), flush=True)
-    if cpu_before is not None and cpu_after is not None and ack.requests:
-        cpu_ms = (cpu_after - cpu_before) * 1000 / ack.requests
+        print(_by_window(sent_ns, latency), flush=True)
+    if cpu_before is not None and cpu_after is not None and sent.numbers:
+        cpu_ms = (cpu_after - cpu_before) * 1000 / len(sent.numbers)
         print(
             f"server CPU: {cpu_ms:.1f} ms per command (ack + answer + reply): "
             f"{cpu_ms * args.rate / 1000:.2f} of a core at {args.rate}/s, in one process (GIL)",
@@ -275,10 +354,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  server: {line}", flush=True)
     ok = (
         ack.failures == 0
+        and not late_or_failed
         and sorry == 0
         and duplicates == 0
-        and len(set(numbers)) == ack.requests
-        and ack.p95_ms < ACK_P95_TARGET_MS
+        and not missing
+        and ack_p95 < ACK_P95_TARGET_MS
         and not problems
     )
     print("targets met" if ok else "targets NOT met", flush=True)
