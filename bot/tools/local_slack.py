@@ -213,6 +213,7 @@ class LocalSlackApi:
                     stand_in._record("files.upload", body, headers)
                     self._reply(200, {"ok": True})
                 elif path.startswith("/response/"):
+                    time.sleep(stand_in._lag_of("response_url"))
                     body["_path"] = path
                     stand_in._record("response_url", body, headers)
                     self._reply(200, {"ok": True})

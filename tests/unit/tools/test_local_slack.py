@@ -78,3 +78,15 @@ def test_a_lagging_call_lands_after_one_sent_later(slack_api) -> None:
         fast = pool.submit(client.chat_update, channel="C1", ts="1.1", text="second")
         assert slow.result()["ok"] and fast.result()["ok"]
     assert [c["text"] for c in slack_api.calls("chat.update")] == ["second", "first"]
+
+
+def test_a_lagging_reply_to_a_response_url_lands_after_one_sent_later(slack_api) -> None:
+    from slack_sdk.webhook import WebhookClient
+
+    slack_api.lag("response_url", 0.5, 0.0)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        slow = pool.submit(WebhookClient(slack_api.response_url()).send, text="first")
+        time.sleep(0.1)  # the first one is sent first
+        fast = pool.submit(WebhookClient(slack_api.response_url()).send, text="second")
+        assert slow.result().status_code == 200 and fast.result().status_code == 200
+    assert [c["text"] for c in slack_api.calls("response_url")] == ["second", "first"]
