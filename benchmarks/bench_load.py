@@ -186,12 +186,13 @@ class Sent:
 
     numbers: frozenset[str]
     acks_ms: dict[str, float]
+    cut: int  # stopped mid-request by the end of the run: not counted
 
     @classmethod
     def from_json(cls, path: Path) -> Sent:
         record = json.loads(path.read_text())
         acks = {str(n): float(ms) for n, ms in record["acks"].items()}
-        return cls(frozenset(map(str, record["sent"])), acks)
+        return cls(frozenset(map(str, record["sent"])), acks, len(record["cut"]))
 
     @property
     def late_or_failed(self) -> frozenset[str]:
@@ -257,6 +258,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=50, help="commands a second")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument(
+        "--reply-lag-ms",
+        type=int,
+        default=0,
+        help="the stand-in takes each reply this late, as Slack's response_url does (~100 ms)",
+    )
+    parser.add_argument(
         "--locust",
         default=str(LOAD_VENV_LOCUST) if LOAD_VENV_LOCUST.exists() else shutil.which("locust"),
         help="the locust executable (default: .venv-load's, from `make bench-load`)",
@@ -294,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         server, url = _start_server(env, work / "serve.log")
         try:
             _warm_up(url, api, texts, work / "cache")
+            if args.reply_lag_ms:
+                api.lag("response_url", args.reply_lag_ms / 1000)
             cpu_before = _cpu_seconds(server.pid)
             load_before = os.getloadavg()
             print(
@@ -331,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"replies delivered: {len(sent.numbers) - len(missing)}/{len(sent.numbers)} commands "
-        f"sent ({duplicates} duplicates)",
+        f"sent ({duplicates} duplicates; {sent.cut} cut off by the end of the run not counted)",
         flush=True,
     )
     if latency:

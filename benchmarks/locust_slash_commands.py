@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gevent import GreenletExit
 from locust import FastHttpUser, constant_throughput, events, task
 
 from benchmarks.bench_load import WORKSPACE
@@ -35,6 +36,7 @@ _numbers = itertools.count()
 _texts: list[str] = []
 _sent: list[int] = []
 _acks: dict[int, float] = {}  # request number -> ms to a 200 ack
+_cut: list[int] = []  # stopped by the end of the run before their ack
 
 
 @events.init_command_line_parser.add_listener
@@ -54,7 +56,7 @@ def _load_texts(environment: Any, **_kwargs: Any) -> None:
 @events.quitting.add_listener
 def _write_numbers(environment: Any, **_kwargs: Any) -> None:
     Path(environment.parsed_options.numbers_file).write_text(
-        json.dumps({"sent": _sent, "acks": _acks})
+        json.dumps({"sent": _sent, "acks": _acks, "cut": _cut})
     )
 
 
@@ -74,12 +76,18 @@ class SlashCommandUser(FastHttpUser):
         )
         headers = signed_headers(body, content_type, secret=os.environ["SLACK_SIGNING_SECRET"])
         _sent.append(n)
-        with self.client.post(
-            EVENTS_PATH, data=body, headers=headers, name="/movie", catch_response=True
-        ) as response:
-            if response.status_code != 200:
-                response.failure(f"ack {response.status_code}")
-                return
-            _acks[n] = response.request_meta["response_time"]
-            if _acks[n] > SLACK_ACK_TIMEOUT_MS:
-                response.failure(f"ack after Slack's {SLACK_ACK_TIMEOUT_MS} ms")
+        try:
+            with self.client.post(
+                EVENTS_PATH, data=body, headers=headers, name="/movie", catch_response=True
+            ) as response:
+                if response.status_code != 200:
+                    response.failure(f"ack {response.status_code}")
+                    return
+                _acks[n] = response.request_meta["response_time"]
+                if _acks[n] > SLACK_ACK_TIMEOUT_MS:
+                    response.failure(f"ack after Slack's {SLACK_ACK_TIMEOUT_MS} ms")
+        except GreenletExit:
+            # Stopped mid-request by the end of the run: whether it was sent is unknown.
+            _sent.remove(n)
+            _cut.append(n)
+            raise
