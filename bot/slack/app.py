@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
@@ -33,9 +34,11 @@ def build_app(
     *,
     client: WebClient | None = None,
     process_before_response: bool = True,
+    listener_executor: Executor | None = None,
 ) -> App:
     """The Bolt app. `process_before_response=True` is what Lambda needs (nothing may run
-    after the response is returned); long work runs in lazy listeners."""
+    after the response is returned); long work runs in lazy listeners, in `listener_executor`
+    where they run in threads (Bolt's 5-thread pool by default)."""
     client = client or WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
@@ -55,6 +58,7 @@ def build_app(
         # Our check of Slack's signature runs where Bolt's would: Bolt's logs refused bodies.
         request_verification_enabled=False,
         before_authorize=SignatureCheck(settings.slack_signing_secret or ""),
+        listener_executor=listener_executor,
     )
     app.middleware(_with_services(services))
     app.middleware(_once_per_event(services))

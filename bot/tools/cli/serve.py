@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from functools import partial
+from http.server import ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
@@ -17,9 +18,26 @@ if TYPE_CHECKING:
     from bot.slack.services import Services
 
 EVENTS_PATH = "/slack/events"
+# The lazy listeners (the answers) run in this many threads. Most of a lazy run's time can be
+# waiting (the store, and Slack taking the reply at the response_url, ~100 ms): with Bolt's 5
+# threads that wait capped replies below 50 a second and a backlog grew (benchmarks/bench_load.py).
+# The CPU work still takes turns under the GIL; the pool stays bounded, so a burst queues.
+LAZY_WORKERS = 16
+# Connections waiting to be accepted (the kernel caps it at net.core.somaxconn).
+LISTEN_BACKLOG = 128
 # Slack's largest requests (a view submission carrying its whole view, a message event with
 # 50 blocks) are a few hundred KB even URL-encoded; a body over this is refused unread.
 MAX_BODY_BYTES = 1024 * 1024
+
+
+class SlackServer(ThreadingHTTPServer):
+    """A thread per connection. A burst of new connections (Slack opens several at once)
+    overflowed socketserver's listen backlog of 5 while the accept loop waited its turn for
+    the CPU: the client sent its dropped connection again 1, 3, 7 s later, past Slack's 3 s
+    for an ack (bench_load: acks of 3-14 s in a run's first seconds)."""
+
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,7 +65,8 @@ def _services(settings: Settings) -> Services:
 def build_http_server(settings: Settings, host: str, port: int, services: Any | None = None) -> Any:
     """A threaded HTTP server whose every POST goes to Bolt (signature checked by Bolt).
     Returned unstarted: call serve_forever()."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from concurrent.futures import ThreadPoolExecutor
+    from http.server import BaseHTTPRequestHandler
 
     from slack_bolt import BoltRequest
 
@@ -57,7 +76,12 @@ def build_http_server(settings: Settings, host: str, port: int, services: Any | 
     # Bolt's thread pool. With False, Bolt queues each ack in that same 5-thread pool behind the
     # answers still being worked out (and polls for it every 10 ms): under load, acks waited
     # past Slack's 3 s and the commands went unanswered.
-    app = build_app(settings, services or _services(settings), process_before_response=True)
+    app = build_app(
+        settings,
+        services or _services(settings),
+        process_before_response=True,
+        listener_executor=ThreadPoolExecutor(LAZY_WORKERS, thread_name_prefix="lazy-listener"),
+    )
 
     class SlackEvents(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -125,9 +149,7 @@ def build_http_server(settings: Settings, host: str, port: int, services: Any | 
             response = app.dispatch(BoltRequest(body=body, headers=headers))
             self._send(response.status, response.body or "", response.headers)
 
-    server = ThreadingHTTPServer((host, port), SlackEvents)
-    server.daemon_threads = True
-    return server
+    return SlackServer((host, port), SlackEvents)
 
 
 def run(args: argparse.Namespace) -> int:
