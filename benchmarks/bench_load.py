@@ -4,13 +4,16 @@ at a constant rate (default 50 a second for 60 s) from locust (headless) against
 through each command's response_url.
 
 The store is the full-scale generated model (as benchmarks/bench_slack.py's, ~720k movies) or a
-trained model directory given with --model-dir (loaded into a SQLite store next to it, as
-`python -m bot load` does). The server is warmed up first (title index read, code paths hot): a
-cold start is benchmarks/bench_slack.py's figure, not this one's.
+trained model directory given with --model-dir (the SQLite store benchmarks/bench_answers.py
+loaded under $MOVIEBOT_BENCH_DIR when there is one, else one loaded next to it, as `python -m bot
+load` does); the server writes to a copy of it. The server is warmed up first (title index read
+in full, most clusters' pools, code paths hot): a cold start is benchmarks/bench_slack.py's
+figure, not this one's. --reply-lag-ms has the stand-in take each reply as late as Slack does.
 
-Prints ack p50/p95/max (locust's, in whole ms), errors, replies delivered/expected, reply latency
-(command sent to reply at the stand-in), the rate achieved, the server's CPU per command and the
-machine's load. Targets: ack p95 < 50 ms, no errors, every reply delivered (exit 1 otherwise).
+Prints ack p50/p95/max (locust's clock, over every command sent), errors (an ack after Slack's
+3 s is one), replies delivered/sent, reply latency (command sent to reply at the stand-in) overall
+and by 10 s window, the rate achieved, the server's CPU per command and the machine's load.
+Targets: ack p95 < 50 ms, no errors, every reply delivered (exit 1 otherwise).
 
 locust lives in a virtualenv of its own (`make bench-load` installs requirements-load.txt into
 .venv-load): its pytest plugin and gevent stay out of the dev environment.
