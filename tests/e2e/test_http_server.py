@@ -346,6 +346,7 @@ def test_a_burst_of_new_connections_is_served_though_none_was_accepted_yet(
         )
         connection.request("POST", EVENTS_PATH, body, sr.signed_headers(body, ctype))
         assert connection.getresponse().status == 200
+        assert slack_api.wait_for("response_url")  # answered before the stand-in stops
         for waiting in burst:
             waiting.sendall(b"GET /health HTTP/1.1\r\nHost: bot\r\n\r\n")
             assert waiting.recv(64).startswith(b"HTTP/1.1 200")
