@@ -73,6 +73,8 @@ class Pool:
         self._hash_strings()
         self._masks: dict[tuple[str, str, object], np.ndarray] = {}
         self._distinct: dict[str, tuple[np.ndarray, list[Movie]]] = {}
+        self._tconst_rank: np.ndarray | None = None
+        self._by_tconst: dict[str, Movie] | None = None
 
     def _hash_strings(self) -> None:
         # Ids, titles and franchises as numbers, so that exclusions and the franchise penalty
@@ -93,6 +95,21 @@ class Pool:
 
     def __len__(self) -> int:
         return len(self.movies)
+
+    def find(self, tconst: str) -> Movie | None:
+        """The pool's movie with this id, if it holds it (a dict made on the first call)."""
+        if self._by_tconst is None:
+            self._by_tconst = dict(zip(self.tconsts, self.movies, strict=True))
+        return self._by_tconst.get(tconst)
+
+    def tconst_rank(self) -> np.ndarray:
+        """Each movie's place in tconst order (ties broken by id, as arrays); made once."""
+        if self._tconst_rank is None:
+            order = np.argsort(np.array(self.tconsts, dtype=str), kind="stable")
+            rank = np.empty(len(order), dtype=np.intp)
+            rank[order] = np.arange(len(order))
+            self._tconst_rank = rank
+        return self._tconst_rank
 
     def take(self, index: np.ndarray) -> Pool:
         """The movies at `index` (ascending keeps the order), without normalising again."""
@@ -118,7 +135,7 @@ class Pool:
         for name in ("tconst_ids", "key_ids", "franchise_ids"):
             parts_ = [getattr(p, name)[i] for p, i in pick]
             setattr(pool, name, np.concatenate(parts_) if parts_ else np.zeros(0, np.int64))
-        pool._masks, pool._distinct = {}, {}
+        pool._masks, pool._distinct, pool._tconst_rank, pool._by_tconst = {}, {}, None, None
         return pool
 
     def meeting(self, constraints: Sequence[Constraint]) -> np.ndarray:
