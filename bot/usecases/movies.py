@@ -132,6 +132,18 @@ class MovieService:
     def model(self) -> ModelVersion | None:
         return self._store.active()
 
+    def warm(self) -> int:
+        """Read what every answer of the active version may need, so none pays for a first
+        read: the catalogue top and each cluster's pool (immutable per version; about 2.5 MB
+        a cluster at full scale, kept for good, see CLUSTER_POOLS_KEPT). Returns the pools
+        held."""
+        model = self._store.active()
+        if model is None:
+            return 0
+        self._top(model)
+        clusters = range(min(model.manifest.k or 0, CLUSTER_POOLS_KEPT))
+        return len([self._pool(model.version, cluster) for cluster in clusters])
+
     def ask(self, text: str, user_id: str | None = None, thread: str | None = None) -> Answer:
         """Answer a message; with `thread`, as a turn of that conversation (a follow-up refines
         the thread's last answer, whose state the store keeps)."""
