@@ -42,7 +42,7 @@ def best_known_in(pool: Pool, index: np.ndarray, exclude: Collection[str] = ()) 
     top = float(votes.max()) or 1.0
     score = RATING_WEIGHT * (pool.rating[index] - 5.0) / 5.0 + VOTES_WEIGHT * votes / top
     order = np.lexsort((pool.tconst_rank()[index], -score))
-    return [pool.movies[i] for i in index[order].tolist()]
+    return pool.at(index[order])
 
 
 def estimated_centres(movies: Sequence[Movie]) -> list[tuple[float, ...]]:

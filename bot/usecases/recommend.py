@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
+from typing import TypeVar
 
 import numpy as np
 
@@ -52,6 +55,7 @@ def franchise(movie: Movie) -> str:
     return franchise_of(normalize(main)) or movie.tconst
 
 
+T = TypeVar("T")
 MASKS_KEPT = 256  # constraint masks a pool keeps (a few hundred bytes to 2 kB each)
 
 
@@ -96,6 +100,10 @@ class Pool:
     def __len__(self) -> int:
         return len(self.movies)
 
+    def at(self, index: np.ndarray) -> list[Movie]:
+        """The movies at these positions, in that order (an answer ranks thousands)."""
+        return list(_Chosen(self, index).of(self.movies))
+
     def find(self, tconst: str) -> Movie | None:
         """The pool's movie with this id, if it holds it (a dict made on the first call)."""
         if self._by_tconst is None:
@@ -120,10 +128,13 @@ class Pool:
         """The movies at each part's index, in order, as one pool."""
         pool = cls.__new__(cls)
         pick = [(p, np.asarray(i, dtype=np.intp)) for p, i in parts]
-        pool.movies = [p.movies[j] for p, i in pick for j in i.tolist()]
-        pool.keys = [p.keys[j] for p, i in pick for j in i.tolist()]
-        pool.franchises = [p.franchises[j] for p, i in pick for j in i.tolist()]
-        pool.tconsts = [m.tconst for m in pool.movies]
+        # Several seeds join whole pools of thousands: gathered by slices and itemgetter, not
+        # one element at a time.
+        chosen = [_Chosen(p, i) for p, i in pick]
+        pool.movies = list(chain.from_iterable(c.of(c.pool.movies) for c in chosen))
+        pool.keys = list(chain.from_iterable(c.of(c.pool.keys) for c in chosen))
+        pool.franchises = list(chain.from_iterable(c.of(c.pool.franchises) for c in chosen))
+        pool.tconsts = list(chain.from_iterable(c.of(c.pool.tconsts) for c in chosen))
         width = max((p.coords.shape[1] for p, _ in pick), default=0)
         pool.coords = np.zeros((len(pool.movies), width), dtype=np.float64)
         row = 0
@@ -163,6 +174,24 @@ class Pool:
                 self._masks.clear()
             self._masks[key] = mask
         return mask
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """The movies of a pool at an index, for `Pool.joined`."""
+
+    pool: Pool
+    index: np.ndarray
+
+    def of(self, values: list[T]) -> Sequence[T]:
+        """`values` (one of the pool's lists) at the index."""
+        n = len(self.index)
+        if n == 0:
+            return ()
+        if n == len(values) and np.array_equal(self.index, np.arange(n)):
+            return values  # the whole pool
+        got = itemgetter(*self.index.tolist())(values)
+        return got if n > 1 else (got,)
 
 
 def _hashes(strings: Collection[str]) -> np.ndarray:
@@ -233,7 +262,7 @@ def rank_many(
     earlier[grouped] = np.arange(len(order)) - np.repeat(starts, sizes)
     earlier += np.isin(codes, _hashes({franchise(s) for s in seeds}))
     varied = np.broadcast_to(score, index.shape)[by_score] - weights.franchise * earlier
-    return [pool.movies[i] for i in order[np.lexsort((order, -varied))].tolist()]
+    return pool.at(order[np.lexsort((order, -varied))])
 
 
 def reason(seed: Movie | None, movie: Movie) -> str:
