@@ -493,6 +493,12 @@ class MovieService:
         movies: list[Movie] = []
         read = 0
         cursor = self._pool_ends.get((version, cluster))
+        pool = self._pools.get((version, cluster))
+        if cursor is not None and pool is not None and pool.movies:
+            # The rest comes after the pool in votes order: none has more votes than its last.
+            fewer = Constraint("votes", "<=", pool.movies[-1].votes, "the rest of the cluster")
+            if unsatisfiable((*constraints, fewer)):  # "popular" ones: all in the pool
+                return Pool(movies), read
         while cursor is not None and read < budget:
             page = self._store.cluster_page(version, cluster, PAGE_READ, cursor)
             read += len(page.movies)

@@ -11,6 +11,7 @@ import pytest
 from bot.adapters.index_cache import IndexCache
 from bot.core.models import Movie
 from bot.core.request import Constraint
+from bot.usecases import movies as movies_module
 from bot.usecases.discover import best_known, best_known_in
 from bot.usecases.honour import meets_all, unsatisfiable
 from bot.usecases.movies import MovieService
@@ -18,8 +19,10 @@ from bot.usecases.recommend import Pool
 from tests.fixtures.artifacts import SAMPLE_MOVIES
 from tests.unit.usecases.conftest import fill
 from tests.unit.usecases.fakes import MemoryStore
+from tests.unit.usecases.test_honour import _film, _service_on
 
 HEAT = "tt0113277"
+HEAT_FILM = "tt9000001"  # Heat of `_film`'s catalogues
 
 
 class CountingStore(MemoryStore):
@@ -121,3 +124,26 @@ def test_joined_pools_hold_the_chosen_movies_in_order() -> None:
     assert joined.keys == [p.keys[i] for p, index in parts for i in index.tolist()]
     assert joined.franchises == [p.franchises[i] for p, index in parts for i in index.tolist()]
     assert joined.at(np.array([3, 0])) == [chosen[3], chosen[0]]
+
+
+def test_the_rest_of_a_cluster_is_read_only_when_its_votes_can_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pools of ten; the documentaries are the least voted of the last cluster, beyond its pool.
+    monkeypatch.setattr(movies_module, "POOL_SIZE", 10)
+    monkeypatch.setattr(movies_module, "PAGE_READ", 5)
+    k = 3
+    movies = [_film(1, 0, "Crime,Drama", "Heat")]
+    movies += [_film(100 * c + i, c) for c in range(k) for i in range(2, 60)]
+    movies += [_film(900 + i, k - 1, "Documentary") for i in range(4)]  # 9,100 votes or fewer
+    service, store = _service_on(movies, k, tmp_path)
+    documentary = Constraint("genres", "in", ("Documentary",), "a documentary")
+    reads = store.page_reads
+    found = service.again([HEAT_FILM], [documentary, Constraint("votes", ">=", 9_000, "x")])
+    assert found.status == "matched" and len(found.recommendations) == 3  # from the rest
+    reads, before = store.page_reads, store.page_reads - reads
+    assert before > 2 * k  # every pool (two pages each) and the rest
+    # More votes than any pool's last has: nothing beyond the pools can fit, none is read.
+    popular = service.again([HEAT_FILM], [documentary, Constraint("votes", ">=", 9_995, "x")])
+    assert popular.status == "nothing_fits"
+    assert store.page_reads == reads  # on main: the rest of every cluster read
