@@ -685,9 +685,10 @@ class TitleIndex:
             adjust += np.where(years > 0, bonus, 0.0)
         wanted = numbers(key)
         if wanted:  # "rocky 4" must not land on a Rocky without a 4
+            # A wanted number is a digit string: in a key's numbers exactly when a word of it.
             missing = [
-                sum(1 for n in wanted if n not in numbers(k) and n != str(y))
-                for k, y in zip(keys, years.tolist(), strict=True)
+                sum(1 for n in wanted if n != y and n not in words)
+                for words, y in zip(map(str.split, keys), map(str, years.tolist()), strict=True)
             ]
             adjust -= NUMBER_MISSING * np.array(missing, dtype=np.float64)
         # A film's own title outranks the same words as another film's alternate (working
