@@ -39,7 +39,8 @@ class CountingStore(MemoryStore):
 
 @pytest.fixture
 def counting(tmp_path: Path) -> tuple[CountingStore, MovieService]:
-    store = fill(CountingStore())
+    store = CountingStore()
+    fill(store)
     return store, MovieService(store, IndexCache(store, tmp_path / "cache"), page_size=3)
 
 
