@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 from bot.core.models import Movie
 from bot.core.request import Constraint, Op
@@ -17,18 +18,31 @@ from bot.core.request import Constraint, Op
 _NEGATIVE = frozenset({"!=", "not in"})
 
 
+# The Movie attribute behind each constraint field.
+_ATTRIBUTES = {
+    "year": "year",
+    "runtime": "runtime",
+    "rating": "rating",
+    "votes": "votes",
+    "genres": "genres",
+    "language": "languages",
+    "country": "countries",
+    "title": "tconst",
+}
+
+
 def field_value(movie: Movie, name: str) -> object:
     """The movie's value of a constraint's field (all that `meets` reads of it)."""
-    return {
-        "year": movie.year,
-        "runtime": movie.runtime,
-        "rating": movie.rating,
-        "votes": movie.votes,
-        "genres": movie.genres,
-        "language": movie.languages,
-        "country": movie.countries,
-        "title": movie.tconst,
-    }.get(name)
+    attribute = _ATTRIBUTES.get(name)
+    return None if attribute is None else getattr(movie, attribute)
+
+
+def field_values(movies: Iterable[Movie], name: str) -> list[object]:
+    """`field_value` of each movie, read with one getter (a pool's thousands at a time)."""
+    attribute = _ATTRIBUTES.get(name)
+    if attribute is None:
+        return [None for _ in movies]
+    return list(map(attrgetter(attribute), movies))
 
 
 def _as_tuple(value: object) -> tuple[object, ...]:

@@ -19,7 +19,7 @@ import numpy as np
 from bot.core.models import Movie
 from bot.core.normalize import normalize
 from bot.core.request import Constraint
-from bot.usecases.honour import field_value, meets
+from bot.usecases.honour import field_values, meets
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,8 @@ class Pool:
         if mask is None:
             if c.field not in self._distinct:
                 seen: dict[object, int] = {}
-                codes = [seen.setdefault(field_value(m, c.field), len(seen)) for m in self.movies]
+                values = field_values(self.movies, c.field)
+                codes = [seen.setdefault(value, len(seen)) for value in values]
                 first = {code: m for code, m in zip(codes, self.movies, strict=True)}
                 self._distinct[c.field] = (np.array(codes, dtype=np.intp), list(first.values()))
             codes_, representatives = self._distinct[c.field]

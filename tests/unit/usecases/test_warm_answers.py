@@ -13,7 +13,7 @@ from bot.core.models import Movie
 from bot.core.request import Constraint
 from bot.usecases import movies as movies_module
 from bot.usecases.discover import best_known, best_known_in
-from bot.usecases.honour import meets_all, unsatisfiable
+from bot.usecases.honour import field_value, field_values, meets_all, unsatisfiable
 from bot.usecases.movies import MovieService
 from bot.usecases.recommend import Pool
 from tests.fixtures.artifacts import SAMPLE_MOVIES
@@ -148,3 +148,10 @@ def test_the_rest_of_a_cluster_is_read_only_when_its_votes_can_fit(
     popular = service.again([HEAT_FILM], [documentary, Constraint("votes", ">=", 9_995, "x")])
     assert popular.status == "nothing_fits"
     assert store.page_reads == reads  # on main: the rest of every cluster read
+
+
+@pytest.mark.parametrize(
+    "name", ["year", "runtime", "rating", "votes", "genres", "language", "country", "title", "x"]
+)
+def test_field_values_read_what_field_value_reads(name: str) -> None:
+    assert field_values(SAMPLE_MOVIES, name) == [field_value(m, name) for m in SAMPLE_MOVIES]
