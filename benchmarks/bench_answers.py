@@ -144,6 +144,8 @@ service = MovieService(store, IndexCache(store, Path(cache)))
 warm, measured = json.loads(Path(asked).read_text())
 for _category, text in warm:
     service.ask(text)
+if hasattr(service, 'warm'):  # every cluster read, as in a process that has answered a while
+    service.warm()
 warm_rss = rss_mb()
 profiler = cProfile.Profile() if profile == '1' else None
 rows = []

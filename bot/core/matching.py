@@ -76,6 +76,8 @@ EXACT_WINDOW = 8192  # exact-table rows read around a key's hash-guessed place (
 
 Status = Literal["matched", "ambiguous", "no_match", "empty"]
 Rank = tuple[float, float, float, int]  # ranking score, shown score, popularity prior, movie
+# A key's preselected entries, their keys, shown likeness and ranking channel (`_alike`).
+_Alike = tuple[np.ndarray, list[str], np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -300,6 +302,7 @@ class TitleIndex:
         self._head_keys: list[str] | None = None
         self._ranked: dict[tuple[str, int | None, bool | None, bool], list[Rank]] = {}
         self._ranked_lock = threading.Lock()
+        self._alikes: dict[tuple[str, int | None], _Alike] = {}
         self._key_off = arrays["key_off"]
         self._prior = POPULARITY_WEIGHT * np.log10(1.0 + self.votes.astype(np.float64))
 
@@ -627,10 +630,26 @@ class TitleIndex:
             self._ranked[(key, year, article, head)] = ranked
         return ranked
 
-    def _rank_now(self, key: str, year: int | None, article: bool | None, head: bool) -> list[Rank]:
+    def _alike(self, key: str, year: int | None) -> _Alike:
+        """The preselected entries of `key` and their likeness, before any adjustment: the same
+        for every article and for both kinds of search, so a span scored (no popular-title
+        scan) and then resolved (with it) preselects and compares once. The last RANKS_KEPT
+        are kept; callers build new arrays from these, never change them."""
+        held = self._alikes.get((key, year))
+        if held is not None:
+            return held
         entries = self._preselect(key, year)
         keys = self._keys(entries)
         shown, channel = _similarity(key, keys) if keys else (np.zeros(0), np.zeros(0))
+        alike = (entries, keys, shown, channel)
+        with self._ranked_lock:
+            while len(self._alikes) >= RANKS_KEPT:
+                self._alikes.pop(next(iter(self._alikes)))
+            self._alikes[(key, year)] = alike
+        return alike
+
+    def _rank_now(self, key: str, year: int | None, article: bool | None, head: bool) -> list[Rank]:
+        entries, keys, shown, channel = self._alike(key, year)
         if head and (not len(shown) or shown.max() < HEAD_WHEN_BELOW):
             # Typos in short words leave few trigrams in common; people mostly ask for films
             # others have seen, so compare with every popular title outright.
@@ -666,9 +685,10 @@ class TitleIndex:
             adjust += np.where(years > 0, bonus, 0.0)
         wanted = numbers(key)
         if wanted:  # "rocky 4" must not land on a Rocky without a 4
+            # A wanted number is a digit string: in a key's numbers exactly when a word of it.
             missing = [
-                sum(1 for n in wanted if n not in numbers(k) and n != str(y))
-                for k, y in zip(keys, years.tolist(), strict=True)
+                sum(1 for n in wanted if n != y and n not in words)
+                for words, y in zip(map(str.split, keys), map(str, years.tolist()), strict=True)
             ]
             adjust -= NUMBER_MISSING * np.array(missing, dtype=np.float64)
         # A film's own title outranks the same words as another film's alternate (working

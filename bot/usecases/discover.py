@@ -6,8 +6,11 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 
+import numpy as np
+
 from bot.core.clusters import clusters_near
 from bot.core.models import Movie
+from bot.usecases.recommend import Pool
 
 # Votes count for as much as the rating: log10(votes) over the most voted's, so 1M votes and
 # 1k votes differ by half of what a 10 and a 5 rating do.
@@ -25,6 +28,21 @@ def best_known(movies: Sequence[Movie], exclude: Collection[str] = ()) -> list[M
         return RATING_WEIGHT * (m.rating - 5.0) / 5.0 + VOTES_WEIGHT * math.log10(1 + m.votes) / top
 
     return sorted(chosen, key=lambda m: (-score(m), m.tconst))
+
+
+def best_known_in(pool: Pool, index: np.ndarray, exclude: Collection[str] = ()) -> list[Movie]:
+    """`best_known` of the pool's movies at `index`, with the pool's arrays: the catalogue top
+    holds thousands, too many to score one by one on every question."""
+    index = np.asarray(index, dtype=np.intp)
+    if exclude:
+        index = np.setdiff1d(index, pool.positions(set(exclude), ()))
+    if not len(index):
+        return []
+    votes = pool.popularity[index]  # log10(1 + votes), as `best_known` has it
+    top = float(votes.max()) or 1.0
+    score = RATING_WEIGHT * (pool.rating[index] - 5.0) / 5.0 + VOTES_WEIGHT * votes / top
+    order = np.lexsort((pool.tconst_rank()[index], -score))
+    return pool.at(index[order])
 
 
 def estimated_centres(movies: Sequence[Movie]) -> list[tuple[float, ...]]:

@@ -8,7 +8,9 @@ constraint on it: a pick is shown only when it is known to fit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 from bot.core.models import Movie
 from bot.core.request import Constraint, Op
@@ -16,18 +18,31 @@ from bot.core.request import Constraint, Op
 _NEGATIVE = frozenset({"!=", "not in"})
 
 
+# The Movie attribute behind each constraint field.
+_ATTRIBUTES = {
+    "year": "year",
+    "runtime": "runtime",
+    "rating": "rating",
+    "votes": "votes",
+    "genres": "genres",
+    "language": "languages",
+    "country": "countries",
+    "title": "tconst",
+}
+
+
 def field_value(movie: Movie, name: str) -> object:
     """The movie's value of a constraint's field (all that `meets` reads of it)."""
-    return {
-        "year": movie.year,
-        "runtime": movie.runtime,
-        "rating": movie.rating,
-        "votes": movie.votes,
-        "genres": movie.genres,
-        "language": movie.languages,
-        "country": movie.countries,
-        "title": movie.tconst,
-    }.get(name)
+    attribute = _ATTRIBUTES.get(name)
+    return None if attribute is None else getattr(movie, attribute)
+
+
+def field_values(movies: Iterable[Movie], name: str) -> list[object]:
+    """`field_value` of each movie, read with one getter (a pool's thousands at a time)."""
+    attribute = _ATTRIBUTES.get(name)
+    if attribute is None:
+        return [None for _ in movies]
+    return list(map(attrgetter(attribute), movies))
 
 
 def _as_tuple(value: object) -> tuple[object, ...]:
@@ -83,3 +98,40 @@ def against_seed(constraints: Sequence[Constraint], seed: Movie | None) -> list[
         op: Op = ">" if c.op in ("after_seed", "longer_than_seed") else "<"
         out.append(Constraint(c.field, op, anchor, c.text))
     return out
+
+
+# Fields a movie holds one number of; the integer ones let "> 2017" mean ">= 2018".
+_NUMBERS = {"year": True, "runtime": True, "votes": True, "rating": False}
+
+
+def unsatisfiable(constraints: Iterable[Constraint]) -> bool:
+    """Whether no movie can meet all of these (absolute) constraints whatever its values: a
+    number bounded from both sides with nothing between ("old" and "2018"). Read from the
+    constraints alone, so "nothing fits" needs no read of the catalogue to say so."""
+    bounds: dict[str, list[float]] = {}
+    for c in constraints:
+        integer = _NUMBERS.get(c.field)
+        if integer is None:
+            continue
+        pairs: list[tuple[str, object]] = []
+        if c.op == "between" and isinstance(c.value, tuple) and len(c.value) == 2:
+            pairs = [(">=", c.value[0]), ("<=", c.value[1])]
+        elif c.op == "==":
+            pairs = [(">=", c.value), ("<=", c.value)]
+        elif c.op in (">=", "<=", ">", "<"):
+            pairs = [(c.op, c.value)]
+        lo_hi = bounds.setdefault(c.field, [-math.inf, math.inf])
+        for op, value in pairs:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue  # a value `meets` cannot compare: left to it
+            if op in (">", "<") and integer and isinstance(value, int):
+                op, value = (">=", value + 1) if op == ">" else ("<=", value - 1)
+            elif op in (">", "<"):
+                # A strict bound on a real number: empty only when the other bound reaches it.
+                value = math.nextafter(value, math.inf if op == ">" else -math.inf)
+                op = ">=" if op == ">" else "<="
+            if op == ">=":
+                lo_hi[0] = max(lo_hi[0], float(value))
+            else:
+                lo_hi[1] = min(lo_hi[1], float(value))
+    return any(lo > hi for lo, hi in bounds.values())

@@ -21,8 +21,8 @@ from bot.core.normalize import normalize
 from bot.core.popularity import VoteLines, against_catalogue, catalogue_relative
 from bot.core.request import Constraint, Request
 from bot.core.understand import understand
-from bot.usecases.discover import best_known, cluster_order, estimated_centres
-from bot.usecases.honour import against_seed, meets_all
+from bot.usecases.discover import best_known, best_known_in, cluster_order, estimated_centres
+from bot.usecases.honour import against_seed, meets_all, unsatisfiable
 from bot.usecases.recommend import Pick, Pool, rank_many, reason, recommend
 from bot.usecases.threads import THREAD_TTL_SECONDS, ThreadState, constraint_data, merge
 
@@ -132,6 +132,18 @@ class MovieService:
     def model(self) -> ModelVersion | None:
         return self._store.active()
 
+    def warm(self) -> int:
+        """Read what every answer of the active version may need, so none pays for a first
+        read: the catalogue top and each cluster's pool (immutable per version; about 2.5 MB
+        a cluster at full scale, kept for good, see CLUSTER_POOLS_KEPT). Returns the pools
+        held."""
+        model = self._store.active()
+        if model is None:
+            return 0
+        self._top(model)
+        clusters = range(min(model.manifest.k or 0, CLUSTER_POOLS_KEPT))
+        return len([self._pool(model.version, cluster) for cluster in clusters])
+
     def ask(self, text: str, user_id: str | None = None, thread: str | None = None) -> Answer:
         """Answer a message; with `thread`, as a turn of that conversation (a follow-up refines
         the thread's last answer, whose state the store keeps)."""
@@ -229,7 +241,7 @@ class MovieService:
 
     def _honour(self, model: ModelVersion, text: str, plan: _Plan, user: str | None) -> Answer:
         version = model.version
-        seeds = [m for m in (self._store.movie(version, t) for t in plan.seeds) if m is not None]
+        seeds = [m for m in (self._movie(version, t) for t in plan.seeds) if m is not None]
         # Relative constraints read against the seed; with none, against the last first pick.
         anchor = seeds[0] if seeds else self._first(version, plan.shown)
         constraints = tuple(against_seed(plan.constraints, anchor))
@@ -240,21 +252,28 @@ class MovieService:
             exclude |= {m.tconst for m in self._store.marks(user)}
         seed_answers = self._seed_answers(seeds, plan.request)
         first = seed_answers[0] if seed_answers else None
-        if seeds:
+        if unsatisfiable(constraints):  # "old" and "2018": nothing to read the catalogue for
+            ranked: list[Movie] = []
+            clusters, widened = tuple(dict.fromkeys(s.cluster for s in seeds)), False
+        elif seeds:
             pool, clusters = self._fitting_pool(model, seeds, constraints, exclude)
             ranked = rank_many(seeds, pool, exclude)
             widened = any(c not in {s.cluster for s in seeds} for c in clusters)
         else:
             catalogue = self._top(model)
-            top = [catalogue.movies[i] for i in catalogue.meeting(constraints).tolist()]
-            if len(top) < ENOUGH and constraints:  # rare: the top is not the whole catalogue
+            meeting = catalogue.meeting(constraints)
+            if len(meeting) < ENOUGH and constraints:  # rare: the top is not the whole catalogue
+                top = [catalogue.movies[i] for i in meeting.tolist()]
                 counts = _eligible((), exclude)
                 found, _used = self._scan(
                     model, constraints, range(model.manifest.k or 0), wanted=ENOUGH, counts=counts
                 )
                 known = {t.tconst for t in top}
                 top += [m for m in found.movies if m.tconst not in known]
-            ranked, clusters, widened = best_known(top, exclude), (), False
+                ranked = best_known(top, exclude)
+            else:
+                ranked = best_known_in(catalogue, meeting, exclude)
+            clusters, widened = (), False
         page = ranked[plan.offset : plan.offset + self.page_size]
         picks = [Pick(m, reason(seeds[0] if seeds else None, m)) for m in page]
         status: AnswerStatus = "matched" if seeds else "picked"
@@ -364,7 +383,15 @@ class MovieService:
         return pool
 
     def _first(self, version: str, shown: tuple[str, ...]) -> Movie | None:
-        return self._store.movie(version, shown[0]) if shown else None
+        return self._movie(version, shown[0]) if shown else None
+
+    def _movie(self, version: str, tconst: str) -> Movie | None:
+        """A movie of this version: from a cluster pool already held when one has it (the
+        store's own record, read with the pool; popular seeds mostly are), else the store's."""
+        for (held_version, _cluster), pool in self._pools.items():
+            if held_version == version and (movie := pool.find(tconst)) is not None:
+                return movie
+        return self._store.movie(version, tconst)
 
     def _seed_answers(self, seeds: list[Movie], request: Request | None) -> tuple[SeedAnswer, ...]:
         named = {s.match.tconst: s for s in request.seeds if s.match} if request else {}
@@ -466,6 +493,12 @@ class MovieService:
         movies: list[Movie] = []
         read = 0
         cursor = self._pool_ends.get((version, cluster))
+        pool = self._pools.get((version, cluster))
+        if cursor is not None and pool is not None and pool.movies:
+            # The rest comes after the pool in votes order: none has more votes than its last.
+            fewer = Constraint("votes", "<=", pool.movies[-1].votes, "the rest of the cluster")
+            if unsatisfiable((*constraints, fewer)):  # "popular" ones: all in the pool
+                return Pool(movies), read
         while cursor is not None and read < budget:
             page = self._store.cluster_page(version, cluster, PAGE_READ, cursor)
             read += len(page.movies)

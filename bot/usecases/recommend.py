@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
+from typing import TypeVar
 
 import numpy as np
 
 from bot.core.models import Movie
 from bot.core.normalize import normalize
 from bot.core.request import Constraint
-from bot.usecases.honour import field_value, meets
+from bot.usecases.honour import field_values, meets
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ def franchise(movie: Movie) -> str:
     return franchise_of(normalize(main)) or movie.tconst
 
 
+T = TypeVar("T")
 MASKS_KEPT = 256  # constraint masks a pool keeps (a few hundred bytes to 2 kB each)
 
 
@@ -73,6 +77,8 @@ class Pool:
         self._hash_strings()
         self._masks: dict[tuple[str, str, object], np.ndarray] = {}
         self._distinct: dict[str, tuple[np.ndarray, list[Movie]]] = {}
+        self._tconst_rank: np.ndarray | None = None
+        self._by_tconst: dict[str, Movie] | None = None
 
     def _hash_strings(self) -> None:
         # Ids, titles and franchises as numbers, so that exclusions and the franchise penalty
@@ -94,6 +100,25 @@ class Pool:
     def __len__(self) -> int:
         return len(self.movies)
 
+    def at(self, index: np.ndarray) -> list[Movie]:
+        """The movies at these positions, in that order (an answer ranks thousands)."""
+        return list(_Chosen(self, index).of(self.movies))
+
+    def find(self, tconst: str) -> Movie | None:
+        """The pool's movie with this id, if it holds it (a dict made on the first call)."""
+        if self._by_tconst is None:
+            self._by_tconst = dict(zip(self.tconsts, self.movies, strict=True))
+        return self._by_tconst.get(tconst)
+
+    def tconst_rank(self) -> np.ndarray:
+        """Each movie's place in tconst order (ties broken by id, as arrays); made once."""
+        if self._tconst_rank is None:
+            order = np.argsort(np.array(self.tconsts, dtype=str), kind="stable")
+            rank = np.empty(len(order), dtype=np.intp)
+            rank[order] = np.arange(len(order))
+            self._tconst_rank = rank
+        return self._tconst_rank
+
     def take(self, index: np.ndarray) -> Pool:
         """The movies at `index` (ascending keeps the order), without normalising again."""
         return Pool.joined([(self, index)])
@@ -103,10 +128,13 @@ class Pool:
         """The movies at each part's index, in order, as one pool."""
         pool = cls.__new__(cls)
         pick = [(p, np.asarray(i, dtype=np.intp)) for p, i in parts]
-        pool.movies = [p.movies[j] for p, i in pick for j in i.tolist()]
-        pool.keys = [p.keys[j] for p, i in pick for j in i.tolist()]
-        pool.franchises = [p.franchises[j] for p, i in pick for j in i.tolist()]
-        pool.tconsts = [m.tconst for m in pool.movies]
+        # Several seeds join whole pools of thousands: gathered by slices and itemgetter, not
+        # one element at a time.
+        chosen = [_Chosen(p, i) for p, i in pick]
+        pool.movies = list(chain.from_iterable(c.of(c.pool.movies) for c in chosen))
+        pool.keys = list(chain.from_iterable(c.of(c.pool.keys) for c in chosen))
+        pool.franchises = list(chain.from_iterable(c.of(c.pool.franchises) for c in chosen))
+        pool.tconsts = list(chain.from_iterable(c.of(c.pool.tconsts) for c in chosen))
         width = max((p.coords.shape[1] for p, _ in pick), default=0)
         pool.coords = np.zeros((len(pool.movies), width), dtype=np.float64)
         row = 0
@@ -118,7 +146,7 @@ class Pool:
         for name in ("tconst_ids", "key_ids", "franchise_ids"):
             parts_ = [getattr(p, name)[i] for p, i in pick]
             setattr(pool, name, np.concatenate(parts_) if parts_ else np.zeros(0, np.int64))
-        pool._masks, pool._distinct = {}, {}
+        pool._masks, pool._distinct, pool._tconst_rank, pool._by_tconst = {}, {}, None, None
         return pool
 
     def meeting(self, constraints: Sequence[Constraint]) -> np.ndarray:
@@ -136,7 +164,8 @@ class Pool:
         if mask is None:
             if c.field not in self._distinct:
                 seen: dict[object, int] = {}
-                codes = [seen.setdefault(field_value(m, c.field), len(seen)) for m in self.movies]
+                values = field_values(self.movies, c.field)
+                codes = [seen.setdefault(value, len(seen)) for value in values]
                 first = {code: m for code, m in zip(codes, self.movies, strict=True)}
                 self._distinct[c.field] = (np.array(codes, dtype=np.intp), list(first.values()))
             codes_, representatives = self._distinct[c.field]
@@ -146,6 +175,24 @@ class Pool:
                 self._masks.clear()
             self._masks[key] = mask
         return mask
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """The movies of a pool at an index, for `Pool.joined`."""
+
+    pool: Pool
+    index: np.ndarray
+
+    def of(self, values: list[T]) -> Sequence[T]:
+        """`values` (one of the pool's lists) at the index."""
+        n = len(self.index)
+        if n == 0:
+            return ()
+        if n == len(values) and np.array_equal(self.index, np.arange(n)):
+            return values  # the whole pool
+        got = itemgetter(*self.index.tolist())(values)
+        return got if n > 1 else (got,)
 
 
 def _hashes(strings: Collection[str]) -> np.ndarray:
@@ -216,7 +263,7 @@ def rank_many(
     earlier[grouped] = np.arange(len(order)) - np.repeat(starts, sizes)
     earlier += np.isin(codes, _hashes({franchise(s) for s in seeds}))
     varied = np.broadcast_to(score, index.shape)[by_score] - weights.franchise * earlier
-    return [pool.movies[i] for i in order[np.lexsort((order, -varied))].tolist()]
+    return pool.at(order[np.lexsort((order, -varied))])
 
 
 def reason(seed: Movie | None, movie: Movie) -> str:

@@ -227,3 +227,21 @@ def test_a_common_title_keeps_the_film_of_the_year_asked_for() -> None:
     many = TitleIndex.build(films, [])
     resolution = many.resolve("Love (2030)")  # the least popular of all
     assert resolution.match is not None and resolution.match.tconst == "tt9000399"
+
+
+def test_a_span_scored_then_resolved_is_preselected_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Reading a sentence scores a span (no scan of popular titles) and then resolves it (with
+    # one): the preselection and likeness are the same for both, so they are worked out once.
+    fresh = TitleIndex.build(SAMPLE_MOVIES, SAMPLE_AKAS)
+    calls: list[str] = []
+    preselect = fresh._preselect
+
+    def counted(key: str, year: int | None = None) -> object:
+        calls.append(key)
+        return preselect(key, year)
+
+    monkeypatch.setattr(fresh, "_preselect", counted)
+    (span,) = fresh.score_spans(["groundhgo day"], [True])
+    assert span is not None and span.candidate.title == "Groundhog Day"
+    assert fresh.resolve("groundhgo day").match is not None
+    assert calls.count("groundhgo day") == 1
