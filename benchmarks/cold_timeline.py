@@ -24,9 +24,10 @@ from typing import Any
 STEPS = (
     ("settings", "bot.config", "Settings.from_env"),
     ("store open", "bot.adapters.store", "open_store"),
-    ("secret", "bot.adapters.slack_secret", "read_credentials"),
-    ("build services", "bot.bootstrap", "build_services"),
-    ("build app", "bot.slack.app", "build_app"),
+    ("secret", "bot.lambda_handler", "read_credentials"),
+    ("build services", "bot.lambda_handler", "build_services"),
+    ("build app", "bot.lambda_handler", "build_handler"),
+    ("lambda request", "bot.lambda_handler", "_Bot.handle"),
     ("active model", "bot.adapters.store.sqlite", "SqliteStore.active"),
     ("active model", "bot.adapters.store.dynamodb", "DynamoStore.active"),
     ("index (all)", "bot.adapters.index_cache", "IndexCache._load"),

@@ -348,9 +348,9 @@ class MovieService:
         movies: list[Movie] = []
         cursor: str | None = None
         while len(movies) < POOL_SIZE:
-            page = self._store.cluster_page(
-                version, cluster, min(PAGE_READ, POOL_SIZE - len(movies)), cursor
-            )
+            # The whole pool in one page: the store pages as it must (DynamoDB by 1 MB), and a
+            # cold start's first answer waits on every round trip.
+            page = self._store.cluster_page(version, cluster, POOL_SIZE - len(movies), cursor)
             movies.extend(page.movies)
             cursor = page.next_cursor
             if cursor is None:
