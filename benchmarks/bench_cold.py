@@ -59,6 +59,7 @@ with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
     from bot import lambda_handler  # what a cold start imports first
     t_import = time.time()
     if os.environ.get("MOVIEBOT_SPAWNED_AT"):
+        import bot.adapters.store.dynamodb, bot.adapters.index_cache, bot.usecases.movies
         from benchmarks import cold_timeline
         cold_timeline.install()
 """
@@ -83,6 +84,7 @@ def _bench_dir() -> Path:
 # `python -m bot ask`, with the timeline's wrappers installed first (--timeline).
 ASK_TIMELINE_SCRIPT = """
 import sys
+import bot.tools.cli.ask, bot.adapters.index_cache, bot.adapters.store.sqlite  # what ask imports
 from benchmarks import cold_timeline
 cold_timeline.install()
 from bot.__main__ import main

@@ -4,8 +4,9 @@ cluster read, the ranking), each with when it began after the process was spawne
 took and the CPU of the thread that ran it (the machine may be shared), printed to stderr as one
 JSON line when the process exits.
 
-`install()` wraps the named functions in place (a benchmark's child process only); the parent
-passes the spawn time as MOVIEBOT_SPAWNED_AT (epoch seconds).
+`install()` wraps the named functions of the modules already imported, in place (a benchmark's
+child process only, after importing what its path imports); the parent passes the spawn time as
+MOVIEBOT_SPAWNED_AT (epoch seconds).
 """
 
 from __future__ import annotations
@@ -62,10 +63,9 @@ def _wrap(label: str, fn: Any, t0: float) -> Any:
 
 
 def _resolve(module: str, path: str) -> tuple[Any, str] | None:
-    try:
-        owner: Any = importlib.import_module(module)
-    except ImportError:
+    if module not in sys.modules:  # not on this path: importing it would add to the figure
         return None
+    owner: Any = importlib.import_module(module)
     *parents, name = path.split(".")
     for parent in parents:
         owner = getattr(owner, parent)
