@@ -111,8 +111,10 @@ class BlockedText:
         bounds = self._bounds
         if self._need is not None:
             self._need((int(bounds[b]), int(bounds[b + 1])) for b in blocks)
-        with self._lock:
-            for b in blocks:
+        for b in blocks:
+            # A block at a time: a search waits for at most one block of another thread's
+            # `whole`, not for all of it.
+            with self._lock:
                 if self._done[b]:
                     continue  # another thread inflated it meanwhile
                 start, stop = b * self._block, min(self.size, (b + 1) * self._block)
@@ -126,4 +128,5 @@ class BlockedText:
                     raise ValueError(f"text block {b} has {len(raw)} bytes, not {stop - start}")
                 self._raw[start:stop] = np.frombuffer(raw, dtype=np.uint8)
                 self._done[b] = True
+        with self._lock:
             self._complete = bool(self._done.all())

@@ -281,6 +281,7 @@ class TitleIndex:
         # bytes a search fetches (`_need`) before it reads them.
         self._pages = pages
         self._at: dict[str, int] = {}
+        self._itemsize: dict[str, int] = {}
         if pages is not None:
             base = pages.buffer.__array_interface__["data"][0]
             self._at = {
@@ -288,6 +289,7 @@ class TitleIndex:
                 for n in self._STORED
                 if n in arrays
             }
+            self._itemsize = {n: arrays[n].itemsize for n in self._at}
         self.tconst: np.ndarray = arrays["tconst"]
         self.year: np.ndarray = arrays["year"]
         self.votes: np.ndarray = arrays["votes"]
@@ -497,7 +499,8 @@ class TitleIndex:
     def _need(self, name: str, ranges: Iterable[tuple[int, int]]) -> None:
         """Fetch rows [start, stop) of a stored member, for each range, in one go."""
         if self._pages is not None:
-            at, size = self._at[name], self._a[name].itemsize
+            # Not self._a: `complete` swaps the text's blocks there for the whole text.
+            at, size = self._at[name], self._itemsize[name]
             self._pages.ensure((at + a * size, at + b * size) for a, b in ranges)
 
     @classmethod
