@@ -23,9 +23,11 @@ from bot.core.paged import PagedBytes
 
 log = logging.getLogger(__name__)
 
-# The rest of the index is fetched this long after the first search, so that fetching it (and
-# checking and writing it) does not compete with that first answer for the CPU.
+# The rest of the index is fetched this long after the first answer is out (`answered`), so that
+# fetching it (and checking and writing it) does not compete with that answer for the CPU and
+# the store; at the latest FILL_WAIT_MAX_S after the index was first read.
 FILL_AFTER_S = 1.0
+FILL_WAIT_MAX_S = 30.0
 
 
 class IndexMissing(StoreError):
@@ -44,6 +46,7 @@ class IndexCache:
         self._lock = threading.Lock()
         self._writer: threading.Thread | None = None
         self._hurry = threading.Event()  # `settle` wants the rest now
+        self._answered = threading.Event()  # an answer is out: the rest may be fetched
 
     def get(self, version: str) -> TitleIndex:
         index = self._loaded.get(version)
@@ -87,6 +90,7 @@ class IndexCache:
         self, version: str, index: TitleIndex, pages: PagedBytes, parts: IndexParts, path: Path
     ) -> None:
         """Fetch the parts no search has read yet, check the whole, keep a copy."""
+        self._answered.wait(FILL_WAIT_MAX_S)
         self._hurry.wait(FILL_AFTER_S)
         try:
             pages.fill()
@@ -110,8 +114,13 @@ class IndexCache:
         except OSError:
             partial.unlink(missing_ok=True)  # a full or read-only disk: the next process fetches
 
+    def answered(self) -> None:
+        """An answer is out (the first, in a new process): the rest of the index may follow."""
+        self._answered.set()
+
     def settle(self, timeout: float | None = None) -> None:
         """Wait for the copy being written (tests, and a caller about to read the directory)."""
         if self._writer is not None:
+            self._answered.set()
             self._hurry.set()
             self._writer.join(timeout)

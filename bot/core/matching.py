@@ -8,9 +8,10 @@ the query has one, and a penalty for a number the query names that the title lac
 also read with the slips that normalising would hide undone
 (`bot.core.normalize.typed_readings`). All of it is plain arrays, saved to one `.npz`
 (`bot.core.index_file`) that a new process reads in place: postings compressed as varint gaps
-(`bot.core.postings`) and decoded per bucket a search reads, only the small members deflated.
+(`bot.core.postings`) and decoded per bucket a search reads, the title and key text in small
+deflated blocks (`bot.core.blocked`) inflated where a search reads, the rest deflated whole.
 A process with nothing cached reads it from a store part by part (`from_pages`): the deflated
-members at once, the postings and the exact table as its searches touch them.
+members at once, the postings, the exact table and the text blocks as its searches touch them.
 """
 
 from __future__ import annotations
@@ -28,14 +29,14 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
-from bot.core import index_file
+from bot.core import blocked, index_file
 from bot.core.models import Movie
 from bot.core.normalize import normalize, numbers, split_article, typed_readings
 from bot.core.paged import PagedBytes
 from bot.core.postings import Postings, encode
 from bot.core.query import parse_query
 
-FORMAT = 4  # 4: varint postings (gram_bytes, gram_at, gram_count), narrow offsets
+FORMAT = 5  # 4: varint postings, narrow offsets; 5: title and key text in deflated blocks
 N_BUCKETS = 1 << 20  # trigram hash buckets; collisions only add a little noise
 MAX_POSTINGS = 40_000  # per search: the rarest trigrams are read first, common ones skipped
 PRESELECT = 250  # entries re-ranked with rapidfuzz per search
@@ -255,16 +256,24 @@ class TitleIndex:
     """Arrays (movies sorted by tconst; entries; postings); see the module docstring."""
 
     _ARRAYS = (
-        "tconst", "title_blob", "title_off", "year", "votes",
-        "entry_movie", "entry_alias", "entry_article", "key_blob", "key_off", "entry_grams",
+        "tconst", "title_off", "year", "votes",
+        "entry_movie", "entry_alias", "entry_article", "key_off", "entry_grams",
         "gram_bytes", "gram_at", "gram_count", "exact_hash", "exact_entry", "format",
     )  # fmt: skip
+    # The text: whole in a cache copy or a built index (`name`); in the bytes a store holds,
+    # deflated in blocks (`name_z`, stored, and `name_z_at`, where each block begins).
+    _TEXTS = (("title_blob", "title_off"), ("key_blob", "key_off"))
     # Read in place by a new process (looked up per search, little to gain from zlib); the
     # rest is deflated in the bytes a store holds, and inflated once per process.
-    _STORED = ("gram_bytes", "exact_hash", "exact_entry")
+    _STORED = ("gram_bytes", "exact_hash", "exact_entry", "title_blob_z", "key_blob_z")
 
     def __init__(self, arrays: dict[str, np.ndarray], pages: PagedBytes | None = None) -> None:
         missing = [name for name in self._ARRAYS if name not in arrays]
+        missing += [
+            name
+            for name, _off in self._TEXTS
+            if name not in arrays and (f"{name}_z" not in arrays or f"{name}_z_at" not in arrays)
+        ]
         if missing:
             raise ValueError(f"title index is missing {', '.join(missing)}")
         if int(arrays["format"][0]) != FORMAT:
@@ -274,9 +283,15 @@ class TitleIndex:
         # bytes a search fetches (`_need`) before it reads them.
         self._pages = pages
         self._at: dict[str, int] = {}
+        self._itemsize: dict[str, int] = {}
         if pages is not None:
             base = pages.buffer.__array_interface__["data"][0]
-            self._at = {n: arrays[n].__array_interface__["data"][0] - base for n in self._STORED}
+            self._at = {
+                n: arrays[n].__array_interface__["data"][0] - base
+                for n in self._STORED
+                if n in arrays
+            }
+            self._itemsize = {n: arrays[n].itemsize for n in self._at}
         self.tconst: np.ndarray = arrays["tconst"]
         self.year: np.ndarray = arrays["year"]
         self.votes: np.ndarray = arrays["votes"]
@@ -292,19 +307,23 @@ class TitleIndex:
         )
         self.exact_hash: np.ndarray = arrays["exact_hash"]
         self.exact_entry: np.ndarray = arrays["exact_entry"]
-        # Slicing a bytes object is far cheaper than slicing an array per candidate.
-        self._title_bytes = arrays["title_blob"].tobytes()
-        # ...and the arrays become views of those bytes, so the text is held once.
-        arrays["title_blob"] = np.frombuffer(self._title_bytes, dtype=np.uint8)
+        self._texts = {name: self._text(name, int(arrays[off][-1])) for name, off in self._TEXTS}
+        self._titles = self._texts["title_blob"]
+        self._key_text = self._texts["key_blob"]
         self._title_off = arrays["title_off"]
-        self._key_bytes = arrays["key_blob"].tobytes()
-        arrays["key_blob"] = np.frombuffer(self._key_bytes, dtype=np.uint8)
         self._head_keys: list[str] | None = None
         self._ranked: dict[tuple[str, int | None, bool | None, bool], list[Rank]] = {}
         self._ranked_lock = threading.Lock()
         self._alikes: dict[tuple[str, int | None], _Alike] = {}
         self._key_off = arrays["key_off"]
         self._prior = POPULARITY_WEIGHT * np.log10(1.0 + self.votes.astype(np.float64))
+
+    def _text(self, name: str, size: int) -> blocked.BlockedText:
+        if name in self._a:
+            return blocked.BlockedText.at_hand(self._a[name])
+        packed = f"{name}_z"
+        need = None if self._pages is None else lambda ranges: self._need(packed, ranges)
+        return blocked.BlockedText(size, self._a[packed], self._a[f"{name}_z_at"], need)
 
     # --- building and storing --------------------------------------------------------------
     @classmethod
@@ -422,7 +441,13 @@ class TitleIndex:
     def to_bytes(self) -> bytes:
         """The bytes a store holds: the same bytes for the same index."""
         self.complete()
-        return index_file.to_bytes(self._a, [n for n in self._a if n not in self._STORED])
+        arrays: dict[str, np.ndarray] = {}
+        for name, array in self._a.items():
+            if name in self._texts:
+                arrays[f"{name}_z"], arrays[f"{name}_z_at"] = blocked.pack(array)
+            else:
+                arrays[name] = array
+        return index_file.to_bytes(arrays, [n for n in arrays if n not in self._STORED])
 
     @staticmethod
     def fits(blob: bytes, tconsts: Iterable[str]) -> bool:
@@ -462,14 +487,23 @@ class TitleIndex:
             raise ValueError(f"not a title index ({exc})") from None
 
     def complete(self) -> None:
-        """Fetch whatever a paged index has not read yet (nothing to do for any other)."""
+        """Fetch whatever a paged index has not read yet, and inflate all of its text (nothing
+        to do for any other)."""
         if self._pages is not None:
             self._pages.fill()
+        for name, text in self._texts.items():
+            if name not in self._a:  # the whole text, where the packed blocks were
+                self._a = {
+                    (name if n == f"{name}_z" else n): (text.whole() if n == f"{name}_z" else a)
+                    for n, a in self._a.items()
+                    if n != f"{name}_z_at"
+                }
 
     def _need(self, name: str, ranges: Iterable[tuple[int, int]]) -> None:
         """Fetch rows [start, stop) of a stored member, for each range, in one go."""
         if self._pages is not None:
-            at, size = self._at[name], self._a[name].itemsize
+            # Not self._a: `complete` swaps the text's blocks there for the whole text.
+            at, size = self._at[name], self._itemsize[name]
             self._pages.ensure((at + a * size, at + b * size) for a, b in ranges)
 
     @classmethod
@@ -498,8 +532,9 @@ class TitleIndex:
         return self._title(movie)
 
     def _title(self, movie: int) -> str:
-        a, b = self._title_off[movie], self._title_off[movie + 1]
-        return self._title_bytes[a:b].decode("utf-8")
+        a, b = int(self._title_off[movie]), int(self._title_off[movie + 1])
+        self._titles.ensure([(a, b)])
+        return self._titles.text(a, b)
 
     def _head(self) -> list[str]:
         """The keys of the most popular entries (entry ids are in popularity order)."""
@@ -510,8 +545,9 @@ class TitleIndex:
     def _keys(self, entries: np.ndarray) -> list[str]:
         starts = self._key_off[entries].tolist()
         ends = self._key_off[entries + 1].tolist()
-        blob = self._key_bytes
-        return [blob[a:b].decode("utf-8") for a, b in zip(starts, ends, strict=True)]
+        text = self._key_text
+        text.ensure(zip(starts, ends, strict=True))
+        return [text.text(a, b) for a, b in zip(starts, ends, strict=True)]
 
     def _candidate(self, movie: int, score: float) -> Candidate:
         year = int(self.year[movie])

@@ -147,6 +147,14 @@ class MovieService:
     def ask(self, text: str, user_id: str | None = None, thread: str | None = None) -> Answer:
         """Answer a message; with `thread`, as a turn of that conversation (a follow-up refines
         the thread's last answer, whose state the store keeps)."""
+        try:
+            return self._ask(text, user_id, thread)
+        finally:
+            # Only now may a cold start fetch the rest of its index: not while its first
+            # answer still reads the store (the cluster's movies).
+            self._indexes.answered()
+
+    def _ask(self, text: str, user_id: str | None, thread: str | None) -> Answer:
         started = time.perf_counter()
         model = self._store.active()
         if model is None:
@@ -367,9 +375,9 @@ class MovieService:
         movies: list[Movie] = []
         cursor: str | None = None
         while len(movies) < POOL_SIZE:
-            page = self._store.cluster_page(
-                version, cluster, min(PAGE_READ, POOL_SIZE - len(movies)), cursor
-            )
+            # The whole pool in one page: the store pages as it must (DynamoDB by 1 MB), and a
+            # cold start's first answer waits on every round trip.
+            page = self._store.cluster_page(version, cluster, POOL_SIZE - len(movies), cursor)
             movies.extend(page.movies)
             cursor = page.next_cursor
             if cursor is None:

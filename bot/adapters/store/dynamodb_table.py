@@ -171,12 +171,8 @@ class DynamoTable:
     def ensure(self, endpoint_url: str | None) -> None:
         """Create the table from TABLE_DEFINITION when missing (local endpoints only)."""
         try:
-            try:
-                self.client.describe_table(TableName=self.name)
+            if self._listed():
                 return
-            except ClientError as exc:
-                if _code(exc) != "ResourceNotFoundException":
-                    raise
             try:
                 self.client.create_table(TableName=self.name, **TABLE_DEFINITION)
             except ClientError as exc:
@@ -189,6 +185,14 @@ class DynamoTable:
             raise StoreError(
                 f"cannot open DynamoDB table {self.name!r} at {endpoint_url}: {exc}"
             ) from None
+
+    def _listed(self) -> bool:
+        # ListTables, not DescribeTable: DynamoDB Local counts a table's items to describe it,
+        # seconds at full scale on every cold start that opens the store.
+        for page in self.client.get_paginator("list_tables").paginate():
+            if self.name in page.get("TableNames", []):
+                return True
+        return False
 
     def close(self) -> None:
         if self._executor is not None:

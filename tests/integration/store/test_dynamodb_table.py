@@ -42,6 +42,27 @@ def test_a_missing_table_is_created_from_the_definition_on_a_local_endpoint(
     store.close()
 
 
+def test_opening_an_existing_table_does_not_describe_it(
+    dynamodb_local: str, dynamodb_table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DynamoDB Local counts every item to describe a table: seconds per cold start at full
+    scale, where ListTables answers at once."""
+    from botocore.client import BaseClient
+
+    calls: list[str] = []
+    call = BaseClient._make_api_call
+
+    def record(self: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        calls.append(operation)
+        return call(self, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", record)
+    store = DynamoStore(dynamodb_table, endpoint_url=dynamodb_local)
+    store.active()
+    store.close()
+    assert "ListTables" in calls and "DescribeTable" not in calls, calls
+
+
 def test_loading_and_serving_never_scan(
     dynamodb_local: str, dynamodb_table: str, tmp_path: Path
 ) -> None:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
+from bot.adapters import index_cache
 from bot.adapters.index_cache import IndexCache
 from tests.unit.usecases.conftest import fill
 from tests.unit.usecases.fakes import MemoryStore
@@ -30,3 +35,45 @@ def test_a_cache_that_cannot_be_written_still_answers(tmp_path: Path) -> None:
     assert cache.get("v1").resolve("heat").status == "matched"
     cache.settle()
     assert list(tmp_path.iterdir()) == [blocked]  # nothing half-written left behind
+
+
+def test_the_rest_of_the_index_is_fetched_only_after_the_first_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold start's first answer reads the cluster's movies after its search: the background
+    fetch of the rest of the index must not compete with that for the store."""
+    from bot.core.manifest import Manifest
+    from bot.core.matching import TitleIndex
+    from bot.usecases.movies import MovieService
+    from tests.fixtures.artifacts import numbered_movies
+
+    monkeypatch.setattr(index_cache, "FILL_AFTER_S", 0.0)
+    catalogue = numbered_movies(6000)  # an index of many parts, of which a search reads some
+    store = MemoryStore()
+    store.begin_version("v1", Manifest(version="v1", k=8))
+    store.put_movies("v1", catalogue)
+    store.put_title_index("v1", TitleIndex.build(catalogue, []).to_bytes())
+    store.complete_version("v1")
+    store.activate("v1", None)
+    store.INDEX_PART = 2048
+    asked: list[int] = []
+    read = store.title_index_chunks
+
+    def counted(version: str, seqs: Sequence[int]) -> list[bytes]:
+        asked.extend(seqs)
+        return read(version, seqs)
+
+    monkeypatch.setattr(store, "title_index_chunks", counted)
+    parts = store.title_index_parts("v1")
+    assert parts is not None
+    cache = IndexCache(store, tmp_path)
+    title = catalogue[4321].title
+    assert cache.get("v1").resolve(title).status == "matched"
+    time.sleep(0.5)  # a fill on a timer alone would have started and finished by now
+    assert len(set(asked)) < parts.count and not list(tmp_path.glob("*.npz"))
+    assert MovieService(store, cache).ask(f"movies like {title}").status == "matched"
+    deadline = time.monotonic() + 10
+    while not list(tmp_path.glob("*.npz")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the answer let the fill go: the copy follows, without `settle`
+    assert sorted(set(asked)) == list(range(parts.count))
+    cache.settle()

@@ -38,10 +38,12 @@ def test_the_bytes_and_the_cache_file_answer_as_the_built_index(
 def test_postings_are_varint_gaps_and_read_in_place(index: TitleIndex) -> None:
     blob = index.to_bytes()
     members = _members(blob)
-    # The hot members are stored (no inflating in a new process), the rest deflated.
+    # The hot members are stored (no inflating in a new process), and so is the text's
+    # blocks (each deflated on its own, inflated where a search reads); the rest deflated.
     assert {n for n, i in members.items() if i.compress_type == zipfile.ZIP_STORED} == {
-        "gram_bytes", "exact_hash", "exact_entry",
+        "gram_bytes", "exact_hash", "exact_entry", "title_blob_z", "key_blob_z",
     }  # fmt: skip
+    assert "key_blob" not in members and "title_blob" not in members
     assert members["gram_bytes"].file_size < 4 * index.postings  # int32 ids took 4 bytes each
     arrays = index_file.read(blob)
     assert not arrays["gram_bytes"].flags.owndata  # a view of the blob, not a copy

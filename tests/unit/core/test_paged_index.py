@@ -82,6 +82,19 @@ def test_the_first_answer_reads_only_some_parts(
     assert len(asked) == len(set(asked))  # none fetched twice
 
 
+def test_the_first_answer_inflates_only_some_of_the_text(blob: bytes) -> None:
+    from bot.core import blocked
+
+    lazy, _pages = paged(blob)
+    assert lazy.resolve("The Matrix").status == "matched"  # few titles share its trigrams
+    inflated = {name: text.inflated_bytes() for name, text in lazy._texts.items()}
+    total = {name: text.size for name, text in lazy._texts.items()}
+    assert total["key_blob"] > 4 * blocked.BLOCK_BYTES  # several blocks to choose from
+    assert 0 < inflated["key_blob"] < total["key_blob"]
+    assert inflated["title_blob"] < total["title_blob"]
+    assert lazy.to_bytes() == blob  # inflating the rest gives back the same bytes
+
+
 def test_a_completed_paged_index_saves_the_same_file(blob: bytes, tmp_path: Path) -> None:
     lazy, pages = paged(blob)
     lazy.resolve("matrix")

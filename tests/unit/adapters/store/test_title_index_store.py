@@ -116,7 +116,7 @@ def _part_inside(blob: bytes, member: str, part_bytes: int) -> int:
     return (info.header_offset + info.compress_size // 2) // part_bytes
 
 
-@pytest.mark.parametrize("member", ["key_blob", "gram_bytes"])  # deflated; stored, read later
+@pytest.mark.parametrize("member", ["key_off", "gram_bytes"])  # deflated; stored, read later
 def test_a_damaged_part_is_refused_or_at_least_not_kept(
     store: Store,
     movies: list[Movie],
@@ -137,7 +137,7 @@ def test_a_damaged_part_is_refused_or_at_least_not_kept(
 
     monkeypatch.setattr(store, "title_index_chunks", damaged)
     cache = IndexCache(store, tmp_path / "cache")
-    if member == "key_blob":  # its checksum is checked before it is used
+    if member == "key_off":  # its checksum is checked before it is used
         with pytest.raises(StoreError, match="title index of v1 is damaged"):
             cache.get("v1")
         return
