@@ -10,6 +10,7 @@ it in place.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -111,8 +112,9 @@ class IndexCache:
             self._dir.mkdir(parents=True, exist_ok=True)
             index.save(partial)
             os.replace(partial, path)  # readers never see half a file
-        except OSError:
-            partial.unlink(missing_ok=True)  # a full or read-only disk: the next process fetches
+        except OSError:  # a full or read-only disk, a file where the directory should be
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)  # the next process fetches the index again
 
     def answered(self) -> None:
         """An answer is out (the first, in a new process): the rest of the index may follow."""

@@ -27,6 +27,8 @@ def test_a_cache_file_cut_short_is_fetched_again(tmp_path: Path) -> None:
     assert IndexCache(MemoryStore(), tmp_path).get("v1").resolve("heat").status == "matched"
 
 
+# The background writer must clean up quietly too: a thread dying with a traceback is a failure.
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_cache_that_cannot_be_written_still_answers(tmp_path: Path) -> None:
     store = fill(MemoryStore(), "v1")
     blocked = tmp_path / "not-a-directory"
