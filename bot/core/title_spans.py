@@ -63,6 +63,7 @@ LONE_FUZZY = 85.0  # the least likeness of one mistyped word in a sentence (more
 PRIOR_BASE = 6.0  # popularity prior (about 10k votes) at which a title neither gains nor loses
 BARE_FLOOR = 80.0  # likeness a whole message needs to be read as a bare title
 KNOWN_WORDS_FLOOR = 95.0  # ...when all its words are ordinary words (no slip to explain)
+WHOLE_FLOOR = 95.0  # likeness a whole message needs to outvote the spans read in it
 EXACT_BASE = 85.0  # likeness at which a span neither gains nor loses
 LIKENESS_SCALE = 5.0
 PRIOR_SHARE = 0.3
@@ -682,6 +683,73 @@ def bare_title(
     if UNKNOWN not in classes and best.score < KNOWN_WORDS_FLOOR:
         return None  # "lunch?" is a word, not a mistyped "The Lunchbox"
     return SeedMention(" ".join(w.text for w in words), (0, len(words)), resolution)
+
+
+def whole_title(
+    raw: str, tokens: Tokens, classes: list[int], seeds: Sequence[SeedMention], index: TitleIndex
+) -> SeedMention | None:
+    """The message is one title that its spans split or missed, as `resolve` reads the whole
+    of it: a title holding cue or movie words ("Bend It Like Beckhdam", "Msut Love Dogs",
+    "Hey rnold! The Movie"), split at its punctuation ("Spring, Summer, Fall, Winter... and
+    Spring") or written as a title over a pick from the last answer ("The Number 23"). The whole
+    message must come within a slip of the title (its own words, not a title found inside
+    it); one of only ordinary words must be written
+    as a title and be it exactly. Only tried when the spans leave a doubt (a word unexplained,
+    several or mistyped titles), as each try is a fuzzy search."""
+    words = tokens.words
+    n = len(words)
+    if not n or n > MAX_SPAN + 2 or tokens.references:
+        return None
+    titled = n > 1 and _capitalised(words, 0, n)
+    if UNKNOWN not in classes and not titled:
+        return None
+    # "I loved Sunsun, what else?", "funny films like Kaarhal please": unless written as one,
+    # a title holds one asking or constraint word at most, and does not start with "like"
+    asking = ASKING | AFTER_CUES
+    if not titled and (
+        sum(
+            c == CONSTRAINTW or (w.word not in TITLE_NOUNS and any(p in asking for p in w.parts))
+            for w, c in zip(words, classes, strict=True)
+        )
+        > 1
+    ):
+        return None
+    lead = next((w.word for w in words if w.word not in TITLE_NOUNS), "")
+    if lead in ("like", "similar") and not titled:
+        return None  # "movies like zombi blood american"
+    if CONSTRAINTW in classes and UNKNOWN not in classes:
+        return None  # "Scary Movie" is read by the spans; "Funny Movies" is a request
+    covered = {i for s in seeds for i in range(*s.span)}
+    explained = all(c != UNKNOWN or i in covered for i, c in enumerate(classes))
+    if (
+        not titled
+        and explained
+        and len(seeds) == 1
+        and seeds[0].match is not None
+        and seeds[0].match.score >= 100.0
+    ):
+        return None  # one exact title explains every unknown word: "movies like heat"
+    resolution = index.resolve(raw)
+    best = resolution.match
+    if resolution.status != "matched" or best is None or best.score < WHOLE_FLOOR:
+        return None
+    if UNKNOWN not in classes and best.score < 100.0:
+        return None  # ordinary words written as a title must be the title exactly
+    # the whole message, not a title `resolve` found inside it ("movies like teh heat")
+    said, title = normalize(resolution.query), normalize(best.title)
+    if OSA.distance(said, title) > max(1, len(title) // 10):
+        return None
+    return SeedMention(" ".join(w.text for w in words), (0, n), resolution)
+
+
+def titled_exactly(raw: str, tokens: Tokens, index: TitleIndex) -> bool:
+    """Written as a title and exactly one: "The Number 23" is the film, "the number 23" a
+    pick from the last answer."""
+    words = tokens.words
+    if len(words) < 2 or not _capitalised(words, 0, len(words)):
+        return False
+    resolution = index.resolve(raw)
+    return resolution.match is not None and resolution.match.score >= 100.0
 
 
 def weak_guess(tokens: Tokens, classes: list[int], seed: SeedMention, alone: bool) -> bool:

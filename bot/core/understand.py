@@ -20,7 +20,9 @@ from bot.core.title_spans import (
     is_bare,
     marked,
     title_spans,
+    titled_exactly,
     weak_guess,
+    whole_title,
     word_classes,
 )
 from bot.core.tokens import Token, Tokens, tokenize
@@ -37,7 +39,8 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
     if small is not None and not found and not tokens.references:
         return Request(intent=small, text=raw, words=words)
     follow = thread_reference(tokens.words)
-    if follow is not None:  # "more", "not that one", "like the second one"
+    if follow is not None and not (index is not None and titled_exactly(raw, tokens, index)):
+        # "more", "not that one", "like the second one"
         return Request(intent="follow_up", text=raw, words=words, follow_up=follow)
     classes = word_classes(tokens.words, found)
     spans = title_spans(tokens, classes, index) if index is not None else []
@@ -61,6 +64,11 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
     ):
         # A message that is only a title reads as `resolve` reads it, as before sentences.
         whole = bare_title(raw, tokens.words, classes, index)
+        if whole is not None:
+            seeds, excluded, hints = [whole], [], {}
+            covered = set(range(len(words)))
+    if index is not None and covered != set(range(len(words))) and not phrase - covered:
+        whole = whole_title(raw, tokens, classes, seeds, index)
         if whole is not None:
             seeds, excluded, hints = [whole], [], {}
             covered = set(range(len(words)))
