@@ -73,6 +73,9 @@ POSSESSIVE = re.compile(r"['’]s(?=\W*$)", re.IGNORECASE)
 SENTENCE_YEAR = re.compile(r"^(?:18[89]\d|19\d\d|20[0-3]\d)$")
 
 
+# Function words that lead to a title rather than open one
+LEADING = frozenset({"of", "to", "as", "than", "like", "and", "or", "with", "by", "from", "for"})
+
 UNKNOWN, SOFTW, REQUESTW, CONSTRAINTW, NUMBER, COMMONW = range(6)  # what each word is
 
 
@@ -146,10 +149,14 @@ def title_spans(tokens: Tokens, classes: list[int], index: TitleIndex) -> list[S
 
 def _key(words: Sequence[Token], a: int, b: int) -> str:
     parts = [p for w in words[a:b] for p in w.parts]
-    # "Matrix, The": an article after a comma at the end is the title's own.
-    if b - a > 1 and "," in words[b - 2].after and words[b - 1].word in ("the", "a", "an"):
+    if _inverted(words, a, b):
         parts = parts[: -len(words[b - 1].parts)]
     return words_key(parts)
+
+
+def _inverted(words: Sequence[Token], a: int, b: int) -> bool:
+    """ "Matrix, The": an article after a comma at the end is the title's own."""
+    return b - a > 1 and "," in words[b - 2].after and words[b - 1].word in ("the", "a", "an")
 
 
 def _fuzzy_candidates(
@@ -201,6 +208,16 @@ def _fuzzy_candidates(
         # right after "like" or "watched" a title may start with a function word: "like they
         # came togetxer"; tried last ("loved both the nuft job"), as is the message opening
         cued_from = a if a == 0 or words[a - 1].word in SENTENCE_CUES else trimmed[0]
+        # a function word or two may open the title ("About Time", "I Origins", "It Runs in
+        # the Family"), unless it leads to one ("in the vein of X", "close to X")
+        opened = trimmed[0]
+        while (
+            opened > a
+            and trimmed[0] - opened < 2
+            and classes[opened - 1] == SOFTW
+            and words[opened - 1].word not in LEADING
+        ):
+            opened -= 1
         a, b = trimmed
         unknown = [i for i in range(a, b) if classes[i] == UNKNOWN]
         if not unknown or any(
@@ -224,6 +241,7 @@ def _fuzzy_candidates(
             levels[3].append((cued_from, b if cued_from else core[1]))
         # last, as a slip often starts a title too: "pitjh black", "snw dogs 2002 last night"
         levels[3].extend([(core[0], core[1] + 1)] if core[1] < b and not after else [])
+        levels[3].extend([(opened, core[1])] if opened < a else [])
     # "elite squad: the enemy within": two exact titles either side of a colon may be one
     # title written a little differently ("Elite Squad 2: The Enemy Within")
     colons = [i for i in range(n - 1) if ":" in words[i].after and not breaks[i]]
@@ -304,6 +322,13 @@ def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -
     quoted = bool(group) and tokens.groups.get(group) == (a, b)
     if words[a].word in CONJUNCTIONS and not quoted and (b - a == 1 or _joining(words, a)):
         return None  # "Heat x Ronin", "Heat x the Notebook": the x joins two titles
+    if _inverted(words, a, b) and not (
+        b == len(words)
+        or words[b - 1].ends_sentence
+        or "," in words[b - 1].after
+        or SENTENCE_YEAR.match(words[b].word)
+    ):
+        return None  # "shadow dancer, a bit longer": the article opens the next clause
     capitals = _capitalised(words, a, b)
     if UNKNOWN not in inside and not quoted and not _supported(words, classes, a, b, hit, capitals):
         return None

@@ -68,6 +68,11 @@ EXTRA_MOVIES = [
     _movie("tt0403358", "Night Watch", 2004, "Action,Fantasy,Horror", 70000),
     _movie("tt0374546", "Spring, Summer, Fall, Winter... and Spring", 2003, "Drama", 80000),
     _movie("tt0481369", "The Number 23", 2007, "Mystery,Thriller", 220000),
+    # titles opened by function words
+    _movie("tt2194499", "About Time", 2013, "Comedy,Drama,Fantasy", 370000),
+    _movie("tt2884206", "I Origins", 2014, "Drama,Romance,Sci-Fi", 140000),
+    _movie("tt0780536", "In Bruges", 2008, "Comedy,Crime,Drama", 460000),
+    _movie("tt1441395", "Under the Skin", 2013, "Drama,Horror,Sci-Fi", 150000),
 ]
 
 

@@ -417,7 +417,7 @@ def test_ordinary_words_beside_a_title_are_talk(
         (
             "Spring, Summer, Fall, Winter... and Spring",
             "Spring, Summer, Fall, Winter... and Spring",
-        ),  # noqa: E501
+        ),
         ("The Number 23", "The Number 23"),  # written as a title, not a pick
     ],
 )
@@ -450,3 +450,34 @@ def test_a_request_around_a_title_is_not_read_as_one_title(
     assert (request.follow_up.action if request.follow_up else None) == follow_up
     assert sorted(c.field for c in request.constraints) == fields
     assert all(s.span != (0, len(request.words)) for s in request.seeds)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("recommend films in the vein of About ime", ["About Time"]),
+        ("friends recommended I Origint, what else is in that vein", ["I Origins"]),
+        ("fans of in bruegs", ["In Bruges"]),
+        ("what else is in the vein of under the skn?", ["Under the Skin"]),
+    ],
+)
+def test_a_mistyped_title_may_open_with_function_words(
+    index: TitleIndex, text: str, expected: list[str]
+) -> None:
+    assert titles(read(index, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "seed", "fields"),
+    [
+        ("anything like the notebook, a bit shorter", "the notebook", ["runtime"]),
+        ("something like moneyball, a drama please", "moneyball", ["genres"]),
+        ("loved Notebook, The", "Notebook, The", []),  # the article inverted, as MovieLens has it
+    ],
+)
+def test_an_article_after_a_comma_opens_the_next_clause(
+    index: TitleIndex, text: str, seed: str, fields: list[str]
+) -> None:
+    request = read(index, text)
+    assert [s.text for s in request.seeds] == [seed]
+    assert sorted(c.field for c in request.constraints) == fields
