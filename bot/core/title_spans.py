@@ -12,14 +12,14 @@ or being the whole message. A message that is only a title reads as `resolve` re
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 from rapidfuzz.distance import OSA
 
 from bot.core.constraints import Found
-from bot.core.matching import SpanMatch, TitleIndex
+from bot.core.matching import Resolution, SpanMatch, TitleIndex
 from bot.core.normalize import normalize, words_key
 from bot.core.request import SeedMention
 from bot.core.tokens import Token, Tokens
@@ -74,7 +74,9 @@ SENTENCE_YEAR = re.compile(r"^(?:18[89]\d|19\d\d|20[0-3]\d)$")
 
 
 # Function words that lead to a title rather than open one
-LEADING = frozenset({"of", "to", "as", "than", "like", "and", "or", "with", "by", "from", "for"})
+LEADING = frozenset(
+    {"of", "to", "as", "than", "like", "and", "or", "with", "by", "from", "for", "is", "was"}
+)
 
 UNKNOWN, SOFTW, REQUESTW, CONSTRAINTW, NUMBER, COMMONW = range(6)  # what each word is
 
@@ -208,8 +210,8 @@ def _fuzzy_candidates(
         # right after "like" or "watched" a title may start with a function word: "like they
         # came togetxer"; tried last ("loved both the nuft job"), as is the message opening
         cued_from = a if a == 0 or words[a - 1].word in SENTENCE_CUES else trimmed[0]
-        # a function word or two may open the title ("About Time", "I Origins", "It Runs in
-        # the Family"), unless it leads to one ("in the vein of X", "close to X")
+        # a function word or two may open the mistyped title ("About Time", "I Origins"),
+        # unless it leads to one ("in the vein of X", "close to X", "my favourite is X")
         opened = trimmed[0]
         while (
             opened > a
@@ -241,7 +243,7 @@ def _fuzzy_candidates(
             levels[3].append((cued_from, b if cued_from else core[1]))
         # last, as a slip often starts a title too: "pitjh black", "snw dogs 2002 last night"
         levels[3].extend([(core[0], core[1] + 1)] if core[1] < b and not after else [])
-        levels[3].extend([(opened, core[1])] if opened < a else [])
+        levels[3].extend([(opened, core[1])] if opened < a == core[0] else [])
     # "elite squad: the enemy within": two exact titles either side of a colon may be one
     # title written a little differently ("Elite Squad 2: The Enemy Within")
     colons = [i for i in range(n - 1) if ":" in words[i].after and not breaks[i]]
@@ -697,9 +699,11 @@ def _listed(words: Sequence[Token], spans: Sequence[Span]) -> set[int]:
 
 
 def bare_title(
-    raw: str, words: Sequence[Token], classes: list[int], index: TitleIndex
+    words: Sequence[Token], classes: list[int], whole: Callable[[], Resolution]
 ) -> SeedMention | None:
-    resolution = index.resolve(raw)
+    """`whole`: the whole message as `resolve` reads it (read once, shared with
+    `whole_title` and `titled_exactly`)."""
+    resolution = whole()
     best = resolution.match or next(iter(resolution.alternatives), None)
     if resolution.status not in ("matched", "ambiguous") or best is None or best.score < BARE_FLOOR:
         return None
@@ -711,16 +715,19 @@ def bare_title(
 
 
 def whole_title(
-    raw: str, tokens: Tokens, classes: list[int], seeds: Sequence[SeedMention], index: TitleIndex
+    tokens: Tokens,
+    classes: list[int],
+    seeds: Sequence[SeedMention],
+    whole: Callable[[], Resolution],
 ) -> SeedMention | None:
     """The message is one title that its spans split or missed, as `resolve` reads the whole
     of it: a title holding cue or movie words ("Bend It Like Beckhdam", "Msut Love Dogs",
     "Hey rnold! The Movie"), split at its punctuation ("Spring, Summer, Fall, Winter... and
     Spring") or written as a title over a pick from the last answer ("The Number 23"). The whole
     message must come within a slip of the title (its own words, not a title found inside
-    it); one of only ordinary words must be written
-    as a title and be it exactly. Only tried when the spans leave a doubt (a word unexplained,
-    several or mistyped titles), as each try is a fuzzy search."""
+    it); one of only ordinary words must be written as a title and be it exactly. Only tried
+    when the spans leave a doubt (a word unexplained, several or mistyped titles) and the
+    words could be a title's, as reading the whole message is a fuzzy search."""
     words = tokens.words
     n = len(words)
     if not n or n > MAX_SPAN + 2 or tokens.references:
@@ -754,7 +761,7 @@ def whole_title(
         and seeds[0].match.score >= 100.0
     ):
         return None  # one exact title explains every unknown word: "movies like heat"
-    resolution = index.resolve(raw)
+    resolution = whole()
     best = resolution.match
     if resolution.status != "matched" or best is None or best.score < WHOLE_FLOOR:
         return None
@@ -767,13 +774,13 @@ def whole_title(
     return SeedMention(" ".join(w.text for w in words), (0, n), resolution)
 
 
-def titled_exactly(raw: str, tokens: Tokens, index: TitleIndex) -> bool:
+def titled_exactly(tokens: Tokens, whole: Callable[[], Resolution]) -> bool:
     """Written as a title and exactly one: "The Number 23" is the film, "the number 23" a
     pick from the last answer."""
     words = tokens.words
     if len(words) < 2 or not _capitalised(words, 0, len(words)):
         return False
-    resolution = index.resolve(raw)
+    resolution = whole()
     return resolution.match is not None and resolution.match.score >= 100.0
 
 
