@@ -59,6 +59,9 @@ LONG_EXACT = 2.0  # per word beyond the first of an exact title: long exact hits
 LONG_FUZZY = 1.0  # ...half as much for a fuzzy match, all of it for a close one
 NEAR_FUZZY = 90.0
 CLOSE_FUZZY = 93.0
+# a guess this close is a slip, perhaps of an alternate title ("Fronhtière" of Frontiers,
+# "Borther 2" of Brother 2): the slips counted against the film's own title would be too many
+NEAR_GUESS = 87.0
 LONE_FUZZY = 85.0  # the least likeness of one mistyped word in a sentence (more if short)
 PRIOR_BASE = 6.0  # popularity prior (about 10k votes) at which a title neither gains nor loses
 BARE_FLOOR = 80.0  # likeness a whole message needs to be read as a bare title
@@ -802,7 +805,7 @@ def weak_guess(tokens: Tokens, classes: list[int], seed: SeedMention, alone: boo
         return False  # "catwwoman vibes please", "stee jobs!! more like that"
     if a > 0 or any(not SENTENCE_YEAR.match(w.word) for w in words[b:]):
         return alone  # in a list ("fans of superfast!, the help") a guess may stand
-    if best.score >= NEAR_FUZZY:
+    if best.score >= NEAR_GUESS:
         return False  # close, or the start of a long title ("Interstate 60")
     said, title = normalize(seed.text), normalize(best.title)
     if f" {title} " in f" {said} " and len(title) >= 0.7 * len(said):
