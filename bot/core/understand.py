@@ -5,7 +5,6 @@ No Slack and no store: the same reading serves Slack, `ask` and `chat`."""
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Callable, Sequence
 
 from bot.core.constraints import find_constraints
@@ -106,7 +105,14 @@ def _whole_reading(raw: str, index: TitleIndex | None) -> Callable[[], Resolutio
     """The whole message as `resolve` reads it, read at most once (a fuzzy search)."""
     if index is None:
         return None
-    return functools.cache(lambda: index.resolve(raw))
+    held: list[Resolution] = []
+
+    def read() -> Resolution:
+        if not held:
+            held.append(index.resolve(raw))
+        return held[0]
+
+    return read
 
 
 def _beyond_phrase(span: Span, phrase: set[int], classes: list[int]) -> bool:
