@@ -12,14 +12,14 @@ or being the whole message. A message that is only a title reads as `resolve` re
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 from rapidfuzz.distance import OSA
 
 from bot.core.constraints import Found
-from bot.core.matching import SpanMatch, TitleIndex
+from bot.core.matching import Resolution, SpanMatch, TitleIndex
 from bot.core.normalize import normalize, words_key
 from bot.core.request import SeedMention
 from bot.core.tokens import Token, Tokens
@@ -59,10 +59,14 @@ LONG_EXACT = 2.0  # per word beyond the first of an exact title: long exact hits
 LONG_FUZZY = 1.0  # ...half as much for a fuzzy match, all of it for a close one
 NEAR_FUZZY = 90.0
 CLOSE_FUZZY = 93.0
+# a guess this close is a slip, perhaps of an alternate title ("Fronhtière" of Frontiers,
+# "Borther 2" of Brother 2): the slips counted against the film's own title would be too many
+NEAR_GUESS = 87.0
 LONE_FUZZY = 85.0  # the least likeness of one mistyped word in a sentence (more if short)
 PRIOR_BASE = 6.0  # popularity prior (about 10k votes) at which a title neither gains nor loses
 BARE_FLOOR = 80.0  # likeness a whole message needs to be read as a bare title
 KNOWN_WORDS_FLOOR = 95.0  # ...when all its words are ordinary words (no slip to explain)
+WHOLE_FLOOR = 95.0  # likeness a whole message needs to outvote the spans read in it
 EXACT_BASE = 85.0  # likeness at which a span neither gains nor loses
 LIKENESS_SCALE = 5.0
 PRIOR_SHARE = 0.3
@@ -71,6 +75,11 @@ CAPITALS = 1.0
 POSSESSIVE = re.compile(r"['’]s(?=\W*$)", re.IGNORECASE)
 SENTENCE_YEAR = re.compile(r"^(?:18[89]\d|19\d\d|20[0-3]\d)$")
 
+
+# Function words that lead to a title rather than open one
+LEADING = frozenset(
+    {"of", "to", "as", "than", "like", "and", "or", "with", "by", "from", "for", "is", "was"}
+)
 
 UNKNOWN, SOFTW, REQUESTW, CONSTRAINTW, NUMBER, COMMONW = range(6)  # what each word is
 
@@ -145,10 +154,14 @@ def title_spans(tokens: Tokens, classes: list[int], index: TitleIndex) -> list[S
 
 def _key(words: Sequence[Token], a: int, b: int) -> str:
     parts = [p for w in words[a:b] for p in w.parts]
-    # "Matrix, The": an article after a comma at the end is the title's own.
-    if b - a > 1 and "," in words[b - 2].after and words[b - 1].word in ("the", "a", "an"):
+    if _inverted(words, a, b):
         parts = parts[: -len(words[b - 1].parts)]
     return words_key(parts)
+
+
+def _inverted(words: Sequence[Token], a: int, b: int) -> bool:
+    """ "Matrix, The": an article after a comma at the end is the title's own."""
+    return b - a > 1 and "," in words[b - 2].after and words[b - 1].word in ("the", "a", "an")
 
 
 def _fuzzy_candidates(
@@ -200,6 +213,16 @@ def _fuzzy_candidates(
         # right after "like" or "watched" a title may start with a function word: "like they
         # came togetxer"; tried last ("loved both the nuft job"), as is the message opening
         cued_from = a if a == 0 or words[a - 1].word in SENTENCE_CUES else trimmed[0]
+        # a function word or two may open the mistyped title ("About Time", "I Origins"),
+        # unless it leads to one ("in the vein of X", "close to X", "my favourite is X")
+        opened = trimmed[0]
+        while (
+            opened > a
+            and trimmed[0] - opened < 2
+            and classes[opened - 1] == SOFTW
+            and words[opened - 1].word not in LEADING
+        ):
+            opened -= 1
         a, b = trimmed
         unknown = [i for i in range(a, b) if classes[i] == UNKNOWN]
         if not unknown or any(
@@ -223,6 +246,7 @@ def _fuzzy_candidates(
             levels[3].append((cued_from, b if cued_from else core[1]))
         # last, as a slip often starts a title too: "pitjh black", "snw dogs 2002 last night"
         levels[3].extend([(core[0], core[1] + 1)] if core[1] < b and not after else [])
+        levels[3].extend([(opened, core[1])] if opened < a == core[0] else [])
     # "elite squad: the enemy within": two exact titles either side of a colon may be one
     # title written a little differently ("Elite Squad 2: The Enemy Within")
     colons = [i for i in range(n - 1) if ":" in words[i].after and not breaks[i]]
@@ -303,6 +327,13 @@ def _value(tokens: Tokens, classes: list[int], a: int, b: int, hit: SpanMatch) -
     quoted = bool(group) and tokens.groups.get(group) == (a, b)
     if words[a].word in CONJUNCTIONS and not quoted and (b - a == 1 or _joining(words, a)):
         return None  # "Heat x Ronin", "Heat x the Notebook": the x joins two titles
+    if _inverted(words, a, b) and not (
+        b == len(words)
+        or words[b - 1].ends_sentence
+        or "," in words[b - 1].after
+        or SENTENCE_YEAR.match(words[b].word)
+    ):
+        return None  # "shadow dancer, a bit longer": the article opens the next clause
     capitals = _capitalised(words, a, b)
     if UNKNOWN not in inside and not quoted and not _supported(words, classes, a, b, hit, capitals):
         return None
@@ -671,9 +702,11 @@ def _listed(words: Sequence[Token], spans: Sequence[Span]) -> set[int]:
 
 
 def bare_title(
-    raw: str, words: Sequence[Token], classes: list[int], index: TitleIndex
+    words: Sequence[Token], classes: list[int], whole: Callable[[], Resolution]
 ) -> SeedMention | None:
-    resolution = index.resolve(raw)
+    """`whole`: the whole message as `resolve` reads it (read once, shared with
+    `whole_title` and `titled_exactly`)."""
+    resolution = whole()
     best = resolution.match or next(iter(resolution.alternatives), None)
     if resolution.status not in ("matched", "ambiguous") or best is None or best.score < BARE_FLOOR:
         return None
@@ -682,6 +715,76 @@ def bare_title(
     if UNKNOWN not in classes and best.score < KNOWN_WORDS_FLOOR:
         return None  # "lunch?" is a word, not a mistyped "The Lunchbox"
     return SeedMention(" ".join(w.text for w in words), (0, len(words)), resolution)
+
+
+def whole_title(
+    tokens: Tokens,
+    classes: list[int],
+    seeds: Sequence[SeedMention],
+    whole: Callable[[], Resolution],
+) -> SeedMention | None:
+    """The message is one title that its spans split or missed, as `resolve` reads the whole
+    of it: a title holding cue or movie words ("Bend It Like Beckhdam", "Msut Love Dogs",
+    "Hey rnold! The Movie"), split at its punctuation ("Spring, Summer, Fall, Winter... and
+    Spring") or written as a title over a pick from the last answer ("The Number 23"). The whole
+    message must come within a slip of the title (its own words, not a title found inside
+    it); one of only ordinary words must be written as a title and be it exactly. Only tried
+    when the spans leave a doubt (a word unexplained, several or mistyped titles) and the
+    words could be a title's, as reading the whole message is a fuzzy search."""
+    words = tokens.words
+    n = len(words)
+    if not n or n > MAX_SPAN + 2 or tokens.references:
+        return None
+    titled = n > 1 and _capitalised(words, 0, n)
+    if UNKNOWN not in classes and not titled:
+        return None
+    # "I loved Sunsun, what else?", "funny films like Kaarhal please": unless written as one,
+    # a title holds one asking or constraint word at most, and does not start with "like"
+    asking = ASKING | AFTER_CUES
+    if not titled and (
+        sum(
+            c == CONSTRAINTW or (w.word not in TITLE_NOUNS and any(p in asking for p in w.parts))
+            for w, c in zip(words, classes, strict=True)
+        )
+        > 1
+    ):
+        return None
+    lead = next((w.word for w in words if w.word not in TITLE_NOUNS), "")
+    if lead in ("like", "similar") and not titled:
+        return None  # "movies like zombi blood american"
+    if CONSTRAINTW in classes and UNKNOWN not in classes:
+        return None  # "Scary Movie" is read by the spans; "Funny Movies" is a request
+    covered = {i for s in seeds for i in range(*s.span)}
+    explained = all(c != UNKNOWN or i in covered for i, c in enumerate(classes))
+    if (
+        not titled
+        and explained
+        and len(seeds) == 1
+        and seeds[0].match is not None
+        and seeds[0].match.score >= 100.0
+    ):
+        return None  # one exact title explains every unknown word: "movies like heat"
+    resolution = whole()
+    best = resolution.match
+    if resolution.status != "matched" or best is None or best.score < WHOLE_FLOOR:
+        return None
+    if UNKNOWN not in classes and best.score < 100.0:
+        return None  # ordinary words written as a title must be the title exactly
+    # the whole message, not a title `resolve` found inside it ("movies like teh heat")
+    said, title = normalize(resolution.query), normalize(best.title)
+    if OSA.distance(said, title) > max(1, len(title) // 10):
+        return None
+    return SeedMention(" ".join(w.text for w in words), (0, n), resolution)
+
+
+def titled_exactly(tokens: Tokens, whole: Callable[[], Resolution]) -> bool:
+    """Written as a title and exactly one: "The Number 23" is the film, "the number 23" a
+    pick from the last answer."""
+    words = tokens.words
+    if len(words) < 2 or not _capitalised(words, 0, len(words)):
+        return False
+    resolution = whole()
+    return resolution.match is not None and resolution.match.score >= 100.0
 
 
 def weak_guess(tokens: Tokens, classes: list[int], seed: SeedMention, alone: bool) -> bool:
@@ -702,7 +805,7 @@ def weak_guess(tokens: Tokens, classes: list[int], seed: SeedMention, alone: boo
         return False  # "catwwoman vibes please", "stee jobs!! more like that"
     if a > 0 or any(not SENTENCE_YEAR.match(w.word) for w in words[b:]):
         return alone  # in a list ("fans of superfast!, the help") a guess may stand
-    if best.score >= NEAR_FUZZY:
+    if best.score >= NEAR_GUESS:
         return False  # close, or the start of a long title ("Interstate 60")
     said, title = normalize(seed.text), normalize(best.title)
     if f" {title} " in f" {said} " and len(title) >= 0.7 * len(said):

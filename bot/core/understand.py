@@ -5,7 +5,7 @@ No Slack and no store: the same reading serves Slack, `ask` and `chat`."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.core.constraints import find_constraints
 from bot.core.intents import follow_up, small_talk, surprise_words, thread_reference
@@ -20,7 +20,9 @@ from bot.core.title_spans import (
     is_bare,
     marked,
     title_spans,
+    titled_exactly,
     weak_guess,
+    whole_title,
     word_classes,
 )
 from bot.core.tokens import Token, Tokens, tokenize
@@ -36,8 +38,10 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
     small = small_talk(tokens.words)
     if small is not None and not found and not tokens.references:
         return Request(intent=small, text=raw, words=words)
+    whole = _whole_reading(raw, index)
     follow = thread_reference(tokens.words)
-    if follow is not None:  # "more", "not that one", "like the second one"
+    if follow is not None and not (whole is not None and titled_exactly(tokens, whole)):
+        # "more", "not that one", "like the second one"
         return Request(intent="follow_up", text=raw, words=words, follow_up=follow)
     classes = word_classes(tokens.words, found)
     spans = title_spans(tokens, classes, index) if index is not None else []
@@ -54,15 +58,20 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
     seeds, excluded, hints = _resolve(tokens, spans, index) if index is not None else ([], [], {})
     covered = {i for s in spans for i in range(s.start, s.end)}
     if (
-        index is not None
+        whole is not None
         and not tokens.references
         and not phrase - covered
         and is_bare(tokens.words, classes, spans)
     ):
         # A message that is only a title reads as `resolve` reads it, as before sentences.
-        whole = bare_title(raw, tokens.words, classes, index)
-        if whole is not None:
-            seeds, excluded, hints = [whole], [], {}
+        title = bare_title(tokens.words, classes, whole)
+        if title is not None:
+            seeds, excluded, hints = [title], [], {}
+            covered = set(range(len(words)))
+    if whole is not None and covered != set(range(len(words))) and not phrase - covered:
+        title = whole_title(tokens, classes, seeds, whole)
+        if title is not None:
+            seeds, excluded, hints = [title], [], {}
             covered = set(range(len(words)))
     seeds = [s for s in seeds if not weak_guess(tokens, classes, s, len(seeds) == 1)]
     covered |= set(hints)
@@ -90,6 +99,20 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
         follow_up=follow,
         surprise=intent == "recommend" and bool(phrase - covered),
     )
+
+
+def _whole_reading(raw: str, index: TitleIndex | None) -> Callable[[], Resolution] | None:
+    """The whole message as `resolve` reads it, read at most once (a fuzzy search)."""
+    if index is None:
+        return None
+    held: list[Resolution] = []
+
+    def read() -> Resolution:
+        if not held:
+            held.append(index.resolve(raw))
+        return held[0]
+
+    return read
 
 
 def _beyond_phrase(span: Span, phrase: set[int], classes: list[int]) -> bool:

@@ -60,6 +60,19 @@ EXTRA_MOVIES = [
     _movie("tt1555149", "Elite Squad 2: The Enemy Within", 2010, "Action,Crime,Drama", 90000),
     _movie("tt0327536", "Whatever It Takes", 2000, "Comedy,Romance", 10000),
     _movie("tt0313792", "Anything Else", 2003, "Comedy,Romance", 40000),
+    # titles holding cue, asking or movie words, or punctuation that splits a sentence
+    _movie("tt0286499", "Bend It Like Beckham", 2002, "Comedy,Drama,Romance", 130000),
+    _movie("tt0417001", "Must Love Dogs", 2005, "Comedy,Romance", 40000),
+    _movie("tt0314166", "Hey Arnold! The Movie", 2002, "Adventure,Animation,Comedy", 10000),
+    _movie("tt0452643", "Love and Other Disasters", 2006, "Comedy,Romance", 8000),
+    _movie("tt0403358", "Night Watch", 2004, "Action,Fantasy,Horror", 70000),
+    _movie("tt0374546", "Spring, Summer, Fall, Winter... and Spring", 2003, "Drama", 80000),
+    _movie("tt0481369", "The Number 23", 2007, "Mystery,Thriller", 220000),
+    # titles opened by function words
+    _movie("tt2194499", "About Time", 2013, "Comedy,Drama,Fantasy", 370000),
+    _movie("tt2884206", "I Origins", 2014, "Drama,Romance,Sci-Fi", 140000),
+    _movie("tt0780536", "In Bruges", 2008, "Comedy,Crime,Drama", 460000),
+    _movie("tt1441395", "Under the Skin", 2013, "Drama,Horror,Sci-Fi", 150000),
 ]
 
 

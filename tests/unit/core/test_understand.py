@@ -403,3 +403,81 @@ def test_ordinary_words_beside_a_title_are_talk(
     index: TitleIndex, text: str, expected: list[str]
 ) -> None:
     assert titles(read(index, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bend It Like Beckhdam", "Bend It Like Beckham"),  # "like" inside, a slip
+        ("Msut Love Dogs", "Must Love Dogs"),
+        ("Hey Arnld! The Movie", "Hey Arnold! The Movie"),  # a greeting and "movie" inside
+        ("Love and Other Disastrs", "Love and Other Disasters"),  # read as two titles before
+        ("Nighst Watch", "Night Watch"),
+        ("Nighst Watch (2004)", "Night Watch"),
+        (
+            "Spring, Summer, Fall, Winter... and Spring",
+            "Spring, Summer, Fall, Winter... and Spring",
+        ),
+        ("The Number 23", "The Number 23"),  # written as a title, not a pick
+    ],
+)
+def test_a_message_that_is_one_title_reads_as_resolve_reads_it(
+    index: TitleIndex, text: str, expected: str
+) -> None:
+    request = read(index, text)
+    resolved = index.resolve(text).match
+    assert resolved is not None and resolved.title == expected
+    assert titles(request) == [expected]
+    assert request.seeds[0].span == (0, len(request.words))
+
+
+@pytest.mark.parametrize(
+    ("text", "seeds", "follow_up", "fields"),
+    [
+        ("the number 2", [], "like_pick", []),  # a pick from the last answer
+        ("the number 23", [], "like_pick", []),
+        ("anything else?", [], None, []),
+        ("movies like teh dark knight", ["The Dark Knight"], None, []),  # a title inside
+        ("funny movies like teh dark knight", ["The Dark Knight"], None, ["genres"]),
+        ("I loved Night Watch, what else?", ["Night Watch"], None, []),
+    ],
+)
+def test_a_request_around_a_title_is_not_read_as_one_title(
+    index: TitleIndex, text: str, seeds: list[str], follow_up: str | None, fields: list[str]
+) -> None:
+    request = read(index, text)
+    assert titles(request) == seeds
+    assert (request.follow_up.action if request.follow_up else None) == follow_up
+    assert sorted(c.field for c in request.constraints) == fields
+    assert all(s.span != (0, len(request.words)) for s in request.seeds)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("recommend films in the vein of About ime", ["About Time"]),
+        ("friends recommended I Origint, what else is in that vein", ["I Origins"]),
+        ("fans of in bruegs", ["In Bruges"]),
+        ("what else is in the vein of under the skn?", ["Under the Skin"]),
+    ],
+)
+def test_a_mistyped_title_may_open_with_function_words(
+    index: TitleIndex, text: str, expected: list[str]
+) -> None:
+    assert titles(read(index, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "seed", "fields"),
+    [
+        ("anything like the notebook, a bit shorter", "the notebook", ["runtime"]),
+        ("something like moneyball, a drama please", "moneyball", ["genres"]),
+        ("loved Notebook, The", "Notebook, The", []),  # the article inverted, as MovieLens has it
+    ],
+)
+def test_an_article_after_a_comma_opens_the_next_clause(
+    index: TitleIndex, text: str, seed: str, fields: list[str]
+) -> None:
+    request = read(index, text)
+    assert [s.text for s in request.seeds] == [seed]
+    assert sorted(c.field for c in request.constraints) == fields

@@ -25,12 +25,17 @@ CHATTY_TITLES = [
     _movie("tt0384680", "The Weather Man", 2005, "Comedy,Drama", 100000),
     _movie("tt3099498", "Tusk", 2014, "Comedy,Drama,Horror", 65000),
     _movie("tt0382932", "Ratatouille", 2007, "Animation,Comedy,Family", 800000),
+    # known too by an alternate title, which a slip in a message may be of
+    _movie("tt0238883", "Brat 2", 2000, "Action,Crime,Drama", 40000),
 ]
+ALTERNATE_TITLES = [("tt0238883", "Brother 2")]
 
 
 @pytest.fixture(scope="module")
 def chatty() -> TitleIndex:
-    return TitleIndex.build([*SAMPLE_MOVIES, *EXTRA_MOVIES, *CHATTY_TITLES], SAMPLE_AKAS)
+    return TitleIndex.build(
+        [*SAMPLE_MOVIES, *EXTRA_MOVIES, *CHATTY_TITLES], [*SAMPLE_AKAS, *ALTERNATE_TITLES]
+    )
 
 
 def read(index: TitleIndex, text: str) -> Request:
@@ -124,3 +129,12 @@ def test_chatter_that_looks_like_a_film_is_declined(chatty: TitleIndex, text: st
 )
 def test_mistyped_titles_alone_still_resolve(chatty: TitleIndex, text: str, expected: str) -> None:
     assert named(read(chatty, text))[:1] == [expected]
+
+
+@pytest.mark.parametrize(("text", "title"), [("Borther 2", "Brat 2"), ("borther 2", "Brat 2")])
+def test_a_slip_of_an_alternate_title_typed_alone_is_the_film(
+    chatty: TitleIndex, text: str, title: str
+) -> None:
+    request = read(chatty, text)
+    assert named(request) == [title]
+    assert not request.declined
