@@ -53,6 +53,7 @@ HEAD_ENTRIES = 15_000  # the most-voted titles, scanned in full when the trigram
 HEAD_WHEN_BELOW = 95.0  # ...that is, when no preselected title is this alike
 HEAD_LIMIT = 40  # popular titles the full scan adds at most (more is only slower)
 HEAD_CUTOFF = 60  # fuzz.ratio under which a popular title is not worth adding
+CHAR_CLASSES = 64  # character classes counted per popular title, to skip hopeless ones fast
 NO_MATCH_BELOW = 72.0  # adjusted similarity under which nothing is claimed (longer queries)
 SHORT_KEY_FLOORS = ((5, 8.0), (8, 4.0))  # (up to this many characters, points added to it)
 AMBIGUOUS_WITHIN = 1.0  # best two movies this close (ranking points): ask "did you mean"
@@ -663,33 +664,52 @@ class TitleIndex:
         return alike
 
     @cached_property
-    def _head_by_length(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """`_head`'s entry ids, lengths and keys, shortest first (ties by popularity)."""
+    def _head_by_length(self) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+        """`_head`'s entry ids, lengths and keys, shortest first (ties by popularity), and
+        how many characters of each class (code point % CHAR_CLASSES) each key has, a row per
+        class."""
         head = self._head()
         lengths = np.fromiter(map(len, head), np.int64, len(head))
         order = np.argsort(lengths, kind="stable")
-        return order, lengths[order], [head[i] for i in order]
+        keys = [head[i] for i in order]
+        codes = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32)
+        owner = np.repeat(np.arange(len(keys)), lengths[order])
+        counts = np.zeros((CHAR_CLASSES, len(keys)), dtype=np.int32)
+        np.add.at(counts, (codes % CHAR_CLASSES, owner), 1)
+        return order, lengths[order], keys, counts
 
     def _head_near(self, key: str) -> np.ndarray:
         """The HEAD_LIMIT popular entries most like `key` (fuzz.ratio at least HEAD_CUTOFF,
-        the more popular first on ties), as `process.extract` over `_head` picks them. Only
-        titles of a length that can reach the cutoff are compared: fuzz.ratio is at most
-        100 * (1 - |a - b| / (a + b)) for lengths a and b."""
-        order, lengths, keys = self._head_by_length
+        the more popular first on ties), as `process.extract` over `_head` picks them, for a
+        fraction of the comparisons. fuzz.ratio is 200 * LCS / (a + b) for lengths a and b,
+        and the longest common subsequence has at most the characters both keys have: so
+        only titles of a length, and then of characters, that can reach the cutoff are
+        compared."""
+        order, lengths, keys, counts = self._head_by_length
         share = HEAD_CUTOFF / 100.0
         # A character of slack each side: the bound is exact, the float compare need not be.
         lo = int(np.searchsorted(lengths, len(key) * share / (2.0 - share) - 1.0, "left"))
         hi = int(np.searchsorted(lengths, len(key) * (2.0 - share) / share + 1.0, "right"))
+        mine = np.bincount(
+            np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32) % CHAR_CLASSES,
+            minlength=CHAR_CLASSES,
+        )
+        used = np.flatnonzero(mine)
+        common = np.minimum(counts[used, lo:hi], mine[used, None]).sum(axis=0)
+        # Half a point of slack, for the same reason.
+        near = lo + np.flatnonzero(
+            200 * common >= (HEAD_CUTOFF - 0.5) * (len(key) + lengths[lo:hi])
+        )
         scores = process.cdist(
             [key],
-            keys[lo:hi],
+            [keys[i] for i in near.tolist()],
             scorer=fuzz.ratio,
             score_cutoff=HEAD_CUTOFF,
             dtype=np.float64,
             workers=1,
         )[0]
         hit = np.flatnonzero(scores >= HEAD_CUTOFF)
-        ids, scores = order[lo:hi][hit], scores[hit]
+        ids, scores = order[near[hit]], scores[hit]
         return ids[np.lexsort((ids, -scores))[:HEAD_LIMIT]].astype(np.int64)
 
     def _rank_now(self, key: str, year: int | None, article: bool | None, head: bool) -> list[Rank]:
