@@ -615,7 +615,9 @@ class TitleIndex:
         np.not_equal(hits[1:], hits[:-1], out=edge[1:])
         starts = np.flatnonzero(edge)
         entries = hits[starts]
-        shared = np.diff(starts, append=len(hits))
+        shared = np.empty(len(starts), dtype=np.int64)  # run lengths (np.diff's append is slow)
+        np.subtract(starts[1:], starts[:-1], out=shared[:-1])
+        shared[-1] = len(hits) - starts[-1]
         wide = PRESELECT_WIDE * PRESELECT
         if len(entries) > wide:
             # Most shared trigrams first, then the more popular (lower id): no lookups needed.

@@ -58,7 +58,9 @@ def decode(data: np.ndarray) -> np.ndarray:
         # Each gap read from its last (most significant) byte back, one byte position at a
         # time for all gaps at once: a gap has at most five bytes, so at most four passes.
         ends = np.flatnonzero(last)
-        widths = np.diff(ends, prepend=-1)
+        widths = np.empty(len(ends), dtype=np.int64)  # bytes per gap (np.diff's prepend is slow)
+        widths[0] = ends[0] + 1
+        np.subtract(ends[1:], ends[:-1], out=widths[1:])
         low = (data & 0x7F).astype(np.int64)
         gaps = low[ends]
         for back in range(1, int(widths.max())):
