@@ -42,12 +42,25 @@ def _index(titles: list[str]) -> TitleIndex:
 
 def test_the_popular_titles_near_a_key_are_those_process_extract_picks() -> None:
     rng = random.Random(11)
-    words = ["star", "war", "stars", "wars", "love", "night", "man", "a", "the", "no", "it"]
+    words = [
+        "star",
+        "war",
+        "stars",
+        "wars",
+        "love",
+        "night",
+        "man",
+        "a",
+        "the",
+        "it",
+        "東京",
+        "été",
+    ]
     # Many titles alike and of many lengths: ties at the limit and lengths at the cutoff's edge.
     titles = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(600)]
     index = _index(titles)
     head = index._head()
-    for key in ["star war", "wars", "a", "it", "the night man", "love love love love", "zzz"]:
+    for key in ["star war", "wars", "a", "it", "the night man", "love love", "東京 été", "zzz"]:
         expected = [
             i
             for _k, _s, i in process.extract(
@@ -56,3 +69,7 @@ def test_the_popular_titles_near_a_key_are_those_process_extract_picks() -> None
         ]
         assert sorted(index._head_near(key).tolist()) == sorted(expected), key
         assert np.unique(index._head_near(key)).tolist() == sorted(expected)
+
+
+def test_an_empty_index_has_no_popular_titles_near_anything() -> None:
+    assert _index([])._head_near("thor").tolist() == []
