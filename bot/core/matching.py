@@ -20,7 +20,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Literal
@@ -177,6 +177,7 @@ _WORD = (1 << 64) - 1
 _K1_INT, _K2_INT, _K3_INT = int(_K1), int(_K2), int(_K3)
 
 
+@lru_cache(maxsize=1 << 14)  # a sentence's spans are hashed per message; words recur
 def _hash_key(key: str) -> np.uint64:
     """`_key_hash` of one key, in plain integers: a search hashes a few short keys, for which
     the array version's temporaries cost more than the arithmetic (`_hash_keys`)."""
