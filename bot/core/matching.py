@@ -21,6 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Literal
@@ -53,6 +54,7 @@ HEAD_ENTRIES = 15_000  # the most-voted titles, scanned in full when the trigram
 HEAD_WHEN_BELOW = 95.0  # ...that is, when no preselected title is this alike
 HEAD_LIMIT = 40  # popular titles the full scan adds at most (more is only slower)
 HEAD_CUTOFF = 60  # fuzz.ratio under which a popular title is not worth adding
+CHAR_CLASSES = 64  # character classes counted per popular title, to skip hopeless ones fast
 NO_MATCH_BELOW = 72.0  # adjusted similarity under which nothing is claimed (longer queries)
 SHORT_KEY_FLOORS = ((5, 8.0), (8, 4.0))  # (up to this many characters, points added to it)
 AMBIGUOUS_WITHIN = 1.0  # best two movies this close (ranking points): ask "did you mean"
@@ -172,9 +174,27 @@ def _hash_run(blob: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return out
 
 
+_WORD = (1 << 64) - 1
+_K1_INT, _K2_INT, _K3_INT = int(_K1), int(_K2), int(_K3)
+
+
+@lru_cache(maxsize=1 << 14)  # a sentence's spans are hashed per message; words recur
 def _hash_key(key: str) -> np.uint64:
-    blob = np.frombuffer(key.encode("utf-8"), dtype=np.uint8)
-    return _key_hash(blob, np.array([0, len(blob)], dtype=np.int64))[0]
+    """`_key_hash` of one key, in plain integers: a search hashes a few short keys, for which
+    the array version's temporaries cost more than the arithmetic (`_hash_keys`)."""
+    data = key.encode("utf-8")
+    h = 0
+    for byte in data:  # Horner's rule: the same polynomial as the powers in `_hash_run`
+        h = (h * _K1_INT + byte + 1) & _WORD
+    h = (h + len(data) * _K2_INT) & _WORD
+    h ^= h >> 29
+    h = (h * _K3_INT) & _WORD
+    h ^= h >> 32
+    return np.uint64(h)
+
+
+def _hash_keys(keys: Sequence[str]) -> np.ndarray:
+    return np.array([_hash_key(k) for k in keys], dtype=np.uint64)
 
 
 def _narrow(offsets: np.ndarray) -> np.ndarray:
@@ -617,14 +637,10 @@ class TitleIndex:
         buckets = _query_buckets(key)
         sizes = self._grams.counts[buckets]
         order = np.argsort(sizes, kind="stable")
-        budget, picked = 0, list[int]()
-        for i in order:
-            if sizes[i] == 0:
-                continue
-            if picked and budget + sizes[i] > MAX_POSTINGS:
-                break
-            picked.append(int(buckets[i]))
-            budget += int(sizes[i])
+        order = order[sizes[order] > 0]
+        # Rarest first while the budget holds, and the rarest one whatever its size.
+        within = np.cumsum(sizes[order], dtype=np.int64) <= MAX_POSTINGS
+        picked = buckets[order[: max(1, int(within.sum()))] if len(order) else order].tolist()
         self._grams.prefetch(picked)  # one fetch for all of them, when the index is paged
         chosen = [self._grams.bucket(b) for b in picked]
         exact = self._exact_kept(key, year)
@@ -636,7 +652,9 @@ class TitleIndex:
         np.not_equal(hits[1:], hits[:-1], out=edge[1:])
         starts = np.flatnonzero(edge)
         entries = hits[starts]
-        shared = np.diff(starts, append=len(hits))
+        shared = np.empty(len(starts), dtype=np.int64)  # run lengths (np.diff's append is slow)
+        np.subtract(starts[1:], starts[:-1], out=shared[:-1])
+        shared[-1] = len(hits) - starts[-1]
         wide = PRESELECT_WIDE * PRESELECT
         if len(entries) > wide:
             # Most shared trigrams first, then the more popular (lower id): no lookups needed.
@@ -684,25 +702,61 @@ class TitleIndex:
             self._alikes[(key, year)] = alike
         return alike
 
+    @cached_property
+    def _head_by_length(self) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+        """`_head`'s entry ids, lengths and keys, shortest first (ties by popularity), and
+        how many characters of each class (code point % CHAR_CLASSES) each key has, a row per
+        class."""
+        head = self._head()
+        lengths = np.fromiter(map(len, head), np.int64, len(head))
+        order = np.argsort(lengths, kind="stable")
+        keys = [head[i] for i in order]
+        codes = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32)
+        owner = np.repeat(np.arange(len(keys)), lengths[order])
+        counts = np.zeros((CHAR_CLASSES, len(keys)), dtype=np.int32)
+        np.add.at(counts, (codes % CHAR_CLASSES, owner), 1)
+        return order, lengths[order], keys, counts
+
+    def _head_near(self, key: str) -> np.ndarray:
+        """The HEAD_LIMIT popular entries most like `key` (fuzz.ratio at least HEAD_CUTOFF,
+        the more popular first on ties), as `process.extract` over `_head` picks them, for a
+        fraction of the comparisons. fuzz.ratio is 200 * LCS / (a + b) for lengths a and b,
+        and the longest common subsequence has at most the characters both keys have: so
+        only titles of a length, and then of characters, that can reach the cutoff are
+        compared."""
+        order, lengths, keys, counts = self._head_by_length
+        share = HEAD_CUTOFF / 100.0
+        # A character of slack each side: the bound is exact, the float compare need not be.
+        lo = int(np.searchsorted(lengths, len(key) * share / (2.0 - share) - 1.0, "left"))
+        hi = int(np.searchsorted(lengths, len(key) * (2.0 - share) / share + 1.0, "right"))
+        mine = np.bincount(
+            np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32) % CHAR_CLASSES,
+            minlength=CHAR_CLASSES,
+        )
+        used = np.flatnonzero(mine)
+        common = np.minimum(counts[used, lo:hi], mine[used, None]).sum(axis=0)
+        # Half a point of slack, for the same reason.
+        near = lo + np.flatnonzero(
+            200 * common >= (HEAD_CUTOFF - 0.5) * (len(key) + lengths[lo:hi])
+        )
+        scores = process.cdist(
+            [key],
+            [keys[i] for i in near.tolist()],
+            scorer=fuzz.ratio,
+            score_cutoff=HEAD_CUTOFF,
+            dtype=np.float64,
+            workers=1,
+        )[0]
+        hit = np.flatnonzero(scores >= HEAD_CUTOFF)
+        ids, scores = order[near[hit]], scores[hit]
+        return ids[np.lexsort((ids, -scores))[:HEAD_LIMIT]].astype(np.int64)
+
     def _rank_now(self, key: str, year: int | None, article: bool | None, head: bool) -> list[Rank]:
         entries, keys, shown, channel = self._alike(key, year)
         if head and (not len(shown) or shown.max() < HEAD_WHEN_BELOW):
             # Typos in short words leave few trigrams in common; people mostly ask for films
             # others have seen, so compare with every popular title outright.
-            popular = np.array(
-                [
-                    i
-                    for _k, _s, i in process.extract(
-                        key,
-                        self._head(),
-                        scorer=fuzz.ratio,
-                        limit=HEAD_LIMIT,
-                        score_cutoff=HEAD_CUTOFF,
-                    )
-                ],
-                dtype=np.int64,
-            )
-            extra = np.setdiff1d(popular, entries)
+            extra = np.setdiff1d(self._head_near(key), entries)
             if len(extra):
                 entries = np.concatenate([entries, extra])
                 keys = keys + self._keys(extra)
@@ -758,10 +812,9 @@ class TitleIndex:
         out: list[SpanMatch | None] = [None] * len(keys)
         if not keys or not len(self.exact_hash):
             return out
-        blob, offsets = _pack(list(keys))
-        hashes = _key_hash(blob, offsets)
+        hashes = _hash_keys(keys)
         lo, hi = self._exact_bounds(hashes)
-        lengths = np.diff(offsets)
+        lengths = np.fromiter((len(k.encode("utf-8")) for k in keys), np.int64, len(keys))
         for i in np.flatnonzero(hi > lo).tolist():
             entries = self.exact_entry[int(lo[i]) : int(hi[i])][:EXACT_KEPT]
             # A 64-bit hash and the same length: the same key, without decoding each entry.

@@ -14,7 +14,11 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-DECODED_KEPT = 256  # decoded buckets a process keeps (the common trigrams come back often)
+# Decoded buckets a process keeps, the least recently read dropped first: at most this many
+# ids (16 MB), a search reading tens of thousands, and this many buckets. Titles people ask
+# for come back, and their rare trigrams with them; decoding is most of a preselection.
+DECODED_IDS = 4_000_000
+DECODED_KEPT = 65_536
 
 Need = Callable[[Iterable[tuple[int, int]]], None]  # byte ranges of the stream about to be read
 
@@ -48,16 +52,20 @@ def decode(data: np.ndarray) -> np.ndarray:
     if not len(data):
         return np.zeros(0, dtype=np.int32)
     last = data < 0x80
-    ends = np.flatnonzero(last)
-    if len(ends) == len(data):  # every gap in one byte: the usual case
+    if last.all():  # every gap in one byte: the usual case
         gaps = data.astype(np.int64)
     else:
-        starts = np.empty(len(ends), dtype=np.int64)
-        starts[0] = 0
-        starts[1:] = ends[:-1] + 1
-        owner = np.repeat(np.arange(len(ends)), ends - starts + 1)
-        shift = 7 * (np.arange(len(data)) - starts[owner])
-        gaps = np.add.reduceat((data & 0x7F).astype(np.int64) << shift, starts)
+        # Each gap read from its last (most significant) byte back, one byte position at a
+        # time for all gaps at once: a gap has at most five bytes, so at most four passes.
+        ends = np.flatnonzero(last)
+        widths = np.empty(len(ends), dtype=np.int64)  # bytes per gap (np.diff's prepend is slow)
+        widths[0] = ends[0] + 1
+        np.subtract(ends[1:], ends[:-1], out=widths[1:])
+        low = (data & 0x7F).astype(np.int64)
+        gaps = low[ends]
+        for back in range(1, int(widths.max())):
+            longer = np.flatnonzero(widths > back)
+            gaps[longer] = (gaps[longer] << 7) | low[ends[longer] - back]
     return np.cumsum(gaps).astype(np.int32)
 
 
@@ -72,6 +80,7 @@ class Postings:
         self._offsets = offsets
         self.counts = counts  # ids per bucket, so a search can plan before decoding any
         self._kept: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._kept_ids = 0  # ids held in _kept
         self._lock = threading.Lock()  # threads of one server share the index
 
     def __len__(self) -> int:
@@ -89,13 +98,19 @@ class Postings:
             self._need((int(at[b]), int(at[b + 1])) for b in buckets if b not in self._kept)
 
     def bucket(self, b: int) -> np.ndarray:
-        held = self._kept.get(b)
-        if held is not None:
-            return held
+        with self._lock:
+            held = self._kept.get(b)
+            if held is not None:
+                self._kept.move_to_end(b)
+                return held
         self.prefetch((b,))
         ids = decode(self._stream[int(self._offsets[b]) : int(self._offsets[b + 1])])
         with self._lock:
-            self._kept[b] = ids
-            while len(self._kept) > DECODED_KEPT:
-                self._kept.popitem(last=False)
+            if b not in self._kept:  # another thread may have decoded it meanwhile
+                self._kept[b] = ids
+                self._kept_ids += len(ids)
+            while len(self._kept) > 1 and (
+                len(self._kept) > DECODED_KEPT or self._kept_ids > DECODED_IDS
+            ):
+                self._kept_ids -= len(self._kept.popitem(last=False)[1])
         return ids
