@@ -43,16 +43,22 @@ class Gate:
         return model_dir
 
 
-@pytest.fixture
-def server(slack_api: Any, store_path: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
-    settings = Settings(
+def _settings(slack_api: Any, store_path: Path, tmp_path: Path, **more: Any) -> Settings:
+    """The server's settings: the test's store and cache, the stand-in's URL."""
+    return Settings(
         store_url=f"sqlite:///{store_path}",
         cache_dir=tmp_path / "cache",
-        data_dir=tmp_path / "imdb",
         slack_bot_token=sr.BOT_TOKEN,
         slack_signing_secret=sr.SIGNING_SECRET,
         slack_api_url=slack_api.url,
-        admins=frozenset({sr.ADMIN}),
+        **more,
+    )
+
+
+@pytest.fixture
+def server(slack_api: Any, store_path: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    settings = _settings(
+        slack_api, store_path, tmp_path, data_dir=tmp_path / "imdb", admins=frozenset({sr.ADMIN})
     )
     store = SqliteStore(str(store_path))
     gate = Gate()
@@ -252,13 +258,7 @@ class HeldAnswers:
 @pytest.fixture
 def held(slack_api, store_path: Path, tmp_path: Path) -> Iterator[tuple[str, HeldAnswers]]:
     """`serve --http` whose answers are held: (its /slack/events URL, the held answers)."""
-    settings = Settings(
-        store_url=f"sqlite:///{store_path}",
-        cache_dir=tmp_path / "cache",
-        slack_bot_token=sr.BOT_TOKEN,
-        slack_signing_secret=sr.SIGNING_SECRET,
-        slack_api_url=slack_api.url,
-    )
+    settings = _settings(slack_api, store_path, tmp_path)
     store = SqliteStore(str(store_path))
     services = build_services(settings, store=store)
     answers = HeldAnswers(services.movies)
@@ -321,13 +321,7 @@ def test_a_burst_of_new_connections_is_served_though_none_was_accepted_yet(
     # Slack opens several connections at once; the accept loop may be waiting for the CPU.
     # A connection the listen backlog has no room for is dropped, and sent again only after
     # 1 s, then 3 s: past Slack's 3 s for an ack.
-    settings = Settings(
-        store_url=f"sqlite:///{store_path}",
-        cache_dir=tmp_path / "cache",
-        slack_bot_token=sr.BOT_TOKEN,
-        slack_signing_secret=sr.SIGNING_SECRET,
-        slack_api_url=slack_api.url,
-    )
+    settings = _settings(slack_api, store_path, tmp_path)
     store = SqliteStore(str(store_path))
     httpd = build_http_server(
         settings, "127.0.0.1", 0, services=build_services(settings, store=store)

@@ -44,19 +44,12 @@ def test_the_rest_of_the_index_is_fetched_only_after_the_first_answer(
 ) -> None:
     """A cold start's first answer reads the cluster's movies after its search: the background
     fetch of the rest of the index must not compete with that for the store."""
-    from bot.core.manifest import Manifest
-    from bot.core.matching import TitleIndex
     from bot.usecases.movies import MovieService
     from tests.fixtures.artifacts import numbered_movies
 
     monkeypatch.setattr(index_cache, "FILL_AFTER_S", 0.0)
     catalogue = numbered_movies(6000)  # an index of many parts, of which a search reads some
-    store = MemoryStore()
-    store.begin_version("v1", Manifest(version="v1", k=8))
-    store.put_movies("v1", catalogue)
-    store.put_title_index("v1", TitleIndex.build(catalogue, []).to_bytes())
-    store.complete_version("v1")
-    store.activate("v1", None)
+    store = fill(MemoryStore(), movies=catalogue, akas=[], k=8)
     store.INDEX_PART = 2048
     asked: list[int] = []
     read = store.title_index_chunks

@@ -98,17 +98,11 @@ def test_cluster_pages_are_read_once_per_process(service: MovieService, store: M
 def test_a_cluster_pool_is_one_store_request(tmp_path: Path) -> None:
     """A cold start's first answer waits on each read of its cluster: one, not a page of 500
     at a time."""
-    from bot.core.matching import TitleIndex
     from bot.usecases import movies as movies_module
     from tests.fixtures.artifacts import numbered_movies
 
     catalogue = numbered_movies(9000)  # 8 clusters of ~1,125 movies: more than 500 each
-    store = MemoryStore()
-    store.begin_version("v1", Manifest(version="v1", k=8))
-    store.put_movies("v1", catalogue)
-    store.put_title_index("v1", TitleIndex.build(catalogue, []).to_bytes())
-    store.complete_version("v1")
-    store.activate("v1", None)
+    store = fill(MemoryStore(), movies=catalogue, akas=[], k=8)
     service = MovieService(store, IndexCache(store, tmp_path / "cache"))
     answer = service.ask(f"movies like {catalogue[4321].title}")
     assert answer.status == "matched" and answer.recommendations
