@@ -1,11 +1,11 @@
 """Load a model artifact into a store and switch the bot over to it.
 
 The order is what makes it safe: write the new version completely (movies, then the title
-index, the catalogue top and each cluster's pool block), verify the counts, mark it complete, then flip the active
-pointer with a conditional write; only then remove versions older than the previous one. A
-loader that dies anywhere before the flip leaves the previous version serving unchanged, and a
-rerun writes the same version again (writes are idempotent upserts) and finishes. Loading the
-active version again only tidies up.
+index, the catalogue top and each cluster's pool block), verify the counts, mark it complete,
+then flip the active pointer with a conditional write; only then remove versions older than
+the previous one. A loader that dies anywhere before the flip leaves the previous version
+serving unchanged, and a rerun writes the same version again (writes are idempotent upserts)
+and finishes. Loading the active version again only tidies up.
 
 Two loaders may run at once (two uploads close together, or a rerun beside the S3-triggered
 one). The clean-up removes complete versions that are neither active nor the previous one, and
@@ -47,7 +47,8 @@ DEFAULT_BATCH = 10_000
 STALE_LOAD = timedelta(hours=24)
 
 # progress(stage, amount): "parsed" (movies read and checked), "movies" after each batch
-# (movies written so far), "index" (bytes), "blocks" (cluster pool blocks), "verified" (movies), "activated" (movies).
+# (movies written so far), "index" (bytes), "blocks" (cluster pool blocks), "verified"
+# (movies), "activated" (movies).
 # The benchmark times the stages with it; tests raise from it to kill the loader there.
 Progress = Callable[[str, int], None]
 

@@ -21,9 +21,10 @@ def _order(movie: Movie) -> tuple[int, str]:
     return (-movie.votes, movie.tconst)  # the order of the store's cluster pages
 
 
-def cluster_blocks(movies: Iterable[Movie], size: int = POOL_SIZE) -> dict[int, PoolBlock]:
-    """Each cluster's `size` most voted movies (ties by id, as the store pages them), with
-    their normalised titles and series keys."""
+def cluster_blocks(movies: Iterable[Movie], size: int | None = None) -> dict[int, PoolBlock]:
+    """Each cluster's `size` (POOL_SIZE) most voted movies (ties by id, as the store pages
+    them), with their normalised titles and series keys."""
+    size = POOL_SIZE if size is None else size
     members: dict[int, list[Movie]] = {}
     for movie in movies:
         members.setdefault(movie.cluster, []).append(movie)
