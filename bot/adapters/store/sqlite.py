@@ -7,7 +7,8 @@ its own connection (sqlite3 connections must not be shared between threads mid-s
 Tables: `versions` (status, manifest, counts, index size/hash), `active` (the one-row pointer),
 `movies` (keyed by version+tconst, indexed by version+cluster+votes for cluster pages),
 `index_chunks` (the title index in 350 KB pieces: a cold start reads those it needs),
-`catalogue_top` (a version's most popular movies, one compressed blob), `marks` and `runs`
+`catalogue_top` (a version's most popular movies, one compressed blob), `cluster_blocks` (each
+cluster's pool, `bot.core.pool_block`, one row: no item limit to split for), `marks` and `runs`
 (kept across versions),
 `events` (claimed Slack events) and `rates` (each user's question count in the current window);
 `nights` and `night_clicks` (movie nights, sqlite_nights.py).
