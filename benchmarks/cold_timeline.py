@@ -37,6 +37,9 @@ STEPS = (
     ("index member", "bot.core.index_file", "_member"),  # before inflating side by side
     ("cluster page", "bot.adapters.store.sqlite", "SqliteStore.cluster_page"),
     ("cluster page", "bot.adapters.store.dynamodb", "DynamoStore.cluster_page"),
+    ("cluster block", "bot.adapters.store.sqlite", "SqliteStore.cluster_block"),
+    ("cluster block", "bot.adapters.store.dynamodb", "DynamoStore.cluster_block"),
+    ("pool from block", "bot.usecases.movies", "block_pool"),
     ("cluster pool", "bot.usecases.movies", "MovieService._pool"),
     ("ask (all)", "bot.usecases.movies", "MovieService.ask"),
 )

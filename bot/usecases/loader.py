@@ -1,11 +1,11 @@
 """Load a model artifact into a store and switch the bot over to it.
 
 The order is what makes it safe: write the new version completely (movies, then the title
-index and the catalogue top), verify the counts, mark it complete, then flip the active
-pointer with a conditional write; only then remove versions older than the previous one. A
-loader that dies anywhere before the flip leaves the previous version serving unchanged, and a
-rerun writes the same version again (writes are idempotent upserts) and finishes. Loading the
-active version again only tidies up.
+index, the catalogue top and each cluster's pool block), verify the counts, mark it complete,
+then flip the active pointer with a conditional write; only then remove versions older than
+the previous one. A loader that dies anywhere before the flip leaves the previous version
+serving unchanged, and a rerun writes the same version again (writes are idempotent upserts)
+and finishes. Loading the active version again only tidies up.
 
 Two loaders may run at once (two uploads close together, or a rerun beside the S3-triggered
 one). The clean-up removes complete versions that are neither active nor the previous one, and
@@ -36,6 +36,8 @@ from bot.core.artifact import (
 from bot.core.catalogue import catalogue_top
 from bot.core.clock import Clock, parse_utc, utc_now
 from bot.core.models import Movie, VersionState, VersionStatus
+from bot.core.pool_block import pack_block
+from bot.usecases.pool_blocks import cluster_blocks
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,8 @@ DEFAULT_BATCH = 10_000
 STALE_LOAD = timedelta(hours=24)
 
 # progress(stage, amount): "parsed" (movies read and checked), "movies" after each batch
-# (movies written so far), "index" (bytes), "verified" (movies), "activated" (movies).
+# (movies written so far), "index" (bytes), "blocks" (cluster pool blocks), "verified"
+# (movies), "activated" (movies).
 # The benchmark times the stages with it; tests raise from it to kill the loader there.
 Progress = Callable[[str, int], None]
 
@@ -208,6 +211,7 @@ def load_artifact(
         finally:
             pool.shutdown(wait=False)  # a failed write reports at once, not after the build
         top = catalogue_top(movies)
+        blocks = cluster_blocks(movies)
         del movies  # the index holds what it needs; free the rest before the next step
         if not index_built:  # the akas went into the artifact's index, not through this load
             akas_count = manifest.counts.get("akas", 0)
@@ -215,6 +219,9 @@ def load_artifact(
         store.put_title_index(version, blob)
         report_progress("index", index_bytes)
         store.put_catalogue_top(version, top)
+        for cluster, block in blocks.items():
+            store.put_cluster_block(version, cluster, pack_block(block))
+        report_progress("blocks", len(blocks))
         store.put_report(version, report_files(model_dir))
         stored = store.count_movies(version)
         if stored != expected:

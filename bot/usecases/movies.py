@@ -23,6 +23,7 @@ from bot.core.request import Constraint, Request
 from bot.core.understand import understand
 from bot.usecases.discover import best_known, best_known_in, cluster_order, estimated_centres
 from bot.usecases.honour import against_seed, meets_all, unsatisfiable
+from bot.usecases.pool_blocks import POOL_SIZE, block_pool
 from bot.usecases.recommend import Pick, Pool, rank_many, reason, recommend
 from bot.usecases.threads import THREAD_TTL_SECONDS, ThreadState, constraint_data, merge
 
@@ -36,7 +37,6 @@ AnswerStatus = Literal[
     "help", "no_context",
 ]  # fmt: skip
 ENOUGH = 5  # fewer picks than this in the seeds' clusters widens to the nearest ones
-POOL_SIZE = 2000  # the cluster's most popular movies the recommender chooses from
 PAGE_READ = 500
 # Movies read beyond the pools for one answer, at most: a request nothing fits would otherwise
 # read the whole catalogue (minutes at 720k movies); past this many it is answered from what was
@@ -122,7 +122,9 @@ class MovieService:
         self._indexes = indexes
         self.page_size = page_size
         self._pools: OrderedDict[tuple[str, int], Pool] = OrderedDict()
-        self._pool_ends: dict[tuple[str, int], str | None] = {}
+        # Where each cluster's rest begins: a page cursor, the pool's last movie (a pool read
+        # from its block: the cursor is made when the rest is wanted), or None (no rest).
+        self._pool_ends: dict[tuple[str, int], str | Movie | None] = {}
         # Filtered pools of a request ("more" reads the same one again) and catalogue tops.
         self._fitting: OrderedDict[tuple[Any, ...], tuple[Pool, tuple[int, ...]]] = OrderedDict()
         self._tops: OrderedDict[str, Pool] = OrderedDict()
@@ -372,6 +374,23 @@ class MovieService:
         if key in self._pools:
             self._pools.move_to_end(key)
             return self._pools[key]
+        pool, end = self._read_pool(version, cluster)
+        self._pools[key] = pool
+        # Where the rest of the cluster begins (None: no rest); kept after the pool goes, so
+        # a scan of every cluster still finds each one's rest (a cursor per cluster is small).
+        self._pool_ends[key] = end
+        while len(self._pools) > CLUSTER_POOLS_KEPT:
+            self._pools.popitem(last=False)
+        return pool
+
+    def _read_pool(self, version: str, cluster: int) -> tuple[Pool, str | Movie | None]:
+        """The cluster's pool and where its rest begins: from the block the loader stored (one
+        read, titles already normalised), else (a version loaded before blocks) its pages."""
+        blob = self._store.cluster_block(version, cluster)
+        read = block_pool(blob, POOL_SIZE) if blob is not None else None
+        if read is not None:
+            pool, more = read
+            return pool, (pool.movies[-1] if more and pool.movies else None)
         movies: list[Movie] = []
         cursor: str | None = None
         while len(movies) < POOL_SIZE:
@@ -382,13 +401,7 @@ class MovieService:
             cursor = page.next_cursor
             if cursor is None:
                 break
-        pool = self._pools[key] = Pool(movies)
-        # Where the rest of the cluster begins (None: no rest); kept after the pool goes, so
-        # a scan of every cluster still finds each one's rest (a cursor per cluster is small).
-        self._pool_ends[key] = cursor
-        while len(self._pools) > CLUSTER_POOLS_KEPT:
-            self._pools.popitem(last=False)
-        return pool
+        return Pool(movies), cursor
 
     def _first(self, version: str, shown: tuple[str, ...]) -> Movie | None:
         return self._movie(version, shown[0]) if shown else None
@@ -500,7 +513,8 @@ class MovieService:
         cluster."""
         movies: list[Movie] = []
         read = 0
-        cursor = self._pool_ends.get((version, cluster))
+        end = self._pool_ends.get((version, cluster))
+        cursor = self._store.cursor_after(version, end) if isinstance(end, Movie) else end
         pool = self._pools.get((version, cluster))
         if cursor is not None and pool is not None and pool.movies:
             # The rest comes after the pool in votes order: none has more votes than its last.

@@ -63,10 +63,19 @@ class Pool:
     """A cluster's candidate movies with their normalised titles, series keys and arrays, and
     which of them meet a constraint (computed once per constraint, then kept)."""
 
-    def __init__(self, movies: Sequence[Movie]) -> None:
+    def __init__(
+        self,
+        movies: Sequence[Movie],
+        keys: Sequence[str] | None = None,
+        franchises: Sequence[str] | None = None,
+    ) -> None:
+        """`keys` and `franchises`, when given (a stored pool block), are what normalising
+        the titles would give: a cold start then normalises nothing."""
         self.movies = list(movies)
-        self.keys = [normalize(m.title) for m in self.movies]
-        self.franchises = [franchise(m) for m in self.movies]
+        self.keys = list(keys) if keys is not None else [normalize(m.title) for m in self.movies]
+        self.franchises = (
+            list(franchises) if franchises is not None else [franchise(m) for m in self.movies]
+        )
         width = max((len(m.coords) for m in self.movies), default=0)
         self.coords = np.zeros((len(self.movies), width), dtype=np.float64)
         for i, m in enumerate(self.movies):

@@ -4,8 +4,8 @@ union, which the backends (sqlite.py, dynamodb.py) implement and `open_store` re
 A client names the narrowest role it uses (the dedupe `EventClaims`, a retrainer `RunLog`, ...),
 so its type says what it touches and a test fake implements only that.
 
-Versions: the loader writes a version completely (begin -> movies -> title index and
-catalogue top),
+Versions: the loader writes a version completely (begin -> movies -> title index,
+catalogue top and cluster pool blocks),
 then `activate`s it with a conditional switch; readers always go through `active()`,
 so they never see a half-written version. User marks and training runs are kept
 across versions.
@@ -75,6 +75,16 @@ class ModelReader(ActiveModel, Protocol):
         """The version's most popular movies (`bot.core.catalogue`), most voted first, in one
         or a few reads; empty when its loader stored none (a version loaded before there was
         one)."""
+        ...
+
+    def cluster_block(self, version: str, cluster: int) -> bytes | None:
+        """The cluster's pool block (`bot.core.pool_block`) the loader stored, in one or a few
+        reads; None when it stored none (a version loaded before there were blocks)."""
+        ...
+
+    def cursor_after(self, version: str, movie: Movie) -> str:
+        """The `cluster_page` cursor that continues after `movie` in its cluster (where the
+        rest of a cluster begins after a pool read from its block)."""
         ...
 
 
@@ -230,6 +240,10 @@ class VersionWriter(Protocol):
 
     def put_catalogue_top(self, version: str, movies: Sequence[Movie]) -> None:
         """Store (or replace) the version's catalogue top, in the order given."""
+        ...
+
+    def put_cluster_block(self, version: str, cluster: int, data: bytes) -> None:
+        """Store (or replace) the cluster's pool block; split into parts when large."""
         ...
 
     def put_report(self, version: str, files: Mapping[str, bytes]) -> None:

@@ -13,6 +13,9 @@ Item (pk | sk): other attributes
 - catalogue top part (`TOP#{version}` | part number, 6 digits): data (binary, <= 350 KB, the
   compressed movie list of `codec.pack_movies` in order), parts (on every part: how many there
   are); one Query reads them all
+- cluster pool block part (`BLOCK#{version}` | cluster, 4 digits, `#`, part number, 6 digits):
+  data (binary, <= 350 KB, a part of `bot.core.pool_block`'s block), parts (on every part: how
+  many the cluster's block has); one Query reads a cluster's, one the whole version's to delete
 - report file (`REPORT#{version}` | file name): data (binary; the loader passes only files
   that fit one item)
 - user mark (`USER#{user_id}` | `MARK#{tconst}`): kind, title, marked_at
@@ -336,6 +339,36 @@ class DynamoStore(DynamoThreads, DynamoNights):
             raise StoreError(f"the catalogue top of {version} is missing parts")
         return unpack_movies(b"".join(bytes(item["data"]) for item in found[:parts]))
 
+    def cluster_block(self, version: str, cluster: int) -> bytes | None:
+        found = list(
+            self._db.query(
+                KeyConditionExpression="#pk = :pk AND begins_with(#sk, :prefix)",
+                ExpressionAttributeNames=names(PARTITION_KEY, SORT_KEY),
+                ExpressionAttributeValues=values(
+                    pk=items.block_pk(version), prefix=items.block_sk_prefix(cluster)
+                ),
+            )
+        )
+        if not found:
+            return None
+        # A rewrite that stored fewer parts may leave stale ones behind: read what it names.
+        parts = int(found[0]["parts"])
+        if len(found) < parts:
+            raise StoreError(f"the pool block of cluster {cluster} of {version} is missing parts")
+        return b"".join(bytes(item["data"]) for item in found[:parts])
+
+    def cursor_after(self, version: str, movie: Movie) -> str:
+        shards = self._shards(version)
+        if shards is None:
+            raise StoreError(f"no version {version}")
+        return encode_cursor(
+            {
+                "pk": items.movie_pk(version, items.shard(movie.tconst, shards)),
+                "sk": movie.tconst,
+                "gsk": items.cluster_sk(movie),
+            }
+        )
+
     def report(self, version: str) -> dict[str, bytes]:
         found = self._db.query(**_partition(items.report_pk(version)))
         return {item[SORT_KEY]: bytes(item["data"]) for item in found}
@@ -506,6 +539,12 @@ class DynamoStore(DynamoThreads, DynamoNights):
         numbered = ((items.index_sk(seq), part) for seq, part in enumerate(parts))
         self._put_parts(items.top_pk(version), numbered, {"parts": len(parts)})
 
+    def put_cluster_block(self, version: str, cluster: int, data: bytes) -> None:
+        self._require_loading(version)
+        parts = list(chunks(data, INDEX_CHUNK_BYTES))
+        numbered = ((items.block_sk(cluster, seq), part) for seq, part in enumerate(parts))
+        self._put_parts(items.block_pk(version), numbered, {"parts": len(parts)})
+
     def _fan_out(self, work: Callable[[int], int], over: Iterable[int]) -> list[int]:
         """Run `work(n)` for each n (a shard, a cluster) on the thread pool."""
         return list(self._db.pool().map(work, over))
@@ -651,7 +690,12 @@ class DynamoStore(DynamoThreads, DynamoNights):
         shards = self._shards(version)
         if shards is not None:
             self._fan_out(delete_shard, range(shards))
-        for pk in (items.index_pk(version), items.report_pk(version), items.top_pk(version)):
+        for pk in (
+            items.index_pk(version),
+            items.report_pk(version),
+            items.top_pk(version),
+            items.block_pk(version),
+        ):
             self._db.write_all({"DeleteRequest": {"Key": key}} for key in keys(pk))
         # The version item goes last: while it exists, a later loader knows to finish the job.
         self._db.call("delete_item", Key=version_key(version))

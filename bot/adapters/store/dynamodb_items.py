@@ -101,12 +101,12 @@ def movie_pk(version: str, shard: int) -> str:
     return f"MOVIE#{version}#{shard:03d}"
 
 
-def _shard(tconst: str, shards: int) -> int:
+def shard(tconst: str, shards: int) -> int:
     return zlib.crc32(tconst.encode()) % shards
 
 
 def movie_key(version: str, shards: int, tconst: str) -> dict[str, Any]:
-    return key(movie_pk(version, _shard(tconst, shards)), tconst)
+    return key(movie_pk(version, shard(tconst, shards)), tconst)
 
 
 def cluster_pk(version: str, cluster: int) -> str:
@@ -123,6 +123,18 @@ def index_sk(seq: int) -> str:
 
 def top_pk(version: str) -> str:
     return f"TOP#{version}"
+
+
+def block_pk(version: str) -> str:
+    return f"BLOCK#{version}"
+
+
+def block_sk_prefix(cluster: int) -> str:
+    return f"{cluster:04d}#"
+
+
+def block_sk(cluster: int, part: int) -> str:
+    return f"{block_sk_prefix(cluster)}{part:06d}"
 
 
 def report_pk(version: str) -> str:
@@ -154,14 +166,18 @@ def rate_key(user_id: str, window: int) -> dict[str, Any]:
 
 
 # --- movies ---
+def cluster_sk(m: Movie) -> str:
+    # Ascending (MAX_VOTES - votes, tconst) is votes descending, ties by tconst.
+    return f"{MAX_VOTES - min(m.votes, MAX_VOTES):012d}#{m.tconst}"
+
+
 def movie_item(version: str, shards: int, m: Movie) -> dict[str, Any]:
     return to_item(
         {
-            PARTITION_KEY: movie_pk(version, _shard(m.tconst, shards)),
+            PARTITION_KEY: movie_pk(version, shard(m.tconst, shards)),
             SORT_KEY: m.tconst,
             CLUSTER_INDEX_PARTITION_KEY: cluster_pk(version, m.cluster),
-            # Ascending (MAX_VOTES - votes, tconst) is votes descending, ties by tconst.
-            CLUSTER_INDEX_SORT_KEY: f"{MAX_VOTES - min(m.votes, MAX_VOTES):012d}#{m.tconst}",
+            CLUSTER_INDEX_SORT_KEY: cluster_sk(m),
             **movie_record(m),
         }
     )

@@ -7,7 +7,8 @@ its own connection (sqlite3 connections must not be shared between threads mid-s
 Tables: `versions` (status, manifest, counts, index size/hash), `active` (the one-row pointer),
 `movies` (keyed by version+tconst, indexed by version+cluster+votes for cluster pages),
 `index_chunks` (the title index in 350 KB pieces: a cold start reads those it needs),
-`catalogue_top` (a version's most popular movies, one compressed blob), `marks` and `runs`
+`catalogue_top` (a version's most popular movies, one compressed blob), `cluster_blocks` (each
+cluster's pool, `bot.core.pool_block`, one row: no item limit to split for), `marks` and `runs`
 (kept across versions),
 `events` (claimed Slack events) and `rates` (each user's question count in the current window);
 `nights` and `night_clicks` (movie nights, sqlite_nights.py).
@@ -96,6 +97,12 @@ CREATE TABLE IF NOT EXISTS index_chunks (
 CREATE TABLE IF NOT EXISTS catalogue_top (
     version TEXT PRIMARY KEY,
     data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cluster_blocks (
+    version TEXT NOT NULL,
+    cluster INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (version, cluster)
 );
 CREATE TABLE IF NOT EXISTS report_files (
     version TEXT NOT NULL,
@@ -336,6 +343,21 @@ class SqliteStore(SqliteThreads, SqliteNights):
         )
         return unpack_movies(bytes(row[0])) if row else []
 
+    def cluster_block(self, version: str, cluster: int) -> bytes | None:
+        # One row: SQLite has no item size limit to split for.
+        row = (
+            self._conn()
+            .execute(
+                "SELECT data FROM cluster_blocks WHERE version = ? AND cluster = ?",
+                (version, cluster),
+            )
+            .fetchone()
+        )
+        return bytes(row[0]) if row else None
+
+    def cursor_after(self, version: str, movie: Movie) -> str:
+        return encode_cursor({"votes": movie.votes, "tconst": movie.tconst})
+
     # --- marks ---
     def add_mark(self, user_id: str, mark: Mark) -> None:
         with self._write() as conn:
@@ -514,6 +536,14 @@ class SqliteStore(SqliteThreads, SqliteNights):
                 (version, blob),
             )
 
+    def put_cluster_block(self, version: str, cluster: int, data: bytes) -> None:
+        with self._write() as conn:
+            self._require_loading(conn, version)
+            conn.execute(
+                "INSERT OR REPLACE INTO cluster_blocks (version, cluster, data) VALUES (?, ?, ?)",
+                (version, cluster, data),
+            )
+
     @staticmethod
     def _count(conn: sqlite3.Connection, version: str) -> int:
         row = conn.execute("SELECT COUNT(*) FROM movies WHERE version = ?", (version,)).fetchone()
@@ -557,4 +587,5 @@ class SqliteStore(SqliteThreads, SqliteNights):
             conn.execute("DELETE FROM index_chunks WHERE version = ?", (version,))
             conn.execute("DELETE FROM report_files WHERE version = ?", (version,))
             conn.execute("DELETE FROM catalogue_top WHERE version = ?", (version,))
+            conn.execute("DELETE FROM cluster_blocks WHERE version = ?", (version,))
             conn.execute("DELETE FROM versions WHERE version = ?", (version,))

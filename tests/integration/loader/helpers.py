@@ -45,6 +45,7 @@ def snapshot(store: Store) -> dict[str, Any]:
         "movies": read_movies(store, version, [m.tconst for m in SAMPLE_MOVIES]),
         "index": store.title_index(version),
         "top": store.catalogue_top(version),
+        "blocks": {cluster: store.cluster_block(version, cluster) for cluster in CLUSTERS},
     }
 
 

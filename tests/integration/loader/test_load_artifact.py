@@ -121,9 +121,11 @@ def test_death_in_the_middle_of_a_batch_is_finished_by_a_rerun(
     ("method", "stage"),
     [
         ("put_title_index", None),
+        ("put_cluster_block", None),
         ("complete_version", None),
         ("activate", None),
         (None, "index"),
+        (None, "blocks"),
         (None, "verified"),
     ],
 )

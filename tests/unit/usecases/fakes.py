@@ -29,6 +29,8 @@ class MemoryStore:
         self._movies: dict[str, dict[str, Movie]] = {}
         self._indexes: dict[str, bytes] = {}
         self._tops: dict[str, list[Movie]] = {}
+        self._blocks: dict[tuple[str, int], bytes] = {}
+        self.block_reads = 0
         self._active: str | None = None
         self._marks: dict[str, dict[str, Mark]] = {}
         self._runs: list[TrainingRun] = []
@@ -47,13 +49,26 @@ class MemoryStore:
         self, version: str, cluster: int, limit: int, cursor: str | None = None
     ) -> Page:
         self.page_reads += 1
-        members = sorted(
-            (m for m in self._movies.get(version, {}).values() if m.cluster == cluster),
-            key=lambda m: (-m.votes, m.tconst),
-        )
+        members = self._members(version, cluster)
         start = int(cursor or 0)
         end = start + max(1, limit)
         return Page(members[start:end], str(end) if end < len(members) else None)
+
+    def _members(self, version: str, cluster: int) -> list[Movie]:
+        return sorted(
+            (m for m in self._movies.get(version, {}).values() if m.cluster == cluster),
+            key=lambda m: (-m.votes, m.tconst),
+        )
+
+    def cluster_block(self, version: str, cluster: int) -> bytes | None:
+        self.block_reads += 1
+        return self._blocks.get((version, cluster))
+
+    def cursor_after(self, version: str, movie: Movie) -> str:
+        return str(self._members(version, movie.cluster).index(movie) + 1)
+
+    def put_cluster_block(self, version: str, cluster: int, data: bytes) -> None:
+        self._blocks[(version, cluster)] = data
 
     def title_index(self, version: str) -> bytes | None:
         return self._indexes.get(version)
@@ -133,6 +148,8 @@ class MemoryStore:
     def delete_version(self, version: str) -> None:
         for table in (self._manifests, self._status, self._movies, self._indexes, self._tops):
             table.pop(version, None)
+        for key in [k for k in self._blocks if k[0] == version]:
+            del self._blocks[key]
 
     def close(self) -> None:
         pass
