@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import random
+import shutil
 import string
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -430,7 +431,13 @@ def run_evaluation(
     manifest = read_manifest(model_dir)
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
-    store = SqliteStore(work_dir / "evaluate.sqlite")
+    store_path = work_dir / "evaluate.sqlite"
+    # Fresh every run: a store left by an older release (another title index FORMAT) holds the
+    # same version, which the loader would skip as already active and the service then refuse.
+    for stale in (store_path, *work_dir.glob("evaluate.sqlite-*")):
+        stale.unlink(missing_ok=True)
+    shutil.rmtree(work_dir / "cache", ignore_errors=True)
+    store = SqliteStore(store_path)
     try:
         loaded = load_artifact(Path(model_dir), store)
         service = MovieService(store, IndexCache(store, work_dir / "cache"), page_size=k)

@@ -6,6 +6,7 @@ import csv
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -214,3 +215,22 @@ def test_the_honouring_part_runs_on_the_small_catalogue(tmp_path: Path) -> None:
         assert rows and all(0.0 <= row["rate"] <= 1.0 for row in rows)
     assert "held-out constrained requests fully honoured >= 90%" in report["targets"]
     assert "honouring (whole answers)" in format_table(report)
+
+
+def test_a_store_left_by_a_release_with_another_index_format_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.core import matching
+
+    model = write_artifact(tmp_path / "model")
+    ml_dir = write_movielens(tmp_path / "ml", _ratings())
+
+    def evaluate() -> dict[str, Any]:
+        return run_evaluation(
+            model, ml_dir, tmp_path / "work", k=3, min_likers=3, draws=1, nonsense_queries=10
+        )
+
+    with monkeypatch.context() as older:
+        older.setattr(matching, "FORMAT", matching.FORMAT - 1)  # the store of an older release
+        evaluate()
+    assert evaluate()["resolution"]["as_written"]["top1"] == 1.0
