@@ -124,7 +124,7 @@ bench-load: dev $(LOAD_STAMP) ## signed /movie at 50/s for 60 s on serve --http 
 	@$(BIN)/python -m benchmarks.bench_load $(BENCH_ARGS)
 
 bench-cold: dev ## cold start to the first answer, SQLite and DynamoDB Local (issue 14)
-	@$(BIN)/python -m benchmarks.bench_cold --growth
+	@$(BIN)/python -m benchmarks.bench_cold --growth $(ARGS)
 
 clean: ## remove what make built (keeps $(DATA_DIR))
 	rm -rf $(VAR) $(VENV) $(SAM_VENV) $(LOAD_VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
