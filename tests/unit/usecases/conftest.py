@@ -12,6 +12,23 @@ from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES
 from tests.unit.usecases.fakes import MemoryStore
 
 
+def quiet_film(n: int, cluster: int, genres: str = "Drama", title: str = "") -> Movie:
+    """A made-up film of `cluster`, fewer votes as `n` grows."""
+    return Movie(
+        f"tt9{n:06d}", title or f"Quiet Film Number {n}", title or f"Quiet Film Number {n}",
+        2005, 100, tuple(genres.split(",")), 6.5, 10_000 - n, cluster, (float(cluster), 0.0, 0.0),
+    )  # fmt: skip
+
+
+def far_documentaries(k: int, last: int, spacing: int = 100) -> list[Movie]:
+    """Heat in cluster 0, quiet dramas 2..last-1 in each of `k` clusters in a row, and the only
+    documentaries, least voted of all, in the farthest cluster."""
+    movies = [quiet_film(1, 0, "Crime,Drama", "Heat")]
+    movies += [quiet_film(spacing * c + i, c) for c in range(k) for i in range(2, last)]
+    movies += [quiet_film(900 + i, k - 1, "Documentary") for i in range(4)]
+    return movies
+
+
 def fill(
     store: MemoryStore,
     version: str = "v1",

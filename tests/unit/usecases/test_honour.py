@@ -17,7 +17,7 @@ from bot.usecases.honour import against_seed, meets
 from bot.usecases.movies import MovieService
 from bot.usecases.threads import ThreadState, merge
 from tests.fixtures.artifacts import SAMPLE_MOVIES
-from tests.unit.usecases.conftest import fill
+from tests.unit.usecases.conftest import far_documentaries, fill, quiet_film
 from tests.unit.usecases.fakes import MemoryStore
 
 BY_ID = {m.tconst: m for m in SAMPLE_MOVIES}
@@ -172,20 +172,11 @@ def test_no_seed_finds_what_fits_beyond_the_catalogue_top(tmp_path: Path) -> Non
     assert all("Comedy" in p.movie.genres for p in answer.recommendations)
 
 
-def _film(n: int, cluster: int, genres: str = "Drama", title: str = "") -> Movie:
-    return Movie(
-        f"tt9{n:06d}", title or f"Quiet Film Number {n}", title or f"Quiet Film Number {n}",
-        2005, 100, tuple(genres.split(",")), 6.5, 10_000 - n, cluster, (float(cluster), 0.0, 0.0),
-    )  # fmt: skip
-
-
 def test_widening_reads_every_cluster_before_saying_nothing_fits(tmp_path: Path) -> None:
     # Twelve clusters in a row; the only documentaries are in the farthest from the seed's,
     # and not in the stored catalogue top.
     k = 12
-    movies = [_film(1, 0, "Crime,Drama", "Heat")]
-    movies += [_film(10 * c + i, c) for c in range(k) for i in range(2, 8)]
-    movies += [_film(900 + i, k - 1, "Documentary") for i in range(4)]
+    movies = far_documentaries(k, last=8, spacing=10)
     store = MemoryStore()
     store.begin_version("v1", Manifest(version="v1", k=k))
     store.put_movies("v1", movies)
@@ -214,9 +205,9 @@ def _service_on(movies: list[Movie], k: int, tmp_path: Path) -> tuple[MovieServi
 def test_widening_counts_only_what_can_be_shown(tmp_path: Path) -> None:
     # Heat's cluster has six documentaries, five of them marked seen by the user: widening
     # goes on to the next cluster instead of answering with one pick.
-    movies = [_film(1, 0, "Crime,Drama", "Heat")]
-    movies += [_film(10 + i, 0, "Documentary") for i in range(6)]
-    movies += [_film(20 + i, 1, "Documentary") for i in range(4)]
+    movies = [quiet_film(1, 0, "Crime,Drama", "Heat")]
+    movies += [quiet_film(10 + i, 0, "Documentary") for i in range(6)]
+    movies += [quiet_film(20 + i, 1, "Documentary") for i in range(4)]
     service, _store = _service_on(movies, 2, tmp_path)
     for m in movies[1:6]:
         service.mark("U1", m.tconst, MarkKind.SEEN)
@@ -233,9 +224,7 @@ def test_widening_reads_beyond_the_pools_before_nothing_fits(
     # voted of the farthest cluster, in no pool and not in the catalogue top.
     monkeypatch.setattr(movies_module, "POOL_SIZE", 10)
     k = 3
-    movies = [_film(1, 0, "Crime,Drama", "Heat")]
-    movies += [_film(100 * c + i, c) for c in range(k) for i in range(2, 20)]
-    movies += [_film(900 + i, k - 1, "Documentary") for i in range(4)]
+    movies = far_documentaries(k, last=20)
     service, _store = _service_on(movies, k, tmp_path)
     answer = service.ask("like heat but a documentary")
     assert answer.status == "matched" and len(answer.recommendations) == 3
@@ -254,8 +243,8 @@ def test_reading_beyond_the_pools_stops_at_its_budget(
     monkeypatch.setattr(movies_module, "PAGE_READ", 5)
     monkeypatch.setattr(movies_module, "REST_READ", 20)
     k = 3
-    movies = [_film(1, 0, "Crime,Drama", "Heat")]
-    movies += [_film(100 * c + i, c) for c in range(k) for i in range(2, 60)]
+    movies = [quiet_film(1, 0, "Crime,Drama", "Heat")]
+    movies += [quiet_film(100 * c + i, c) for c in range(k) for i in range(2, 60)]
     service, store = _service_on(movies, k, tmp_path)
     read: list[int] = []
     page = store.cluster_page
@@ -275,8 +264,8 @@ def test_reading_beyond_the_pools_stops_at_its_budget(
 def test_popular_means_the_catalogues_most_voted(tmp_path: Path) -> None:
     # No movie here has 100k votes; "popular" is the catalogue's 2% most voted all the same,
     # and "lesser known" leaves out its 4% most voted.
-    movies = [_film(1, 0, "Crime,Drama", "Heat")]
-    movies += [_film(10 + i, i % 3) for i in range(300)]
+    movies = [quiet_film(1, 0, "Crime,Drama", "Heat")]
+    movies += [quiet_film(10 + i, i % 3) for i in range(300)]
     service, _store = _service_on(movies, 3, tmp_path)
     ranked = sorted((m.votes for m in movies), reverse=True)
     popular = service.ask("popular movies like heat")

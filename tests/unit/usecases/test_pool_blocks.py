@@ -19,6 +19,7 @@ from bot.usecases import movies as movies_module
 from bot.usecases.movies import MovieService
 from bot.usecases.pool_blocks import cluster_blocks
 from tests.fixtures.artifacts import SAMPLE_AKAS, SAMPLE_MOVIES
+from tests.unit.usecases.conftest import far_documentaries, quiet_film
 from tests.unit.usecases.fakes import MemoryStore
 
 QUESTIONS = [
@@ -30,13 +31,6 @@ QUESTIONS = [
     "surprise me",
     "movies like pulp fiction and the godfather",
 ]
-
-
-def _film(n: int, cluster: int, genres: str = "Drama", title: str = "") -> Movie:
-    return Movie(
-        f"tt9{n:06d}", title or f"Quiet Film Number {n}", title or f"Quiet Film Number {n}",
-        2005, 100, tuple(genres.split(",")), 6.5, 10_000 - n, cluster, (float(cluster), 0.0, 0.0),
-    )  # fmt: skip
 
 
 def _service(
@@ -97,9 +91,7 @@ def test_the_rest_of_a_cluster_continues_after_a_block_larger_than_the_pool(
     # begin right after the pool's last movie.
     monkeypatch.setattr(movies_module, "POOL_SIZE", 10)
     k = 3
-    movies = [_film(1, 0, "Crime,Drama", "Heat")]
-    movies += [_film(100 * c + i, c) for c in range(k) for i in range(2, 20)]
-    movies += [_film(900 + i, k - 1, "Documentary") for i in range(4)]
+    movies = far_documentaries(k, last=20)
     with_blocks, store = _service(tmp_path, movies, k, _blocks(movies))
     without, _ = _service(tmp_path, movies, k, None)
     questions = ["like heat but a documentary", "a documentary", "like heat"]
@@ -116,8 +108,8 @@ def test_a_block_this_release_cannot_use_falls_back_to_the_pages(
 ) -> None:
     monkeypatch.setattr(movies_module, "POOL_SIZE", 10)
     k = 3
-    movies = [_film(1, 0, "Crime,Drama", "Heat")]
-    movies += [_film(100 * c + i, c) for c in range(k) for i in range(2, 30)]
+    movies = [quiet_film(1, 0, "Crime,Drama", "Heat")]
+    movies += [quiet_film(100 * c + i, c) for c in range(k) for i in range(2, 30)]
     if damage == "short":  # fewer than the pool of a larger cluster
         blocks = _blocks(movies, size=5)
     elif damage == "stale keys":  # normalised by a release whose normaliser differed

@@ -17,12 +17,12 @@ from bot.usecases.honour import field_value, field_values, meets_all, unsatisfia
 from bot.usecases.movies import MovieService
 from bot.usecases.recommend import Pool
 from tests.fixtures.artifacts import SAMPLE_MOVIES
-from tests.unit.usecases.conftest import fill
+from tests.unit.usecases.conftest import far_documentaries, fill
 from tests.unit.usecases.fakes import MemoryStore
-from tests.unit.usecases.test_honour import _film, _service_on
+from tests.unit.usecases.test_honour import _service_on
 
 HEAT = "tt0113277"
-HEAT_FILM = "tt9000001"  # Heat of `_film`'s catalogues
+HEAT_FILM = "tt9000001"  # Heat of `far_documentaries`
 
 
 class CountingStore(MemoryStore):
@@ -134,9 +134,7 @@ def test_the_rest_of_a_cluster_is_read_only_when_its_votes_can_fit(
     monkeypatch.setattr(movies_module, "POOL_SIZE", 10)
     monkeypatch.setattr(movies_module, "PAGE_READ", 5)
     k = 3
-    movies = [_film(1, 0, "Crime,Drama", "Heat")]
-    movies += [_film(100 * c + i, c) for c in range(k) for i in range(2, 60)]
-    movies += [_film(900 + i, k - 1, "Documentary") for i in range(4)]  # 9,100 votes or fewer
+    movies = far_documentaries(k, last=60)  # the documentaries: 9,100 votes or fewer
     service, store = _service_on(movies, k, tmp_path)
     documentary = Constraint("genres", "in", ("Documentary",), "a documentary")
     reads = store.page_reads
