@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from bot.adapters import index_cache
 from bot.adapters.index_cache import IndexCache
+from tests.fixtures.stores import count_index_reads
 from tests.unit.usecases.conftest import fill
 from tests.unit.usecases.fakes import MemoryStore
 
@@ -51,14 +51,7 @@ def test_the_rest_of_the_index_is_fetched_only_after_the_first_answer(
     catalogue = numbered_movies(6000)  # an index of many parts, of which a search reads some
     store = fill(MemoryStore(), movies=catalogue, akas=[], k=8)
     store.INDEX_PART = 2048
-    asked: list[int] = []
-    read = store.title_index_chunks
-
-    def counted(version: str, seqs: Sequence[int]) -> list[bytes]:
-        asked.extend(seqs)
-        return read(version, seqs)
-
-    monkeypatch.setattr(store, "title_index_chunks", counted)
+    asked = count_index_reads(monkeypatch, store)
     parts = store.title_index_parts("v1")
     assert parts is not None
     cache = IndexCache(store, tmp_path)

@@ -22,7 +22,7 @@ from bot.core.matching import TitleIndex
 from bot.core.models import Movie
 from bot.core.paged import PagedBytes
 from tests.fixtures.artifacts import numbered_movies
-from tests.fixtures.stores import fill_version, store, store_opener
+from tests.fixtures.stores import count_index_reads, fill_version, store, store_opener
 
 __all__ = ["store", "store_opener"]  # each test runs on SQLite and on DynamoDB Local
 
@@ -85,14 +85,7 @@ def test_a_cold_cache_answers_from_some_parts_then_keeps_the_whole_index(
     for backend in (sqlite, dynamodb):  # many small parts, so some are left unread
         monkeypatch.setattr(backend, "INDEX_CHUNK_BYTES", 20_000)
     fill_version(store, "v1", movies[:10], blob)
-    asked: list[int] = []
-    read = store.title_index_chunks
-
-    def counted(version: str, seqs: Sequence[int]) -> list[bytes]:
-        asked.extend(seqs)
-        return read(version, seqs)
-
-    monkeypatch.setattr(store, "title_index_chunks", counted)
+    asked = count_index_reads(monkeypatch, store)
     gate = threading.Event()
     fill = PagedBytes.fill
     monkeypatch.setattr(PagedBytes, "fill", lambda self: (gate.wait(60), fill(self)))
