@@ -6,7 +6,6 @@ seen / not-interested list. No Slack, no boto3."""
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
@@ -15,6 +14,7 @@ import numpy as np
 
 from bot.adapters.index_cache import IndexCache
 from bot.adapters.store.base import MarkStore, ModelReader, ThreadStore
+from bot.core.kept import Kept
 from bot.core.matching import Candidate, Resolution, TitleIndex
 from bot.core.models import Mark, MarkKind, ModelVersion, Movie
 from bot.core.normalize import normalize
@@ -121,13 +121,14 @@ class MovieService:
         self._store = store
         self._indexes = indexes
         self.page_size = page_size
-        self._pools: OrderedDict[tuple[str, int], Pool] = OrderedDict()
+        # Threads of one server share these (`bot.core.kept`).
+        self._pools: Kept[tuple[str, int], Pool] = Kept(CLUSTER_POOLS_KEPT)
         # Where each cluster's rest begins: a page cursor, the pool's last movie (a pool read
         # from its block: the cursor is made when the rest is wanted), or None (no rest).
         self._pool_ends: dict[tuple[str, int], str | Movie | None] = {}
         # Filtered pools of a request ("more" reads the same one again) and catalogue tops.
-        self._fitting: OrderedDict[tuple[Any, ...], tuple[Pool, tuple[int, ...]]] = OrderedDict()
-        self._tops: OrderedDict[str, Pool] = OrderedDict()
+        self._fitting: Kept[tuple[Any, ...], tuple[Pool, tuple[int, ...]]] = Kept(POOLS_KEPT)
+        self._tops: Kept[str, Pool] = Kept(2)
         self._vote_lines: dict[str, VoteLines] = {}
 
     # --- questions ---------------------------------------------------------------------------
@@ -371,17 +372,14 @@ class MovieService:
     def _pool(self, version: str, cluster: int) -> Pool:
         """The cluster's most popular movies; immutable per version, so kept per process."""
         key = (version, cluster)
-        if key in self._pools:
-            self._pools.move_to_end(key)
-            return self._pools[key]
+        held = self._pools.get(key)
+        if held is not None:
+            return held
         pool, end = self._read_pool(version, cluster)
-        self._pools[key] = pool
         # Where the rest of the cluster begins (None: no rest); kept after the pool goes, so
         # a scan of every cluster still finds each one's rest (a cursor per cluster is small).
         self._pool_ends[key] = end
-        while len(self._pools) > CLUSTER_POOLS_KEPT:
-            self._pools.popitem(last=False)
-        return pool
+        return self._pools.put(key, pool)
 
     def _read_pool(self, version: str, cluster: int) -> tuple[Pool, str | Movie | None]:
         """The cluster's pool and where its rest begins: from the block the loader stored (one
@@ -442,9 +440,9 @@ class MovieService:
         if not constraints and len(own) == 1:
             return self._pool(version, own[0]), own
         key = (version, tuple(s.tconst for s in seeds), constraints, frozenset(exclude))
-        if key in self._fitting:
-            self._fitting.move_to_end(key)
-            return self._fitting[key]
+        held = self._fitting.get(key)
+        if held is not None:
+            return held
 
         def nearest() -> list[int]:
             centres = model.manifest.centres or estimated_centres(self._top(model).movies)
@@ -453,10 +451,7 @@ class MovieService:
             return order + [c for c in range(model.manifest.k or 0) if c not in order]
 
         counts = _eligible(seeds, exclude)
-        found = self._fitting[key] = self._scan(model, constraints, own, nearest, ENOUGH, counts)
-        while len(self._fitting) > POOLS_KEPT:
-            self._fitting.popitem(last=False)
-        return found
+        return self._fitting.put(key, self._scan(model, constraints, own, nearest, ENOUGH, counts))
 
     def _scan(
         self,
@@ -532,16 +527,14 @@ class MovieService:
         """The catalogue top (`bot.core.catalogue`); for a version loaded without one, each
         cluster's first page."""
         version = model.version
-        if version in self._tops:
-            return self._tops[version]
+        held = self._tops.get(version)
+        if held is not None:
+            return held
         movies = self._store.catalogue_top(version)
         if not movies:
             for cluster in range(model.manifest.k or 0):
                 movies.extend(self._store.cluster_page(version, cluster, PAGE_READ).movies)
-        top = self._tops[version] = Pool(movies)
-        while len(self._tops) > 2:
-            self._tops.popitem(last=False)
-        return top
+        return self._tops.put(version, Pool(movies))
 
     def _lines(self, model: ModelVersion) -> VoteLines:
         """What "popular" and "lesser known" are in votes in this version (one per process)."""
