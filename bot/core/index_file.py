@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import mmap
 import os
+import threading
 import zipfile
 import zlib
 from collections.abc import Collection, Mapping
@@ -189,11 +190,18 @@ def _array_in(
     return flat.reshape(shape, order="F" if fortran else "C")
 
 
+# numpy reads an array header with ast.literal_eval, and CPython 3.11's AST constructor is not
+# safe across threads (python/cpython#106905): headers read by the background index fetch and
+# by an answer at once failed now and then with "AST constructor recursion depth mismatch".
+_HEADER_LOCK = threading.Lock()
+
+
 def _array_header(handle: IO[bytes]) -> tuple[tuple[int, ...], bool, np.dtype]:
     version = np.lib.format.read_magic(handle)
-    if version == (1, 0):
-        return np.lib.format.read_array_header_1_0(handle)
-    return np.lib.format.read_array_header_2_0(handle)
+    with _HEADER_LOCK:
+        if version == (1, 0):
+            return np.lib.format.read_array_header_1_0(handle)
+        return np.lib.format.read_array_header_2_0(handle)
 
 
 class Reader(io.RawIOBase):

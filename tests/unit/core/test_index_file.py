@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
 import zipfile
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pytest
@@ -121,3 +124,42 @@ def index_movies() -> list:  # type: ignore[type-arg]
     from tests.unit.core.conftest import EXTRA_MOVIES
 
     return [*SAMPLE_MOVIES, *EXTRA_MOVIES]
+
+
+def test_array_headers_are_read_one_thread_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # numpy parses a header with ast.literal_eval, which CPython 3.11 cannot run in two threads
+    # at once; the background index fetch and the answers both read headers.
+    inside = 0
+    most = 0
+    guard = threading.Lock()
+    read_header = np.lib.format.read_array_header_1_0
+
+    def watched(handle: IO[bytes]) -> tuple[tuple[int, ...], bool, np.dtype]:
+        nonlocal inside, most
+        with guard:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.002)  # lets another thread in, were it allowed
+        try:
+            return read_header(handle)
+        finally:
+            with guard:
+                inside -= 1
+
+    monkeypatch.setattr(np.lib.format, "read_array_header_1_0", watched)
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, np.arange(5, dtype=np.uint32))
+    raw = buffer.getvalue()
+    shapes: list[tuple[int, ...]] = []
+
+    def read_some() -> None:
+        for _ in range(5):
+            shapes.append(index_file._array_header(io.BytesIO(raw))[0])
+
+    threads = [threading.Thread(target=read_some) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert shapes == [(5,)] * 20
+    assert most == 1
