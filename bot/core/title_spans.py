@@ -11,6 +11,7 @@ or being the whole message. A message that is only a title reads as `resolve` re
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from itertools import pairwise
 from rapidfuzz.distance import OSA
 
 from bot.core.constraints import Found
-from bot.core.matching import Resolution, SpanMatch, TitleIndex
+from bot.core.matching import POPULARITY_WEIGHT, Resolution, SpanMatch, TitleIndex
 from bot.core.normalize import normalize, words_key
 from bot.core.request import SeedMention
 from bot.core.tokens import Token, Tokens
@@ -67,6 +68,9 @@ PRIOR_BASE = 6.0  # popularity prior (about 10k votes) at which a title neither 
 BARE_FLOOR = 80.0  # likeness a whole message needs to be read as a bare title
 KNOWN_WORDS_FLOOR = 95.0  # ...when all its words are ordinary words (no slip to explain)
 WHOLE_FLOOR = 95.0  # likeness a whole message needs to outvote the spans read in it
+# A message of constraint words only that is exactly a film's title names the film when it is
+# this widely seen: popularity prior of about 50,000 votes ("Epic", "Old").
+LONE_TITLE_PRIOR = POPULARITY_WEIGHT * math.log10(50_000)
 EXACT_BASE = 85.0  # likeness at which a span neither gains nor loses
 LIKENESS_SCALE = 5.0
 PRIOR_SHARE = 0.3
@@ -774,6 +778,34 @@ def whole_title(
     said, title = normalize(resolution.query), normalize(best.title)
     if OSA.distance(said, title) > max(1, len(title) // 10):
         return None
+    return SeedMention(" ".join(w.text for w in words), (0, n), resolution)
+
+
+def lone_title(
+    tokens: Tokens, found: Sequence[Found], index: TitleIndex, whole: Callable[[], Resolution]
+) -> SeedMention | None:
+    """A message of constraint words only that is exactly the title of a widely seen film
+    names that film ("Epic", "Old"): typed alone, a title is what it most likely is, and the
+    reply says which film it read. A genre's name stays a kind of film ("war", "horror"), as
+    do words around a title's words ("something epic", "old movies"). A year may follow."""
+    words = tokens.words
+    n = len(words)
+    if not n or n > MAX_SPAN or tokens.references:
+        return None
+    if sum(f.span[1] - f.span[0] for f in found) != n:
+        return None
+    if any(c.field == "genres" for f in found for c in f.constraints):
+        return None
+    end = n - 1 if n > 1 and SENTENCE_YEAR.match(words[-1].word) else n  # "Old (2021)"
+    hit = index.score_spans([_key(words, 0, end)])[0]
+    if hit is None or not hit.exact or hit.prior < LONE_TITLE_PRIOR:
+        return None
+    resolution = whole()
+    match = resolution.match
+    if match is None or match.tconst != hit.candidate.tconst:
+        return None
+    if end < n and (match.year is None or abs(match.year - int(words[-1].word)) > 1):
+        return None  # "old 1975": old films of 1975, not Old (2021)
     return SeedMention(" ".join(w.text for w in words), (0, n), resolution)
 
 

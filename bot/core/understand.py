@@ -18,6 +18,7 @@ from bot.core.title_spans import (
     Span,
     bare_title,
     is_bare,
+    lone_title,
     marked,
     title_spans,
     titled_exactly,
@@ -73,6 +74,10 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
         if title is not None:
             seeds, excluded, hints = [title], [], {}
             covered = set(range(len(words)))
+    if whole is not None and index is not None and not seeds and not excluded and not spans:
+        title = lone_title(tokens, found, index, whole)
+        if title is not None:
+            seeds, covered = [title], set(range(len(words)))
     seeds = [s for s in seeds if not weak_guess(tokens, classes, s, len(seeds) == 1)]
     covered |= set(hints)
     refs = _references(tokens, index)

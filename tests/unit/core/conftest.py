@@ -73,6 +73,11 @@ EXTRA_MOVIES = [
     _movie("tt2884206", "I Origins", 2014, "Drama,Romance,Sci-Fi", 140000),
     _movie("tt0780536", "In Bruges", 2008, "Comedy,Crime,Drama", 460000),
     _movie("tt1441395", "Under the Skin", 2013, "Drama,Horror,Sci-Fi", 150000),
+    # titles that are constraint words: widely seen ("Epic", "Old", "War") or not ("Short")
+    _movie("tt0848537", "Epic", 2013, "Action,Adventure,Animation", 110000),
+    _movie("tt10954652", "Old", 2021, "Drama,Horror,Mystery", 130000),
+    _movie("tt0499556", "War", 2007, "Action,Crime,Thriller", 94000),
+    _movie("tt9000101", "Short", 2015, "Drama", 900),
 ]
 
 

@@ -112,6 +112,41 @@ def test_constraint_words_are_not_eaten_by_a_title(
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Epic", "Epic"),
+        ("old", "Old"),
+        ("Old!", "Old"),
+        ("Old (2021)", "Old"),
+        ("epic 2013", "Epic"),
+    ],
+)
+def test_a_widely_seen_title_typed_alone_is_the_film(
+    index: TitleIndex, text: str, expected: str
+) -> None:
+    request = read(index, text)
+    assert titles(request) == [expected]
+    assert request.constraints == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "constraint"),
+    [
+        ("war", ("genres", "in", ("War",))),  # a genre's name is a kind of film
+        ("short", ("runtime", "<=", 100)),  # "Short" is a film few have seen
+        ("something epic", ("runtime", ">=", 150)),
+        ("old 1975", ("year", "==", 1975)),  # not Old (2021)
+    ],
+)
+def test_constraint_words_alone_stay_constraints_unless_a_widely_seen_title(
+    index: TitleIndex, text: str, constraint: tuple[object, ...]
+) -> None:
+    request = read(index, text)
+    assert request.seeds == ()
+    assert constraint in [(c.field, c.op, c.value) for c in request.constraints]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "I loved it, what else?",  # a pronoun, not the film "It"
