@@ -237,6 +237,28 @@ def _similarity(key: str, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return shown, LENGTH_SHARE * shown + (1.0 - LENGTH_SHARE) * capped
 
 
+def _most_shared(
+    entries: np.ndarray, shared: np.ndarray, wide: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The `wide` entries (ascending ids) sharing the most trigrams, the lower ids (the more
+    popular) first among those sharing as many: the set a sort by (shared, -id) would cut,
+    counted instead of sorted (shared is a small count); and their counts."""
+    at_least = np.cumsum(np.bincount(shared)[::-1])[::-1]  # entries sharing at least s
+    edge = int(np.flatnonzero(at_least >= wide)[-1])  # the fewest shared that make the cut
+    above = int(at_least[edge + 1]) if edge + 1 < len(at_least) else 0
+    keep = shared > edge
+    keep[np.flatnonzero(shared == edge)[: wide - above]] = True
+    return entries[keep], shared[keep]
+
+
+def _top_set(values: np.ndarray, k: int) -> np.ndarray | None:
+    """A mask of the `k` largest values, or None when a tie at the k-th makes the set depend on
+    the order (1 <= k < len(values))."""
+    edge = np.partition(values, len(values) - k)[len(values) - k]
+    top = values >= edge
+    return top if int(np.count_nonzero(top)) == k else None
+
+
 def no_match_below(key: str) -> float:
     """Short texts resemble some title by chance, so they must come closer to claim one."""
     extra = next((points for chars, points in SHORT_KEY_FLOORS if len(key) <= chars), 0.0)
@@ -641,31 +663,60 @@ class TitleIndex:
         # Rarest first while the budget holds, and the rarest one whatever its size.
         within = np.cumsum(sizes[order], dtype=np.int64) <= MAX_POSTINGS
         picked = buckets[order[: max(1, int(within.sum()))] if len(order) else order].tolist()
-        self._grams.prefetch(picked)  # one fetch for all of them, when the index is paged
-        chosen = [self._grams.bucket(b) for b in picked]
         exact = self._exact_kept(key, year)
-        if not chosen:
+        if not picked:
             return exact
-        hits = np.sort(np.concatenate(chosen))
-        edge = np.empty(len(hits), dtype=bool)
-        edge[0] = True
-        np.not_equal(hits[1:], hits[:-1], out=edge[1:])
-        starts = np.flatnonzero(edge)
-        entries = hits[starts]
-        shared = np.empty(len(starts), dtype=np.int64)  # run lengths (np.diff's append is slow)
-        np.subtract(starts[1:], starts[:-1], out=shared[:-1])
-        shared[-1] = len(hits) - starts[-1]
-        wide = PRESELECT_WIDE * PRESELECT
-        if len(entries) > wide:
-            # Most shared trigrams first, then the more popular (lower id): no lookups needed.
-            order = shared.astype(np.int64) * (1 << 32) - entries
-            cut = np.argpartition(-order, wide)[:wide]
-            entries, shared = entries[cut], shared[cut]
-        jaccard = shared / (len(buckets) + self.entry_grams[entries] - shared)
-        rank = jaccard + PRESELECT_PRIOR * self._prior[self.entry_movie[entries]]
-        if len(entries) > PRESELECT:
-            entries = entries[np.argpartition(-rank, PRESELECT)[:PRESELECT]]
+        entries = self._most_alike(len(buckets), picked, as_before=False)
+        if entries is None:  # equal ranks at the cut: settled as they always were
+            entries = self._most_alike(len(buckets), picked, as_before=True)
+            assert entries is not None  # as before, there is always an answer
         return np.union1d(entries, exact)
+
+    def _most_alike(self, grams: int, picked: list[int], as_before: bool) -> np.ndarray | None:
+        """The PRESELECT entries of the `picked` buckets most like a key of `grams` trigrams.
+
+        Which entries make the cut is a set; only where ranks tie at its edge did the order
+        numpy's argpartition left them in decide. So the quick way (one bucket: its first
+        entries, the most popular, decoded alone; several: the cut by counting) answers unless
+        such a tie falls after a wide cut, where it returns None, and `as_before` then ranks
+        as argpartition always has."""
+        wide = PRESELECT_WIDE * PRESELECT
+        cut = int(self._grams.counts[picked[0]]) > wide if len(picked) == 1 else False
+        if len(picked) == 1 and not as_before:
+            # One bucket: every entry shares one trigram, the lowest ids are the wide cut.
+            entries = self._grams.head(picked[0], wide)
+            shared = np.ones(len(entries), dtype=np.int64)
+        else:
+            self._grams.prefetch(picked)  # one fetch for all of them, when the index is paged
+            chosen = [self._grams.bucket(b) for b in picked]
+            hits = np.sort(np.concatenate(chosen))
+            edge = np.empty(len(hits), dtype=bool)
+            edge[0] = True
+            np.not_equal(hits[1:], hits[:-1], out=edge[1:])
+            starts = np.flatnonzero(edge)
+            entries = hits[starts]
+            shared = np.empty(len(starts), dtype=np.int64)  # run lengths (np.diff's is slow)
+            np.subtract(starts[1:], starts[:-1], out=shared[:-1])
+            shared[-1] = len(hits) - starts[-1]
+            cut = len(entries) > wide
+            if cut and as_before:
+                # Most shared trigrams first, then the more popular (lower id).
+                order = shared.astype(np.int64) * (1 << 32) - entries
+                kept = np.argpartition(-order, wide)[:wide]
+                entries, shared = entries[kept], shared[kept]
+            elif cut:
+                entries, shared = _most_shared(entries, shared, wide)
+        jaccard = shared / (grams + self.entry_grams[entries] - shared)
+        rank = jaccard + PRESELECT_PRIOR * self._prior[self.entry_movie[entries]]
+        if len(entries) <= PRESELECT:
+            return entries
+        if not as_before:
+            top = _top_set(rank, PRESELECT)
+            if top is not None:
+                return entries[top]
+            if cut:
+                return None
+        return entries[np.argpartition(-rank, PRESELECT)[:PRESELECT]]
 
     def _rank(
         self, key: str, year: int | None, article: bool | None = None, head: bool = True

@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 from rapidfuzz import fuzz, process
 
+from bot.core import matching
 from bot.core.matching import (
     HEAD_CUTOFF,
     HEAD_LIMIT,
@@ -73,3 +75,89 @@ def test_the_popular_titles_near_a_key_are_those_process_extract_picks() -> None
 
 def test_an_empty_index_has_no_popular_titles_near_anything() -> None:
     assert _index([])._head_near("thor").tolist() == []
+
+
+def _preselect_by_argpartition(index: TitleIndex, key: str) -> np.ndarray:
+    """The preselection as it was first written (every picked bucket decoded and merged, two
+    argpartitions), as a reference."""
+    buckets = matching._query_buckets(key)
+    sizes = index._grams.counts[buckets]
+    order = np.argsort(sizes, kind="stable")
+    order = order[sizes[order] > 0]
+    within = np.cumsum(sizes[order], dtype=np.int64) <= matching.MAX_POSTINGS
+    picked = buckets[order[: max(1, int(within.sum()))] if len(order) else order].tolist()
+    exact = index._exact_kept(key)
+    if not picked:
+        return exact
+    entries, shared = np.unique(
+        np.concatenate([index._grams.bucket(b) for b in picked]), return_counts=True
+    )
+    wide = matching.PRESELECT_WIDE * matching.PRESELECT
+    if len(entries) > wide:
+        cut = np.argpartition(-(shared.astype(np.int64) * (1 << 32) - entries), wide)[:wide]
+        entries, shared = entries[cut], shared[cut]
+    jaccard = shared / (len(buckets) + index.entry_grams[entries] - shared)
+    rank = jaccard + matching.PRESELECT_PRIOR * index._prior[index.entry_movie[entries]]
+    if len(entries) > matching.PRESELECT:
+        entries = entries[np.argpartition(-rank, matching.PRESELECT)[: matching.PRESELECT]]
+    return np.union1d(entries, exact)
+
+
+def test_the_preselection_is_the_one_the_plain_argpartitions_pick(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Small cuts over many alike titles of few distinct vote counts: long buckets, several
+    # buckets, and ranks tied at the cut (settled as argpartition settled them).
+    monkeypatch.setattr(matching, "PRESELECT", 12)
+    monkeypatch.setattr(matching, "PRESELECT_WIDE", 3)
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 400)
+    rng = random.Random(3)
+    words = ["star", "war", "love", "night", "man", "the", "東京", "été", "blue", "moon"]
+    titles = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(900)]
+    index = TitleIndex.from_titles(
+        CatalogueTitles(
+            tconst=[f"tt{i:07d}" for i in range(len(titles))],
+            title=titles,
+            original_title=titles,
+            year=[2000] * len(titles),
+            votes=[100 * (i % 4) for i in range(len(titles))],
+        ),
+        [],
+    )
+    settled_as_before = 0
+    most_alike = index._most_alike
+
+    def counted(grams: int, picked: list[int], as_before: bool) -> np.ndarray | None:
+        nonlocal settled_as_before
+        settled_as_before += as_before
+        return most_alike(grams, picked, as_before)
+
+    monkeypatch.setattr(index, "_most_alike", counted)
+    keys = ["star war", "war", "the moon", "東京 été", "blue night man", "lov", "zzz", "e"]
+    keys += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) for _ in range(60)]
+    for key in keys:
+        expected = _preselect_by_argpartition(index, key)
+        assert index._preselect(key).tolist() == expected.tolist(), key
+    assert settled_as_before > 0  # the ties were met
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_most_shared_are_those_a_sort_by_shared_then_id_cuts(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    entries = np.unique(rng.integers(0, 5_000, 800))
+    shared = rng.integers(1, 5, len(entries))
+    for wide in (1, 7, 100, len(entries) - 1):
+        kept, counts = matching._most_shared(entries, shared, wide)
+        order = np.lexsort((entries, -shared))[:wide]
+        assert kept.tolist() == sorted(entries[order].tolist())
+        assert counts.tolist() == shared[np.searchsorted(entries, kept)].tolist()
+
+
+def test_the_top_set_is_none_only_when_a_tie_straddles_the_cut() -> None:
+    values = np.array([5.0, 1.0, 3.0, 3.0, 2.0])
+    top = matching._top_set(values, 2)
+    assert top is None  # 5 and one of the two 3s: which one is the order's choice
+    top = matching._top_set(values, 3)
+    assert top is not None and values[top].tolist() == [5.0, 3.0, 3.0]
+    top = matching._top_set(values, 1)
+    assert top is not None and values[top].tolist() == [5.0]
