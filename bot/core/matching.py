@@ -225,14 +225,19 @@ def _similarity(key: str, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     # fuzz.ratio counts a wrong or swapped letter as two edits (out and in), so "epin" was
     # nearer "pin" (a letter dropped) than "epic" (one wrong); here it costs SLIP_COST.
     cost = indel - (2.0 - SLIP_COST) * (indel - slips)
-    lengths = len(key) + np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    sizes = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    lengths = len(key) + sizes
     shown = np.maximum(
         100.0 * (1.0 - cost / np.maximum(lengths, 1)),
         REORDERED_SHARE * process.cdist([key], keys, scorer=fuzz.token_sort_ratio)[0],
     )
-    if len(key) >= PREFIX_FROM:
-        heads = [k[: len(key)] if len(k) > len(key) else "" for k in keys]
-        shown = np.maximum(shown, PREFIX_SHARE * process.cdist([key], heads, scorer=fuzz.ratio)[0])
+    longer = np.flatnonzero(sizes > len(key)).tolist()
+    if len(key) >= PREFIX_FROM and longer:
+        # Only a longer title has a prefix to compare (shown is never below 0).
+        heads = [keys[i][: len(key)] for i in longer]
+        shown[longer] = np.maximum(
+            shown[longer], PREFIX_SHARE * process.cdist([key], heads, scorer=fuzz.ratio)[0]
+        )
     capped = np.maximum(shown, 100.0 - EDIT_POINTS * cost)
     return shown, LENGTH_SHARE * shown + (1.0 - LENGTH_SHARE) * capped
 
@@ -585,11 +590,10 @@ class TitleIndex:
         return self._head_keys
 
     def _keys(self, entries: np.ndarray) -> list[str]:
-        starts = self._key_off[entries].tolist()
-        ends = self._key_off[entries + 1].tolist()
+        starts, ends = self._key_off[entries], self._key_off[entries + 1]
         text = self._key_text
-        text.ensure(zip(starts, ends, strict=True))
-        return [text.text(a, b) for a, b in zip(starts, ends, strict=True)]
+        text.ensure(zip(starts.tolist(), ends.tolist(), strict=True))
+        return text.texts(starts, ends)
 
     def _candidate(self, movie: int, score: float) -> Candidate:
         year = int(self.year[movie])
@@ -810,8 +814,9 @@ class TitleIndex:
             extra = np.setdiff1d(self._head_near(key), entries)
             if len(extra):
                 entries = np.concatenate([entries, extra])
-                keys = keys + self._keys(extra)
-                more = _similarity(key, self._keys(extra))
+                extra_keys = self._keys(extra)
+                keys = keys + extra_keys
+                more = _similarity(key, extra_keys)
                 shown = np.concatenate([shown, more[0]])
                 channel = np.concatenate([channel, more[1]])
         if len(entries) == 0:
