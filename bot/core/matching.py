@@ -76,6 +76,8 @@ ALTERNATIVES = 5  # further titles offered besides the best one (or instead of i
 EDIT_POINTS = 2.0  # what an edit costs in ranking, whatever the length (shown: 100 / length)...
 LENGTH_SHARE = 0.3  # ...but for this share of the ranking likeness, which is the shown one
 EXACT_WINDOW = 8192  # exact-table rows read around a key's hash-guessed place (paged index)
+HASHED_AS_ARRAY = 32  # keys hashed at once from which `_key_hash` beats one `_hash_key` each
+FIELDS_KEPT = 4096  # movies whose id, title and year a process keeps at hand (`_candidate`)
 
 Status = Literal["matched", "ambiguous", "no_match", "empty"]
 Rank = tuple[float, float, float, int]  # ranking score, shown score, popularity prior, movie
@@ -194,6 +196,8 @@ def _hash_key(key: str) -> np.uint64:
 
 
 def _hash_keys(keys: Sequence[str]) -> np.ndarray:
+    if len(keys) >= HASHED_AS_ARRAY:  # a sentence's spans: the array version is faster
+        return _key_hash(*_pack(list(keys)))
     return np.array([_hash_key(k) for k in keys], dtype=np.uint64)
 
 
@@ -362,6 +366,7 @@ class TitleIndex:
         self._ranked: dict[tuple[str, int | None, bool | None, bool], list[Rank]] = {}
         self._ranked_lock = threading.Lock()
         self._alikes: dict[tuple[str, int | None], _Alike] = {}
+        self._fields: dict[int, tuple[str, str, int | None]] = {}
         self._key_off = arrays["key_off"]
         self._prior = POPULARITY_WEIGHT * np.log10(1.0 + self.votes.astype(np.float64))
 
@@ -596,13 +601,15 @@ class TitleIndex:
         return text.texts(starts, ends)
 
     def _candidate(self, movie: int, score: float) -> Candidate:
-        year = int(self.year[movie])
-        return Candidate(
-            tconst=self.tconst[movie].decode("ascii"),
-            title=self._title(movie),
-            year=year or None,
-            score=round(max(0.0, min(100.0, score)), 1),
-        )
+        fields = self._fields.get(movie)
+        if fields is None:  # a sentence names the same films in many of its spans
+            year = int(self.year[movie])
+            fields = (self.tconst[movie].decode("ascii"), self._title(movie), year or None)
+            if len(self._fields) >= FIELDS_KEPT:
+                self._fields.clear()
+            self._fields[movie] = fields
+        tconst, title, year_ = fields
+        return Candidate(tconst, title, year_, round(max(0.0, min(100.0, score)), 1))
 
     def find_tconst(self, tconst: str) -> int | None:
         needle = np.array([tconst.encode("ascii", "ignore")], dtype="S12")[0]
@@ -674,7 +681,7 @@ class TitleIndex:
         if entries is None:  # equal ranks at the cut: settled as they always were
             entries = self._most_alike(len(buckets), picked, as_before=True)
             assert entries is not None  # as before, there is always an answer
-        return np.union1d(entries, exact)
+        return _sorted_unique(np.concatenate([entries, exact]))  # np.union1d, without hashing
 
     def _most_alike(self, grams: int, picked: list[int], as_before: bool) -> np.ndarray | None:
         """The PRESELECT entries of the `picked` buckets most like a key of `grams` trigrams.
@@ -871,17 +878,30 @@ class TitleIndex:
         hashes = _hash_keys(keys)
         lo, hi = self._exact_bounds(hashes)
         lengths = np.fromiter((len(k.encode("utf-8")) for k in keys), np.int64, len(keys))
-        for i in np.flatnonzero(hi > lo).tolist():
-            entries = self.exact_entry[int(lo[i]) : int(hi[i])][:EXACT_KEPT]
-            # A 64-bit hash and the same length: the same key, without decoding each entry.
-            chosen = entries[self._key_off[entries + 1] - self._key_off[entries] == lengths[i]]
-            if not len(chosen):  # a hash collision
-                continue
-            movies = self.entry_movie[chosen]
-            value = self._prior[movies] - ALIAS_COST * self.entry_alias[chosen]
-            best = int(np.argmax(value))
-            movie = int(movies[best])
-            shown = 100.0 - ALIAS_COST * float(self.entry_alias[chosen[best]])
+        found = np.flatnonzero(hi > lo)
+        # The first EXACT_KEPT rows of each key found, all keys at once (`group`: whose).
+        counts = np.minimum(hi[found] - lo[found], EXACT_KEPT)
+        group = np.repeat(np.arange(len(found)), counts)
+        rows = np.arange(int(counts.sum())) + np.repeat(
+            lo[found] - (np.cumsum(counts) - counts), counts
+        )
+        entries = self.exact_entry[rows]
+        # A 64-bit hash and the same length: the same key, without decoding each entry.
+        same = self._key_off[entries + 1] - self._key_off[entries] == lengths[found][group]
+        entries, group = entries[same], group[same]  # a hash collision leaves a key none
+        movies = self.entry_movie[entries]
+        value = self._prior[movies] - ALIAS_COST * self.entry_alias[entries]
+        # Each key's best: the first of its highest values (as np.argmax picks it).
+        order = np.lexsort((np.arange(len(value)), -value, group))
+        whose = group[order]
+        firsts = order[np.flatnonzero(np.r_[True, whose[1:] != whose[:-1]])[: len(order)]]
+        for i, entry, movie in zip(
+            found[group[firsts]].tolist(),
+            entries[firsts].tolist(),
+            movies[firsts].tolist(),
+            strict=True,
+        ):
+            shown = 100.0 - ALIAS_COST * float(self.entry_alias[entry])
             prior = float(self._prior[movie])
             out[i] = SpanMatch(self._candidate(movie, shown), shown, prior, exact=True)
         for i, key in enumerate(keys):

@@ -161,3 +161,52 @@ def test_the_top_set_is_none_only_when_a_tie_straddles_the_cut() -> None:
     assert top is not None and values[top].tolist() == [5.0, 3.0, 3.0]
     top = matching._top_set(values, 1)
     assert top is not None and values[top].tolist() == [5.0]
+
+
+def _best_exact_by_argmax(index: TitleIndex, key: str) -> str | None:
+    """An exact span hit as first written: one key at a time, np.argmax over its entries."""
+    entries = index._exact(key)[: matching.EXACT_KEPT]
+    chosen = np.array([e for e in entries.tolist() if index._keys(np.array([e])) == [key]])
+    if not len(chosen):
+        return None
+    movies = index.entry_movie[chosen]
+    value = index._prior[movies] - matching.ALIAS_COST * index.entry_alias[chosen]
+    return index.tconst[int(movies[int(np.argmax(value))])].decode()
+
+
+def test_exact_span_hits_found_all_at_once_are_those_found_one_by_one() -> None:
+    # Namesakes of equal votes (argmax takes the first), aliases, absent and repeated keys,
+    # and enough keys to be hashed as an array.
+    rng = random.Random(8)
+    words = ["star", "war", "love", "night", "man", "東京", "été"]
+    titles = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) for _ in range(500)]
+    index = TitleIndex.from_titles(
+        CatalogueTitles(
+            tconst=[f"tt{i:07d}" for i in range(len(titles))],
+            title=titles,
+            original_title=[t if i % 3 else f"{t} man" for i, t in enumerate(titles)],
+            year=[2000] * len(titles),
+            votes=[100 * (i % 5) for i in range(len(titles))],
+        ),
+        [(f"tt{i:07d}", rng.choice(words)) for i in range(0, 500, 7)],
+    )
+    keys = [*sorted(set(titles))[:60], "zzz", "star", "star", "night war man star"]
+    assert len(keys) >= matching.HASHED_AS_ARRAY
+    hits = index.score_spans(keys)
+    for key, hit in zip(keys, hits, strict=True):
+        assert (hit.candidate.tconst if hit else None) == _best_exact_by_argmax(index, key), key
+
+
+def test_the_movies_kept_at_hand_are_dropped_beyond_a_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(matching, "FIELDS_KEPT", 2)
+    index = _index(["alpha", "beta", "gamma", "delta"])
+    for movie in [0, 1, 2, 3, 0, 2]:
+        candidate = index._candidate(movie, 150.0)
+        assert (candidate.tconst, candidate.title, candidate.score) == (
+            f"tt{movie:07d}",
+            index.title_of(movie),
+            100.0,
+        )
+        assert len(index._fields) <= 2
