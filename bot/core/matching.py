@@ -765,10 +765,10 @@ class TitleIndex:
         return alike
 
     @cached_property
-    def _head_by_length(self) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    def _head_by_length(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """`_head`'s entry ids, lengths and keys, shortest first (ties by popularity), and
         how many characters of each class (code point % CHAR_CLASSES) each key has, a row per
-        class."""
+        class. The keys are an object array, picked from by an index array at once."""
         head = self._head()
         lengths = np.fromiter(map(len, head), np.int64, len(head))
         order = np.argsort(lengths, kind="stable")
@@ -777,7 +777,7 @@ class TitleIndex:
         owner = np.repeat(np.arange(len(keys)), lengths[order])
         counts = np.zeros((CHAR_CLASSES, len(keys)), dtype=np.int32)
         np.add.at(counts, (codes % CHAR_CLASSES, owner), 1)
-        return order, lengths[order], keys, counts
+        return order, lengths[order], np.array(keys, dtype=object), counts
 
     def _head_near(self, key: str) -> np.ndarray:
         """The HEAD_LIMIT popular entries most like `key` (fuzz.ratio at least HEAD_CUTOFF,
@@ -803,7 +803,7 @@ class TitleIndex:
         )
         scores = process.cdist(
             [key],
-            [keys[i] for i in near.tolist()],
+            keys[near].tolist(),
             scorer=fuzz.ratio,
             score_cutoff=HEAD_CUTOFF,
             dtype=np.float64,
@@ -838,12 +838,18 @@ class TitleIndex:
             adjust += np.where(years > 0, bonus, 0.0)
         wanted = numbers(key)
         if wanted:  # "rocky 4" must not land on a Rocky without a 4
-            # A wanted number is a digit string: in a key's numbers exactly when a word of it.
-            missing = [
-                sum(1 for n in wanted if n != y and n not in words)
-                for words, y in zip(map(str.split, keys), map(str, years.tolist()), strict=True)
-            ]
-            adjust -= NUMBER_MISSING * np.array(missing, dtype=np.float64)
+            # A wanted number is a digit string: in a key's numbers exactly when a word of it,
+            # that is (a key's words are single-spaced) when " n " is in " key ".
+            said = list(map(str, years.tolist()))
+            missing = np.zeros(len(keys))
+            for n in sorted(wanted):
+                needle = f" {n} "
+                missing += np.fromiter(
+                    (n != y and needle not in f" {k} " for k, y in zip(keys, said, strict=True)),
+                    dtype=bool,
+                    count=len(keys),
+                )
+            adjust -= NUMBER_MISSING * missing
         # A film's own title outranks the same words as another film's alternate (working
         # titles, festival titles): "Enchanted" is the 2007 film, not an aka of "Elf".
         adjust -= ALIAS_COST * self.entry_alias[entries]
