@@ -210,3 +210,17 @@ def test_the_movies_kept_at_hand_are_dropped_beyond_a_bound(
             100.0,
         )
         assert len(index._fields) <= 2
+
+
+def test_a_number_named_counts_only_as_a_whole_word_of_the_title() -> None:
+    # "rocky 2": "Rocky 24" and "12 Rocky" lack the 2 (a digit inside a number is no number);
+    # "2 Rocky" and "Rocky 2 Again" have it; a title of the year 2 would too (none here).
+    titles = ["Rocky 24", "12 Rocky", "2 Rocky", "Rocky 2 Again", "Rocky"]
+    index = _index(titles)
+    shown = {index.title_of(m): s for _r, s, _p, m in index._rank_now("rocky 2", None, None, False)}
+    likeness = matching._similarity("rocky 2", [t.lower() for t in titles])[0]
+    alike = dict(zip(titles, likeness, strict=True))
+    for title in titles:
+        lacks = title in ("Rocky 24", "12 Rocky", "Rocky")
+        expected = alike[title] - (matching.NUMBER_MISSING if lacks else 0.0)
+        assert shown[title] == pytest.approx(expected), title
