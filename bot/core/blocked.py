@@ -94,19 +94,14 @@ class BlockedText:
 
     def texts(self, starts: np.ndarray, stops: np.ndarray) -> list[str]:
         """The text of each [start, stop) (`ensure`d first), for hundreds of short slices at
-        once: gathered with a NUL after each and decoded in one go, not one string a slice."""
-        lengths = (stops - starts).astype(np.int64)
-        count, total = len(lengths), int(lengths.sum()) if len(lengths) else 0
-        if count == 0:
+        once: joined with a NUL between them and decoded in one go, not one string a slice."""
+        view = self._view
+        pieces = [view[a:b] for a, b in zip(starts.tolist(), stops.tolist(), strict=True)]
+        if not pieces:
             return []
-        owner = np.repeat(np.arange(count), lengths)
-        first = np.cumsum(lengths) - lengths  # where each slice begins among the gathered bytes
-        at = np.arange(total, dtype=np.int64)
-        gathered = np.zeros(total + count, dtype=np.uint8)
-        gathered[at + owner] = self._raw[starts.astype(np.int64)[owner] + at - first[owner]]
-        out = bytes(gathered[:-1]).decode("utf-8").split("\x00")
-        if len(out) != count:  # a NUL in the text itself: slice by slice
-            return [self.text(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+        out = b"\x00".join(pieces).decode("utf-8").split("\x00")
+        if len(out) != len(pieces):  # a NUL in the text itself: slice by slice
+            return [str(piece, "utf-8") for piece in pieces]
         return out
 
     def inflated_bytes(self) -> int:
