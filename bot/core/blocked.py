@@ -92,6 +92,18 @@ class BlockedText:
         """The text of bytes [start, stop) (`ensure`d first)."""
         return str(self._view[start:stop], "utf-8")
 
+    def texts(self, starts: np.ndarray, stops: np.ndarray) -> list[str]:
+        """The text of each [start, stop) (`ensure`d first), for hundreds of short slices at
+        once: joined with a NUL between them and decoded in one go, not one string a slice."""
+        view = self._view
+        pieces = [view[a:b] for a, b in zip(starts.tolist(), stops.tolist(), strict=True)]
+        if not pieces:
+            return []
+        out = b"\x00".join(pieces).decode("utf-8").split("\x00")
+        if len(out) != len(pieces):  # a NUL in the text itself: slice by slice
+            return [str(piece, "utf-8") for piece in pieces]
+        return out
+
     def inflated_bytes(self) -> int:
         """How many bytes are at hand (all of them, once whole)."""
         if self._complete:

@@ -76,6 +76,8 @@ ALTERNATIVES = 5  # further titles offered besides the best one (or instead of i
 EDIT_POINTS = 2.0  # what an edit costs in ranking, whatever the length (shown: 100 / length)...
 LENGTH_SHARE = 0.3  # ...but for this share of the ranking likeness, which is the shown one
 EXACT_WINDOW = 8192  # exact-table rows read around a key's hash-guessed place (paged index)
+HASHED_AS_ARRAY = 32  # keys hashed at once from which `_key_hash` beats one `_hash_key` each
+FIELDS_KEPT = 4096  # movies whose id, title and year a process keeps at hand (`_candidate`)
 
 Status = Literal["matched", "ambiguous", "no_match", "empty"]
 Rank = tuple[float, float, float, int]  # ranking score, shown score, popularity prior, movie
@@ -194,6 +196,8 @@ def _hash_key(key: str) -> np.uint64:
 
 
 def _hash_keys(keys: Sequence[str]) -> np.ndarray:
+    if len(keys) >= HASHED_AS_ARRAY:  # a sentence's spans: the array version is faster
+        return _key_hash(*_pack(list(keys)))
     return np.array([_hash_key(k) for k in keys], dtype=np.uint64)
 
 
@@ -225,16 +229,43 @@ def _similarity(key: str, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     # fuzz.ratio counts a wrong or swapped letter as two edits (out and in), so "epin" was
     # nearer "pin" (a letter dropped) than "epic" (one wrong); here it costs SLIP_COST.
     cost = indel - (2.0 - SLIP_COST) * (indel - slips)
-    lengths = len(key) + np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    sizes = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    lengths = len(key) + sizes
     shown = np.maximum(
         100.0 * (1.0 - cost / np.maximum(lengths, 1)),
         REORDERED_SHARE * process.cdist([key], keys, scorer=fuzz.token_sort_ratio)[0],
     )
-    if len(key) >= PREFIX_FROM:
-        heads = [k[: len(key)] if len(k) > len(key) else "" for k in keys]
-        shown = np.maximum(shown, PREFIX_SHARE * process.cdist([key], heads, scorer=fuzz.ratio)[0])
+    longer = np.flatnonzero(sizes > len(key)).tolist()
+    if len(key) >= PREFIX_FROM and longer:
+        # Only a longer title has a prefix to compare (shown is never below 0).
+        heads = [keys[i][: len(key)] for i in longer]
+        shown[longer] = np.maximum(
+            shown[longer], PREFIX_SHARE * process.cdist([key], heads, scorer=fuzz.ratio)[0]
+        )
     capped = np.maximum(shown, 100.0 - EDIT_POINTS * cost)
     return shown, LENGTH_SHARE * shown + (1.0 - LENGTH_SHARE) * capped
+
+
+def _most_shared(
+    entries: np.ndarray, shared: np.ndarray, wide: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The `wide` entries (ascending ids) sharing the most trigrams, the lower ids (the more
+    popular) first among those sharing as many: the set a sort by (shared, -id) would cut,
+    counted instead of sorted (shared is a small count); and their counts."""
+    at_least = np.cumsum(np.bincount(shared)[::-1])[::-1]  # entries sharing at least s
+    edge = int(np.flatnonzero(at_least >= wide)[-1])  # the fewest shared that make the cut
+    above = int(at_least[edge + 1]) if edge + 1 < len(at_least) else 0
+    keep = shared > edge
+    keep[np.flatnonzero(shared == edge)[: wide - above]] = True
+    return entries[keep], shared[keep]
+
+
+def _top_set(values: np.ndarray, k: int) -> np.ndarray | None:
+    """A mask of the `k` largest values, or None when a tie at the k-th makes the set depend on
+    the order (1 <= k < len(values))."""
+    edge = np.partition(values, len(values) - k)[len(values) - k]
+    top = values >= edge
+    return top if int(np.count_nonzero(top)) == k else None
 
 
 def no_match_below(key: str) -> float:
@@ -335,6 +366,7 @@ class TitleIndex:
         self._ranked: dict[tuple[str, int | None, bool | None, bool], list[Rank]] = {}
         self._ranked_lock = threading.Lock()
         self._alikes: dict[tuple[str, int | None], _Alike] = {}
+        self._fields: dict[int, tuple[str, str, int | None]] = {}
         self._key_off = arrays["key_off"]
         self._prior = POPULARITY_WEIGHT * np.log10(1.0 + self.votes.astype(np.float64))
 
@@ -563,20 +595,21 @@ class TitleIndex:
         return self._head_keys
 
     def _keys(self, entries: np.ndarray) -> list[str]:
-        starts = self._key_off[entries].tolist()
-        ends = self._key_off[entries + 1].tolist()
+        starts, ends = self._key_off[entries], self._key_off[entries + 1]
         text = self._key_text
-        text.ensure(zip(starts, ends, strict=True))
-        return [text.text(a, b) for a, b in zip(starts, ends, strict=True)]
+        text.ensure(zip(starts.tolist(), ends.tolist(), strict=True))
+        return text.texts(starts, ends)
 
     def _candidate(self, movie: int, score: float) -> Candidate:
-        year = int(self.year[movie])
-        return Candidate(
-            tconst=self.tconst[movie].decode("ascii"),
-            title=self._title(movie),
-            year=year or None,
-            score=round(max(0.0, min(100.0, score)), 1),
-        )
+        fields = self._fields.get(movie)
+        if fields is None:  # a sentence names the same films in many of its spans
+            year = int(self.year[movie])
+            fields = (self.tconst[movie].decode("ascii"), self._title(movie), year or None)
+            if len(self._fields) >= FIELDS_KEPT:
+                self._fields.clear()
+            self._fields[movie] = fields
+        tconst, title, year_ = fields
+        return Candidate(tconst, title, year_, round(max(0.0, min(100.0, score)), 1))
 
     def find_tconst(self, tconst: str) -> int | None:
         needle = np.array([tconst.encode("ascii", "ignore")], dtype="S12")[0]
@@ -641,31 +674,60 @@ class TitleIndex:
         # Rarest first while the budget holds, and the rarest one whatever its size.
         within = np.cumsum(sizes[order], dtype=np.int64) <= MAX_POSTINGS
         picked = buckets[order[: max(1, int(within.sum()))] if len(order) else order].tolist()
-        self._grams.prefetch(picked)  # one fetch for all of them, when the index is paged
-        chosen = [self._grams.bucket(b) for b in picked]
         exact = self._exact_kept(key, year)
-        if not chosen:
+        if not picked:
             return exact
-        hits = np.sort(np.concatenate(chosen))
-        edge = np.empty(len(hits), dtype=bool)
-        edge[0] = True
-        np.not_equal(hits[1:], hits[:-1], out=edge[1:])
-        starts = np.flatnonzero(edge)
-        entries = hits[starts]
-        shared = np.empty(len(starts), dtype=np.int64)  # run lengths (np.diff's append is slow)
-        np.subtract(starts[1:], starts[:-1], out=shared[:-1])
-        shared[-1] = len(hits) - starts[-1]
+        entries = self._most_alike(len(buckets), picked, as_before=False)
+        if entries is None:  # equal ranks at the cut: settled as they always were
+            entries = self._most_alike(len(buckets), picked, as_before=True)
+            assert entries is not None  # as before, there is always an answer
+        return _sorted_unique(np.concatenate([entries, exact]))  # np.union1d, without hashing
+
+    def _most_alike(self, grams: int, picked: list[int], as_before: bool) -> np.ndarray | None:
+        """The PRESELECT entries of the `picked` buckets most like a key of `grams` trigrams.
+
+        Which entries make the cut is a set; only where ranks tie at its edge did the order
+        numpy's argpartition left them in decide. So the quick way (one bucket: its first
+        entries, the most popular, decoded alone; several: the cut by counting) answers unless
+        such a tie falls after a wide cut, where it returns None, and `as_before` then ranks
+        as argpartition always has."""
         wide = PRESELECT_WIDE * PRESELECT
-        if len(entries) > wide:
-            # Most shared trigrams first, then the more popular (lower id): no lookups needed.
-            order = shared.astype(np.int64) * (1 << 32) - entries
-            cut = np.argpartition(-order, wide)[:wide]
-            entries, shared = entries[cut], shared[cut]
-        jaccard = shared / (len(buckets) + self.entry_grams[entries] - shared)
+        cut = int(self._grams.counts[picked[0]]) > wide if len(picked) == 1 else False
+        if len(picked) == 1 and not as_before:
+            # One bucket: every entry shares one trigram, the lowest ids are the wide cut.
+            entries = self._grams.head(picked[0], wide)
+            shared = np.ones(len(entries), dtype=np.int64)
+        else:
+            self._grams.prefetch(picked)  # one fetch for all of them, when the index is paged
+            chosen = [self._grams.bucket(b) for b in picked]
+            hits = np.sort(np.concatenate(chosen))
+            edge = np.empty(len(hits), dtype=bool)
+            edge[0] = True
+            np.not_equal(hits[1:], hits[:-1], out=edge[1:])
+            starts = np.flatnonzero(edge)
+            entries = hits[starts]
+            shared = np.empty(len(starts), dtype=np.int64)  # run lengths (np.diff's is slow)
+            np.subtract(starts[1:], starts[:-1], out=shared[:-1])
+            shared[-1] = len(hits) - starts[-1]
+            cut = len(entries) > wide
+            if cut and as_before:
+                # Most shared trigrams first, then the more popular (lower id).
+                order = shared.astype(np.int64) * (1 << 32) - entries
+                kept = np.argpartition(-order, wide)[:wide]
+                entries, shared = entries[kept], shared[kept]
+            elif cut:
+                entries, shared = _most_shared(entries, shared, wide)
+        jaccard = shared / (grams + self.entry_grams[entries] - shared)
         rank = jaccard + PRESELECT_PRIOR * self._prior[self.entry_movie[entries]]
-        if len(entries) > PRESELECT:
-            entries = entries[np.argpartition(-rank, PRESELECT)[:PRESELECT]]
-        return np.union1d(entries, exact)
+        if len(entries) <= PRESELECT:
+            return entries
+        if not as_before:
+            top = _top_set(rank, PRESELECT)
+            if top is not None:
+                return entries[top]
+            if cut:
+                return None
+        return entries[np.argpartition(-rank, PRESELECT)[:PRESELECT]]
 
     def _rank(
         self, key: str, year: int | None, article: bool | None = None, head: bool = True
@@ -703,10 +765,10 @@ class TitleIndex:
         return alike
 
     @cached_property
-    def _head_by_length(self) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    def _head_by_length(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """`_head`'s entry ids, lengths and keys, shortest first (ties by popularity), and
         how many characters of each class (code point % CHAR_CLASSES) each key has, a row per
-        class."""
+        class. The keys are an object array, picked from by an index array at once."""
         head = self._head()
         lengths = np.fromiter(map(len, head), np.int64, len(head))
         order = np.argsort(lengths, kind="stable")
@@ -715,7 +777,7 @@ class TitleIndex:
         owner = np.repeat(np.arange(len(keys)), lengths[order])
         counts = np.zeros((CHAR_CLASSES, len(keys)), dtype=np.int32)
         np.add.at(counts, (codes % CHAR_CLASSES, owner), 1)
-        return order, lengths[order], keys, counts
+        return order, lengths[order], np.array(keys, dtype=object), counts
 
     def _head_near(self, key: str) -> np.ndarray:
         """The HEAD_LIMIT popular entries most like `key` (fuzz.ratio at least HEAD_CUTOFF,
@@ -741,7 +803,7 @@ class TitleIndex:
         )
         scores = process.cdist(
             [key],
-            [keys[i] for i in near.tolist()],
+            keys[near].tolist(),
             scorer=fuzz.ratio,
             score_cutoff=HEAD_CUTOFF,
             dtype=np.float64,
@@ -759,8 +821,9 @@ class TitleIndex:
             extra = np.setdiff1d(self._head_near(key), entries)
             if len(extra):
                 entries = np.concatenate([entries, extra])
-                keys = keys + self._keys(extra)
-                more = _similarity(key, self._keys(extra))
+                extra_keys = self._keys(extra)
+                keys = keys + extra_keys
+                more = _similarity(key, extra_keys)
                 shown = np.concatenate([shown, more[0]])
                 channel = np.concatenate([channel, more[1]])
         if len(entries) == 0:
@@ -775,12 +838,18 @@ class TitleIndex:
             adjust += np.where(years > 0, bonus, 0.0)
         wanted = numbers(key)
         if wanted:  # "rocky 4" must not land on a Rocky without a 4
-            # A wanted number is a digit string: in a key's numbers exactly when a word of it.
-            missing = [
-                sum(1 for n in wanted if n != y and n not in words)
-                for words, y in zip(map(str.split, keys), map(str, years.tolist()), strict=True)
-            ]
-            adjust -= NUMBER_MISSING * np.array(missing, dtype=np.float64)
+            # A wanted number is a digit string: in a key's numbers exactly when a word of it,
+            # that is (a key's words are single-spaced) when " n " is in " key ".
+            said = list(map(str, years.tolist()))
+            missing = np.zeros(len(keys))
+            for n in sorted(wanted):
+                needle = f" {n} "
+                missing += np.fromiter(
+                    (n != y and needle not in f" {k} " for k, y in zip(keys, said, strict=True)),
+                    dtype=bool,
+                    count=len(keys),
+                )
+            adjust -= NUMBER_MISSING * missing
         # A film's own title outranks the same words as another film's alternate (working
         # titles, festival titles): "Enchanted" is the 2007 film, not an aka of "Elf".
         adjust -= ALIAS_COST * self.entry_alias[entries]
@@ -815,17 +884,30 @@ class TitleIndex:
         hashes = _hash_keys(keys)
         lo, hi = self._exact_bounds(hashes)
         lengths = np.fromiter((len(k.encode("utf-8")) for k in keys), np.int64, len(keys))
-        for i in np.flatnonzero(hi > lo).tolist():
-            entries = self.exact_entry[int(lo[i]) : int(hi[i])][:EXACT_KEPT]
-            # A 64-bit hash and the same length: the same key, without decoding each entry.
-            chosen = entries[self._key_off[entries + 1] - self._key_off[entries] == lengths[i]]
-            if not len(chosen):  # a hash collision
-                continue
-            movies = self.entry_movie[chosen]
-            value = self._prior[movies] - ALIAS_COST * self.entry_alias[chosen]
-            best = int(np.argmax(value))
-            movie = int(movies[best])
-            shown = 100.0 - ALIAS_COST * float(self.entry_alias[chosen[best]])
+        found = np.flatnonzero(hi > lo)
+        # The first EXACT_KEPT rows of each key found, all keys at once (`group`: whose).
+        counts = np.minimum(hi[found] - lo[found], EXACT_KEPT)
+        group = np.repeat(np.arange(len(found)), counts)
+        rows = np.arange(int(counts.sum())) + np.repeat(
+            lo[found] - (np.cumsum(counts) - counts), counts
+        )
+        entries = self.exact_entry[rows]
+        # A 64-bit hash and the same length: the same key, without decoding each entry.
+        same = self._key_off[entries + 1] - self._key_off[entries] == lengths[found][group]
+        entries, group = entries[same], group[same]  # a hash collision leaves a key none
+        movies = self.entry_movie[entries]
+        value = self._prior[movies] - ALIAS_COST * self.entry_alias[entries]
+        # Each key's best: the first of its highest values (as np.argmax picks it).
+        order = np.lexsort((np.arange(len(value)), -value, group))
+        whose = group[order]
+        firsts = order[np.flatnonzero(np.r_[True, whose[1:] != whose[:-1]])[: len(order)]]
+        for i, entry, movie in zip(
+            found[group[firsts]].tolist(),
+            entries[firsts].tolist(),
+            movies[firsts].tolist(),
+            strict=True,
+        ):
+            shown = 100.0 - ALIAS_COST * float(self.entry_alias[entry])
             prior = float(self._prior[movie])
             out[i] = SpanMatch(self._candidate(movie, shown), shown, prior, exact=True)
         for i, key in enumerate(keys):

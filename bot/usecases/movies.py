@@ -24,7 +24,7 @@ from bot.core.understand import understand
 from bot.usecases.discover import best_known, best_known_in, cluster_order, estimated_centres
 from bot.usecases.honour import against_seed, meets_all, unsatisfiable
 from bot.usecases.pool_blocks import POOL_SIZE, block_pool
-from bot.usecases.recommend import Pick, Pool, rank_many, reason, recommend
+from bot.usecases.recommend import Pick, Pool, ranking, reason, recommend
 from bot.usecases.threads import THREAD_TTL_SECONDS, ThreadState, constraint_data, merge
 
 __all__ = ["Answer", "Candidate", "MovieService", "Pick", "SeedAnswer"]
@@ -264,11 +264,11 @@ class MovieService:
         seed_answers = self._seed_answers(seeds, plan.request)
         first = seed_answers[0] if seed_answers else None
         if unsatisfiable(constraints):  # "old" and "2018": nothing to read the catalogue for
-            ranked: list[Movie] = []
+            ranked: Sequence[Movie] = []
             clusters, widened = tuple(dict.fromkeys(s.cluster for s in seeds)), False
         elif seeds:
             pool, clusters = self._fitting_pool(model, seeds, constraints, exclude)
-            ranked = rank_many(seeds, pool, exclude)
+            ranked = ranking(seeds, pool, exclude)  # sorted as far as the page read
             widened = any(c not in {s.cluster for s in seeds} for c in clusters)
         else:
             catalogue = self._top(model)

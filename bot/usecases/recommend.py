@@ -8,11 +8,11 @@ can keep it per process and rank in a millisecond or two.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
-from typing import TypeVar
+from typing import TypeVar, overload
 
 import numpy as np
 
@@ -57,6 +57,7 @@ def franchise(movie: Movie) -> str:
 
 T = TypeVar("T")
 MASKS_KEPT = 256  # constraint masks a pool keeps (a few hundred bytes to 2 kB each)
+AMONG_BY_COMPARING = 16  # values looked for in a pool one comparison each (more: np.isin)
 
 
 class Pool:
@@ -99,7 +100,7 @@ class Pool:
 
     def positions(self, tconsts: Collection[str], keys: Collection[str]) -> list[int]:
         """Where the movies with these ids or these normalised titles are."""
-        near = np.isin(self.tconst_ids, _hashes(tconsts)) | np.isin(self.key_ids, _hashes(keys))
+        near = _among(self.tconst_ids, _hashes(tconsts)) | _among(self.key_ids, _hashes(keys))
         return [
             i
             for i in np.flatnonzero(near).tolist()
@@ -208,6 +209,17 @@ def _hashes(strings: Collection[str]) -> np.ndarray:
     return np.fromiter((hash(s) for s in strings), dtype=np.int64, count=len(strings))
 
 
+def _among(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """np.isin(values, wanted), for the few values an answer looks for (seeds, exclusions) a
+    comparison each, without isin's sorting."""
+    if len(wanted) > AMONG_BY_COMPARING:
+        return np.isin(values, wanted)
+    out = np.zeros(len(values), dtype=bool)
+    for w in wanted.tolist():
+        out |= values == w
+    return out
+
+
 def rank(
     seed: Movie,
     pool: Pool | Sequence[Movie],
@@ -235,6 +247,16 @@ def rank_many(
     """The pool in recommendation order for one or several seeds, without the seeds, their
     namesakes and `exclude`. Closeness is measured to the farthest seed, so a film close to all
     of them beats one close to only one (with one seed, it is the distance to that seed)."""
+    return list(ranking(seeds, pool, exclude, weights))
+
+
+def ranking(
+    seeds: Sequence[Movie],
+    pool: Pool | Sequence[Movie],
+    exclude: Collection[str] = (),
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> Ranking:
+    """`rank_many`, sorted only as far as it is read (an answer shows a page of thousands)."""
     if not isinstance(pool, Pool):
         pool = Pool(pool)
     keep = np.ones(len(pool), dtype=bool)
@@ -245,7 +267,7 @@ def rank_many(
     ] = False
     index = np.flatnonzero(keep)
     if len(index) == 0:
-        return []
+        return Ranking(pool, index, np.zeros(0))
     coords = pool.coords[index]
     closeness: np.ndarray | float = 0.0
     if seeds:
@@ -259,20 +281,69 @@ def rank_many(
         + weights.rating * (pool.rating[index] - 5.0) / 5.0
     )
     by_score = np.lexsort((index, -score))
-    order = index[by_score]
     # Variety: each earlier pick of the same franchise (and a seed's) costs the next one a
     # little more. Counted with arrays: a movie's earlier namesakes are its rank in its
     # franchise's group, in score order.
-    codes = pool.franchise_ids[order]
-    grouped = np.argsort(codes, kind="stable")
+    codes = pool.franchise_ids[index]
+    grouped = by_score[np.argsort(codes[by_score], kind="stable")]
     sorted_codes = codes[grouped]
-    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
-    sizes = np.diff(np.r_[starts, len(order)])
-    earlier = np.empty(len(order), dtype=np.int64)
-    earlier[grouped] = np.arange(len(order)) - np.repeat(starts, sizes)
-    earlier += np.isin(codes, _hashes({franchise(s) for s in seeds}))
-    varied = np.broadcast_to(score, index.shape)[by_score] - weights.franchise * earlier
-    return pool.at(order[np.lexsort((order, -varied))])
+    new_group = np.empty(len(index), dtype=bool)
+    new_group[:1] = True
+    np.not_equal(sorted_codes[1:], sorted_codes[:-1], out=new_group[1:])
+    starts = np.flatnonzero(new_group)
+    sizes = np.empty(len(starts), dtype=np.int64)
+    np.subtract(starts[1:], starts[:-1], out=sizes[:-1])
+    sizes[-1:] = len(index) - starts[-1:]
+    earlier = np.empty(len(index), dtype=np.int64)
+    earlier[grouped] = np.arange(len(index)) - np.repeat(starts, sizes)
+    earlier += _among(codes, _hashes({franchise(s) for s in seeds}))
+    varied = score - weights.franchise * earlier
+    return Ranking(pool, index, -varied)
+
+
+class Ranking(Sequence[Movie]):
+    """Movies of a pool in order of a key (lowest first; ties in the pool's order), sorted only
+    as far as read: the first page needs a partition and a sort of a few, not a sort of all."""
+
+    def __init__(self, pool: Pool, index: np.ndarray, key: np.ndarray) -> None:
+        self._pool = pool
+        self._index = index  # the pool positions ranked, ascending
+        self._key = key  # per position of `index`
+        self._sorted = np.zeros(0, dtype=np.intp)  # the first ones, positions in `index`
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def positions(self, count: int) -> np.ndarray:
+        """The pool positions of the first `count` movies."""
+        count = max(0, min(count, len(self._index)))
+        if count > len(self._sorted):
+            key = self._key
+            near = np.arange(len(key))
+            if count < len(key):  # those up to the count-th key, ties included
+                near = np.flatnonzero(key <= np.partition(key, count - 1)[count - 1])
+            self._sorted = near[np.argsort(key[near], kind="stable")][:count]
+        return self._index[self._sorted[:count]]
+
+    @overload
+    def __getitem__(self, i: int) -> Movie: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Movie]: ...
+
+    def __getitem__(self, i: int | slice) -> Movie | list[Movie]:
+        if isinstance(i, slice):
+            start, stop, step = i.indices(len(self))
+            if step == 1:
+                return self._pool.at(self.positions(stop)[start:stop])
+            return self._pool.at(self.positions(len(self))[i])
+        at = i + len(self) if i < 0 else i
+        if not 0 <= at < len(self):
+            raise IndexError("ranking index out of range")
+        return self._pool.movies[int(self.positions(at + 1)[at])]
+
+    def __iter__(self) -> Iterator[Movie]:
+        return iter(self[:])
 
 
 def reason(seed: Movie | None, movie: Movie) -> str:
@@ -300,6 +371,6 @@ def recommend(
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> tuple[list[Pick], bool]:
     """One page of picks from `offset`, and whether there are more after it."""
-    ranked = rank(seed, pool, exclude, weights)
+    ranked = ranking([seed], pool, exclude, weights)
     page = ranked[max(0, offset) : max(0, offset) + limit]
     return [Pick(m, reason(seed, m)) for m in page], len(ranked) > offset + limit

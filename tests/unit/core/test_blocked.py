@@ -52,3 +52,25 @@ def test_a_damaged_block_or_a_wrong_size_is_a_clear_error() -> None:
     text = BlockedText(len(raw), damaged, bounds, None, BLOCK)
     with pytest.raises(ValueError, match="block 1"):
         text.ensure([(BLOCK, BLOCK + 1)])
+
+
+@pytest.mark.parametrize("whole", [False, True])
+def test_many_slices_read_at_once_are_the_slices_read_one_by_one(whole: bool) -> None:
+    words, raw = _text()
+    packed, bounds = pack(raw, BLOCK)
+    text = BlockedText.at_hand(raw) if whole else BlockedText(len(raw), packed, bounds, None, BLOCK)
+    ends = np.cumsum([len(w.encode()) for w in words])
+    starts = np.concatenate([[0], ends[:-1]])
+    picked = np.array([0, 3, 3, 57, 199, 120])  # in any order, repeats, an empty slice
+    a, b = starts[picked], ends[picked]
+    b[-1] = a[-1]
+    text.ensure(zip(a.tolist(), b.tolist(), strict=True))
+    assert text.texts(a, b) == [text.text(int(x), int(y)) for x, y in zip(a, b, strict=True)]
+    assert text.texts(a, b)[:5] == [words[i] for i in picked[:5]]
+    assert text.texts(a[:0], b[:0]) == []
+
+
+def test_slices_holding_a_nul_are_still_read_exactly() -> None:
+    raw = np.frombuffer("ab\x00cd€ef".encode(), dtype=np.uint8)
+    text = BlockedText.at_hand(raw)
+    assert text.texts(np.array([0, 4, 0]), np.array([4, 10, 2])) == ["ab\x00c", "d€ef", "ab"]

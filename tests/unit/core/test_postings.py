@@ -96,3 +96,16 @@ def test_an_empty_index_has_empty_postings() -> None:
     stream, at = encode(*_csr([[], []]))
     assert len(stream) == 0 and at.tolist() == [0, 0, 0]
     assert decode(stream).tolist() == []
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 5, 6, 50])
+def test_the_head_of_a_bucket_is_its_first_ids_decoded_or_not(n: int) -> None:
+    # Gaps of one to five bytes; the head decodes only the bytes of the ids it returns.
+    lists = [[5, 200, 20_000, 3_000_000, 2**31 - 1], [], [1, 2, 3, 4, 5, 6, 7]]
+    post, offsets = _csr(lists)
+    stream, at = encode(post, offsets)
+    postings = Postings(stream, at, np.diff(offsets).astype(np.uint32))
+    for b, ids in enumerate(lists):
+        assert postings.head(b, n).tolist() == ids[:n]
+        postings.bucket(b)  # now decoded whole and kept: the same head
+        assert postings.head(b, n).tolist() == ids[:n]

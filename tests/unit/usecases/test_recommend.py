@@ -3,6 +3,7 @@ import random
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from bot.core.models import Movie
 from bot.core.normalize import normalize
@@ -14,6 +15,7 @@ from bot.usecases.recommend import (
     franchise,
     rank,
     rank_many,
+    ranking,
     reason,
     recommend,
 )
@@ -170,3 +172,26 @@ def test_the_ranking_is_the_one_computed_movie_by_movie() -> None:
         exclude = {m.tconst for m in rng.sample(movies, 5)}
         want = _rank_one_by_one(seeds, movies, exclude)
         assert rank_many(seeds, Pool(movies), exclude) == want
+
+
+def test_a_ranking_read_a_page_at_a_time_is_the_whole_ranking_sliced() -> None:
+    # Many equal scores (few distinct votes, coordinates and ratings, a franchise each, and a
+    # few of one): ties at every page edge.
+    rng = random.Random(4)
+    movies = [
+        _movie(f"tt{i:04d}", rng.choice([f"Title{i:04d}"] * 5 + ["Alien", "Alien 2"]),
+               rng.choice([5, 500]), (rng.choice([0.0, 1.0]), 0.0), rng.choice([6.0, 7.0]))
+        for i in range(300)
+    ]  # fmt: skip
+    seeds = movies[:2]
+    whole = _rank_one_by_one(seeds, movies, set())
+    for start, stop in [(0, 5), (5, 10), (0, 1), (37, 61), (290, 400), (0, 400)]:
+        ranked = ranking(seeds, Pool(movies), set())
+        assert ranked[start:stop] == whole[start:stop]
+        assert len(ranked) == len(whole)
+    ranked = ranking(seeds, Pool(movies), set())
+    assert [ranked[i] for i in (3, 0, 17, -1)] == [whole[i] for i in (3, 0, 17, -1)]
+    assert list(ranked) == whole and ranked[::-7] == whole[::-7]
+    with pytest.raises(IndexError):
+        ranked[len(whole)]
+    assert len(ranking(movies, Pool(movies))) == 0 and not list(ranking(movies, Pool(movies)))
