@@ -296,8 +296,6 @@ def _serve(args: argparse.Namespace, settings: Settings, services: Services) -> 
     host, port = server.server_address[:2]
     answering = f"{processes} worker processes" if processes else "threads of this process"
     try:
-        if server.answers is not None:
-            server.answers.start_workers()  # the first questions never wait for one to start
         print(
             f"moviebot: listening on http://{host}:{port}{EVENTS_PATH}; answering in "
             f"{answering}; Ctrl-C to stop",
