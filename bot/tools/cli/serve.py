@@ -24,16 +24,16 @@ if TYPE_CHECKING:
     from bot.tools.answer_processes import ProcessLazyRunner
 
 EVENTS_PATH = "/slack/events"
-# `serve --http` answers in this many worker processes by default, each with LAZY_WORKERS
-# threads. One process's answers at 50 commands a second take ~0.8 of a core (bench_load), and
-# acks in the same process waited for the GIL behind them (ack p95 70 ms). One core is left to
-# the HTTP process (acks, typeaheads, the night timer); more workers add memory (each holds the
-# title index and the pools) and only pay where the answers need more than a core.
+# `serve --http` answers in worker processes, each with LAZY_WORKERS threads: in the server's
+# own process the acks waited for the GIL behind the answers (bench_load at 50/s: ack p95 70 ms,
+# ~0.8 of a core of answers). One per core: the workers run at a lower CPU priority than the
+# HTTP process (bot/tools/answer_processes.py), so they may use every core without holding up
+# an ack; each holds its own title index and pools (memory), hence a cap.
 MAX_ANSWER_PROCESSES = 4
 
 
 def default_answer_processes() -> int:
-    return max(1, min(MAX_ANSWER_PROCESSES, (os.cpu_count() or 2) - 1))
+    return max(1, min(MAX_ANSWER_PROCESSES, os.cpu_count() or 1))
 
 
 # The lazy listeners (the answers) run in this many threads (of each worker process). Most of a
@@ -99,8 +99,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=_processes,
         default=None,
         metavar="N",
-        help="--http: answer in N worker processes (default: the cores but one, at least 1, "
-        f"at most {MAX_ANSWER_PROCESSES}; 0: in threads of the server's own process)",
+        help="--http: answer in N worker processes (default: one per core, at most "
+        f"{MAX_ANSWER_PROCESSES}; 0: in threads of the server's own process)",
     )
     parser.set_defaults(func=run)
 
