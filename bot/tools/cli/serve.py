@@ -262,7 +262,7 @@ def run(args: argparse.Namespace) -> int:
     # Movie nights with a closing time are closed by this timer (in AWS, by a schedule).
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     clock = NightClock(services, client, settings.night_timer_seconds).start()
-    if not _answer_processes(args):
+    if not processes_for(args):
         warm_in_background(services)  # the workers warm their own
     # SIGTERM stops the server as Ctrl-C does: the workers finish the answers they hold.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -274,7 +274,7 @@ def run(args: argparse.Namespace) -> int:
         clock.stop()
 
 
-def _answer_processes(args: argparse.Namespace) -> int:
+def processes_for(args: argparse.Namespace) -> int:
     """Worker processes for the answers: --http only (Socket Mode answers in threads)."""
     if args.socket_mode:
         return 0
@@ -291,7 +291,7 @@ def _serve(args: argparse.Namespace, settings: Settings, services: Services) -> 
         print("moviebot: connected to Slack over Socket Mode; Ctrl-C to stop", file=sys.stderr)
         SocketModeHandler(app, settings.slack_app_token).start()
         return 0
-    processes = _answer_processes(args)
+    processes = processes_for(args)
     server = build_http_server(settings, args.host, args.http, services, processes)
     host, port = server.server_address[:2]
     answering = f"{processes} worker processes" if processes else "threads of this process"
