@@ -453,8 +453,9 @@ def answer_processes(pid: int) -> set[int]:
     }
 
 
-def test_serve_http_answers_in_its_workers_and_stops_them_on_sigterm(
-    slack_api, store_path: Path, tmp_path: Path
+@pytest.mark.parametrize("stop_with", ["SIGTERM to the server", "Ctrl-C in its terminal"])
+def test_serve_http_answers_in_its_workers_and_stops_them_on_sigterm_or_ctrl_c(
+    slack_api, store_path: Path, tmp_path: Path, stop_with: str
 ) -> None:
     env = {
         **os.environ,
@@ -470,6 +471,7 @@ def test_serve_http_answers_in_its_workers_and_stops_them_on_sigterm(
         env=env,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # a process group of its own, as a terminal's job is
     )
     try:
         assert serve.stderr is not None
@@ -483,9 +485,13 @@ def test_serve_http_answers_in_its_workers_and_stops_them_on_sigterm(
         assert len(workers) == 2
         assert ask_heat(url, slack_api, 1) == 200
         assert str(slack_api.wait_for("response_url")[0]["text"]).startswith("Movies like Heat")
-        serve.send_signal(signal.SIGTERM)
+        if stop_with == "SIGTERM to the server":
+            serve.send_signal(signal.SIGTERM)
+        else:  # the terminal sends SIGINT to every process of the job
+            os.killpg(serve.pid, signal.SIGINT)
         assert serve.wait(30) == 0
         assert not any(map(running, workers))  # no worker outlives the server
+        assert "Traceback" not in serve.stderr.read()  # nor complains as it stops
     finally:
         if serve.poll() is None:
             serve.kill()
