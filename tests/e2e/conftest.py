@@ -91,16 +91,23 @@ class LambdaBot:
         return calls[-1]
 
 
-@pytest.fixture
-def lambda_env(
-    monkeypatch: pytest.MonkeyPatch, slack_api: Any, store_path: Path, tmp_path: Path
-) -> dict[str, str]:
-    env = {
+def bot_env(slack_api: Any, store_path: Path, tmp_path: Path) -> dict[str, str]:
+    """What a bot process needs here: the test's store, its own cache, the Slack stand-in."""
+    return {
         "MOVIEBOT_STORE": f"sqlite:///{store_path}",
         "MOVIEBOT_CACHE_DIR": str(tmp_path / "cache"),
         "SLACK_BOT_TOKEN": sr.BOT_TOKEN,
         "SLACK_SIGNING_SECRET": sr.SIGNING_SECRET,
         "SLACK_API_URL": slack_api.url,
+    }
+
+
+@pytest.fixture
+def lambda_env(
+    monkeypatch: pytest.MonkeyPatch, slack_api: Any, store_path: Path, tmp_path: Path
+) -> dict[str, str]:
+    env = {
+        **bot_env(slack_api, store_path, tmp_path),
         "MOVIEBOT_ADMINS": sr.ADMIN,
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "moviebot",

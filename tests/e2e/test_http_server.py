@@ -28,6 +28,7 @@ from bot.core.models import RunState
 from bot.tools.cli.serve import EVENTS_PATH, LAZY_WORKERS, MAX_BODY_BYTES, build_http_server
 from bot.tools.training_runner import local_retrainer
 from tests.e2e import slack_requests as sr
+from tests.e2e.conftest import bot_env
 from tests.fixtures.artifacts import write_artifact
 
 
@@ -457,15 +458,7 @@ def answer_processes(pid: int) -> set[int]:
 def test_serve_http_answers_in_its_workers_and_stops_them_on_sigterm_or_ctrl_c(
     slack_api, store_path: Path, tmp_path: Path, stop_with: str
 ) -> None:
-    env = {
-        **os.environ,
-        "MOVIEBOT_STORE": f"sqlite:///{store_path}",
-        "MOVIEBOT_CACHE_DIR": str(tmp_path / "cache"),
-        "SLACK_BOT_TOKEN": sr.BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": sr.SIGNING_SECRET,
-        "SLACK_API_URL": slack_api.url,
-        "LOG_LEVEL": "WARNING",
-    }
+    env = {**os.environ, **bot_env(slack_api, store_path, tmp_path), "LOG_LEVEL": "WARNING"}
     serve = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--http", "0", "--answer-processes", "2"],
         env=env,
