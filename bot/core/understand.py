@@ -29,8 +29,11 @@ from bot.core.title_spans import (
 from bot.core.tokens import Token, Tokens, tokenize
 
 
-def understand(text: str, index: TitleIndex | None, *, this_year: int | None = None) -> Request:
-    """Read a message. Without an index (no model yet), titles are not looked for."""
+def understand(
+    text: str, index: TitleIndex | None, *, this_year: int | None = None, references: bool = True
+) -> Request:
+    """Read a message. Without an index (no model yet), titles are not looked for. With
+    `references` off, nothing points at a last answer ("42" is then the film, not a pick)."""
     raw = text or ""
     tokens = tokenize(raw)
     words = tuple(t.text for t in tokens.words)
@@ -40,7 +43,7 @@ def understand(text: str, index: TitleIndex | None, *, this_year: int | None = N
     if small is not None and not found and not tokens.references:
         return Request(intent=small, text=raw, words=words)
     whole = _whole_reading(raw, index)
-    follow = thread_reference(tokens.words)
+    follow = thread_reference(tokens.words) if references else None
     if follow is not None and not (whole is not None and titled_exactly(tokens, whole)):
         # "more", "not that one", "like the second one"
         return Request(intent="follow_up", text=raw, words=words, follow_up=follow)

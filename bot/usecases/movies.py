@@ -218,7 +218,7 @@ class MovieService:
             if state is None:
                 if follow.action == "refine" and request.constraints:  # a request after all
                     return _Plan((), request.constraints)
-                return Answer(text, "no_context", None, None)
+                return _numbered_title(request, index) or Answer(text, "no_context", None, None)
             shown = state.shown
             if follow.action == "more":
                 offset = state.offset + max(len(shown), self.page_size)
@@ -227,7 +227,7 @@ class MovieService:
                 # Only these point at a pick; a refinement needs none ("nothing fits" shows none).
                 n = (follow.pick or 1) - 1
                 if not 0 <= n < len(shown):
-                    return Answer(text, "no_context", None, None)
+                    return _numbered_title(request, index) or Answer(text, "no_context", None, None)
                 if follow.action == "exclude_pick":
                     excluded = (*state.excluded, shown[n])
                     return _Plan(state.seeds, state.constraints, state.offset, excluded, shown)
@@ -581,6 +581,19 @@ def _eligible(
         return len(index) - int(np.isin(index, left_out).sum())
 
     return count
+
+
+def _numbered_title(request: Request, index: TitleIndex) -> _Plan | None:
+    """A number with no pick to point at ("42", "like 21": no last answer, or fewer picks) is
+    the film of that title, when one has it exactly."""
+    follow = request.follow_up
+    if follow is None or follow.action != "like_pick" or follow.pick is None:
+        return None
+    again = understand(request.text, index, references=False)
+    found = [s.match for s in again.seeds if s.match is not None]
+    if len(found) != 1 or found[0].title != str(follow.pick):
+        return None  # "the 2nd one" is no film "2"
+    return _Plan((found[0].tconst,), again.constraints, 0, (), (), again)
 
 
 def _candidate(movie: Movie) -> Candidate:

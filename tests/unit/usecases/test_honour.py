@@ -160,6 +160,25 @@ def test_a_follow_up_without_a_thread_is_not_a_random_movie(service: MovieServic
     assert service.ask("like the second one").status == "no_context"
 
 
+def test_a_number_with_no_pick_to_point_at_is_the_film_of_that_title(tmp_path: Path) -> None:
+    forty_two = quiet_film(1, 0, "Biography,Drama,Sport", "42")
+    nine = quiet_film(2, 1, "Animation,Adventure", "9")
+    movies = [forty_two, nine, *(quiet_film(n, n % 2) for n in range(3, 30))]
+    service, _store = _service_on(movies, 2, tmp_path)
+    alone = service.ask("42")  # no conversation: no pick to point at
+    assert alone.status == "matched" and alone.match and alone.match.tconst == forty_two.tconst
+    first = service.ask("9", thread="T1")  # a new conversation: nothing shown yet
+    assert first.status == "matched" and first.match and first.match.tconst == nine.tconst
+    shown = picks(first)
+    assert len(shown) == 3
+    # Within the last answer's picks, a number is still a pick; beyond them, a film.
+    second = service.ask("2", thread="T1")
+    assert second.match and second.match.tconst == shown[1]
+    beyond = service.ask("42", thread="T1")
+    assert beyond.match and beyond.match.tconst == forty_two.tconst
+    assert service.ask("the 7th one", thread="T1").status == "no_context"
+
+
 # --- rare constraints: found wherever the catalogue has them (measured by `evaluate`) --------
 def test_no_seed_finds_what_fits_beyond_the_catalogue_top(tmp_path: Path) -> None:
     # The stored top holds the most voted only, none of them a comedy of the 90s; the
