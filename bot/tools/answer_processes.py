@@ -28,8 +28,7 @@ import os
 import queue
 import signal
 import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
@@ -50,10 +49,6 @@ PIPE_BYTES = 1024 * 1024
 
 # How much lower a worker's CPU priority is than the HTTP process's (nice(2); 19 is lowest).
 WORKER_NICENESS = 10
-
-# How long stopping waits for a worker to deliver the answers it holds (an answer takes about a
-# second; Slack waits 30 minutes at a response_url) before it is stopped.
-STOP_WAIT_S = 20.0
 
 # Builds a worker's app from the server's settings: a module-level function (it is pickled by
 # name into each worker), run once per worker.
@@ -87,22 +82,6 @@ def _run(app: App, body: str, headers: Headers) -> None:
     response = app.dispatch(BoltRequest(body=body, headers=headers))
     if response.status != 200:
         log.warning("a lazy run was refused with %d", response.status)
-
-
-@contextlib.contextmanager
-def _ctrl_c_ignored() -> Iterator[None]:
-    """Ctrl-C ignored while workers are spawned: a spawned process keeps an ignored signal, so
-    a Ctrl-C to the terminal's group while a worker is still starting (importing, receiving its
-    pipe from the server) cannot stop it halfway; the server stops its workers itself. Only
-    the main thread may change a handler (a worker started again later ignores it in `_work`)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, before)
 
 
 class _Worker:
@@ -155,14 +134,9 @@ class _Worker:
                 break
         self._jobs.close()
 
-    def join(self, timeout: float) -> None:
-        """Wait for the worker to finish the answers it holds; stopped when it takes longer."""
-        self._feeder.join(timeout)
-        self.process.join(timeout)
-        if self.process.is_alive():
-            log.warning("answer worker %d did not stop in %.0f s: stopping it", self._n, timeout)
-            self.process.terminate()
-            self.process.join()
+    def join(self) -> None:
+        self._feeder.join()
+        self.process.join()
 
 
 class ProcessLazyRunner(LazyListenerRunner):
@@ -176,8 +150,7 @@ class ProcessLazyRunner(LazyListenerRunner):
         # whose locks a forked child could inherit held.
         context = multiprocessing.get_context("spawn")
         args = (build, settings, threads)
-        with _ctrl_c_ignored():
-            self._workers = [_Worker(context, n, args) for n in range(processes)]
+        self._workers = [_Worker(context, n, args) for n in range(processes)]
         self._turn = itertools.count()
 
     def pids(self) -> list[int]:
@@ -192,6 +165,5 @@ class ProcessLazyRunner(LazyListenerRunner):
     def stop(self) -> None:
         for worker in self._workers:
             worker.put(None)
-        deadline = time.monotonic() + STOP_WAIT_S  # they stop side by side
         for worker in self._workers:
-            worker.join(max(0.0, deadline - time.monotonic()))
+            worker.join()
