@@ -1,16 +1,22 @@
-"""`python -m bot serve --http PORT`: signed requests over real HTTP to /slack/events, and the
-embedded retrain (in-process training in the background, then the loader) from /movie-admin."""
+"""`python -m bot serve --http PORT`: signed requests over real HTTP to /slack/events, the
+answers worked out in worker processes, and the embedded retrain (in-process training in the
+background, then the loader) from /movie-admin."""
 
 from __future__ import annotations
 
 import http.client
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +29,7 @@ from bot.core.models import RunState
 from bot.tools.cli.serve import EVENTS_PATH, LAZY_WORKERS, MAX_BODY_BYTES, build_http_server
 from bot.tools.training_runner import local_retrainer
 from tests.e2e import slack_requests as sr
+from tests.e2e.conftest import bot_env
 from tests.fixtures.artifacts import write_artifact
 
 
@@ -351,3 +358,156 @@ def test_a_burst_of_new_connections_is_served_though_none_was_accepted_yet(
             httpd.shutdown()
         httpd.server_close()
         store.close()
+
+
+class NotHere:
+    """The HTTP process's movie service when the answers belong to the workers."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the server's own process was asked for movies.{name}")
+
+
+@pytest.fixture
+def with_workers(slack_api, store_path: Path, tmp_path: Path) -> Iterator[Any]:
+    """`serve --http` with two answer processes, its own process never answering; the test
+    stops it (server_close waits for every answer handed over)."""
+    settings = _settings(slack_api, store_path, tmp_path)
+    store = SqliteStore(str(store_path))
+    services = build_services(settings, store=store)
+    services.movies = NotHere()  # type: ignore[assignment]
+    httpd = build_http_server(settings, "127.0.0.1", 0, services=services, answer_processes=2)
+    serving = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
+    serving.start()
+    httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}{EVENTS_PATH}"
+    try:
+        yield httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        store.close()
+
+
+def stop(httpd: Any) -> None:
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_answers_are_worked_out_in_worker_processes(with_workers, slack_api) -> None:
+    for n in range(3):
+        assert ask_heat(with_workers.url, slack_api, n) == 200
+    stop(with_workers)
+    # Every answer handed over was delivered before the workers stopped, and none by this one.
+    replies = slack_api.calls("response_url")
+    assert [str(reply["text"]).startswith("Movies like Heat") for reply in replies] == [True] * 3
+    workers = with_workers.answers.pids()
+    assert len(workers) == 2 and os.getpid() not in workers
+    assert not any(map(running, workers))  # stopped
+
+
+def post_with_headers(url: str, body: str, headers: dict[str, str]) -> tuple[int, Any]:
+    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.headers
+
+
+def test_a_retried_event_is_answered_once_across_worker_processes(with_workers, slack_api) -> None:
+    body, ctype = sr.event_body(sr.mention("movies like heat", ts="1700000000.000777"))
+    status, headers = post_with_headers(with_workers.url, body, sr.signed_headers(body, ctype))
+    assert status == 200 and headers.get("x-slack-no-retry") is None
+    # Slack's retries: one while the first delivery may still be answered, one after.
+    retry = {"x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout"}
+    status, headers = post_with_headers(
+        with_workers.url, body, sr.signed_headers(body, ctype, extra=retry)
+    )
+    assert (status, headers.get("x-slack-no-retry")) == (200, "1")
+    slack_api.wait_for("chat.postMessage")
+    retry = {"x-slack-retry-num": "2", "x-slack-retry-reason": "http_error"}
+    status, headers = post_with_headers(
+        with_workers.url, body, sr.signed_headers(body, ctype, extra=retry)
+    )
+    assert (status, headers.get("x-slack-no-retry")) == (200, "1")
+    stop(with_workers)
+    posts = slack_api.calls("chat.postMessage")
+    assert [p["thread_ts"] for p in posts] == ["1700000000.000777"]
+    assert "Heat" in json.dumps(posts[0]["blocks"])
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's exit waits for an init that may never reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def answer_processes(pid: int) -> set[int]:
+    """A server's child processes but multiprocessing's resource tracker (which leaves on its
+    own once the server has gone)."""
+    tasks = Path(f"/proc/{pid}/task")
+    children = {int(c) for task in tasks.iterdir() for c in (task / "children").read_text().split()}
+    return {
+        child
+        for child in children
+        if b"resource_tracker" not in Path(f"/proc/{child}/cmdline").read_bytes()
+    }
+
+
+@contextmanager
+def ctrl_c_on() -> Iterator[None]:
+    """Children started inside have Ctrl-C on, as a terminal's job has. A job a non-interactive
+    shell starts in the background (CI may run this suite so) ignores it, and so does every
+    process it starts: an ignored signal stays ignored across exec, a handled one is reset."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.parametrize("stop_with", ["SIGTERM to the server", "Ctrl-C in its terminal"])
+def test_serve_http_answers_in_its_workers_and_stops_them_on_sigterm_or_ctrl_c(
+    slack_api, store_path: Path, tmp_path: Path, stop_with: str
+) -> None:
+    env = {**os.environ, **bot_env(slack_api, store_path, tmp_path), "LOG_LEVEL": "WARNING"}
+    with ctrl_c_on():
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--http", "0", "--answer-processes", "2"],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # a process group of its own, as a terminal's job is
+        )
+    # Read its stderr all along: a pipe nobody reads fills up, and the server and its workers
+    # then wait to write (their warnings, a log line as they stop) instead of stopping.
+    assert serve.stderr is not None
+    said: list[str] = []
+    reading = threading.Thread(target=lambda: said.extend(serve.stderr or ()), daemon=True)
+    reading.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not any("listening on " in s for s in said) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        line = next((s for s in said if "listening on " in s), "".join(said))
+        assert "answering in 2 worker processes" in line, line
+        url = line.split("listening on ", 1)[1].split(";", 1)[0]
+        workers = answer_processes(serve.pid)
+        assert len(workers) == 2
+        # One question for each worker (they take turns): both have started, and answered.
+        assert ask_heat(url, slack_api, 1) == 200 and ask_heat(url, slack_api, 2) == 200
+        replies = slack_api.wait_for("response_url", count=2, timeout=60)
+        assert all(str(r["text"]).startswith("Movies like Heat") for r in replies)
+        if stop_with == "SIGTERM to the server":
+            serve.send_signal(signal.SIGTERM)
+        else:  # the terminal sends SIGINT to every process of the job
+            os.killpg(serve.pid, signal.SIGINT)
+        assert serve.wait(60) == 0  # stopping waits at most 20 s for the workers
+        assert not any(map(running, workers))  # no worker outlives the server
+        reading.join(10)
+        assert "Traceback" not in "".join(said)  # nor complains as it stops
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+            serve.wait()

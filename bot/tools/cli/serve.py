@@ -1,11 +1,15 @@
 """`python -m bot serve --socket-mode` (real Slack over a websocket: no public URL needed; uses
 SLACK_APP_TOKEN) or `--http PORT` (Bolt's /slack/events for events, commands, interactivity and
-options alike). Both run the same app as Lambda; lazy listeners run in threads here."""
+options alike). Both run the same app as Lambda. With --http the lazy listeners (the answers)
+run in worker processes (bot/tools/answer_processes.py), so that the acks never wait for the
+GIL behind them; with --socket-mode, and with --answer-processes 0, in threads here."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 import threading
 from collections.abc import Sequence
@@ -17,11 +21,25 @@ from bot.config import Settings
 
 if TYPE_CHECKING:
     from bot.slack.services import Services
+    from bot.tools.answer_processes import ProcessLazyRunner
 
 EVENTS_PATH = "/slack/events"
-# The lazy listeners (the answers) run in this many threads. Most of a lazy run's time can be
-# waiting (the store, and Slack taking the reply at the response_url, ~100 ms): with Bolt's 5
-# threads that wait capped replies below 50 a second and a backlog grew (benchmarks/bench_load.py).
+# `serve --http` answers in worker processes, each with LAZY_WORKERS threads: in the server's
+# own process the acks waited for the GIL behind the answers (bench_load at 50/s: ack p95 70 ms,
+# ~0.8 of a core of answers). One per core: the workers run at a lower CPU priority than the
+# HTTP process (bot/tools/answer_processes.py), so they may use every core without holding up
+# an ack; each holds its own title index and pools (memory), hence a cap.
+MAX_ANSWER_PROCESSES = 4
+
+
+def default_answer_processes() -> int:
+    return max(1, min(MAX_ANSWER_PROCESSES, os.cpu_count() or 1))
+
+
+# The lazy listeners (the answers) run in this many threads (of each worker process). Most of a
+# lazy run's time can be waiting (the store, and Slack taking the reply at the response_url,
+# ~100 ms): with Bolt's 5 threads that wait capped replies below 50 a second and a backlog grew
+# (benchmarks/bench_load.py).
 # The CPU work still takes turns under the GIL; the pool stays bounded, so a burst queues.
 LAZY_WORKERS = 16
 # Connections waiting to be accepted (the kernel caps it at net.core.somaxconn).
@@ -29,6 +47,7 @@ LISTEN_BACKLOG = 128
 # Slack's largest requests (a view submission carrying its whole view, a message event with
 # 50 blocks) are a few hundred KB even URL-encoded; a body over this is refused unread.
 MAX_BODY_BYTES = 1024 * 1024
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"
 
 
 class SlackServer(ThreadingHTTPServer):
@@ -39,6 +58,12 @@ class SlackServer(ThreadingHTTPServer):
 
     request_queue_size = LISTEN_BACKLOG
     daemon_threads = True
+    answers: ProcessLazyRunner | None = None  # the worker processes, when answers run there
+
+    def server_close(self) -> None:
+        super().server_close()
+        if self.answers is not None:
+            self.answers.stop()  # waits for the answers the workers hold
 
 
 def warm_in_background(services: Services) -> threading.Thread:
@@ -69,7 +94,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--host", default="127.0.0.1", help="address for --http (default 127.0.0.1)"
     )
+    parser.add_argument(
+        "--answer-processes",
+        type=_processes,
+        default=None,
+        metavar="N",
+        help="--http: answer in N worker processes (default: one per core, at most "
+        f"{MAX_ANSWER_PROCESSES}; 0: in threads of the server's own process)",
+    )
     parser.set_defaults(func=run)
+
+
+def _processes(raw: str) -> int:
+    if not raw.isdigit():
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number of processes (0 or more)")
+    return int(raw)
 
 
 def _services(settings: Settings) -> Services:
@@ -81,15 +120,34 @@ def _services(settings: Settings) -> Services:
     return build_services(settings, local_retrainer=partial(local_retrainer, settings))
 
 
-def build_http_server(settings: Settings, host: str, port: int, services: Any | None = None) -> Any:
-    """A threaded HTTP server whose every POST goes to Bolt (signature checked by Bolt).
-    Returned unstarted: call serve_forever()."""
+def worker_app(settings: Settings) -> Any:
+    """A worker process's app (bot/tools/answer_processes.py): its own services, its pools
+    read in the background as the server's would be."""
+    from bot.slack.app import build_app
+
+    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+    services = _services(settings)
+    warm_in_background(services)
+    return build_app(settings, services, process_before_response=True)
+
+
+def build_http_server(
+    settings: Settings,
+    host: str,
+    port: int,
+    services: Any | None = None,
+    answer_processes: int = 0,
+) -> Any:
+    """A threaded HTTP server whose every POST goes to Bolt (signature checked by Bolt), the
+    answers worked out in `answer_processes` worker processes (0: in threads here). Returned
+    unstarted: call serve_forever(); server_close() also stops the workers."""
     from concurrent.futures import ThreadPoolExecutor
     from http.server import BaseHTTPRequestHandler
 
     from slack_bolt import BoltRequest
 
     from bot.slack.app import build_app
+    from bot.tools.answer_processes import ProcessLazyRunner
 
     # As in Lambda: the ack runs in the request's own thread and only the lazy listeners go to
     # Bolt's thread pool. With False, Bolt queues each ack in that same 5-thread pool behind the
@@ -101,6 +159,11 @@ def build_http_server(settings: Settings, host: str, port: int, services: Any | 
         process_before_response=True,
         listener_executor=ThreadPoolExecutor(LAZY_WORKERS, thread_name_prefix="lazy-listener"),
     )
+    answers = None
+    if answer_processes > 0:
+        answers = ProcessLazyRunner(worker_app, settings, answer_processes, LAZY_WORKERS)
+        # As Bolt's Lambda adapter does: the lazy runs leave this process.
+        app.listener_runner.lazy_listener_runner = answers
 
     class SlackEvents(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -168,14 +231,14 @@ def build_http_server(settings: Settings, host: str, port: int, services: Any | 
             response = app.dispatch(BoltRequest(body=body, headers=headers))
             self._send(response.status, response.body or "", response.headers)
 
-    return SlackServer((host, port), SlackEvents)
+    server = SlackServer((host, port), SlackEvents)
+    server.answers = answers
+    return server
 
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
     missing = [
         name
         for name, value in (
@@ -199,11 +262,23 @@ def run(args: argparse.Namespace) -> int:
     # Movie nights with a closing time are closed by this timer (in AWS, by a schedule).
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     clock = NightClock(services, client, settings.night_timer_seconds).start()
-    warm_in_background(services)
+    if not processes_for(args):
+        warm_in_background(services)  # the workers warm their own
+    # SIGTERM stops the server as Ctrl-C does: the workers finish the answers they hold.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         return _serve(args, settings, services)
+    except KeyboardInterrupt:
+        return 0
     finally:
         clock.stop()
+
+
+def processes_for(args: argparse.Namespace) -> int:
+    """Worker processes for the answers: --http only (Socket Mode answers in threads)."""
+    if args.socket_mode:
+        return 0
+    return default_answer_processes() if args.answer_processes is None else args.answer_processes
 
 
 def _serve(args: argparse.Namespace, settings: Settings, services: Services) -> int:
@@ -216,12 +291,16 @@ def _serve(args: argparse.Namespace, settings: Settings, services: Services) -> 
         print("moviebot: connected to Slack over Socket Mode; Ctrl-C to stop", file=sys.stderr)
         SocketModeHandler(app, settings.slack_app_token).start()
         return 0
-    server = build_http_server(settings, args.host, args.http, services)
+    processes = processes_for(args)
+    server = build_http_server(settings, args.host, args.http, services, processes)
     host, port = server.server_address[:2]
-    print(
-        f"moviebot: listening on http://{host}:{port}{EVENTS_PATH}; Ctrl-C to stop", file=sys.stderr
-    )
+    answering = f"{processes} worker processes" if processes else "threads of this process"
     try:
+        print(
+            f"moviebot: listening on http://{host}:{port}{EVENTS_PATH}; answering in "
+            f"{answering}; Ctrl-C to stop",
+            file=sys.stderr,
+        )
         server.serve_forever()
     finally:
         server.server_close()

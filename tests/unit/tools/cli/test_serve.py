@@ -1,5 +1,5 @@
 """`serve`'s start-up: the cluster pools are read in the background, and a store that fails
-then leaves the server answering as before."""
+then leaves the server answering as before; how many processes answer."""
 
 from __future__ import annotations
 
@@ -10,9 +10,15 @@ from typing import Any
 
 import pytest
 
+from bot.__main__ import build_parser
 from bot.adapters.index_cache import IndexCache
 from bot.adapters.store.base import StoreError
-from bot.tools.cli.serve import warm_in_background
+from bot.tools.cli.serve import (
+    MAX_ANSWER_PROCESSES,
+    default_answer_processes,
+    processes_for,
+    warm_in_background,
+)
 from bot.usecases.movies import MovieService
 from tests.unit.usecases.conftest import fill
 from tests.unit.usecases.fakes import MemoryStore
@@ -47,3 +53,27 @@ def test_a_store_failing_while_warming_is_logged_not_raised(
         thread.join(timeout=30)
     assert not thread.is_alive()
     assert "warming the cluster pools failed" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("line", "processes"),
+    [
+        (["serve", "--http", "0"], default_answer_processes()),
+        (["serve", "--http", "3000", "--answer-processes", "3"], 3),
+        (["serve", "--http", "3000", "--answer-processes", "0"], 0),  # in the server's threads
+        (["serve", "--socket-mode"], 0),  # Socket Mode answers in threads
+    ],
+)
+def test_how_many_processes_answer(line: list[str], processes: int) -> None:
+    assert processes_for(build_parser(["serve"]).parse_args(line)) == processes
+    assert 1 <= default_answer_processes() <= MAX_ANSWER_PROCESSES
+
+
+@pytest.mark.parametrize("count", ["-1", "two", "1.5"])
+def test_a_bad_process_count_is_refused_clearly(
+    count: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        build_parser(["serve"]).parse_args(["serve", "--http", "3000", "--answer-processes", count])
+    assert exit_.value.code == 2
+    assert f"{count!r} is not a whole number of processes" in capsys.readouterr().err
