@@ -4,7 +4,7 @@ rated and widely seen first, and which clusters a seeded request widens to."""
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 
@@ -45,7 +45,7 @@ def best_known_in(pool: Pool, index: np.ndarray, exclude: Collection[str] = ()) 
     return pool.at(index[order])
 
 
-def estimated_centres(movies: Sequence[Movie]) -> list[tuple[float, ...]]:
+def estimated_centres(movies: Iterable[Movie]) -> list[tuple[float, ...]]:
     """Cluster centres estimated as the mean coordinates of each cluster's movies in `movies`
     (the catalogue top holds every cluster's most voted): for a model trained before training
     stored its centres. A cluster with none there gets an empty point (never near)."""

@@ -274,7 +274,7 @@ class MovieService:
             catalogue = self._top(model)
             meeting = catalogue.meeting(constraints)
             if len(meeting) < ENOUGH and constraints:  # rare: the top is not the whole catalogue
-                top = [catalogue.movies[i] for i in meeting.tolist()]
+                top = catalogue.at(meeting)
                 counts = _eligible((), exclude)
                 found, _used = self._scan(
                     model, constraints, range(model.manifest.k or 0), wanted=ENOUGH, counts=counts
@@ -388,7 +388,7 @@ class MovieService:
         read = block_pool(blob, POOL_SIZE) if blob is not None else None
         if read is not None:
             pool, more = read
-            return pool, (pool.movies[-1] if more and pool.movies else None)
+            return pool, (pool.movies[-1] if more and len(pool) else None)
         movies: list[Movie] = []
         cursor: str | None = None
         while len(movies) < POOL_SIZE:
@@ -511,7 +511,7 @@ class MovieService:
         end = self._pool_ends.get((version, cluster))
         cursor = self._store.cursor_after(version, end) if isinstance(end, Movie) else end
         pool = self._pools.get((version, cluster))
-        if cursor is not None and pool is not None and pool.movies:
+        if cursor is not None and pool is not None and len(pool):
             # The rest comes after the pool in votes order: none has more votes than its last.
             fewer = Constraint("votes", "<=", pool.movies[-1].votes, "the rest of the cluster")
             if unsatisfiable((*constraints, fewer)):  # "popular" ones: all in the pool
@@ -542,7 +542,7 @@ class MovieService:
         if lines is None:
             manifest = model.manifest
             movies = manifest.counts.get("movies", 0)
-            lines = VoteLines.from_manifest(manifest.metrics, self._top(model).movies, movies)
+            lines = VoteLines.from_manifest(manifest.metrics, list(self._top(model).movies), movies)
             self._vote_lines = {model.version: lines}
         return lines
 

@@ -8,11 +8,9 @@ can keep it per process and rank in a millisecond or two.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
-from operator import itemgetter
-from typing import TypeVar, overload
+from typing import overload
 
 import numpy as np
 
@@ -55,14 +53,21 @@ def franchise(movie: Movie) -> str:
     return franchise_of(normalize(main)) or movie.tconst
 
 
-T = TypeVar("T")
 MASKS_KEPT = 256  # constraint masks a pool keeps (a few hundred bytes to 2 kB each)
 AMONG_BY_COMPARING = 16  # values looked for in a pool one comparison each (more: np.isin)
 
 
+def _objects(values: Iterable[object]) -> np.ndarray:
+    """A column of Python objects as a numpy object array. Gathered by an index in one call;
+    and numpy arrays are not tracked by the cyclic garbage collector, whose every collection
+    walked each list of a pool made since the last one (1-4 ms, in 1 answer of 30)."""
+    return np.fromiter(values, dtype=object)
+
+
 class Pool:
     """A cluster's candidate movies with their normalised titles, series keys and arrays, and
-    which of them meet a constraint (computed once per constraint, then kept)."""
+    which of them meet a constraint (computed once per constraint, then kept). The per-movie
+    columns (`movies`, `keys`, `franchises`, `tconsts`) are numpy object arrays."""
 
     def __init__(
         self,
@@ -72,10 +77,10 @@ class Pool:
     ) -> None:
         """`keys` and `franchises`, when given (a stored pool block), are what normalising
         the titles would give: a cold start then normalises nothing."""
-        self.movies = list(movies)
-        self.keys = list(keys) if keys is not None else [normalize(m.title) for m in self.movies]
-        self.franchises = (
-            list(franchises) if franchises is not None else [franchise(m) for m in self.movies]
+        self.movies = _objects(movies)
+        self.keys = _objects(keys if keys is not None else (normalize(m.title) for m in movies))
+        self.franchises = _objects(
+            franchises if franchises is not None else (franchise(m) for m in movies)
         )
         width = max((len(m.coords) for m in self.movies), default=0)
         self.coords = np.zeros((len(self.movies), width), dtype=np.float64)
@@ -83,12 +88,11 @@ class Pool:
             self.coords[i, : len(m.coords)] = m.coords
         self.popularity = np.log10(1.0 + np.array([m.votes for m in self.movies], dtype=float))
         self.rating = np.array([m.rating for m in self.movies], dtype=np.float64)
-        self.tconsts = [m.tconst for m in self.movies]
+        self.tconsts = _objects(m.tconst for m in movies)
         self._hash_strings()
         self._masks: dict[tuple[str, str, object], np.ndarray] = {}
         self._distinct: dict[str, tuple[np.ndarray, list[Movie]]] = {}
         self._tconst_rank: np.ndarray | None = None
-        self._by_tconst: dict[str, Movie] | None = None
 
     def _hash_strings(self) -> None:
         # Ids, titles and franchises as numbers, so that exclusions and the franchise penalty
@@ -112,18 +116,20 @@ class Pool:
 
     def at(self, index: np.ndarray) -> list[Movie]:
         """The movies at these positions, in that order (an answer ranks thousands)."""
-        return list(_Chosen(self, index).of(self.movies))
+        return list(self.movies[index])
 
     def find(self, tconst: str) -> Movie | None:
-        """The pool's movie with this id, if it holds it (a dict made on the first call)."""
-        if self._by_tconst is None:
-            self._by_tconst = dict(zip(self.tconsts, self.movies, strict=True))
-        return self._by_tconst.get(tconst)
+        """The pool's movie with this id, if it holds it: by the ids' hashes, not a dict of
+        thousands the garbage collector would walk."""
+        for i in np.flatnonzero(self.tconst_ids == hash(tconst)).tolist():
+            if self.tconsts[i] == tconst:
+                return self.movies[i]
+        return None
 
     def tconst_rank(self) -> np.ndarray:
         """Each movie's place in tconst order (ties broken by id, as arrays); made once."""
         if self._tconst_rank is None:
-            order = np.argsort(np.array(self.tconsts, dtype=str), kind="stable")
+            order = np.argsort(self.tconsts.astype(str), kind="stable")
             rank = np.empty(len(order), dtype=np.intp)
             rank[order] = np.arange(len(order))
             self._tconst_rank = rank
@@ -138,13 +144,9 @@ class Pool:
         """The movies at each part's index, in order, as one pool."""
         pool = cls.__new__(cls)
         pick = [(p, np.asarray(i, dtype=np.intp)) for p, i in parts]
-        # Several seeds join whole pools of thousands: gathered by slices and itemgetter, not
-        # one element at a time.
-        chosen = [_Chosen(p, i) for p, i in pick]
-        pool.movies = list(chain.from_iterable(c.of(c.pool.movies) for c in chosen))
-        pool.keys = list(chain.from_iterable(c.of(c.pool.keys) for c in chosen))
-        pool.franchises = list(chain.from_iterable(c.of(c.pool.franchises) for c in chosen))
-        pool.tconsts = list(chain.from_iterable(c.of(c.pool.tconsts) for c in chosen))
+        for name in ("movies", "keys", "franchises", "tconsts"):
+            columns = [getattr(p, name)[i] for p, i in pick]
+            setattr(pool, name, np.concatenate(columns) if columns else _objects(()))
         width = max((p.coords.shape[1] for p, _ in pick), default=0)
         pool.coords = np.zeros((len(pool.movies), width), dtype=np.float64)
         row = 0
@@ -156,7 +158,7 @@ class Pool:
         for name in ("tconst_ids", "key_ids", "franchise_ids"):
             parts_ = [getattr(p, name)[i] for p, i in pick]
             setattr(pool, name, np.concatenate(parts_) if parts_ else np.zeros(0, np.int64))
-        pool._masks, pool._distinct, pool._tconst_rank, pool._by_tconst = {}, {}, None, None
+        pool._masks, pool._distinct, pool._tconst_rank = {}, {}, None
         return pool
 
     def meeting(self, constraints: Sequence[Constraint]) -> np.ndarray:
@@ -185,24 +187,6 @@ class Pool:
                 self._masks.clear()
             self._masks[key] = mask
         return mask
-
-
-@dataclass(frozen=True)
-class _Chosen:
-    """The movies of a pool at an index, for `Pool.joined`."""
-
-    pool: Pool
-    index: np.ndarray
-
-    def of(self, values: list[T]) -> Sequence[T]:
-        """`values` (one of the pool's lists) at the index."""
-        n = len(self.index)
-        if n == 0:
-            return ()
-        if n == len(values) and np.array_equal(self.index, np.arange(n)):
-            return values  # the whole pool
-        got = itemgetter(*self.index.tolist())(values)
-        return got if n > 1 else (got,)
 
 
 def _hashes(strings: Collection[str]) -> np.ndarray:

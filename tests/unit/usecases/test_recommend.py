@@ -127,9 +127,10 @@ def test_joined_pools_rank_as_pools_built_from_their_movies() -> None:
     a, b = Pool(SCIFI), Pool([m for m in SAMPLE_MOVIES if m.cluster == 1])
     joined = Pool.joined([(a, a.meeting(())[::2]), (b, b.meeting(()))])
     movies = SCIFI[::2] + [m for m in SAMPLE_MOVIES if m.cluster == 1]
-    assert joined.movies == movies
+    assert list(joined.movies) == movies
+    assert list(joined.tconsts) == [m.tconst for m in movies]
     assert rank(MATRIX, joined) == rank(MATRIX, Pool(movies))
-    assert a.take(a.meeting(())[1:]).movies == SCIFI[1:]
+    assert list(a.take(a.meeting(())[1:]).movies) == SCIFI[1:]
 
 
 def _rank_one_by_one(seeds: list[Movie], movies: list[Movie], exclude: set[str]) -> list[Movie]:

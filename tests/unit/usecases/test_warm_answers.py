@@ -120,10 +120,12 @@ def test_joined_pools_hold_the_chosen_movies_in_order() -> None:
     parts = [(a, np.arange(len(a))), (b, np.array([0, 2, 3])), (a, np.array([1]))]
     joined = Pool.joined(parts)
     chosen = [p.movies[i] for p, index in parts for i in index.tolist()]
-    assert joined.movies == chosen
-    assert joined.tconsts == [m.tconst for m in chosen]
-    assert joined.keys == [p.keys[i] for p, index in parts for i in index.tolist()]
-    assert joined.franchises == [p.franchises[i] for p, index in parts for i in index.tolist()]
+    assert list(joined.movies) == chosen
+    assert list(joined.tconsts) == [m.tconst for m in chosen]
+    assert list(joined.keys) == [p.keys[i] for p, index in parts for i in index.tolist()]
+    assert list(joined.franchises) == [
+        p.franchises[i] for p, index in parts for i in index.tolist()
+    ]
     assert joined.at(np.array([3, 0])) == [chosen[3], chosen[0]]
 
 
