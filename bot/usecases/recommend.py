@@ -94,6 +94,7 @@ class Pool:
         self._masks: dict[tuple[str, str, object], np.ndarray] = {}
         self._distinct: dict[str, tuple[np.ndarray, list[Movie]]] = {}
         self._tconst_rank: np.ndarray | None = None
+        self._by_tconst: dict[str, Movie] | None = None
 
     def _hash_strings(self) -> None:
         # Ids, titles and franchises as numbers, so that exclusions and the franchise penalty
@@ -120,12 +121,10 @@ class Pool:
         return list(self.movies[index])
 
     def find(self, tconst: str) -> Movie | None:
-        """The pool's movie with this id, if it holds it: by the ids' hashes, not a dict of
-        thousands the garbage collector would walk."""
-        for i in np.flatnonzero(self.tconst_ids == hash(tconst)).tolist():
-            if self.tconsts[i] == tconst:
-                return self.movies[i]
-        return None
+        """The pool's movie with this id, if it holds it (a dict made on the first call)."""
+        if self._by_tconst is None:
+            self._by_tconst = dict(zip(self.tconsts.tolist(), self.movies.tolist(), strict=True))
+        return self._by_tconst.get(tconst)
 
     def tconst_rank(self) -> np.ndarray:
         """Each movie's place in tconst order (ties broken by id, as arrays); made once."""
@@ -159,7 +158,7 @@ class Pool:
         for name in ("tconst_ids", "key_ids", "franchise_ids"):
             parts_ = [getattr(p, name)[i] for p, i in pick]
             setattr(pool, name, np.concatenate(parts_) if parts_ else np.zeros(0, np.int64))
-        pool._masks, pool._distinct, pool._tconst_rank = {}, {}, None
+        pool._masks, pool._distinct, pool._tconst_rank, pool._by_tconst = {}, {}, None, None
         return pool
 
     def meeting(self, constraints: Sequence[Constraint]) -> np.ndarray:
