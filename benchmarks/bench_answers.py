@@ -127,7 +127,7 @@ def questions(
 
 # --- the measuring process ----------------------------------------------------------------------
 PROBE = """
-import cProfile, io, json, pstats, sys, time
+import cProfile, gc, io, json, pstats, sys, time
 from pathlib import Path
 from bot.adapters.index_cache import IndexCache
 from bot.adapters.store import open_store
@@ -146,6 +146,7 @@ for _category, text in warm:
     service.ask(text)
 if hasattr(service, 'warm'):  # every cluster read, as in a process that has answered a while
     service.warm()
+    gc.freeze()  # as serve does once warm (bot.tools.cli.serve.warm_in_background)
 warm_rss = rss_mb()
 profiler = cProfile.Profile() if profile == '1' else None
 rows = []

@@ -55,6 +55,7 @@ def franchise(movie: Movie) -> str:
 
 MASKS_KEPT = 256  # constraint masks a pool keeps (a few hundred bytes to 2 kB each)
 AMONG_BY_COMPARING = 16  # values looked for in a pool one comparison each (more: np.isin)
+FIRST_AMONG = 64  # a ranking's first page is worked out among at least this many best scores
 
 
 def _objects(values: Iterable[object]) -> np.ndarray:
@@ -93,6 +94,7 @@ class Pool:
         self._masks: dict[tuple[str, str, object], np.ndarray] = {}
         self._distinct: dict[str, tuple[np.ndarray, list[Movie]]] = {}
         self._tconst_rank: np.ndarray | None = None
+        self._by_tconst: dict[str, Movie] | None = None
 
     def _hash_strings(self) -> None:
         # Ids, titles and franchises as numbers, so that exclusions and the franchise penalty
@@ -119,12 +121,10 @@ class Pool:
         return list(self.movies[index])
 
     def find(self, tconst: str) -> Movie | None:
-        """The pool's movie with this id, if it holds it: by the ids' hashes, not a dict of
-        thousands the garbage collector would walk."""
-        for i in np.flatnonzero(self.tconst_ids == hash(tconst)).tolist():
-            if self.tconsts[i] == tconst:
-                return self.movies[i]
-        return None
+        """The pool's movie with this id, if it holds it (a dict made on the first call)."""
+        if self._by_tconst is None:
+            self._by_tconst = dict(zip(self.tconsts.tolist(), self.movies.tolist(), strict=True))
+        return self._by_tconst.get(tconst)
 
     def tconst_rank(self) -> np.ndarray:
         """Each movie's place in tconst order (ties broken by id, as arrays); made once."""
@@ -158,7 +158,7 @@ class Pool:
         for name in ("tconst_ids", "key_ids", "franchise_ids"):
             parts_ = [getattr(p, name)[i] for p, i in pick]
             setattr(pool, name, np.concatenate(parts_) if parts_ else np.zeros(0, np.int64))
-        pool._masks, pool._distinct, pool._tconst_rank = {}, {}, None
+        pool._masks, pool._distinct, pool._tconst_rank, pool._by_tconst = {}, {}, None, None
         return pool
 
     def meeting(self, constraints: Sequence[Constraint]) -> np.ndarray:
@@ -251,7 +251,7 @@ def ranking(
     ] = False
     index = np.flatnonzero(keep)
     if len(index) == 0:
-        return Ranking(pool, index, np.zeros(0))
+        return Ranking(pool, index, _Varied(*(np.zeros(0),) * 3, weights.franchise))
     coords = pool.coords[index]
     closeness: np.ndarray | float = 0.0
     if seeds:
@@ -264,35 +264,65 @@ def ranking(
         + weights.popularity * pool.popularity[index] / top
         + weights.rating * (pool.rating[index] - 5.0) / 5.0
     )
-    by_score = np.lexsort((index, -score))
-    # Variety: each earlier pick of the same franchise (and a seed's) costs the next one a
-    # little more. Counted with arrays: a movie's earlier namesakes are its rank in its
-    # franchise's group, in score order.
     codes = pool.franchise_ids[index]
-    grouped = by_score[np.argsort(codes[by_score], kind="stable")]
-    sorted_codes = codes[grouped]
-    new_group = np.empty(len(index), dtype=bool)
-    new_group[:1] = True
-    np.not_equal(sorted_codes[1:], sorted_codes[:-1], out=new_group[1:])
-    starts = np.flatnonzero(new_group)
-    sizes = np.empty(len(starts), dtype=np.int64)
-    np.subtract(starts[1:], starts[:-1], out=sizes[:-1])
-    sizes[-1:] = len(index) - starts[-1:]
-    earlier = np.empty(len(index), dtype=np.int64)
-    earlier[grouped] = np.arange(len(index)) - np.repeat(starts, sizes)
-    earlier += _among(codes, _hashes({franchise(s) for s in seeds}))
-    varied = score - weights.franchise * earlier
-    return Ranking(pool, index, -varied)
+    seeded = _among(codes, _hashes({franchise(s) for s in seeds}))
+    return Ranking(pool, index, _Varied(score, codes, seeded, weights.franchise))
+
+
+@dataclass(frozen=True)
+class _Varied:
+    """A ranking's scores with variety: each earlier pick of the same franchise (and a seed's,
+    `seeded`) costs the next one `cost`. A movie's earlier namesakes are its rank in its
+    franchise's group, in score order (ties: the pool's order), counted with arrays."""
+
+    score: np.ndarray
+    codes: np.ndarray
+    seeded: np.ndarray
+    cost: float
+
+    def among(self, at: np.ndarray) -> np.ndarray:
+        """The varied score of the movies at positions `at` (ascending), counting earlier
+        namesakes among them only."""
+        score, codes = self.score[at], self.codes[at]
+        by_score = np.argsort(-score, kind="stable")  # ties in position order
+        grouped = by_score[np.argsort(codes[by_score], kind="stable")]
+        sorted_codes = codes[grouped]
+        new_group = np.empty(len(at), dtype=bool)
+        new_group[:1] = True
+        np.not_equal(sorted_codes[1:], sorted_codes[:-1], out=new_group[1:])
+        starts = np.flatnonzero(new_group)
+        sizes = np.empty(len(starts), dtype=np.int64)
+        np.subtract(starts[1:], starts[:-1], out=sizes[:-1])
+        sizes[-1:] = len(at) - starts[-1:]
+        earlier = np.empty(len(at), dtype=np.int64)
+        earlier[grouped] = np.arange(len(at)) - np.repeat(starts, sizes)
+        return np.asarray(score - self.cost * (earlier + self.seeded[at]))
+
+    def first(self, count: int) -> np.ndarray | None:
+        """The positions of the `count` best, best first, worked out among the best scores
+        only (an answer reads a page of thousands); None when that cannot tell. Exact: a movie
+        below the cut has a score, and so a varied score, under it; and every namesake scored
+        above a movie at or over the cut is there too, so its earlier ones are all counted."""
+        wanted = max(FIRST_AMONG, 4 * count)
+        if self.cost < 0 or len(self.score) <= wanted:
+            return None
+        cut = np.partition(self.score, len(self.score) - wanted)[len(self.score) - wanted]
+        inside = np.flatnonzero(self.score >= cut)
+        varied = self.among(inside)
+        if int(np.count_nonzero(varied >= cut)) < count:
+            return None  # too many of the best pay for their namesakes: the full way
+        return inside[np.argsort(-varied, kind="stable")[:count]]
 
 
 class Ranking(Sequence[Movie]):
     """Movies of a pool in order of a key (lowest first; ties in the pool's order), sorted only
     as far as read: the first page needs a partition and a sort of a few, not a sort of all."""
 
-    def __init__(self, pool: Pool, index: np.ndarray, key: np.ndarray) -> None:
+    def __init__(self, pool: Pool, index: np.ndarray, varied: _Varied) -> None:
         self._pool = pool
         self._index = index  # the pool positions ranked, ascending
-        self._key = key  # per position of `index`
+        self._varied = varied  # per position of `index`
+        self._key: np.ndarray | None = None  # -varied of every position, once needed
         self._sorted = np.zeros(0, dtype=np.intp)  # the first ones, positions in `index`
 
     def __len__(self) -> int:
@@ -302,11 +332,17 @@ class Ranking(Sequence[Movie]):
         """The pool positions of the first `count` movies."""
         count = max(0, min(count, len(self._index)))
         if count > len(self._sorted):
-            key = self._key
-            near = np.arange(len(key))
-            if count < len(key):  # those up to the count-th key, ties included
-                near = np.flatnonzero(key <= np.partition(key, count - 1)[count - 1])
-            self._sorted = near[np.argsort(key[near], kind="stable")][:count]
+            first = self._varied.first(count) if self._key is None else None
+            if first is not None:
+                self._sorted = first
+            else:
+                if self._key is None:
+                    self._key = -self._varied.among(np.arange(len(self._index)))
+                key = self._key
+                near = np.arange(len(key))
+                if count < len(key):  # those up to the count-th key, ties included
+                    near = np.flatnonzero(key <= np.partition(key, count - 1)[count - 1])
+                self._sorted = near[np.argsort(key[near], kind="stable")][:count]
         return self._index[self._sorted[:count]]
 
     @overload

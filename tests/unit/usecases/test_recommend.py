@@ -1,6 +1,7 @@
 import itertools
 import random
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from bot.core.models import Movie
 from bot.core.normalize import normalize
 from bot.core.request import Constraint
+from bot.usecases import recommend as recommend_module
 from bot.usecases.honour import meets_all
 from bot.usecases.recommend import (
     DEFAULT_WEIGHTS,
@@ -196,3 +198,35 @@ def test_a_ranking_read_a_page_at_a_time_is_the_whole_ranking_sliced() -> None:
     with pytest.raises(IndexError):
         ranked[len(whole)]
     assert len(ranking(movies, Pool(movies))) == 0 and not list(ranking(movies, Pool(movies)))
+
+
+@pytest.mark.parametrize("namesakes", [0, 120])
+def test_a_first_page_worked_out_among_the_best_scores_is_the_whole_rankings(
+    namesakes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 600 movies; with `namesakes`, 120 of the best are one franchise scored alike, so each
+    # pays for the ones before it and the best scores alone cannot tell a longer page.
+    rng = random.Random(11)
+    movies = [
+        _movie(f"tt{i:04d}", f"Alien {i}", 100_000, (0.5, 0.5), 8.0)
+        if i < namesakes
+        else _movie(f"tt{i:04d}", f"Title{i:04d}", rng.choice([5, 500, 5_000]),
+                    (rng.random(), rng.random()), rng.choice([6.0, 7.0, 8.0]))
+        for i in range(600)
+    ]  # fmt: skip
+    seeds = [movies[-1]]
+    whole = _rank_one_by_one(seeds, movies, set())
+    compared: list[int] = []
+    among = recommend_module._Varied.among
+
+    def counted(self: Any, at: np.ndarray) -> np.ndarray:
+        compared.append(len(at))
+        return among(self, at)
+
+    monkeypatch.setattr(recommend_module._Varied, "among", counted)
+    for start, stop in [(0, 5), (5, 10), (0, 20)]:
+        assert ranking(seeds, Pool(movies), set())[start:stop] == whole[start:stop]
+    assert compared[0] < len(movies) - 1  # the first page: among the best scores only
+    # Twenty picks: too many of the best are namesakes scored alike to tell them that way.
+    assert (max(compared) == len(movies) - 1) == bool(namesakes), compared
+    assert list(ranking(seeds, Pool(movies), set())) == whole

@@ -3,6 +3,7 @@ then leaves the server answering as before; how many processes answer."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from types import SimpleNamespace
@@ -42,6 +43,18 @@ def test_the_pools_are_read_before_the_first_question(tmp_path: Path) -> None:
     assert pages > 0
     assert services.movies.ask("heat").status == "matched"
     assert store.page_reads == pages
+
+
+def test_the_warm_pools_are_out_of_the_garbage_collectors_walks(tmp_path: Path) -> None:
+    store = MemoryStore()
+    services = _services(store, tmp_path)
+    try:
+        warm_in_background(services).join(timeout=30)
+        movie = services.movies._pool(store.active().version, 0).movies[0]
+        assert not any(o is movie for o in gc.get_objects())  # frozen: never walked
+    finally:
+        gc.unfreeze()
+    assert any(o is movie for o in gc.get_objects())
 
 
 def test_a_store_failing_while_warming_is_logged_not_raised(
