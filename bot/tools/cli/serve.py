@@ -168,7 +168,7 @@ def build_http_server(
     if answer_processes > 0:
         answers = ProcessLazyRunner(worker_app, settings, answer_processes, LAZY_WORKERS)
         # As Bolt's Lambda adapter does: the lazy runs leave this process.
-        app.listener_runner.lazy_listener_runner = answers
+        answers.serve(app)
 
     class SlackEvents(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
