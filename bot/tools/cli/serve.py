@@ -267,12 +267,13 @@ def run(args: argparse.Namespace) -> int:
     # Movie nights with a closing time are closed by this timer (in AWS, by a schedule).
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     clock = NightClock(services, client, settings.night_timer_seconds).start()
-    if not processes_for(args):
+    processes = processes_for(args)
+    if not processes:
         warm_in_background(services)  # the workers warm their own
     # SIGTERM stops the server as Ctrl-C does: the workers finish the answers they hold.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        return _serve(args, settings, services)
+        return _serve(args, settings, services, processes)
     except KeyboardInterrupt:
         return 0
     finally:
@@ -286,7 +287,7 @@ def processes_for(args: argparse.Namespace) -> int:
     return default_answer_processes() if args.answer_processes is None else args.answer_processes
 
 
-def _serve(args: argparse.Namespace, settings: Settings, services: Services) -> int:
+def _serve(args: argparse.Namespace, settings: Settings, services: Services, processes: int) -> int:
     if args.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -296,7 +297,6 @@ def _serve(args: argparse.Namespace, settings: Settings, services: Services) -> 
         print("moviebot: connected to Slack over Socket Mode; Ctrl-C to stop", file=sys.stderr)
         SocketModeHandler(app, settings.slack_app_token).start()
         return 0
-    processes = processes_for(args)
     server = build_http_server(settings, args.host, args.http, services, processes)
     host, port = server.server_address[:2]
     answering = f"{processes} worker processes" if processes else "threads of this process"
